@@ -1,0 +1,136 @@
+"""Service Model Designer: the window, and the headless commands scripts rely on.
+
+    python main.py [FILE]                      open the designer (the built-in example if no FILE)
+    python main.py check FILE [--json]         coverage findings; exit 0 clean, 1 errors, 2 unreadable
+    python main.py schema                      the JSON Schema of the file format
+    python main.py templates                   the built-in templates
+    python main.py new --template NAME OUT     start a model file from a template
+
+Errors print one line to stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+COMMANDS = {}
+
+
+def command(name: str, help: str):
+    def register(func):
+        COMMANDS[name] = (func, help)
+        return func
+    return register
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line and exit 2, like every other refusal
+        self.exit(EXIT_UNREADABLE, f"{self.prog}: {message}\n")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+@command("check", "print the coverage findings of a model file")
+def cmd_check(args: list[str]) -> int:
+    from models import ModelFileError, read_model
+    from models.checks import run_checks, severity_counts
+
+    parser = _Parser(prog="main.py check", description="Print the coverage findings.")
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true", help="print findings as JSON")
+    parser.add_argument("--plan", help="judge this lot plan instead of the active one")
+    opts = parser.parse_args(args)
+    try:
+        model = read_model(opts.file)
+    except ModelFileError as e:
+        return _fail(f"{opts.file}: {e}")
+    if opts.plan and model.plan(opts.plan) is None:
+        return _fail(f"{opts.file}: no lot plan has id {opts.plan!r}")
+    findings = run_checks(model, opts.plan)
+    counts = severity_counts(findings)
+    if opts.json:
+        json.dump({"findings": [f.to_json() for f in findings], "counts": counts,
+                   "plan": opts.plan or model.active_plan}, sys.stdout, indent=2,
+                  ensure_ascii=False)
+        print()
+    else:
+        plan = model.plan(opts.plan)
+        print(f"{model.title} - lot plan: {plan.name}")
+        for f in findings:
+            print(f"{f.severity.upper():8} {f.rule}: {f.message}")
+        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+@command("schema", "print the JSON Schema of the model file format")
+def cmd_schema(args: list[str]) -> int:
+    from models.schema import ServiceModel
+
+    _Parser(prog="main.py schema").parse_args(args)
+    schema = ServiceModel.model_json_schema()
+    schema["$id"] = "https://example.invalid/service-model/v1.schema.json"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+@command("templates", "list the built-in templates")
+def cmd_templates(args: list[str]) -> int:
+    from models.templates import templates
+
+    _Parser(prog="main.py templates").parse_args(args)
+    for t in templates():
+        print(f"{t.name:20} {t.title}")
+    return EXIT_OK
+
+
+@command("new", "write a new model file from a template")
+def cmd_new(args: list[str]) -> int:
+    from models import ModelFileError, SaveError, write_model
+    from models.templates import load_template
+
+    parser = _Parser(prog="main.py new", description="Start a model file from a template.")
+    parser.add_argument("--template", required=True)
+    parser.add_argument("out")
+    opts = parser.parse_args(args)
+    out = Path(opts.out)
+    if out.exists():
+        return _fail(f"{out} already exists; choose another name")
+    try:
+        write_model(out, load_template(opts.template), keep_backup=False)
+    except (KeyError, ModelFileError, SaveError) as e:
+        return _fail(e.args[0] if isinstance(e, KeyError) else e)
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def run_gui(args: list[str]) -> int:
+    from designer.app import run
+
+    return run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        func, _ = COMMANDS[argv[0]]
+        try:
+            return func(argv[1:])
+        except KeyboardInterrupt:
+            return 130
+        except Exception as e:  # a bug must still not print a traceback at a commissioner
+            return _fail(f"unexpected problem: {type(e).__name__}: {e}")
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return EXIT_OK
+    return run_gui(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,500 @@
+"""Coverage checks: every rule of ../shared/domain.md, each a small function.
+
+A rule takes a `CheckContext` (the model, its pathway digraph built once per run, and the lot
+plan being judged) and yields `Finding`s. Messages name components, never ids. Facts a
+commissioner has not filled in yet (no contract weights, no values, no localities) are not
+judged. Reachability uses plain breadth-first search over the digraph's adjacency so one run
+stays within a small multiple of a single search, even at national size (see bench/).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+import networkx as nx
+
+from . import catalogue as cat
+from .schema import Component, Lot, LotPlan, ServiceModel
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    components: tuple[str, ...] = ()
+    lot: str | None = None
+    fix: str = ""
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "components": list(self.components), "lot": self.lot, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    title: str
+    check: Callable[["CheckContext"], Iterable[Finding]]
+    lot_rule: bool = False
+
+
+def pathway_graph(model: ServiceModel) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(c.id for c in model.components)
+    graph.add_edges_from((p.source, p.target, {"id": p.id}) for p in model.pathways)
+    return graph
+
+
+def reach(starts: Iterable[str], adjacency, allowed: Callable[[str], bool] | None = None) -> set[str]:
+    """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts."""
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        node = queue.popleft()
+        for nxt in adjacency[node]:
+            if nxt not in seen and (allowed is None or allowed(nxt)):
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+@dataclass
+class CheckContext:
+    model: ServiceModel
+    graph: nx.DiGraph
+    plan: LotPlan | None
+    by_id: dict[str, Component] = field(init=False)
+    routes: list[Component] = field(init=False)
+    services: list[Component] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.model.components}
+        self.routes = [c for c in self.model.components if c.kind_info.is_route]
+        self.services = [c for c in self.model.components if c.kind_info.is_service]
+
+    def name(self, component_id: str) -> str:
+        return self.by_id[component_id].name or cat.KINDS[self.by_id[component_id].kind].name
+
+    def names(self, ids: Iterable[str]) -> str:
+        listed = [self.name(i) for i in ids]
+        return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[str]:
+        wanted = set(kinds)
+        return [c.id for c in self.model.components if c.kind in wanted]
+
+    def serving(self, cohort: str) -> Callable[[str], bool]:
+        return lambda node: cohort in self.by_id[node].cohorts
+
+    def isolated(self, node: str) -> bool:
+        return not self.graph.succ[node] and not self.graph.pred[node]
+
+
+def _cohort_list(cohorts: Iterable[str]) -> str:
+    names = [cat.COHORTS[c].lower() for c in cohorts]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- graph rules ---------------------------------------------------------------------------
+
+def core_service_missing(ctx: CheckContext) -> Iterator[Finding]:
+    present = {c.kind for c in ctx.model.components}
+    for kind_id in ctx.model.required_kinds:
+        if kind_id not in present:
+            name = cat.KINDS[kind_id].name
+            yield Finding("core-service-missing", ERROR,
+                          f"The model has no {name.lower()} service, which it requires.",
+                          fix=f"Add a {name} component, or stop requiring it in the model "
+                              "properties if it is commissioned elsewhere.")
+
+
+def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dict[str, list[str]]:
+    """For each start, the cohorts it carries that cannot reach a target serving them,
+    moving only through components that serve that cohort."""
+    gaps: dict[str, list[str]] = {}
+    for cohort in cat.COHORTS:
+        carriers = [c for c in starts if cohort in c.cohorts]
+        if not carriers:
+            continue
+        targets = [c.id for c in ctx.model.components
+                   if c.kind in targets_for(cohort) and cohort in c.cohorts]
+        can_reach = reach(targets, ctx.graph.pred, ctx.serving(cohort))
+        for c in carriers:
+            if c.id not in can_reach:
+                gaps.setdefault(c.id, []).append(cohort)
+    return gaps
+
+
+def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
+    routes = [r for r in ctx.routes if not ctx.isolated(r.id)]
+    for route_id, cohorts in _cohort_gaps(ctx, routes, cat.treatment_kinds_for).items():
+        yield Finding("cohort-no-treatment", ERROR,
+                      f"{_cohort_list(cohorts).capitalize()} referred through "
+                      f"{ctx.name(route_id)} cannot reach a treatment service that serves them.",
+                      (route_id,),
+                      fix="Add a pathway to a treatment service for them, or add the cohort to "
+                          "the services on the way.")
+
+
+def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
+    treatment = [c for c in ctx.model.components if c.kind in cat.STRUCTURED_TREATMENT]
+    recovery_kinds = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
+    for service_id, cohorts in _cohort_gaps(ctx, treatment, lambda _: recovery_kinds).items():
+        yield Finding("cohort-no-recovery", WARNING,
+                      f"{ctx.name(service_id)} has no onward route to recovery support for "
+                      f"{_cohort_list(cohorts)}.", (service_id,),
+                      fix="Add a pathway to a recovery service that serves them.")
+
+
+def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
+    adult = set(ctx.of_kinds(["adult_treatment"]))
+    for c in ctx.model.components:
+        if c.kind != "young_peoples_treatment" or (c.upper_age or 0) >= 25:
+            continue
+        if not adult & reach([c.id], ctx.graph.succ):
+            yield Finding("yp-no-transition", WARNING,
+                          f"{c.name} has no route for young people moving on to adult treatment.",
+                          (c.id,), fix="Add a transition pathway to adult treatment, or set the "
+                                       "service's upper age to 25 if it keeps them until then.")
+
+
+def _routes_missing(ctx: CheckContext, route_kinds, target_kinds) -> Iterator[str]:
+    targets = set(ctx.of_kinds(target_kinds))
+    for route in ctx.routes:
+        if route.kind in route_kinds and not targets & reach([route.id], ctx.graph.succ):
+            yield route.id
+
+
+def prison_no_continuity(ctx: CheckContext) -> Iterator[Finding]:
+    for route_id in _routes_missing(ctx, {"prison_release"}, cat.COMMUNITY_TREATMENT):
+        yield Finding("prison-no-continuity", ERROR,
+                      f"People leaving prison through {ctx.name(route_id)} cannot reach community "
+                      "treatment, so their prescribing and care would stop at the gate.",
+                      (route_id,), fix="Add a pathway to adult, criminal justice or shared care "
+                                       "treatment.")
+
+
+def cj_route_no_cj_service(ctx: CheckContext) -> Iterator[Finding]:
+    for route_id in _routes_missing(ctx, cat.CJ_ROUTES, {"criminal_justice_treatment"}):
+        yield Finding("cj-route-no-cj-service", WARNING,
+                      f"{ctx.name(route_id)} cannot reach a criminal justice treatment service.",
+                      (route_id,), fix="Add a pathway to the criminal justice treatment service.")
+
+
+def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
+    reached = reach(ctx.of_kinds(cat.COMMUNITY_TREATMENT), ctx.graph.succ)
+    for node in ctx.of_kinds(cat.TIER4):
+        if node not in reached:
+            yield Finding("tier4-no-access", ERROR,
+                          f"{ctx.name(node)} cannot be reached from community treatment.", (node,),
+                          fix="Add a pathway from adult or criminal justice treatment.")
+
+
+def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
+    for node in ctx.of_kinds(cat.TIER4):
+        onward = reach(ctx.graph.succ[node], ctx.graph.succ)
+        if not any(ctx.by_id[n].kind in cat.TIER4_AFTERCARE and n != node for n in onward):
+            yield Finding("tier4-no-aftercare", WARNING,
+                          f"{ctx.name(node)} has no onward route to rehab, community treatment or "
+                          "recovery after discharge.", (node,),
+                          fix="Add a pathway to community treatment or recovery support.")
+
+
+def _open_reach(ctx: CheckContext) -> set[str]:
+    """What referral routes reach without passing through structured treatment."""
+    return reach([r.id for r in ctx.routes], ctx.graph.succ,
+                 lambda n: ctx.by_id[n].kind not in cat.STRUCTURED_TREATMENT)
+
+
+def recovery_not_open(ctx: CheckContext) -> Iterator[Finding]:
+    recovery = ctx.of_kinds(["recovery_service"])
+    if recovery and ctx.routes and not set(recovery) & _open_reach(ctx):
+        yield Finding("recovery-not-open", WARNING,
+                      f"{ctx.names(recovery)} can only be reached through structured treatment; "
+                      "recovery support should be open to anyone.", tuple(recovery),
+                      fix="Add a pathway from a referral route or the access hub to recovery.")
+
+
+def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
+    harm = ctx.of_kinds(["harm_reduction"])
+    if not harm:
+        return
+    open_reach = _open_reach(ctx)
+    reached = reach([r.id for r in ctx.routes], ctx.graph.succ)
+    for node in harm:
+        if node in reached and node not in open_reach:
+            yield Finding("harm-reduction-gated", WARNING,
+                          f"{ctx.name(node)} can only be reached through structured treatment.",
+                          (node,), fix="Add a pathway from a referral route or the access hub.")
+
+
+def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
+    reached = reach([r.id for r in ctx.routes], ctx.graph.succ)
+    for c in ctx.services:
+        if c.id not in reached and not ctx.isolated(c.id):
+            yield Finding("unreachable-component", WARNING,
+                          f"No referral route reaches {c.name}.", (c.id,),
+                          fix="Add a pathway into it from a referral route or another service.")
+
+
+def dead_end(ctx: CheckContext) -> Iterator[Finding]:
+    for c in ctx.services:
+        if c.kind_info.stage != cat.RECOVERY_STAGE and not ctx.graph.succ[c.id] \
+                and ctx.graph.pred[c.id]:
+            yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (c.id,),
+                          fix="Add a pathway to recovery, another service or an exit.")
+
+
+def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
+    for c in ctx.model.components:
+        if ctx.isolated(c.id):
+            yield Finding("isolated-component", WARNING, f"{c.name} has no pathways at all.",
+                          (c.id,), fix="Connect it, or delete it if it is not part of the model.")
+
+
+# --- lot rules (judged on one lot plan, once it has lots) -----------------------------------
+
+def _membership(plan: LotPlan) -> dict[str, list[Lot]]:
+    lots_of: dict[str, list[Lot]] = {}
+    for lot in plan.lots:
+        for member in lot.components:
+            lots_of.setdefault(member, []).append(lot)
+    return lots_of
+
+
+def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
+    lots_of = _membership(ctx.plan)
+    for c in ctx.services:
+        if c.procured and c.commissioner == "local_authority" and c.id not in lots_of:
+            yield Finding("unassigned-component", ERROR,
+                          f"{c.name} is procured by the council but is in no lot of "
+                          f"{ctx.plan.name}.", (c.id,),
+                          fix="Assign it to a lot, or mark it as not procured (kept in-house).")
+
+
+def component_in_several_lots(ctx: CheckContext) -> Iterator[Finding]:
+    for member, lots in _membership(ctx.plan).items():
+        if len(lots) > 1 and member in ctx.by_id:
+            yield Finding("component-in-several-lots", ERROR,
+                          f"{ctx.name(member)} is in more than one lot: "
+                          f"{', '.join(lot.name for lot in lots)}.", (member,), lots[0].id,
+                          fix="Keep it in one lot and remove it from the others.")
+
+
+def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        if not lot.components:
+            yield Finding("lot-empty", WARNING, f"Lot {lot.name} has no components.", (), lot.id,
+                          fix="Assign components to it, or delete the lot.")
+
+
+def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
+        if len(members) < 2:
+            continue
+        pieces = nx.number_weakly_connected_components(ctx.graph.subgraph(members))
+        if pieces > 1:
+            yield Finding("lot-disconnected", WARNING,
+                          f"Lot {lot.name} falls into {pieces} unconnected pieces, so one provider "
+                          "would run unrelated fragments.", tuple(members), lot.id,
+                          fix="Move the stray components to the lot they connect with, or add "
+                              "the pathways that join them.")
+
+
+def cross_lot_handoff(ctx: CheckContext) -> Iterator[Finding]:
+    home = {member: lot for lot in ctx.plan.lots for member in lot.components}
+    order = {lot.id: i for i, lot in enumerate(ctx.plan.lots)}
+    crossings: dict[tuple[str, str], list[str]] = {}
+    lot_by_id = {lot.id: lot for lot in ctx.plan.lots}
+    for p in ctx.model.pathways:
+        a, b = home.get(p.source), home.get(p.target)
+        if a is not None and b is not None and a.id != b.id:
+            pair = tuple(sorted((a.id, b.id), key=order.__getitem__))
+            crossings.setdefault(pair, []).extend((p.source, p.target))
+    for (first, second), ends in crossings.items():
+        count = len(ends) // 2
+        yield Finding("cross-lot-handoff", INFO,
+                      f"{count} pathway{'s' if count > 1 else ''} cross{'' if count > 1 else 'es'} "
+                      f"between lots {lot_by_id[first].name} and {lot_by_id[second].name}; each "
+                      "is a contract interface to manage.", tuple(dict.fromkeys(ends)), first,
+                      fix="Write the handoff into both contracts, or merge the lots.")
+
+
+def nhs_component_in_lot(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        for member in lot.components:
+            c = ctx.by_id.get(member)
+            if c is not None and c.commissioner == "nhs":
+                yield Finding("nhs-component-in-lot", WARNING,
+                              f"{c.name} is NHS-commissioned but sits in council lot {lot.name}.",
+                              (c.id,), lot.id, fix="Take it out of the lot; show it as a partner "
+                                                   "service the lot works with.")
+
+
+def contract_problems(lot: Lot) -> list[str]:
+    """What is wrong with a lot's contract terms, in words; shared with the contract editor."""
+    terms = lot.contract
+    problems = []
+    weights = [terms.quality_weight, terms.price_weight, terms.social_value_weight]
+    if any(w is not None for w in weights):
+        total = sum(w or 0 for w in weights)
+        if abs(total - 100) > 1e-6:
+            problems.append(f"the evaluation weights add to {total:g}, not 100")
+    if terms.break_clause_years is not None and terms.initial_term_years is not None \
+            and terms.break_clause_years >= terms.initial_term_years:
+        problems.append(f"the break clause ({terms.break_clause_years:g} years) is not before the "
+                        f"end of the initial term ({terms.initial_term_years:g} years)")
+    for label, value in (("annual value", terms.annual_value), ("quality weight", weights[0]),
+                         ("price weight", weights[1]), ("social value weight", weights[2])):
+        if value is not None and value < 0:
+            problems.append(f"the {label} is negative")
+    return problems
+
+
+def contract_invalid(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        problems = contract_problems(lot)
+        if problems:
+            yield Finding("contract-invalid", ERROR,
+                          f"Lot {lot.name}'s contract terms are not valid: {'; '.join(problems)}.",
+                          (), lot.id, fix="Correct the terms in the lot's contract editor.")
+
+
+def lot_cost(ctx: CheckContext, lot: Lot) -> float:
+    return sum(ctx.by_id[m].estimated_annual_cost or 0 for m in dict.fromkeys(lot.components)
+               if m in ctx.by_id)
+
+
+def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        value, cost = lot.contract.annual_value, lot_cost(ctx, lot)
+        if value is not None and value >= 0 and cost > value:
+            yield Finding("lot-underfunded", WARNING,
+                          f"Lot {lot.name} is worth £{value:,.0f} a year but its components are "
+                          f"estimated to cost £{cost:,.0f}; providers may not bid.",
+                          tuple(dict.fromkeys(lot.components)), lot.id,
+                          fix="Raise the lot's annual value or reduce its scope.")
+
+
+def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
+    funding = [f.annual_amount for f in ctx.model.funding_sources if f.annual_amount is not None]
+    values = [lot.contract.annual_value for lot in ctx.plan.lots
+              if lot.contract.annual_value is not None]
+    if funding and values and sum(values) > sum(funding):
+        yield Finding("funding-shortfall", WARNING,
+                      f"The lots of {ctx.plan.name} cost £{sum(values):,.0f} a year but the "
+                      f"funding sources provide £{sum(funding):,.0f}.",
+                      fix="Add funding, or reduce lot values.")
+
+
+def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    sources = {f.id: f for f in ctx.model.funding_sources}
+    for lot in ctx.plan.lots:
+        served = {cohort for m in lot.components if m in ctx.by_id
+                  for cohort in ctx.by_id[m].cohorts}
+        for allocation in lot.funding:
+            source = sources.get(allocation.source)
+            if source and source.restricted_cohorts and not served & set(source.restricted_cohorts):
+                yield Finding("restricted-funding-mismatch", WARNING,
+                              f"{source.name} is restricted to "
+                              f"{_cohort_list(source.restricted_cohorts)} but is allocated to lot "
+                              f"{lot.name}, which serves none of them.", (), lot.id,
+                              fix="Allocate it to the lot that serves that cohort.")
+
+
+def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
+    given: Counter[str] = Counter()
+    for lot in ctx.plan.lots:
+        for allocation in lot.funding:
+            given[allocation.source] += allocation.annual_amount
+    for source in ctx.model.funding_sources:
+        if source.annual_amount is not None and given[source.id] > source.annual_amount + 0.5:
+            yield Finding("funding-overallocated", WARNING,
+                          f"{source.name} provides £{source.annual_amount:,.0f} a year but "
+                          f"£{given[source.id]:,.0f} is allocated to lots of {ctx.plan.name}.",
+                          fix="Reduce the allocations to what the source provides.")
+
+
+def locality_gap(ctx: CheckContext) -> Iterator[Finding]:
+    for kind_id in ctx.model.required_kinds:
+        of_kind = [ctx.by_id[i] for i in ctx.of_kinds([kind_id])]
+        based = {loc for c in of_kind for loc in c.localities}
+        if not based:  # nobody has recorded bases for this service yet
+            continue
+        plan_localities = ctx.plan.localities if ctx.plan else []
+        for locality in dict.fromkeys([*ctx.model.localities, *plan_localities]):
+            if locality not in based:
+                yield Finding("locality-gap", WARNING,
+                              f"{locality} has no physical base for "
+                              f"{cat.KINDS[kind_id].name.lower()}.", tuple(c.id for c in of_kind),
+                              fix=f"Add {locality} to the localities of a {cat.KINDS[kind_id].name} "
+                                  "component, or plan outreach there.")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("core-service-missing", ERROR, "A required service is missing", core_service_missing),
+    Rule("cohort-no-treatment", ERROR, "A cohort cannot reach treatment", cohort_no_treatment),
+    Rule("cohort-no-recovery", WARNING, "A cohort cannot reach recovery", cohort_no_recovery),
+    Rule("yp-no-transition", WARNING, "No transition from young people's to adult treatment",
+         yp_no_transition),
+    Rule("prison-no-continuity", ERROR, "No continuity of care after prison", prison_no_continuity),
+    Rule("cj-route-no-cj-service", WARNING, "Criminal justice route misses the CJ service",
+         cj_route_no_cj_service),
+    Rule("tier4-no-access", ERROR, "Detox or rehab cannot be reached", tier4_no_access),
+    Rule("tier4-no-aftercare", WARNING, "No aftercare after detox or rehab", tier4_no_aftercare),
+    Rule("recovery-not-open", WARNING, "Recovery support is not open access", recovery_not_open),
+    Rule("harm-reduction-gated", WARNING, "Harm reduction is gated by treatment",
+         harm_reduction_gated),
+    Rule("unreachable-component", WARNING, "A service no referral reaches", unreachable_component),
+    Rule("dead-end", WARNING, "A service with no onward pathway", dead_end),
+    Rule("isolated-component", WARNING, "A component with no pathways", isolated_component),
+    Rule("unassigned-component", ERROR, "A procured service is in no lot", unassigned_component,
+         True),
+    Rule("component-in-several-lots", ERROR, "A component is in several lots",
+         component_in_several_lots, True),
+    Rule("lot-empty", WARNING, "An empty lot", lot_empty, True),
+    Rule("lot-disconnected", WARNING, "A lot in unconnected pieces", lot_disconnected, True),
+    Rule("cross-lot-handoff", INFO, "Pathways between lots", cross_lot_handoff, True),
+    Rule("nhs-component-in-lot", WARNING, "An NHS service in a council lot", nhs_component_in_lot,
+         True),
+    Rule("contract-invalid", ERROR, "Invalid contract terms", contract_invalid, True),
+    Rule("lot-underfunded", WARNING, "A lot worth less than it costs", lot_underfunded, True),
+    Rule("funding-shortfall", WARNING, "Lots cost more than the funding", funding_shortfall, True),
+    Rule("restricted-funding-mismatch", WARNING, "Restricted money in the wrong lot",
+         restricted_funding_mismatch, True),
+    Rule("funding-overallocated", WARNING, "A funding source allocated beyond its amount",
+         funding_overallocated, True),
+    Rule("locality-gap", WARNING, "A locality without a physical base", locality_gap),
+)
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def run_checks(model: ServiceModel, plan_id: str | None = None,
+               graph: nx.DiGraph | None = None) -> list[Finding]:
+    """All findings for the model and one lot plan (the active one by default), errors first.
+
+    Lot rules wait until the plan has at least one lot: an undivided model is a model whose
+    lots are not designed yet, not one whose every service is unassigned."""
+    ctx = CheckContext(model, graph if graph is not None else pathway_graph(model),
+                       model.plan(plan_id))
+    findings: list[Finding] = []
+    for rule in RULES:
+        if rule.lot_rule and (ctx.plan is None or not ctx.plan.lots):
+            continue
+        findings.extend(rule.check(ctx))
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])  # stable: rule order within
+    return findings
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts.get(s, 0) for s in SEVERITIES}

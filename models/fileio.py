@@ -1,0 +1,234 @@
+"""Reading and writing `.svcmodel` files (see docs/file-format.md).
+
+Every file is untrusted: it may come from another council by email. Reading refuses anything
+oversized, too deeply nested, non-finite or inconsistent with one message per problem. Writing
+never leaves a fragment where the user's file was: the bytes are checked, written to a
+temporary file beside the target, flushed to disk and swapped in with one atomic rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ModelFileError, Problem, key_path, short_repr
+from .integrity import integrity_problems
+from .migrations import MIGRATIONS, migrate
+from .schema import FORMAT, VERSION, Revision, ServiceModel
+
+EXTENSION = ".svcmodel"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# The schema nests at most 8 levels (model > lot_plans > plan > lots > lot > contract > kpis >
+# kpi); anything much deeper is not a model and could exhaust the parser's stack.
+MAX_DEPTH = 16
+TEMP_SUFFIX = ".svcmodel-tmp"
+LOCK_RETRIES = 5
+LOCK_RETRY_SECONDS = 0.2
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """True when the JSON text nests arrays/objects deeper than `limit`.
+
+    Strings are removed, then innermost empty pairs are peeled off one level per pass,
+    all in C-speed regex passes, so a hostile file cannot make this slow or recursive."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    for _ in range(limit):
+        peeled = _EMPTY_PAIR.sub("", brackets)
+        if peeled == brackets:
+            return False
+        brackets = peeled
+    return bool(brackets)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a model can hold")
+
+
+def _validation_problems(error: ValidationError) -> list[Problem]:
+    problems = []
+    for e in error.errors(include_url=False):
+        loc = tuple(part for part in e["loc"] if part not in ("function-after[check(), str]",))
+        kind = e["type"]
+        if kind == "missing":
+            message = "required key is missing"
+        elif kind == "extra_forbidden":
+            message = "unknown key"
+        else:
+            message = e["msg"].removeprefix("Value error, ")
+            value = e.get("input")
+            if not isinstance(value, (dict, list)) and repr(value) not in message:
+                message += f" (got {short_repr(value)})"
+        problems.append(Problem(key_path(loc), message))
+    return problems
+
+
+def parse_model(data: bytes, source: str = "") -> ServiceModel:
+    """Turn file bytes into a validated model, or raise ModelFileError naming what is wrong."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"the file is {len(data) / 1048576:.1f} MB; model files are at most "
+                             f"{MAX_FILE_BYTES // 1048576} MB", source)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte order mark added by Notepad or a mail gateway
+    if not data.strip():
+        raise ModelFileError("the file is empty", source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"the file is not a service model: it is not UTF-8 text "
+                             f"(byte {e.start})", source) from None
+    if _too_deep(text, MAX_DEPTH):
+        raise ModelFileError(f"the file nests data more than {MAX_DEPTH} levels deep; "
+                             "it is not a service model", source)
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"the file is not valid JSON: {e.msg} at line {e.lineno} "
+                             f"column {e.colno}", source) from None
+    except (ValueError, RecursionError) as e:
+        where = re.search(r"\bNaN\b|-?\bInfinity\b|\d{4000,}", text)
+        line = f"line {text.count(chr(10), 0, where.start()) + 1}: " if where else ""
+        raise ModelFileError(f"{line}the file holds a value that cannot be read: {e}",
+                             source) from None
+    return model_from_json_object(raw, source)
+
+
+def model_from_json_object(raw: Any, source: str = "") -> ServiceModel:
+    if not isinstance(raw, dict):
+        raise ModelFileError("the file is not a service model: its top level is not a JSON "
+                             "object", source)
+    if raw.get("format") != FORMAT:
+        raise ModelFileError(f"format: expected {FORMAT!r}, got {short_repr(raw.get('format'))}; "
+                             "the file is not a service model", source)
+    version = raw.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ModelFileError(f"version: expected a whole number, got {short_repr(version)}", source)
+    if version > VERSION:
+        raise ModelFileError(f"version: the file is version {version} but this app reads up to "
+                             f"version {VERSION}; open it with a newer Service Model Designer",
+                             source)
+    if version < VERSION and version not in MIGRATIONS:
+        raise ModelFileError(f"version: {version} is not a version this app can convert", source)
+    raw = migrate(raw, version)
+    try:
+        model = ServiceModel.model_validate(raw)
+    except ValidationError as e:
+        raise ModelFileError(_validation_problems(e), source) from None
+    problems = integrity_problems(model)
+    if problems:
+        raise ModelFileError(problems, source)
+    return model
+
+
+def read_model(path: str | os.PathLike) -> ServiceModel:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelFileError(f"the file is {size / 1048576:.1f} MB; model files are at most "
+                                 f"{MAX_FILE_BYTES // 1048576} MB", str(path))
+        data = path.read_bytes()
+    except ModelFileError:
+        raise
+    except OSError as e:
+        raise ModelFileError(f"cannot read {path.name}: {e.strerror or e}", str(path)) from None
+    return parse_model(data, str(path))
+
+
+def serialise(model: ServiceModel) -> bytes:
+    """Deterministic bytes: schema key order, two-space indent, LF, UTF-8, final newline."""
+    data = model.model_dump(mode="json", exclude_none=True)
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def with_revision(model: ServiceModel, author: str = "", summary: str = "",
+                  when: datetime | None = None) -> ServiceModel:
+    """A copy of the model with one more entry in its revision log, as each save adds."""
+    when = (when or datetime.now(timezone.utc)).replace(microsecond=0)
+    entry = Revision(number=model.revision + 1, author=author, time=when, summary=summary)
+    return model.model_copy(update={"revisions": [*model.revisions, entry]})
+
+
+class SaveError(Exception):
+    """The save failed; the file on disk is what it was before."""
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    # os.write may write fewer bytes than asked (a full disk does this); loop and check.
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(28, "no space left on the disk")
+        view = view[written:]
+
+
+def _replace_with_retry(source: Path, target: Path) -> None:
+    # Windows refuses the rename while antivirus, OneDrive or the indexer holds the file.
+    for attempt in range(LOCK_RETRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(LOCK_RETRY_SECONDS * (attempt + 1))
+
+
+def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True) -> bytes:
+    """Save atomically; keep the previous file as NAME.svcmodel.bak. Returns the bytes written.
+
+    Raises SaveError with a one-line reason; the original file is then untouched."""
+    path = Path(path)
+    data = serialise(model)
+    try:
+        parse_model(data)  # never write what we could not read back
+    except ModelFileError as e:
+        raise SaveError(f"the model is not consistent, so it was not saved: {e}") from None
+    folder = path.parent if str(path.parent) else Path(".")
+    temp = folder / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                     0o644)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if keep_backup and path.exists():
+            backup = path.with_name(path.name + ".bak")
+            backup_temp = folder / f".{backup.name}.{os.getpid()}{TEMP_SUFFIX}"
+            backup_temp.write_bytes(path.read_bytes())
+            _replace_with_retry(backup_temp, backup)
+        _replace_with_retry(temp, path)
+        if path.read_bytes() != data:
+            raise OSError(5, "the file read back differs from what was written")
+    except OSError as e:
+        for leftover in folder.glob(f".*.{os.getpid()}{TEMP_SUFFIX}"):
+            leftover.unlink(missing_ok=True)
+        raise SaveError(f"could not save {path.name}: {e.strerror or e}") from None
+    return data
+
+
+def clean_stray_temp_files(folder: str | os.PathLike, older_than_seconds: float = 60) -> int:
+    """Remove temporary files left by a save that was cut off. Returns how many went."""
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for leftover in Path(folder).glob(f".*{TEMP_SUFFIX}"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed

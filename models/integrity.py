@@ -1,0 +1,75 @@
+"""Cross-reference checks that a single field validator cannot see.
+
+These make a file unreadable (not merely a finding): a pathway to a component that does not
+exist has no meaning the app could show. Each problem names its key path and the bad value.
+"""
+
+from __future__ import annotations
+
+from .errors import Problem, short_repr
+from .schema import ServiceModel
+
+
+def _duplicates(items, path: str, what: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, item_id in enumerate(items):
+        if item_id in seen:
+            problems.append(Problem(f"{path}[{index}].id", f"duplicate {what} id {short_repr(item_id)}"))
+        seen.add(item_id)
+    return problems
+
+
+def integrity_problems(model: ServiceModel) -> list[Problem]:
+    problems: list[Problem] = []
+    ids = {c.id for c in model.components}
+    localities = set(model.all_localities())
+    problems += _duplicates([c.id for c in model.components], "components", "component")
+    problems += _duplicates([p.id for p in model.pathways], "pathways", "pathway")
+    problems += _duplicates([f.id for f in model.funding_sources], "funding_sources",
+                            "funding source")
+    problems += _duplicates([p.id for p in model.lot_plans], "lot_plans", "lot plan")
+
+    for i, component in enumerate(model.components):
+        for j, locality in enumerate(component.localities):
+            if locality not in localities:
+                problems.append(Problem(f"components[{i}].localities[{j}]",
+                                        f"locality {short_repr(locality)} is not one of the "
+                                        "model's or its lot plans' localities"))
+
+    pairs: dict[tuple[str, str], int] = {}
+    for i, pathway in enumerate(model.pathways):
+        for end in ("source", "target"):
+            value = getattr(pathway, end)
+            if value not in ids:
+                problems.append(Problem(f"pathways[{i}].{end}",
+                                        f"no component has id {short_repr(value)}"))
+        if pathway.source == pathway.target:
+            problems.append(Problem(f"pathways[{i}]",
+                                    f"a pathway from {short_repr(pathway.source)} to itself"))
+        pair = (pathway.source, pathway.target)
+        if pair in pairs:
+            problems.append(Problem(f"pathways[{i}]",
+                                    f"same route as pathways[{pairs[pair]}] "
+                                    f"({short_repr(pathway.source)} to {short_repr(pathway.target)})"))
+        pairs.setdefault(pair, i)
+
+    sources = {f.id for f in model.funding_sources}
+    for p, plan in enumerate(model.lot_plans):
+        problems += _duplicates([lot.id for lot in plan.lots], f"lot_plans[{p}].lots", "lot")
+        for n, lot in enumerate(plan.lots):
+            where = f"lot_plans[{p}].lots[{n}]"
+            for m, member in enumerate(lot.components):
+                if member not in ids:
+                    problems.append(Problem(f"{where}.components[{m}]",
+                                            f"no component has id {short_repr(member)}"))
+            for m, allocation in enumerate(lot.funding):
+                if allocation.source not in sources:
+                    problems.append(Problem(f"{where}.funding[{m}].source",
+                                            f"no funding source has id "
+                                            f"{short_repr(allocation.source)}"))
+
+    if model.active_plan not in {p.id for p in model.lot_plans}:
+        problems.append(Problem("active_plan",
+                                f"no lot plan has id {short_repr(model.active_plan)}"))
+    return problems

@@ -1,0 +1,253 @@
+"""The service model schema (pydantic v2), version 1 of the file contract.
+
+Field order here is the key order in saved files, so keep it stable. Optional facts a
+commissioner may not have filled in yet are `None`, and the rules judge only what is set.
+Cross-references (pathway ends, lot members, the active plan...) are checked by
+`models.integrity`, which can name every broken key path at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer,
+                      StringConstraints, WithJsonSchema, model_validator)
+
+from . import catalogue
+
+FORMAT = "service-model"
+VERSION = 1
+DEFAULT_PLAN_ID = "plan-1"
+
+
+def _number_out(value: float) -> float | int:
+    # Whole pounds and grid positions read better as 120000 than 120000.0.
+    return int(value) if value.is_integer() else value
+
+
+def _one_of(table: dict[str, Any], what: str):
+    def check(value: str) -> str:
+        if value not in table:
+            raise ValueError(f"unknown {what} {value!r}")
+        return value
+    return check
+
+
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12),
+                   PlainSerializer(_number_out, return_type=float)]
+Amount = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12),
+                   PlainSerializer(_number_out, return_type=float)]
+Years = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
+                  PlainSerializer(_number_out, return_type=float)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+def _enum(table: dict[str, Any], what: str):
+    return Annotated[str, AfterValidator(_one_of(table, what)),
+                     WithJsonSchema({"type": "string", "enum": list(table)})]
+
+
+KindId = _enum(catalogue.KINDS, "component kind")
+CohortId = _enum(catalogue.COHORTS, "cohort")
+CommissionerId = _enum(catalogue.COMMISSIONERS, "commissioner")
+PricingModel = _enum(catalogue.PRICING_MODELS, "pricing model")
+PaymentBasis = _enum(catalogue.PAYMENT_BASES, "payment basis")
+ProcurementRoute = _enum(catalogue.PROCUREMENT_ROUTES, "procurement route")
+Frequency = _enum(catalogue.KPI_FREQUENCIES, "monitoring frequency")
+Pattern = Annotated[str, AfterValidator(_one_of(dict.fromkeys(catalogue.LOT_PATTERNS),
+                                                   "lot pattern")),
+                    WithJsonSchema({"type": "string", "enum": list(catalogue.LOT_PATTERNS)})]
+
+
+class Strict(BaseModel):
+    # Unknown keys are refused rather than silently dropped: a typo in a partner's file
+    # should be reported, not lost on the next save.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Position(Strict):
+    x: Number
+    y: Number
+
+
+class Component(Strict):
+    id: Id
+    kind: KindId
+    name: Text
+    cohorts: list[CohortId] = Field(default_factory=list)
+    commissioner: CommissionerId = "local_authority"
+    procured: bool = False
+    localities: list[Text] = Field(default_factory=list)
+    capacity: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    estimated_annual_cost: Amount | None = None
+    upper_age: Annotated[int, Field(ge=10, le=30)] | None = None
+    position: Position | None = None
+    notes: Text = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_defaults(cls, data: Any) -> Any:
+        """Fill cohorts, commissioner and procured from the catalogue when a file leaves them out."""
+        if isinstance(data, dict) and isinstance(data.get("kind"), str):
+            k = catalogue.KINDS.get(data["kind"])
+            if k is not None:
+                data = dict(data)
+                data.setdefault("cohorts", list(k.default_cohorts))
+                data.setdefault("commissioner", k.default_commissioner)
+                data.setdefault("procured", k.is_service and
+                                data["commissioner"] == "local_authority")
+        return data
+
+    @property
+    def kind_info(self) -> catalogue.Kind:
+        return catalogue.KINDS[self.kind]
+
+
+class Pathway(Strict):
+    id: Annotated[str, StringConstraints(max_length=200)] = ""  # assigned on load when absent
+    source: Id
+    target: Id
+    label: Text = ""
+    share_percent: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
+                             PlainSerializer(_number_out, return_type=float)] | None = None
+
+
+class FundingSource(Strict):
+    id: Id
+    name: Text
+    annual_amount: Amount | None = None
+    restricted_cohorts: list[CohortId] = Field(default_factory=list)
+    recurrent: bool = True  # False for one-year grants whose renewal is uncertain
+    notes: Text = ""
+
+
+class Kpi(Strict):
+    name: Text
+    target: Text = ""
+    frequency: Frequency | None = None
+
+
+class Contract(Strict):
+    initial_term_years: Years | None = None
+    extensions_years: list[Years] = Field(default_factory=list)
+    break_clause_years: Years | None = None
+    quality_weight: Number | None = None
+    price_weight: Number | None = None
+    social_value_weight: Number | None = None
+    pricing_model: PricingModel | None = None
+    payment_basis: PaymentBasis | None = None
+    annual_value: Number | None = None
+    procurement_route: ProcurementRoute | None = None
+    start_date: Annotated[str, StringConstraints(max_length=10,
+                                                 pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    kpis: list[Kpi] = Field(default_factory=list)
+
+    def is_blank(self) -> bool:
+        return self == Contract()
+
+
+class FundingAllocation(Strict):
+    source: Id
+    annual_amount: Amount
+
+
+class Lot(Strict):
+    id: Id
+    name: Text
+    code: Annotated[str, StringConstraints(max_length=8)] = ""  # short code, e.g. L1
+    colour: Colour | None = None
+    pattern: Pattern | None = None
+    components: list[Id] = Field(default_factory=list)
+    contract: Contract = Field(default_factory=Contract)
+    funding: list[FundingAllocation] = Field(default_factory=list)
+    notes: Text = ""
+
+
+class LotPlan(Strict):
+    id: Id
+    name: Text
+    notes: Text = ""
+    # Localities this option covers beyond the model's own, e.g. a joint service with a
+    # neighbouring council.
+    localities: list[Text] = Field(default_factory=list)
+    lots: list[Lot] = Field(default_factory=list)
+
+    def lot(self, lot_id: str) -> Lot | None:
+        return next((lot for lot in self.lots if lot.id == lot_id), None)
+
+
+class Revision(Strict):
+    number: Annotated[int, Field(ge=1, le=10_000_000)]
+    author: Text = ""
+    time: datetime
+    summary: Text = ""
+
+
+class ServiceModel(Strict):
+    format: Literal["service-model"] = FORMAT
+    version: Literal[1] = VERSION
+    title: Text = "Untitled service model"
+    authority: Text = ""
+    author: Text = ""
+    notes: Text = ""
+    localities: list[Text] = Field(default_factory=list)
+    required_kinds: list[KindId] = Field(default_factory=lambda: list(catalogue.CORE_SERVICES))
+    components: list[Component] = Field(default_factory=list)
+    pathways: list[Pathway] = Field(default_factory=list)
+    funding_sources: list[FundingSource] = Field(default_factory=list)
+    lot_plans: list[LotPlan] = Field(default_factory=list)
+    active_plan: Id = DEFAULT_PLAN_ID
+    revisions: list[Revision] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> ServiceModel:
+        if not self.lot_plans:
+            # A file may leave lot plans out; it then gets one empty plan to start from.
+            plan_id = self.active_plan if "active_plan" in self.model_fields_set else DEFAULT_PLAN_ID
+            self.lot_plans.append(LotPlan(id=plan_id, name="Lot plan 1"))
+            self.active_plan = plan_id
+        for plan in self.lot_plans:
+            for index, lot in enumerate(plan.lots):
+                colour, pattern, code = catalogue.default_lot_style(index)
+                lot.code = lot.code or code
+                lot.colour = lot.colour or colour
+                lot.pattern = lot.pattern or pattern
+        taken = {p.id for p in self.pathways if p.id}
+        for pathway in self.pathways:
+            if not pathway.id:
+                pathway.id = unique_id(f"{pathway.source}->{pathway.target}", taken)
+                taken.add(pathway.id)
+        return self
+
+    # Lookups used everywhere; linear, so hot paths build their own index.
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def pathway(self, pathway_id: str) -> Pathway | None:
+        return next((p for p in self.pathways if p.id == pathway_id), None)
+
+    def plan(self, plan_id: str | None = None) -> LotPlan | None:
+        wanted = self.active_plan if plan_id is None else plan_id
+        return next((p for p in self.lot_plans if p.id == wanted), None)
+
+    def all_localities(self) -> list[str]:
+        """The model's localities, then those any lot plan adds, without repeats."""
+        return list(dict.fromkeys([*self.localities,
+                                   *(loc for plan in self.lot_plans for loc in plan.localities)]))
+
+    @property
+    def revision(self) -> int:
+        return self.revisions[-1].number if self.revisions else 0
+
+
+def unique_id(base: str, taken: set[str] | dict) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not taken yet."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
