@@ -1,0 +1,170 @@
+"""The document controller: one open model, its file, its undo stack and its findings.
+
+Views (canvas, docks, tables) read `document.model` and listen to the fine-grained signals;
+they change the model only through the methods here, each of which pushes one undo command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from models import edits, read_model, with_revision, write_model
+from models.checks import Finding, pathway_graph, run_checks, severity_counts
+from models.layout import layered_positions, needs_layout
+from models.schema import LotPlan, ServiceModel
+from models.templates import EXAMPLE, load_template
+
+from . import commands
+
+CHECK_DELAY_MS = 150  # re-check after edits pause, so typing and dragging stay smooth
+
+
+class Document(QObject):
+    componentAdded = Signal(str)
+    componentRemoved = Signal(str)
+    componentChanged = Signal(str)  # any field, position included
+    pathwayAdded = Signal(str)
+    pathwayRemoved = Signal(str)
+    pathwayChanged = Signal(str)
+    lotsChanged = Signal()  # lot plans, membership, contracts, the active plan
+    modelChanged = Signal()  # model-level fields: title, localities, funding sources...
+    modelReset = Signal()  # a different model was loaded: rebuild every view
+    findingsChanged = Signal()
+    pathChanged = Signal()
+    modifiedChanged = Signal(bool)
+
+    def __init__(self, model: ServiceModel | None = None, path: Path | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.model = model if model is not None else load_template(EXAMPLE)
+        self.path = Path(path) if path else None
+        self.findings: list[Finding] = []
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self.schedule_checks)
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.run_checks)
+        self._place_unplaced()
+        self.run_checks()
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modifiedChanged.emit(not clean)
+
+    # --- state ---------------------------------------------------------------------------
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        return self.path.name if self.path else f"{self.model.title} (not saved)"
+
+    def counts(self) -> dict[str, int]:
+        return severity_counts(self.findings)
+
+    def schedule_checks(self) -> None:
+        self._check_timer.start()
+
+    def run_checks(self) -> None:
+        self._check_timer.stop()
+        self.findings = run_checks(self.model, graph=pathway_graph(self.model))
+        self.findingsChanged.emit()
+
+    # --- edits: each pushes exactly one undo command ----------------------------------------
+    def add_component(self, kind_id: str, x: float, y: float, name: str | None = None) -> str:
+        component = edits.new_component(self.model, kind_id, x, y, name)
+        self.undo_stack.push(commands.AddComponent(self, component))
+        return component.id
+
+    def remove_items(self, component_ids: list[str], pathway_ids: list[str] = ()) -> None:
+        if component_ids or pathway_ids:
+            self.undo_stack.push(commands.RemoveItems(self, list(component_ids), list(pathway_ids)))
+
+    def update_component(self, component_id: str, changes: dict[str, Any],
+                         merge: bool = False, text: str = "") -> None:
+        component = self.model.component(component_id)
+        if all(getattr(component, k) == v for k, v in changes.items()):
+            return
+        self.undo_stack.push(commands.UpdateComponent(self, component_id, changes, merge, text))
+
+    def move_components(self, positions: dict[str, tuple[float, float]], text: str = "") -> None:
+        moved = {cid: xy for cid, xy in positions.items()
+                 if (p := self.model.component(cid).position) is None or (p.x, p.y) != tuple(xy)}
+        if moved:
+            self.undo_stack.push(commands.MoveComponents(self, moved, text))
+
+    def add_pathway(self, source: str, target: str, label: str = "") -> tuple[str | None, str | None]:
+        """(new pathway id, None), or (None, the reason it was refused)."""
+        refusal = edits.connection_refusal(self.model, source, target)
+        if refusal:
+            return None, refusal
+        pathway = edits.new_pathway(self.model, source, target, label)
+        self.undo_stack.push(commands.AddPathway(self, pathway))
+        return pathway.id, None
+
+    def update_pathway(self, pathway_id: str, changes: dict[str, Any], merge: bool = False) -> None:
+        pathway = self.model.pathway(pathway_id)
+        if all(getattr(pathway, k) == v for k, v in changes.items()):
+            return
+        self.undo_stack.push(commands.UpdatePathway(self, pathway_id, changes, merge))
+
+    def update_model(self, changes: dict[str, Any], text: str = "Edit model properties",
+                     merge: bool = False) -> None:
+        if all(getattr(self.model, k) == v for k, v in changes.items()):
+            return
+        self.undo_stack.push(commands.UpdateModel(self, changes, text, merge))
+
+    def replace_plan(self, plan: LotPlan, text: str) -> None:
+        if plan != self.model.plan(plan.id):
+            self.undo_stack.push(commands.ReplacePlan(self, plan, text))
+
+    def set_plans(self, plans: list[LotPlan], active: str, text: str) -> None:
+        self.undo_stack.push(commands.SetPlans(self, plans, active, text))
+
+    def set_active_plan(self, plan_id: str) -> None:
+        if plan_id != self.model.active_plan:
+            name = self.model.plan(plan_id).name
+            self.set_plans(self.model.lot_plans, plan_id, f"Show lot plan {name}")
+
+    def apply_layout(self) -> None:
+        self.move_components(layered_positions(self.model), "Automatic layout")
+
+    # --- files ---------------------------------------------------------------------------
+    def _place_unplaced(self) -> None:
+        # Files may leave positions out; place them before anything is drawn (not an edit).
+        if needs_layout(self.model):
+            edits.move_components(self.model, {
+                cid: xy for cid, xy in layered_positions(self.model).items()
+                if self.model.component(cid).position is None})
+
+    def set_model(self, model: ServiceModel, path: Path | None) -> None:
+        self.model, self.path = model, Path(path) if path else None
+        self._place_unplaced()
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.modelReset.emit()
+        self.pathChanged.emit()
+        self.modifiedChanged.emit(False)
+        self.run_checks()
+
+    def open(self, path: str | Path) -> None:
+        """Load a file; on ModelFileError the open model is left exactly as it was."""
+        self.set_model(read_model(path), Path(path))
+
+    def save(self, path: str | Path | None = None, author: str = "", summary: str = "") -> None:
+        """Write the model with one more revision entry; raises SaveError (then nothing changed)."""
+        target = Path(path) if path else self.path
+        saved = with_revision(self.model, author or self.model.author, summary)
+        write_model(target, saved)
+        self.model.revisions = saved.revisions
+        if target != self.path:
+            self.path = target
+            self.pathChanged.emit()
+        self.undo_stack.setClean()
+        self.modelChanged.emit()
+
+    def revert(self) -> None:
+        if self.path:
+            self.open(self.path)
