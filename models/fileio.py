@@ -55,20 +55,56 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number a model can hold")
 
 
+def _figure(value: Any) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+# pydantic's wording ("Input should be a valid integer...") said the way the person fixing
+# the file thinks of it. Types not listed keep pydantic's message.
+_PLAIN: dict[str, Any] = {
+    "missing": "required key is missing",
+    "extra_forbidden": "unknown key: it is not part of the service model format",
+    "string_type": "should be text in quotes",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "int_parsing_size": "is too large",
+    "float_type": "should be a number",
+    "float_parsing": "should be a number",
+    "finite_number": "is too large or not a finite number",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "list_type": "should be a list in square brackets",
+    "model_type": "should be an object in curly brackets",
+    "dict_type": "should be an object in curly brackets",
+    "string_too_short": "should not be empty",
+    "string_too_long": lambda ctx: f"is longer than {ctx['max_length']:,} characters",
+    "greater_than_equal": lambda ctx: f"should be {_figure(ctx['ge'])} or more",
+    "less_than_equal": lambda ctx: f"should be at most {_figure(ctx['le'])}",
+    "literal_error": lambda ctx: f"should be {ctx['expected']}",
+    "datetime_parsing": "should be a date and time such as 2024-04-01T09:30:00Z",
+    "datetime_from_date_parsing": "should be a date and time such as 2024-04-01T09:30:00Z",
+    "datetime_type": "should be a date and time such as 2024-04-01T09:30:00Z",
+    "string_pattern_mismatch": lambda ctx: (
+        "should be a colour written as # and six hex digits, such as #0072b2"
+        if ctx["pattern"].startswith("^#") else
+        "should be a date written as YYYY-MM-DD" if "\\d{4}" in ctx["pattern"] else
+        f"should match the pattern {ctx['pattern']}"),
+}
+
+
 def _validation_problems(error: ValidationError) -> list[Problem]:
     problems = []
     for e in error.errors(include_url=False):
         loc = tuple(part for part in e["loc"] if part not in ("function-after[check(), str]",))
-        kind = e["type"]
-        if kind == "missing":
-            message = "required key is missing"
-        elif kind == "extra_forbidden":
-            message = "unknown key"
-        else:
-            message = e["msg"].removeprefix("Value error, ")
-            value = e.get("input")
-            if not isinstance(value, (dict, list)) and repr(value) not in message:
-                message += f" (got {short_repr(value)})"
+        plain = _PLAIN.get(e["type"])
+        if callable(plain):
+            plain = plain(e.get("ctx") or {})
+        message = plain or e["msg"].removeprefix("Value error, ").replace("Input should", "should")
+        value = e.get("input")
+        if e["type"] not in ("missing", "extra_forbidden") and \
+                not isinstance(value, (dict, list)) and repr(value) not in message:
+            message += f" (got {short_repr(value)})"
         problems.append(Problem(key_path(loc), message))
     return problems
 
@@ -85,8 +121,9 @@ def parse_model(data: bytes, source: str = "") -> ServiceModel:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ModelFileError(f"the file is not a service model: it is not UTF-8 text "
-                             f"(byte {e.start})", source) from None
+        raise ModelFileError(f"the file is not UTF-8 text (bad byte at position {e.start}), "
+                             "so it is not a service model or was saved in another encoding",
+                             source) from None
     if _too_deep(text, MAX_DEPTH):
         raise ModelFileError(f"the file nests data more than {MAX_DEPTH} levels deep; "
                              "it is not a service model", source)
@@ -98,7 +135,8 @@ def parse_model(data: bytes, source: str = "") -> ServiceModel:
     except (ValueError, RecursionError) as e:
         where = re.search(r"\bNaN\b|-?\bInfinity\b|\d{4000,}", text)
         line = f"line {text.count(chr(10), 0, where.start()) + 1}: " if where else ""
-        raise ModelFileError(f"{line}the file holds a value that cannot be read: {e}",
+        reason = "a number with thousands of digits" if "digits" in str(e) else e
+        raise ModelFileError(f"{line}the file holds a value that cannot be read: {reason}",
                              source) from None
     return model_from_json_object(raw, source)
 
@@ -107,10 +145,15 @@ def model_from_json_object(raw: Any, source: str = "") -> ServiceModel:
     if not isinstance(raw, dict):
         raise ModelFileError("the file is not a service model: its top level is not a JSON "
                              "object", source)
-    if raw.get("format") != FORMAT:
-        raise ModelFileError(f"format: expected {FORMAT!r}, got {short_repr(raw.get('format'))}; "
+    if "format" not in raw:
+        raise ModelFileError(f"format: required key is missing (it should be {FORMAT!r}); "
+                             "the file is not a service model", source)
+    if raw["format"] != FORMAT:
+        raise ModelFileError(f"format: expected {FORMAT!r}, got {short_repr(raw['format'])}; "
                              "the file is not a service model", source)
     version = raw.get("version")
+    if "version" not in raw:
+        raise ModelFileError("version: required key is missing", source)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(f"version: expected a whole number, got {short_repr(version)}", source)
     if version > VERSION:
