@@ -22,8 +22,9 @@ DEFAULT_PLAN_ID = "plan-1"
 
 
 def _number_out(value: float) -> float | int:
-    # Whole pounds and grid positions read better as 120000 than 120000.0.
-    return int(value) if value.is_integer() else value
+    # Whole pounds and grid positions read better as 120000 than 120000.0. An int can arrive
+    # through model_copy(update=...), which skips validation.
+    return int(value) if float(value).is_integer() else value
 
 
 def _one_of(table: dict[str, Any], what: str):
