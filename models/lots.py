@@ -1,0 +1,199 @@
+"""Lot and lot-plan operations (no Qt).
+
+Every function returns a NEW plan, or a new list of plans, and never changes its argument: the
+designer hands the result to `Document.replace_plan` / `set_plans`, which keep before and after
+snapshots for undo. Ids come from `schema.unique_id`, so they stay unique within the plan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+from . import catalogue
+from .schema import Contract, FundingAllocation, Lot, LotPlan, unique_id
+
+
+def _copy(plan: LotPlan) -> LotPlan:
+    return plan.model_copy(deep=True)
+
+
+def _lot(plan: LotPlan, lot_id: str) -> Lot:
+    lot = plan.lot(lot_id)
+    if lot is None:
+        raise KeyError(f"lot plan {plan.name!r} has no lot with id {lot_id!r}")
+    return lot
+
+
+def _slug(text: str) -> str:
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
+    return "-".join(words)[:40] or "lot"
+
+
+def _next_style(plan: LotPlan) -> tuple[str, str, str]:
+    """The first default colour/pattern/code no lot of the plan uses yet."""
+    codes = {lot.code for lot in plan.lots}
+    for index in range(len(plan.lots) + len(catalogue.LOT_COLOURS) + 1):
+        style = catalogue.default_lot_style(index)
+        if style[2] not in codes:
+            return style
+    return catalogue.default_lot_style(len(plan.lots))
+
+
+def add_lot(plan: LotPlan, name: str = "", components: Iterable[str] = ()) -> tuple[LotPlan, str]:
+    """(new plan, the new lot's id). Members given are moved out of any other lot."""
+    new = _copy(plan)
+    colour, pattern, code = _next_style(new)
+    name = name.strip() or f"Lot {code[1:]}"
+    lot_id = unique_id(_slug(name), {lot.id for lot in new.lots})
+    new.lots.append(Lot(id=lot_id, name=name, code=code, colour=colour, pattern=pattern))
+    return (assign(new, lot_id, components) if components else new), lot_id
+
+
+def remove_lot(plan: LotPlan, lot_id: str) -> LotPlan:
+    new = _copy(plan)
+    new.lots.remove(_lot(new, lot_id))
+    return new
+
+
+def rename_lot(plan: LotPlan, lot_id: str, name: str) -> LotPlan:
+    new = _copy(plan)
+    _lot(new, lot_id).name = name.strip() or _lot(new, lot_id).name
+    return new
+
+
+def assign(plan: LotPlan, lot_id: str, component_ids: Iterable[str]) -> LotPlan:
+    """Put components in a lot, moving them out of any other lot of the plan."""
+    moving = list(dict.fromkeys(component_ids))
+    new = _copy(plan)
+    target = _lot(new, lot_id)
+    for lot in new.lots:
+        if lot is not target:
+            lot.components = [m for m in lot.components if m not in moving]
+    target.components += [m for m in moving if m not in target.components]
+    return new
+
+
+def unassign(plan: LotPlan, component_ids: Iterable[str]) -> LotPlan:
+    """Take components out of every lot of the plan."""
+    leaving = set(component_ids)
+    new = _copy(plan)
+    for lot in new.lots:
+        lot.components = [m for m in lot.components if m not in leaving]
+    return new
+
+
+def lot_of(plan: LotPlan, component_id: str) -> Lot | None:
+    return next((lot for lot in plan.lots if component_id in lot.components), None)
+
+
+def _sum_funding(*allocations: list[FundingAllocation]) -> list[FundingAllocation]:
+    totals: Counter[str] = Counter()
+    for allocation in (a for group in allocations for a in group):
+        totals[allocation.source] += allocation.annual_amount
+    return [FundingAllocation(source=s, annual_amount=v) for s, v in totals.items()]
+
+
+def merge_lots(plan: LotPlan, keep_id: str, other_id: str, name: str | None = None) -> LotPlan:
+    """One lot from two: members of both, funding summed per source, annual values added,
+    the kept lot's other contract terms, colour and code."""
+    if keep_id == other_id:
+        raise ValueError("a lot cannot be merged with itself")
+    new = _copy(plan)
+    keep, other = _lot(new, keep_id), _lot(new, other_id)
+    keep.components = list(dict.fromkeys([*keep.components, *other.components]))
+    keep.funding = _sum_funding(keep.funding, other.funding)
+    values = [v for v in (keep.contract.annual_value, other.contract.annual_value) if v is not None]
+    keep.contract.annual_value = sum(values) if values else None
+    if name and name.strip():
+        keep.name = name.strip()
+    if other.notes:
+        keep.notes = "\n".join(n for n in (keep.notes, other.notes) if n)
+    new.lots.remove(other)
+    return new
+
+
+def split_lot(plan: LotPlan, lot_id: str, component_ids: Iterable[str], new_name: str
+              ) -> tuple[LotPlan, str]:
+    """(new plan, new lot id): the given members of a lot leave it for a new lot that copies
+    its contract terms (without value or funding, which the commissioner divides)."""
+    source = _lot(plan, lot_id)
+    moving = [m for m in dict.fromkeys(component_ids) if m in source.components]
+    if not moving:
+        raise ValueError(f"choose components of lot {source.name!r} to split off")
+    new, new_id = add_lot(plan, new_name or f"{source.name} (split)", moving)
+    lot = _lot(new, new_id)
+    lot.contract = source.contract.model_copy(deep=True, update={"annual_value": None})
+    # Place the new lot right after the one it came from, so codes read in order.
+    new.lots.remove(lot)
+    new.lots.insert(next(i for i, x in enumerate(new.lots) if x.id == lot_id) + 1, lot)
+    return new, new_id
+
+
+def set_contract(plan: LotPlan, lot_id: str, contract: Contract) -> LotPlan:
+    new = _copy(plan)
+    # Validated afresh: a contract built with model_copy(update=...) skipped validation.
+    terms = contract.model_copy(deep=True)
+    _lot(new, lot_id).contract = Contract.model_validate(
+        {name: getattr(terms, name) for name in Contract.model_fields})
+    return new
+
+
+def set_funding(plan: LotPlan, lot_id: str, allocations: Iterable[FundingAllocation]) -> LotPlan:
+    """Allocations of zero are dropped; one line per source."""
+    new = _copy(plan)
+    _lot(new, lot_id).funding = [a for a in _sum_funding(list(allocations)) if a.annual_amount]
+    return new
+
+
+def update_lot(plan: LotPlan, lot_id: str, **changes) -> LotPlan:
+    """Set lot fields (name, code, colour, pattern, notes), validated through the schema."""
+    new = _copy(plan)
+    index = next(i for i, lot in enumerate(new.lots) if lot.id == _lot(new, lot_id).id)
+    new.lots[index] = Lot.model_validate({**new.lots[index].model_dump(), **changes})
+    return new
+
+
+# --- the list of plans ------------------------------------------------------------------------
+
+def _plan_id(name: str, plans: list[LotPlan]) -> str:
+    return unique_id(_slug(name) if _slug(name) != "lot" else "plan", {p.id for p in plans})
+
+
+def add_plan(plans: list[LotPlan], name: str = "") -> tuple[list[LotPlan], str]:
+    """(new list, new plan id): an empty plan at the end."""
+    name = name.strip() or f"Lot plan {len(plans) + 1}"
+    plan = LotPlan(id=_plan_id(name, plans), name=name)
+    return [p.model_copy(deep=True) for p in plans] + [plan], plan.id
+
+
+def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[list[LotPlan], str]:
+    """(new list, copy's id): a copy right after the original with a fresh plan id. Lot ids
+    are only unique within a plan, so the copy keeps them: the same lot reads the same in both."""
+    index = next(i for i, p in enumerate(plans) if p.id == plan_id)
+    original = plans[index]
+    copy = original.model_copy(deep=True)
+    copy.name = name.strip() or f"{original.name} (copy)"
+    copy.id = _plan_id(copy.name, plans)
+    new = [p.model_copy(deep=True) for p in plans]
+    new.insert(index + 1, copy)
+    return new, copy.id
+
+
+def rename_plan(plans: list[LotPlan], plan_id: str, name: str) -> list[LotPlan]:
+    new = [p.model_copy(deep=True) for p in plans]
+    plan = next(p for p in new if p.id == plan_id)
+    plan.name = name.strip() or plan.name
+    return new
+
+
+def delete_plan(plans: list[LotPlan], plan_id: str, active: str) -> tuple[list[LotPlan], str]:
+    """(new list, new active id). The last plan is never deleted; when the active plan goes,
+    the next plan (or the previous, at the end) becomes active."""
+    if len(plans) <= 1:
+        raise ValueError("a model keeps at least one lot plan")
+    index = next(i for i, p in enumerate(plans) if p.id == plan_id)
+    new = [p.model_copy(deep=True) for i, p in enumerate(plans) if i != index]
+    if active == plan_id:
+        active = new[min(index, len(new) - 1)].id
+    return new, active
