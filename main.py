@@ -5,6 +5,7 @@
     python main.py schema                      the JSON Schema of the file format
     python main.py templates                   the built-in templates
     python main.py new --template NAME OUT     start a model file from a template
+    python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
 
 Errors print one line to stderr, never a traceback.
 """
@@ -108,6 +109,33 @@ def cmd_new(args: list[str]) -> int:
         return _fail(e.args[0] if isinstance(e, KeyError) else e)
     print(f"wrote {out}")
     return EXIT_OK
+
+
+@command("diff", "show what changed between two model files")
+def cmd_diff(args: list[str]) -> int:
+    from models import ModelFileError, read_model
+    from models.diff import diff_models
+
+    parser = _Parser(prog="main.py diff",
+                     description="Show what changed from OLD to NEW. Exit 0 when they hold the "
+                                 "same model, 1 when they differ, 2 when a file cannot be read.")
+    parser.add_argument("old")
+    parser.add_argument("new")
+    parser.add_argument("--json", action="store_true", help="print the changes as JSON")
+    opts = parser.parse_args(args)
+    models = []
+    for name in (opts.old, opts.new):
+        try:
+            models.append(read_model(name))
+        except ModelFileError as e:
+            return _fail(f"{name}: {e}")
+    diff = diff_models(*models)
+    if opts.json:
+        json.dump(diff.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        sys.stdout.write(diff.to_text())
+    return EXIT_OK if diff.is_empty else EXIT_FINDINGS
 
 
 def run_gui(args: list[str]) -> int:
