@@ -138,6 +138,28 @@ def cmd_diff(args: list[str]) -> int:
     return EXIT_OK if diff.is_empty else EXIT_FINDINGS
 
 
+@command("export", "write the lot schedule (Excel, CSV) of a model file")
+def cmd_export(args: list[str]) -> int:
+    from models import ModelFileError
+    from models.lot_export import ExportError, export_schedule
+
+    parser = _Parser(prog="main.py export", description="Write the lot schedule of a lot plan.")
+    parser.add_argument("file")
+    parser.add_argument("--plan", help="this lot plan instead of the active one")
+    parser.add_argument("--xlsx", metavar="OUT.xlsx", help="lot schedule workbook for tenders")
+    parser.add_argument("--csv", metavar="OUT.csv", help="lot schedule as CSV")
+    opts = parser.parse_args(args)
+    if not (opts.xlsx or opts.csv):
+        return _fail("say what to write: --xlsx OUT.xlsx and/or --csv OUT.csv")
+    try:
+        written = export_schedule(opts)
+    except (ModelFileError, ExportError) as e:
+        return _fail(f"{opts.file}: {e}")
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def run_gui(args: list[str]) -> int:
     from designer.app import run
 

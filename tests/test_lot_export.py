@@ -1,0 +1,122 @@
+"""The lot schedule: a real workbook read back with openpyxl, real CSV, and the headless command."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import main
+from models import lots
+from models.fileio import write_model
+from models.lot_export import POUNDS, ExportError, write_csv, write_xlsx
+from models.templates import load_template, template_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_workbook_sheets_values_and_formats(tmp_path):
+    out = tmp_path / "lots.xlsx"
+    write_xlsx(load_template("luton"), out, "three-lots")
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "L1 Clinical treatment", "L2 Care and engagement",
+                             "L3 Recovery"]
+    summary = wb["Summary"]
+    assert summary.freeze_panes == "A3"
+    assert summary["A2"].value == "Code" and summary["A2"].font.bold
+    assert [summary.cell(r, 2).value for r in range(3, 7)] == [
+        "Clinical treatment", "Care and engagement", "Recovery", "Total"]
+    assert summary["D3"].value == 1_800_000 and summary["D3"].number_format == POUNDS
+    assert summary["D6"].value == 3_700_000 and summary["D6"].number_format == POUNDS
+    assert summary["E3"].value == 2_200_000  # estimated cost of the members
+    assert summary.column_dimensions["B"].width >= 30
+
+    clinical = wb["L1 Clinical treatment"]
+    assert clinical.freeze_panes == "A3"
+    rows = list(clinical.iter_rows(values_only=True))
+    assert rows[2][0] == "Clinical treatment and prescribing" and rows[2][1] == "Adult treatment"
+    assert clinical["G3"].number_format == POUNDS and clinical["G3"].value == 1_600_000
+    labels = [r[0] for r in rows]
+    assert ("Break clause (years)", 2) in [(r[0], r[1]) for r in rows]
+    assert ("Extensions (years)", "2 + 2") in [(r[0], r[1]) for r in rows]
+    kpis = labels.index("Key performance indicators")
+    assert rows[kpis + 2][:3] == ("Adults in structured treatment", "1,450 in treatment",
+                                  "Monthly")
+    funding = labels.index("Funding")
+    assert rows[funding + 2][:2] == ("Public health grant", 1_500_000)
+    assert clinical.cell(funding + 3, 2).number_format == POUNDS
+
+
+def test_awkward_lot_names_make_valid_unique_sheets_and_stay_text(tmp_path):
+    model = load_template("luton")
+    plan = model.plan("two-lots")
+    plan = lots.rename_lot(plan, "alliance", "=1+1 [treatment]/engagement: a very long lot name")
+    plan = lots.update_lot(plan, "recovery", code="L1",
+                           name="=1+1 [treatment]/engagement: a very long lot name")
+    model.lot_plans[1] = plan
+    out = tmp_path / "lots.xlsx"
+    write_xlsx(model, out)
+    wb = load_workbook(out)
+    names = wb.sheetnames[1:]
+    assert len(set(n.lower() for n in names)) == 2 and all(len(n) <= 31 for n in names)
+    assert all(ch not in n for n in names for ch in "[]:*?/\\")
+    assert wb["Summary"]["B3"].data_type == "s"
+    write_csv(model, tmp_path / "lots.csv")
+    text = (tmp_path / "lots.csv").read_text("utf-8-sig")
+    assert "'=1+1" in text
+
+
+def test_csv_one_row_per_member(tmp_path):
+    out = tmp_path / "lots.csv"
+    write_csv(load_template("luton"), out, "two-lots")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the pound sign right
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == 10
+    first = rows[0]
+    assert (first["Lot code"], first["Component id"], first["Lot annual value"]) == \
+        ("L1", "clinical", "3400000")
+    assert "Public health grant: 2550000" in first["Funding"]
+
+
+def test_empty_lot_still_listed(tmp_path):
+    model = load_template("luton")
+    model.lot_plans[1], _ = lots.add_lot(model.plan("two-lots"), "Spare")
+    write_csv(model, tmp_path / "x.csv", "two-lots")
+    assert "Spare" in (tmp_path / "x.csv").read_text("utf-8-sig")
+    write_xlsx(model, tmp_path / "x.xlsx", "two-lots")
+    assert load_workbook(tmp_path / "x.xlsx").sheetnames[-1] == "L3 Spare"
+
+
+def test_unknown_plan_and_unwritable_path(tmp_path):
+    model = load_template("luton")
+    with pytest.raises(ExportError, match="no lot plan has id 'nope'"):
+        write_xlsx(model, tmp_path / "x.xlsx", "nope")
+    with pytest.raises(ExportError, match="cannot write"):
+        write_xlsx(model, tmp_path / "missing-folder" / "x.xlsx")
+
+
+def test_headless_export(tmp_path, capsys):
+    model_file = tmp_path / "luton.svcmodel"
+    write_model(model_file, load_template("luton"), keep_backup=False)
+    xlsx, csv_out = tmp_path / "out.xlsx", tmp_path / "out.csv"
+    assert main.main(["export", str(model_file), "--xlsx", str(xlsx), "--csv", str(csv_out),
+                      "--plan", "three-lots"]) == 0
+    assert load_workbook(xlsx).sheetnames[1] == "L1 Clinical treatment"
+    assert "Clinical treatment" in csv_out.read_text("utf-8-sig")
+
+    assert main.main(["export", str(model_file), "--xlsx", str(xlsx), "--plan", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "no lot plan has id 'nope'" in err and "Traceback" not in err
+    assert main.main(["export", str(tmp_path / "absent.svcmodel"), "--csv", str(csv_out)]) == 2
+
+
+def test_headless_export_in_a_child_process(tmp_path):
+    out = tmp_path / "luton.xlsx"
+    done = subprocess.run([sys.executable, "main.py", "export", str(template_path("luton")),
+                           "--xlsx", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert load_workbook(out)["Summary"]["B3"].value == "Treatment and engagement alliance"
