@@ -1,0 +1,433 @@
+"""The printed diagram: the model itself painted onto any QPainter (PDF, SVG, PNG, printer).
+
+This draws the model, not the designer's canvas: no selection, handles, grid or hover, and
+always the light print palette. Everything is in scene units (component positions are box
+centres, as in models.layout) with real pen widths, so lines and text scale with the page.
+Lots are tinted, hatched regions behind their components, and every member box carries the
+lot code, so a greyscale copy still tells the lots apart. Drawing avoids clip paths (the SVG
+generator ignores them): hatches are intersected geometrically and callers cover the outside
+of a tiled diagram instead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen,
+                           QPolygonF)
+
+from models import catalogue
+from models.layout import layered_positions
+from models.schema import Lot, LotPlan, ServiceModel
+
+from .text import Style
+
+BOX_W, BOX_H = 212.0, 72.0
+LOT_PAD = 12.0  # lot region margin around member boxes
+CORNER = 14.0  # lot region corner radius
+NEIGHBOUR_REACH = 90.0  # member boxes this close are joined into one region
+EXTENT_MARGIN = 40.0  # room for pathway bulges and badges around the boxes
+INK = QColor("#1a1a1a")
+PATHWAY_INK = QColor("#404040")
+UNASSIGNED = QColor("#c00000")
+FADE = 0.72  # how far faded parts move towards white on a lot's page
+
+
+@lru_cache(maxsize=None)
+def styles() -> dict[str, Style]:
+    # Created on first use: fonts need the QGuiApplication.
+    return {"name": Style(17, bold=True), "kind": Style(12), "label": Style(12, italic=True),
+            "code": Style(12, bold=True), "flag": Style(11, bold=True)}
+
+
+def blend(colour: QColor | str, towards: QColor | str, amount: float) -> QColor:
+    """`colour` moved `amount` (0..1) of the way towards `towards`; solid, so it prints the
+    same on every device."""
+    a, b = QColor(colour), QColor(towards)
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * amount,
+                           a.greenF() + (b.greenF() - a.greenF()) * amount,
+                           a.blueF() + (b.blueF() - a.blueF()) * amount)
+
+
+def lot_tint(lot: Lot) -> QColor:
+    return blend(lot.colour or catalogue.LOT_COLOURS[0], "white", 0.78)
+
+
+def lot_ink(lot: Lot) -> QColor:
+    return blend(lot.colour or catalogue.LOT_COLOURS[0], "black", 0.25)
+
+
+@dataclass
+class Diagram:
+    """Where everything goes, in scene units; built once per model and reused for each page."""
+    model: ServiceModel
+    boxes: dict[str, QRectF]
+    extent: QRectF
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def layout_diagram(model: ServiceModel) -> Diagram:
+    automatic = layered_positions(model) if any(c.position is None for c in model.components) \
+        else {}
+    boxes = {}
+    for c in model.components:
+        x, y = (c.position.x, c.position.y) if c.position is not None else automatic[c.id]
+        boxes[c.id] = QRectF(x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H)
+    extent = QRectF()
+    for box in boxes.values():
+        extent = extent.united(box)
+    if not boxes:
+        extent = QRectF(0, 0, BOX_W, BOX_H)
+    extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN, EXTENT_MARGIN)
+    names = {c.id: c.name or c.kind_info.name for c in model.components}
+    return Diagram(model, boxes, extent, names)
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+def component_shape(kind: catalogue.Kind, box: QRectF) -> QPainterPath:
+    """Services are rounded boxes, referral routes a tab notched on the left (people arrive),
+    exits a pill."""
+    path = QPainterPath()
+    if kind.is_route:
+        notch = 16.0
+        path.addPolygon(QPolygonF([box.topLeft(), box.topRight(), box.bottomRight(),
+                                   box.bottomLeft(), QPointF(box.left() + notch,
+                                                             box.center().y())]))
+        path.closeSubpath()
+    elif kind.is_exit:
+        path.addRoundedRect(box, box.height() / 2, box.height() / 2)
+    else:
+        path.addRoundedRect(box, 9, 9)
+    return path
+
+
+def lot_region(diagram: Diagram, lot: Lot) -> QPainterPath:
+    """A padded union of the lot's member boxes; close members are joined by a bridge when
+    no other component sits between them, so a lot reads as one area."""
+    members = [m for m in dict.fromkeys(lot.components) if m in diagram.boxes]
+    others = [box.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
+              for cid, box in diagram.boxes.items() if cid not in set(members)]
+    path = QPainterPath()
+    path.setFillRule(Qt.WindingFill)
+    padded = {m: diagram.boxes[m].adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
+              for m in members}
+    for m in members:
+        path.addRoundedRect(padded[m], CORNER, CORNER)
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            ra, rb = padded[a], padded[b]
+            gap_x = max(ra.left(), rb.left()) - min(ra.right(), rb.right())
+            gap_y = max(ra.top(), rb.top()) - min(ra.bottom(), rb.bottom())
+            if gap_x > NEIGHBOUR_REACH or gap_y > NEIGHBOUR_REACH:
+                continue
+            bridge = _bridge(ra, rb)
+            if not any(bridge.intersects(o) for o in others):
+                # reach into both boxes past their rounded corners, so the join is seamless
+                path.addRect(_bridge(ra, rb, into=CORNER))
+    return path.simplified()
+
+
+def _bridge(a: QRectF, b: QRectF, into: float = 0.0) -> QRectF:
+    """The band joining two boxes across the gap between them (extended `into` each box):
+    their overlap in one axis, spanning the gap in the other; their bounding box when they
+    are diagonal."""
+    top, bottom = max(a.top(), b.top()), min(a.bottom(), b.bottom())
+    left, right = max(a.left(), b.left()), min(a.right(), b.right())
+    if bottom > top:  # side by side
+        return QRectF(QPointF(right - into, top), QPointF(left + into, bottom)).normalized()
+    if right > left:  # one above the other
+        return QRectF(QPointF(left, bottom - into), QPointF(right, top + into)).normalized()
+    return a.united(b)
+
+
+def hatch_path(region: QPainterPath, pattern: str, spacing: float = 9.0,
+               width: float = 1.4) -> QPainterPath:
+    """The hatch of a lot pattern as a filled shape cut to `region` (no clipping needed)."""
+    r = region.boundingRect().adjusted(-spacing, -spacing, spacing, spacing)
+    lines = QPainterPath()
+
+    def diagonals(sign: int, step: float) -> None:
+        # lines x + sign*y = c across the bounding box
+        span = r.width() + r.height()
+        n = int(span / step) + 2
+        for i in range(n):
+            c = i * step
+            if sign > 0:  # "/" rising to the right
+                lines.moveTo(r.left() + c, r.bottom())
+                lines.lineTo(r.left() + c - r.height(), r.top())
+            else:  # "\" falling to the right
+                lines.moveTo(r.left() + c - r.height(), r.bottom())
+                lines.lineTo(r.left() + c, r.top())
+
+    def horizontals(step: float) -> None:
+        y = r.top()
+        while y <= r.bottom():
+            lines.moveTo(r.left(), y)
+            lines.lineTo(r.right(), y)
+            y += step
+
+    def verticals(step: float) -> None:
+        x = r.left()
+        while x <= r.right():
+            lines.moveTo(x, r.top())
+            lines.lineTo(x, r.bottom())
+            x += step
+
+    diagonal_step = spacing * math.sqrt(2)
+    if pattern in ("diagonal", "cross"):
+        diagonals(+1, diagonal_step)
+    if pattern in ("back_diagonal", "cross"):
+        diagonals(-1, diagonal_step)
+    if pattern in ("horizontal", "grid"):
+        horizontals(spacing)
+    if pattern in ("vertical", "grid"):
+        verticals(spacing)
+    if pattern == "dense":
+        diagonals(+1, diagonal_step / 2)
+        horizontals(spacing / 2)
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    strokes = stroker.createStroke(lines)
+    if pattern == "dots":
+        strokes = QPainterPath()
+        y = r.top()
+        row = 0
+        while y <= r.bottom():
+            x = r.left() + (spacing / 2 if row % 2 else 0)
+            while x <= r.right():
+                strokes.addEllipse(QPointF(x, y), width * 1.2, width * 1.2)
+                x += spacing
+            y += spacing * 0.8
+            row += 1
+    strokes.setFillRule(Qt.WindingFill)
+    return strokes.intersected(region)
+
+
+def paint_lot_fill(painter: QPainter, region: QPainterPath, lot: Lot, faded: bool = False,
+                   spacing: float = 9.0, line: float = 1.4) -> None:
+    """Tint, hatch and outline: the same in the diagram and in the legend swatches."""
+    fade = (lambda c: blend(c, "white", FADE)) if faded else (lambda c: c)
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(fade(lot_tint(lot)))
+    painter.drawPath(region)
+    painter.setBrush(fade(blend(lot_ink(lot), "white", 0.15)))
+    painter.drawPath(hatch_path(region, lot.pattern or "diagonal", spacing, line))
+    painter.setBrush(Qt.NoBrush)
+    painter.setPen(QPen(fade(lot_ink(lot)), line * 1.6))
+    painter.drawPath(region)
+
+
+# --- pathways ----------------------------------------------------------------------------------
+
+def _sides(diagram: Diagram, source: str, target: str) -> tuple[str, str]:
+    a, b = diagram.boxes[source], diagram.boxes[target]
+    dx = b.center().x() - a.center().x()
+    dy = b.center().y() - a.center().y()
+    if dx > BOX_W * 0.75:
+        return "right", "left"
+    if dx < -BOX_W * 0.75:
+        return "left", "right"
+    # Same column: straight down or up when nothing is in between, else a bulge to the side.
+    between = QRectF(a.center(), b.center()).normalized().adjusted(-BOX_W / 4, 0, BOX_W / 4, 0)
+    blocked = any(box.intersects(between) for cid, box in diagram.boxes.items()
+                  if cid not in (source, target))
+    if not blocked:
+        return ("bottom", "top") if dy > 0 else ("top", "bottom")
+    return ("right", "right") if dy > 0 else ("left", "left")
+
+
+def _point_on(box: QRectF, side: str, fraction: float) -> QPointF:
+    if side == "right":
+        return QPointF(box.right(), box.top() + box.height() * fraction)
+    if side == "left":
+        return QPointF(box.left(), box.top() + box.height() * fraction)
+    if side == "top":
+        return QPointF(box.left() + box.width() * fraction, box.top())
+    return QPointF(box.left() + box.width() * fraction, box.bottom())
+
+
+_DIRECTION = {"right": (1, 0), "left": (-1, 0), "top": (0, -1), "bottom": (0, 1)}
+
+
+def pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
+    """A curve per pathway id; pathways sharing a side of a box are spread along it in the
+    order of their other ends, so they do not cross at the box."""
+    sides = {p.id: _sides(diagram, p.source, p.target) for p in diagram.model.pathways
+             if p.source in diagram.boxes and p.target in diagram.boxes and p.source != p.target}
+    attached: dict[tuple[str, str], list[tuple[float, str, int]]] = {}
+    for p in diagram.model.pathways:
+        if p.id not in sides:
+            continue
+        for end, (node, other) in enumerate(((p.source, p.target), (p.target, p.source))):
+            side = sides[p.id][end]
+            centre = diagram.boxes[other].center()
+            key = centre.y() if side in ("left", "right") else centre.x()
+            attached.setdefault((node, side), []).append((key, p.id, end))
+    fraction: dict[tuple[str, int], float] = {}
+    for items in attached.values():
+        items.sort()
+        n = len(items)
+        for i, (_, pid, end) in enumerate(items):
+            fraction[(pid, end)] = 0.5 if n == 1 else 0.2 + 0.6 * i / (n - 1)
+    routes = {}
+    for p in diagram.model.pathways:
+        if p.id not in sides:
+            continue
+        s_side, t_side = sides[p.id]
+        start = _point_on(diagram.boxes[p.source], s_side, fraction[(p.id, 0)])
+        end = _point_on(diagram.boxes[p.target], t_side, fraction[(p.id, 1)])
+        distance = QLineF(start, end).length()
+        reach = max(30.0, distance * 0.4) if s_side != t_side else 40.0 + distance * 0.08
+        (sx, sy), (tx, ty) = _DIRECTION[s_side], _DIRECTION[t_side]
+        path = QPainterPath(start)
+        path.cubicTo(start + QPointF(sx * reach, sy * reach), end + QPointF(tx * reach, ty * reach),
+                     end)
+        routes[p.id] = path
+    return routes
+
+
+def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
+    tip = path.pointAtPercent(1.0)
+    back = path.pointAtPercent(max(0.0, 1.0 - size / max(path.length(), size)))
+    angle = math.atan2(tip.y() - back.y(), tip.x() - back.x())
+    spread = math.radians(24)
+    return QPolygonF([tip,
+                      tip - QPointF(math.cos(angle - spread), math.sin(angle - spread)) * size,
+                      tip - QPointF(math.cos(angle + spread), math.sin(angle + spread)) * size])
+
+
+# --- painting ----------------------------------------------------------------------------------
+
+def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
+    return {m: lot for lot in (plan.lots if plan else []) for m in lot.components}
+
+
+def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, target: QRectF,
+                  source: QRectF | None = None, focus_lot: str | None = None) -> float:
+    """Paint the part `source` of the diagram (the whole extent by default) into `target`,
+    scaled uniformly and centred. With `focus_lot`, that lot is drawn in full and the rest
+    faded. Returns the scale (target units per scene unit)."""
+    source = source or diagram.extent
+    scale = min(target.width() / source.width(), target.height() / source.height())
+    painter.save()
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setClipRect(target, Qt.IntersectClip)
+    painter.translate(target.center())
+    painter.scale(scale, scale)
+    painter.translate(-source.center())
+    visible = source.adjusted(-LOT_PAD * 2, -LOT_PAD * 2, LOT_PAD * 2, LOT_PAD * 2)
+
+    home = lot_of(plan)
+    lots = plan.lots if plan else []
+
+    def faded_lot(lot: Lot | None) -> bool:
+        return focus_lot is not None and (lot is None or lot.id != focus_lot)
+
+    for lot in lots:
+        region = lot_region(diagram, lot)
+        if not region.isEmpty() and region.boundingRect().intersects(visible):
+            paint_lot_fill(painter, region, lot, faded=faded_lot(lot))
+
+    routes = pathway_routes(diagram)
+    label_boxes: list[QRectF] = []
+    labels = []
+    def touches_focus(p) -> bool:
+        return focus_lot is None or any(home.get(end) is not None and home[end].id == focus_lot
+                                        for end in (p.source, p.target))
+
+    # Faded pathways first, so the focused lot's pathways are drawn over them.
+    for p in sorted(diagram.model.pathways, key=touches_focus):
+        route = routes.get(p.id)
+        if route is None or not route.boundingRect().intersects(visible):
+            continue
+        ink = PATHWAY_INK if touches_focus(p) else blend(PATHWAY_INK, "white", FADE)
+        painter.setPen(QPen(ink, 1.8, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(route)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(ink)
+        painter.drawPolygon(_arrow_head(route))
+        if p.label:
+            labels.append((route, p.label, ink))
+
+    for c in diagram.model.components:
+        box = diagram.boxes[c.id]
+        if box.intersects(visible):
+            lot = home.get(c.id)
+            _paint_component(painter, diagram, c.id, box, lot, plan, faded_lot(lot))
+
+    # Pathway labels last, on a white ground, where they cover no component.
+    style = styles()["label"]
+    for route, text, ink in labels:
+        text = style.elide(text, BOX_W * 0.9)
+        width, height = style.width(text) + 8, style.line_height + 2
+        spot = None
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            at = route.pointAtPercent(t)
+            candidate = QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
+            if not any(candidate.intersects(b) for b in diagram.boxes.values()) and \
+                    not any(candidate.intersects(b) for b in label_boxes):
+                spot = candidate
+                break
+        if spot is None:
+            at = route.pointAtPercent(0.5)
+            spot = QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
+        label_boxes.append(spot)
+        painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
+        painter.setBrush(QColor("white"))
+        painter.drawRoundedRect(spot, 4, 4)
+        painter.setPen(ink)
+        style.draw(painter, spot, text, Qt.AlignCenter)
+    painter.restore()
+    return scale
+
+
+def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
+                     lot: Lot | None, plan: LotPlan | None, faded: bool) -> None:
+    c = diagram.model.component(cid)
+    kind = c.kind_info
+    fade = (lambda colour: blend(colour, "white", FADE)) if faded else (lambda colour: QColor(colour))
+    unassigned = (plan is not None and plan.lots and lot is None and kind.is_service
+                  and c.procured and c.commissioner == "local_authority")
+    shape = component_shape(kind, box)
+    painter.setBrush(fade(kind.colour))
+    if unassigned:
+        painter.setPen(QPen(fade(UNASSIGNED), 2.6, Qt.DashLine))
+    else:
+        painter.setPen(QPen(fade(INK), 1.4))
+    painter.drawPath(shape)
+
+    s = styles()
+    inset = 18.0 if kind.is_route else (BOX_H / 3 if kind.is_exit else 9.0)
+    inner = box.adjusted(inset, 6, -9 if not kind.is_exit else -BOX_H / 3, -5)
+    # The bottom line holds the kind name on the left and the lot code (or a flag) on the right.
+    flag = lot.code or lot.name if lot is not None else ("UNASSIGNED" if unassigned else "")
+    flag_style = s["flag"] if unassigned else s["code"]
+    flag_w = flag_style.width(flag) + 10 if flag else 0
+    name = diagram.names[cid]
+    name_lines = s["name"].wrap(name, inner.width(), max_lines=2)
+    show_kind = name.casefold() != kind.name.casefold()  # "GP referral / GP referral" is noise
+    block = len(name_lines) * s["name"].line_height + (s["kind"].line_height if show_kind else 0)
+    top = inner.top() + max(0.0, (inner.height() - block) / 2)
+    painter.setPen(fade(INK))
+    s["name"].draw_lines(painter, QRectF(inner.left(), top, inner.width(), 0), name_lines,
+                         Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft)
+    kind_y = top + len(name_lines) * s["name"].line_height
+    kind_text = s["kind"].elide(kind.name, inner.width() - flag_w - 4) if show_kind else ""
+    painter.setPen(fade("#4a4a4a"))
+    s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(), s["kind"].line_height),
+                   kind_text, (Qt.AlignHCenter if kind.is_exit and not flag else Qt.AlignLeft)
+                   | Qt.AlignVCenter)
+    if flag:
+        h = flag_style.line_height + 2
+        badge = QRectF(inner.right() - flag_w, box.bottom() - h - 4, flag_w, h)
+        ink = UNASSIGNED if unassigned else lot_ink(lot)
+        painter.setPen(QPen(fade(ink), 1.2))
+        painter.setBrush(fade("white"))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(fade(ink if unassigned else INK))
+        flag_style.draw(painter, badge, flag, Qt.AlignCenter)
