@@ -97,9 +97,30 @@ class CheckContext:
         return not self.graph.succ[node] and not self.graph.pred[node]
 
 
-def _cohort_list(cohorts: Iterable[str]) -> str:
-    names = [cat.COHORTS[c].lower() for c in cohorts]
+def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _cohort_list(cohorts: Iterable[str]) -> str:
+    return _and_list([cat.COHORTS[c].lower() for c in cohorts])
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize() would lower-case the lot's name
+
+
+def _people_in(cohorts: list[str]) -> str:
+    # "Alcohol only referred through..." does not read; "people in the alcohol only cohort" does.
+    return f"people in the {_cohort_list(cohorts)} cohort{'s' if len(cohorts) > 1 else ''}"
+
+
+def _lot(lot: Lot) -> str:
+    """'lot Treatment', but 'Lot 2' rather than 'lot Lot 2' for lots named by number."""
+    return lot.name if lot.name.lower().startswith("lot") else f"lot {lot.name}"
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
 
 
 # --- graph rules ---------------------------------------------------------------------------
@@ -111,8 +132,8 @@ def core_service_missing(ctx: CheckContext) -> Iterator[Finding]:
             name = cat.KINDS[kind_id].name
             yield Finding("core-service-missing", ERROR,
                           f"The model has no {name.lower()} service, which it requires.",
-                          fix=f"Add a {name} component, or stop requiring it in the model "
-                              "properties if it is commissioned elsewhere.")
+                          fix=f"Add {_a(name.lower())} component, or stop requiring it in the "
+                              "model properties if it is commissioned elsewhere.")
 
 
 def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dict[str, list[str]]:
@@ -136,7 +157,7 @@ def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
     routes = [r for r in ctx.routes if not ctx.isolated(r.id)]
     for route_id, cohorts in _cohort_gaps(ctx, routes, cat.treatment_kinds_for).items():
         yield Finding("cohort-no-treatment", ERROR,
-                      f"{_cohort_list(cohorts).capitalize()} referred through "
+                      f"{_cap(_people_in(cohorts))} referred through "
                       f"{ctx.name(route_id)} cannot reach a treatment service that serves them.",
                       (route_id,),
                       fix="Add a pathway to a treatment service for them, or add the cohort to "
@@ -149,7 +170,7 @@ def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
     for service_id, cohorts in _cohort_gaps(ctx, treatment, lambda _: recovery_kinds).items():
         yield Finding("cohort-no-recovery", WARNING,
                       f"{ctx.name(service_id)} has no onward route to recovery support for "
-                      f"{_cohort_list(cohorts)}.", (service_id,),
+                      f"{_people_in(cohorts)}.", (service_id,),
                       fix="Add a pathway to a recovery service that serves them.")
 
 
@@ -284,14 +305,14 @@ def component_in_several_lots(ctx: CheckContext) -> Iterator[Finding]:
         if len(lots) > 1 and member in ctx.by_id:
             yield Finding("component-in-several-lots", ERROR,
                           f"{ctx.name(member)} is in more than one lot: "
-                          f"{', '.join(lot.name for lot in lots)}.", (member,), lots[0].id,
+                          f"{_and_list([lot.name for lot in lots])}.", (member,), lots[0].id,
                           fix="Keep it in one lot and remove it from the others.")
 
 
 def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
     for lot in ctx.plan.lots:
         if not lot.components:
-            yield Finding("lot-empty", WARNING, f"Lot {lot.name} has no components.", (), lot.id,
+            yield Finding("lot-empty", WARNING, f"{_cap(_lot(lot))} has no components.", (), lot.id,
                           fix="Assign components to it, or delete the lot.")
 
 
@@ -303,8 +324,8 @@ def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
         pieces = nx.number_weakly_connected_components(ctx.graph.subgraph(members))
         if pieces > 1:
             yield Finding("lot-disconnected", WARNING,
-                          f"Lot {lot.name} falls into {pieces} unconnected pieces, so one provider "
-                          "would run unrelated fragments.", tuple(members), lot.id,
+                          f"{_cap(_lot(lot))} falls into {pieces} unconnected pieces, so one "
+                          "provider would run unrelated fragments.", tuple(members), lot.id,
                           fix="Move the stray components to the lot they connect with, or add "
                               "the pathways that join them.")
 
@@ -323,7 +344,7 @@ def cross_lot_handoff(ctx: CheckContext) -> Iterator[Finding]:
         count = len(ends) // 2
         yield Finding("cross-lot-handoff", INFO,
                       f"{count} pathway{'s' if count > 1 else ''} cross{'' if count > 1 else 'es'} "
-                      f"between lots {lot_by_id[first].name} and {lot_by_id[second].name}; each "
+                      f"between {_lot(lot_by_id[first])} and {_lot(lot_by_id[second])}; each "
                       "is a contract interface to manage.", tuple(dict.fromkeys(ends)), first,
                       fix="Write the handoff into both contracts, or merge the lots.")
 
@@ -334,7 +355,8 @@ def nhs_component_in_lot(ctx: CheckContext) -> Iterator[Finding]:
             c = ctx.by_id.get(member)
             if c is not None and c.commissioner == "nhs":
                 yield Finding("nhs-component-in-lot", WARNING,
-                              f"{c.name} is NHS-commissioned but sits in council lot {lot.name}.",
+                              f"{c.name} is NHS-commissioned but sits in {_lot(lot)}, "
+                              "a council lot.",
                               (c.id,), lot.id, fix="Take it out of the lot; show it as a partner "
                                                    "service the lot works with.")
 
@@ -364,7 +386,8 @@ def contract_invalid(ctx: CheckContext) -> Iterator[Finding]:
         problems = contract_problems(lot)
         if problems:
             yield Finding("contract-invalid", ERROR,
-                          f"Lot {lot.name}'s contract terms are not valid: {'; '.join(problems)}.",
+                          f"The contract terms of {_lot(lot)} are not valid: "
+                          f"{'; '.join(problems)}.",
                           (), lot.id, fix="Correct the terms in the lot's contract editor.")
 
 
@@ -378,8 +401,8 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
         value, cost = lot.contract.annual_value, lot_cost(ctx, lot)
         if value is not None and value >= 0 and cost > value:
             yield Finding("lot-underfunded", WARNING,
-                          f"Lot {lot.name} is worth £{value:,.0f} a year but its components are "
-                          f"estimated to cost £{cost:,.0f}; providers may not bid.",
+                          f"{_cap(_lot(lot))} is worth £{value:,.0f} a year but its components "
+                          f"are estimated to cost £{cost:,.0f}; providers may not bid.",
                           tuple(dict.fromkeys(lot.components)), lot.id,
                           fix="Raise the lot's annual value or reduce its scope.")
 
@@ -405,8 +428,8 @@ def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
             if source and source.restricted_cohorts and not served & set(source.restricted_cohorts):
                 yield Finding("restricted-funding-mismatch", WARNING,
                               f"{source.name} is restricted to "
-                              f"{_cohort_list(source.restricted_cohorts)} but is allocated to lot "
-                              f"{lot.name}, which serves none of them.", (), lot.id,
+                              f"{_cohort_list(source.restricted_cohorts)} but is allocated to "
+                              f"{_lot(lot)}, which serves none of them.", (), lot.id,
                               fix="Allocate it to the lot that serves that cohort.")
 
 
@@ -435,8 +458,9 @@ def locality_gap(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding("locality-gap", WARNING,
                               f"{locality} has no physical base for "
                               f"{cat.KINDS[kind_id].name.lower()}.", tuple(c.id for c in of_kind),
-                              fix=f"Add {locality} to the localities of a {cat.KINDS[kind_id].name} "
-                                  "component, or plan outreach there.")
+                              fix=f"Add {locality} to the localities of "
+                                  f"{_a(cat.KINDS[kind_id].name.lower())} component, or plan "
+                                  "outreach there.")
 
 
 RULES: tuple[Rule, ...] = (
