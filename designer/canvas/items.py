@@ -1,0 +1,338 @@
+"""Canvas items: a box per component and an arrow per pathway, both keyed by model id.
+
+Items are a projection of the model: they draw what `sync()` copied from it and never change
+the model themselves; the scene turns gestures into Document edits. Every name comes from a file
+someone emailed, so text is drawn as plain text and tool tips are HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen, QPolygonF)
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+
+from models.catalogue import COHORTS, KINDS, STAGE_NAMES
+from models.schema import Component, Pathway
+
+from ..icons import kind_renderer
+
+BOX_W, BOX_H = 190.0, 66.0
+GRID = 20.0
+# Stacking order; lot regions (drawn by the lots feature) sit behind everything.
+Z_LOT, Z_PATHWAY, Z_COMPONENT, Z_DRAGGING = -10.0, 0.0, 10.0, 20.0
+HANDLE_RADIUS = 6.0
+BADGE_RADIUS = 10.0
+LOD_TEXT = 0.35  # below this zoom names are unreadable anyway: skip text and icons
+
+SELECTED = QColor("#1a5fb4")
+OUTLINE = QColor("#4a4a4a")
+ERROR = QColor("#c01c28")
+ARROW = QColor("#5e5e5e")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tool tip that shows `text` literally (Qt would render `<b>` in a name as HTML)."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+
+
+def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setWeight(weight)
+    return font
+
+
+NAME_FONT = _font(14, QFont.Weight.DemiBold)
+KIND_FONT = _font(11)
+LABEL_FONT = _font(11)
+BADGE_FONT = _font(13, QFont.Weight.Bold)
+
+
+def wrap_two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """Greedy word wrap into at most two lines, eliding the second: names stay inside the box."""
+    words = " ".join(text.split()).split(" ")
+    first = ""
+    while words and metrics.horizontalAdvance((first + " " + words[0]).strip()) <= width:
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # one very long word
+        return [metrics.elidedText(text.strip(), Qt.TextElideMode.ElideRight, width)]
+    rest = " ".join(words)
+    if not rest:
+        return [first]
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+
+
+class ComponentItem(QGraphicsItem):
+    """A component: a box in its kind's colour, icon and name. pos() is the component's centre."""
+
+    def __init__(self, component: Component):
+        super().__init__()
+        self.component_id = component.id
+        self.pathways: set[PathwayItem] = set()
+        self.error_text = ""
+        self.show_handle = False
+        self._syncing = False
+        self.snap = True
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(Z_COMPONENT)
+        self.sync(component)
+
+    # --- model -> item ---------------------------------------------------------------------
+    def sync(self, component: Component) -> None:
+        kind = KINDS[component.kind]
+        self.kind_id = component.kind
+        self.stage = kind.stage
+        self.name = component.name
+        self.kind_name = kind.name
+        self.colour = QColor(kind.colour)
+        self._outline = self._make_outline()
+        self._syncing = True
+        if component.position is not None:
+            self.setPos(component.position.x, component.position.y)
+        self._syncing = False
+        cohorts = ", ".join(COHORTS[c] for c in component.cohorts) or "none"
+        self._about = f"{component.name}\n{kind.name} ({STAGE_NAMES[kind.stage]})\nCohorts: {cohorts}"
+        self._update_tooltip()
+        self.update()
+
+    def _update_tooltip(self) -> None:
+        problems = f"\n\nProblems:\n{self.error_text}" if self.error_text else ""
+        self.setToolTip(plain_tooltip(self._about + problems))
+
+    def set_error(self, text: str) -> None:
+        if text != self.error_text:
+            self.error_text = text
+            self._update_tooltip()
+            self.update()
+
+    # --- geometry --------------------------------------------------------------------------
+    def box(self) -> QRectF:
+        return QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H)
+
+    def _make_outline(self) -> QPainterPath:
+        """Referral routes are tags pointing into the system, exits are pills, services boxes."""
+        r = self.box()
+        path = QPainterPath()
+        if self.stage == 0:
+            tip = 16.0
+            path.addPolygon(QPolygonF([r.topLeft(), QPointF(r.right() - tip, r.top()),
+                                       QPointF(r.right(), r.center().y()),
+                                       QPointF(r.right() - tip, r.bottom()), r.bottomLeft(),
+                                       r.topLeft()]))
+        elif self.stage == 5:
+            path.addRoundedRect(r, BOX_H / 2, BOX_H / 2)
+        else:
+            path.addRoundedRect(r, 8, 8)
+        return path
+
+    def boundingRect(self) -> QRectF:
+        return self.box().adjusted(-4, -BADGE_RADIUS - 2, HANDLE_RADIUS + 4, 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath(self._outline)
+        path.addEllipse(self.handle_centre(), HANDLE_RADIUS + 3, HANDLE_RADIUS + 3)
+        return path
+
+    def handle_centre(self) -> QPointF:
+        return QPointF(BOX_W / 2, 0)
+
+    def on_handle(self, local: QPointF) -> bool:
+        """Is this point (item coordinates) on the connection handle at the right edge?"""
+        d = local - self.handle_centre()
+        return math.hypot(d.x(), d.y()) <= HANDLE_RADIUS + 4
+
+    def edge_point(self, towards: QPointF) -> QPointF:
+        """Where the line from the centre to `towards` (scene coordinates) leaves the box."""
+        d = towards - self.pos()
+        if d.x() == 0 and d.y() == 0:
+            return self.pos()
+        sx = (BOX_W / 2) / abs(d.x()) if d.x() else math.inf
+        sy = (BOX_H / 2) / abs(d.y()) if d.y() else math.inf
+        return self.pos() + d * min(sx, sy)
+
+    # --- drawing ---------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pen = QPen(SELECTED if selected else self.colour.darker(170), 3 if selected else 1.2)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(self.colour))
+        painter.drawPath(self._outline)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod >= LOD_TEXT:
+            self._paint_content(painter)
+        if self.error_text:
+            self._paint_badge(painter)
+        if (self.show_handle or selected) and lod >= LOD_TEXT:
+            pen = QPen(SELECTED, 1.5)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(QColor("white"))
+            painter.drawEllipse(self.handle_centre(), HANDLE_RADIUS, HANDLE_RADIUS)
+
+    def _paint_content(self, painter: QPainter) -> None:
+        r = self.box()
+        icon = QRectF(r.left() + 10, -13, 26, 26)
+        kind_renderer(self.kind_id).render(painter, icon)
+        left = icon.right() + 8
+        width = r.right() - left - (18 if self.stage == 0 else 10)
+        lines = wrap_two_lines(self.name, QFontMetricsF(NAME_FONT), width)
+        show_kind = len(lines) == 1 and self.name.strip() != self.kind_name
+        line_h = 18.0
+        block = line_h * len(lines) + (15 if show_kind else 0)
+        y = -block / 2
+        painter.setPen(QColor("#1b1b1b"))
+        painter.setFont(NAME_FONT)
+        for line in lines:
+            painter.drawText(QRectF(left, y, width, line_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            y += line_h
+        if show_kind:
+            painter.setPen(QColor("#4d4d4d"))
+            painter.setFont(KIND_FONT)
+            text = QFontMetricsF(KIND_FONT).elidedText(self.kind_name,
+                                                      Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRectF(left, y, width, 15),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        centre = QPointF(BOX_W / 2 - 14, -BOX_H / 2)
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(ERROR)
+        painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
+        painter.setFont(BADGE_FONT)
+        painter.drawText(QRectF(centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS,
+                                2 * BADGE_RADIUS, 2 * BADGE_RADIUS), Qt.AlignmentFlag.AlignCenter, "!")
+
+    # --- interaction -----------------------------------------------------------------------
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and not self._syncing \
+                and self.snap:
+            return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for pathway in self.pathways:
+                pathway.adjust()
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.show_handle = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverMoveEvent(self, event) -> None:
+        self.setCursor(Qt.CursorShape.CrossCursor if self.on_handle(event.pos())
+                       else Qt.CursorShape.ArrowCursor)
+        super().hoverMoveEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.show_handle = False
+        self.unsetCursor()
+        self.update()
+        super().hoverLeaveEvent(event)
+
+
+class PathwayItem(QGraphicsItem):
+    """An arrow from one component box to another that follows its ends as they move."""
+
+    ARROW_SIZE = 11.0
+
+    def __init__(self, pathway: Pathway, source: ComponentItem, target: ComponentItem):
+        super().__init__()
+        self.pathway_id = pathway.id
+        self.source, self.target = source, target
+        self.label = ""
+        self._path = QPainterPath()
+        self._head = QPolygonF()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(Z_PATHWAY)
+        source.pathways.add(self)
+        target.pathways.add(self)
+        self.sync(pathway)
+
+    def detach(self) -> None:
+        self.source.pathways.discard(self)
+        self.target.pathways.discard(self)
+
+    def sync(self, pathway: Pathway) -> None:
+        self.label = pathway.label
+        text = f"{self.source.name} to {self.target.name}"
+        if pathway.label:
+            text += f"\n{pathway.label}"
+        if pathway.share_percent is not None:
+            text += f"\n{pathway.share_percent:g}% of people"
+        self.setToolTip(plain_tooltip(text))
+        self.adjust()
+
+    def adjust(self) -> None:
+        """Recompute the curve: forward pathways leave the right edge and enter the left edge."""
+        self.prepareGeometryChange()
+        s, t = self.source.pos(), self.target.pos()
+        path = QPainterPath()
+        if t.x() - s.x() > BOX_W:
+            start, end = s + QPointF(BOX_W / 2, 0), t - QPointF(BOX_W / 2 + 1, 0)
+            bend = (end.x() - start.x()) / 2
+            path.moveTo(start)
+            path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+        else:
+            start, end = self.source.edge_point(t), self.target.edge_point(s)
+            path.moveTo(start)
+            path.lineTo(end)
+        self._path = path
+        angle = math.radians(-path.angleAtPercent(1.0))  # Qt angles are counter-clockwise
+        direction = QPointF(math.cos(angle), math.sin(angle))
+        normal = QPointF(-direction.y(), direction.x())
+        back = end - direction * self.ARROW_SIZE
+        self._head = QPolygonF([end, back + normal * (self.ARROW_SIZE * 0.45),
+                                back - normal * (self.ARROW_SIZE * 0.45)])
+        self.update()
+
+    def label_rect(self) -> QRectF:
+        if not self.label:
+            return QRectF()
+        metrics = QFontMetricsF(LABEL_FONT)
+        width = min(metrics.horizontalAdvance(self.label) + 8, 160)
+        mid = self._path.pointAtPercent(0.5)
+        return QRectF(mid.x() - width / 2, mid.y() - 9, width, 18)
+
+    def boundingRect(self) -> QRectF:
+        return (self._path.boundingRect() | self._head.boundingRect()
+                | self.label_rect()).adjusted(-6, -6, 6, 6)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        path = stroker.createStroke(self._path)
+        path.addPolygon(self._head)
+        if self.label:
+            path.addRect(self.label_rect())
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = SELECTED if selected else ARROW
+        pen = QPen(colour, 2.6 if selected else 1.4)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setBrush(colour)
+        painter.drawPolygon(self._head)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self.label and lod >= LOD_TEXT:
+            rect = self.label_rect()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(QColor("#333333"))
+            painter.setFont(LABEL_FONT)
+            text = QFontMetricsF(LABEL_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
+                                                       rect.width() - 6)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

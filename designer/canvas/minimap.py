@@ -1,0 +1,65 @@
+"""A minimap: the whole scene small in a corner of the canvas, with the visible part outlined.
+Click or drag in it to move the main view there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QFrame, QGraphicsView
+
+SIZE = (220, 150)
+
+
+class Minimap(QGraphicsView):
+    def __init__(self, main_view: QGraphicsView):
+        super().__init__(main_view.scene(), main_view)
+        self.main_view = main_view
+        self.setFixedSize(*SIZE)
+        self.setInteractive(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setStyleSheet("background: rgba(255, 255, 255, 220); border: 1px solid #999;")
+        self.setAccessibleName("Minimap")
+        self.setToolTip("The whole model; click or drag to move the canvas there.")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        main_view.horizontalScrollBar().valueChanged.connect(self.viewport().update)
+        main_view.verticalScrollBar().valueChanged.connect(self.viewport().update)
+        # Refit at most a few times a second: scene.changed fires on every step of a drag.
+        self._refit_timer = QTimer(self, singleShot=True, interval=200)
+        self._refit_timer.timeout.connect(self.refit)
+        main_view.scene().changed.connect(self._refit_timer.start)
+        self.refit()
+
+    def refit(self) -> None:
+        rect = self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        if not rect.isEmpty():
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self.viewport().update()
+
+    def place(self) -> None:
+        """Keep to the bottom-right corner of the main view's viewport."""
+        port = self.main_view.viewport().geometry()
+        self.move(port.right() - self.width() - 8, port.bottom() - self.height() - 8)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        visible = self.main_view.mapToScene(self.main_view.viewport().rect()).boundingRect()
+        pen = QPen(QColor("#1a5fb4"), 2)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QColor(26, 95, 180, 30))
+        painter.drawRect(visible)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, QColor("#fbfbfa"))
+
+    def _jump(self, event) -> None:
+        self.main_view.centerOn(self.mapToScene(event.position().toPoint()))
+
+    def mousePressEvent(self, event) -> None:
+        self._jump(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._jump(event)

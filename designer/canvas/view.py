@@ -1,0 +1,249 @@
+"""The canvas view: zoom (wheel, Ctrl++/Ctrl+-), pan (middle drag or Space+drag), fit, nudge
+with the arrow keys, Tab between components, and drops from the palette or the file manager."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView
+
+from .items import GRID, ComponentItem
+from .scene import ModelScene
+
+KIND_MIME = "application/x-svcmodel-kind"  # palette drags carry a kind id
+ZOOM_STEP = 1.2
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+
+
+class CanvasView(QGraphicsView):
+    fileDropped = Signal(str)
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: ModelScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Service model canvas")
+        self.setAccessibleDescription(
+            "Components as boxes and pathways as arrows. Arrow keys move the selection, Tab "
+            "moves to the next component, Delete removes, F2 renames.")
+        self._pan_from: QPointF | None = None
+        self._space_down = False
+
+    @property
+    def model_scene(self) -> ModelScene:
+        return self.scene()
+
+    # --- zoom -------------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        self.scale(factor / self.zoom(), factor / self.zoom())
+        self.zoomChanged.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit_to_window(self) -> None:
+        rect = self.scene().itemsBoundingRect()
+        if rect.isEmpty():
+            rect = QRectF(-200, -150, 400, 300)
+        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:  # a tiny model should not appear huge
+            self.set_zoom(1.5)
+        self.zoomChanged.emit(self.zoom())
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.set_zoom(self.zoom() * ZOOM_STEP ** (delta / 120))
+        event.accept()
+
+    # --- pan --------------------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (
+                event.button() == Qt.MouseButton.LeftButton and self._space_down):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space_down
+                                      else Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # --- keyboard ---------------------------------------------------------------------------
+    NUDGES = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
+              Qt.Key.Key_Down: (0, 1)}
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if event.key() in self.NUDGES and self.nudge(*self.NUDGES[event.key()],
+                                                    fine=bool(event.modifiers()
+                                                              & Qt.KeyboardModifier.AltModifier)):
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            return
+        super().keyReleaseEvent(event)
+
+    def nudge(self, dx: int, dy: int, fine: bool = False) -> bool:
+        """Move the selected components one grid step (one pixel with Alt) as one undo step."""
+        ids = self.model_scene.selected_ids()[0]
+        if not ids:
+            return False
+        step = 1 if fine else GRID
+        items = self.model_scene.components
+        self.model_scene.doc.move_components(
+            {cid: (items[cid].pos().x() + dx * step, items[cid].pos().y() + dy * step)
+             for cid in ids}, "Nudge")
+        return True
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Tab walks through components in reading order (column by column) instead of leaving.
+        if self.hasFocus() and self.model_scene.components:
+            self.select_next(forward)
+            return True
+        return super().focusNextPrevChild(forward)
+
+    def select_next(self, forward: bool = True) -> str:
+        items = sorted(self.model_scene.components.values(),
+                       key=lambda i: (round(i.pos().x()), i.pos().y()))
+        selected = self.model_scene.selected_ids()[0]
+        current = next((n for n, i in enumerate(items) if i.component_id in selected), None)
+        if current is None:
+            index = 0 if forward else len(items) - 1
+        else:
+            index = (current + (1 if forward else -1)) % len(items)
+        item = items[index]
+        self.model_scene.select_ids([item.component_id])
+        self.ensureVisible(item, 40, 40)
+        return item.component_id
+
+    def centre_on_components(self, component_ids) -> None:
+        items = [self.model_scene.components[c] for c in component_ids
+                 if c in self.model_scene.components]
+        if not items:
+            return
+        rect = QRectF()
+        for item in items:
+            rect |= item.sceneBoundingRect()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if rect.width() > visible.width() or rect.height() > visible.height():
+            self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+            self.zoomChanged.emit(self.zoom())
+        else:
+            self.centerOn(rect.center())
+
+    def view_centre(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    # --- drops ------------------------------------------------------------------------------
+    def _accepts(self, mime) -> bool:
+        return mime.hasFormat(KIND_MIME) or any(
+            url.toLocalFile().lower().endswith(".svcmodel") for url in mime.urls())
+
+    def dragEnterEvent(self, event) -> None:
+        if self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        mime = event.mimeData()
+        if mime.hasFormat(KIND_MIME):
+            kind_id = bytes(mime.data(KIND_MIME)).decode()
+            pos = self.mapToScene(event.position().toPoint())
+            self.add_component_at(kind_id, pos)
+            event.acceptProposedAction()
+            return
+        for url in mime.urls():
+            if url.toLocalFile().lower().endswith(".svcmodel"):
+                event.acceptProposedAction()
+                self.fileDropped.emit(url.toLocalFile())
+                return
+        event.ignore()
+
+    def add_component_at(self, kind_id: str, pos: QPointF | None = None) -> str:
+        """Add a component (at the view centre by default), snapped, selected and visible."""
+        pos = pos if pos is not None else self.free_spot(self.view_centre())
+        x, y = round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID
+        component_id = self.model_scene.doc.add_component(kind_id, x, y)
+        self.model_scene.select_ids([component_id])
+        self.ensureVisible(self.model_scene.components[component_id], 40, 40)
+        self.setFocus()
+        return component_id
+
+    def free_spot(self, pos: QPointF) -> QPointF:
+        """The nearest point below `pos` not already covered by a box."""
+        for _ in range(50):
+            if not any(isinstance(i, ComponentItem) for i in self.scene().items(pos)):
+                return pos
+            pos += QPointF(GRID, 80)
+        return pos
+
+    # --- background -------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, QColor("#f7f7f5"))
+        step = GRID * 5
+        if self.zoom() < 0.3:
+            return
+        pen = QPen(QColor("#e6e6e2"), 1)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        x = left
+        while x < rect.right():
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += step
