@@ -219,7 +219,9 @@ class ServiceModel(Strict):
         taken = {p.id for p in self.pathways if p.id}
         for pathway in self.pathways:
             if not pathway.id:
-                pathway.id = unique_id(f"{pathway.source}->{pathway.target}", taken)
+                # Cut to leave room for unique_id's "-2": the id must itself be a valid id.
+                base = f"{pathway.source}->{pathway.target}"[:190]
+                pathway.id = unique_id(base, taken)
                 taken.add(pathway.id)
         return self
 
