@@ -1,0 +1,167 @@
+"""The headless commands scripts rely on, run as a script would: `python main.py ...`."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import catalogue as cat
+from models import read_model
+from models.templates import load_template
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "resources" / "templates"
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
+                            capture_output=True, text=True, encoding="utf-8", timeout=60,
+                            cwd=cwd)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def assert_refused(result, *words):
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def check_json(path, *extra) -> tuple[int, dict]:
+    result = run("check", path, "--json", *extra)
+    assert result.stderr == ""
+    return result.returncode, json.loads(result.stdout)
+
+
+# --- check on the built-in templates, as their own notes expect -----------------------------
+
+@pytest.mark.parametrize("name", ["leicestershire", "luton"])
+def test_template_active_plan_checks_clean(name):
+    path = TEMPLATES / f"{name}.svcmodel"
+    notes = read_model(path).notes
+    assert "illustrative" in notes.lower() and "exits 0" in notes
+    result = run("check", path)
+    assert result.returncode == 0, result.stdout
+    assert "0 errors" in result.stdout.splitlines()[-1]
+
+
+def test_leicestershire_joint_plan_shows_shortfall_and_locality_gaps():
+    code, out = check_json(TEMPLATES / "leicestershire.svcmodel", "--plan", "llr")
+    rules = [f["rule"] for f in out["findings"]]
+    assert code == 0 and "funding-shortfall" in rules
+    gaps = " ".join(f["message"] for f in out["findings"] if f["rule"] == "locality-gap")
+    assert "Leicester City" in gaps and "Rutland" in gaps
+
+
+def handoffs(findings) -> int:
+    return sum(int(f["message"].split()[0]) for f in findings if f["rule"] == "cross-lot-handoff")
+
+
+def test_luton_three_lots_is_underfunded_with_more_handoffs_than_two():
+    path = TEMPLATES / "luton.svcmodel"
+    _, three = check_json(path, "--plan", "three-lots")
+    _, two = check_json(path, "--plan", "two-lots")
+    underfunded = [f for f in three["findings"] if f["rule"] == "lot-underfunded"]
+    assert len(underfunded) == 1 and "Clinical treatment" in underfunded[0]["message"]
+    assert not any(f["rule"] == "lot-underfunded" for f in two["findings"])
+    assert handoffs(three["findings"]) > handoffs(two["findings"]) > 0
+
+
+# --- check: exit status and the pinned JSON shape -------------------------------------------
+
+PINNED_FINDING_KEYS = {"rule", "severity", "message", "components", "lot"}
+
+
+@pytest.mark.parametrize("path, plan", [
+    (TEMPLATES / "luton.svcmodel", "three-lots"),
+    (TEMPLATES / "leicestershire.svcmodel", "llr"),
+    (DATA / "pinned-keys-only.svcmodel", "two-lots"),
+])
+def test_check_json_has_the_pinned_shape(path, plan):
+    code, out = check_json(path, "--plan", plan)
+    model = read_model(path)
+    component_ids = {c.id for c in model.components}
+    lot_ids = {lot.id for lot in model.plan(plan).lots}
+    assert isinstance(out, dict) and isinstance(out["findings"], list) and out["findings"]
+    for f in out["findings"]:
+        assert PINNED_FINDING_KEYS <= set(f)  # more keys are allowed
+        assert isinstance(f["rule"], str) and isinstance(f["message"], str) and f["message"]
+        assert f["severity"] in ("error", "warning", "info")
+        assert isinstance(f["components"], list) and set(f["components"]) <= component_ids
+        assert f["lot"] is None or f["lot"] in lot_ids
+    has_error = any(f["severity"] == "error" for f in out["findings"])
+    assert code == (1 if has_error else 0)
+
+
+def test_check_exits_1_when_there_is_an_error_finding():
+    result = run("check", DATA / "pinned-keys-only.svcmodel")
+    assert result.returncode == 1
+    assert "ERROR    core-service-missing:" in result.stdout
+
+
+def test_check_json_text_is_utf8_not_escaped():
+    result = run("check", TEMPLATES / "leicestershire.svcmodel", "--json", "--plan", "llr")
+    assert "£" in result.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["check"], ["file"]),
+    (["check", "missing.svcmodel"], ["missing.svcmodel", "cannot read"]),
+    (["check", TEMPLATES / "luton.svcmodel", "--plan", "nope"], ["no lot plan", "'nope'"]),
+    (["check", TEMPLATES / "luton.svcmodel", "--bogus"], ["--bogus"]),
+    (["check", DATA / "bad" / "unknown-kind.svcmodel", "--json"], ["components[3].kind"]),
+    (["new", "--template", "nope", "out.svcmodel"], ["'nope'", "leicestershire, luton"]),
+    (["new", "out.svcmodel"], ["--template"]),
+])
+def test_bad_arguments_get_one_line_and_exit_2(args, words, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.stdout == ""
+    assert_refused(result, *words)
+
+
+# --- schema, templates, new -----------------------------------------------------------------
+
+def test_schema_is_json_schema_of_the_pinned_contract():
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["additionalProperties"] is False
+    for key in ("format", "version", "title", "components", "pathways", "lot_plans",
+                "active_plan"):
+        assert key in schema["properties"]
+    component = schema["$defs"]["Component"]
+    assert set(component["required"]) == {"id", "kind", "name"}
+    assert component["properties"]["kind"]["enum"] == list(cat.KINDS)
+    cohorts = component["properties"]["cohorts"]["items"]["enum"]
+    assert cohorts == list(cat.COHORTS)
+    assert set(schema["$defs"]["Pathway"]["required"]) == {"source", "target"}
+
+
+def test_templates_lists_both_seed_cases():
+    result = run("templates")
+    assert result.returncode == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == ["leicestershire", "luton"]
+
+
+def test_new_writes_a_model_from_a_template_and_will_not_overwrite(tmp_path):
+    out = tmp_path / "our model.svcmodel"
+    result = run("new", "--template", "luton", out)
+    assert result.returncode == 0 and out.exists()
+    assert read_model(out) == load_template("luton")
+    before = out.read_bytes()
+    assert_refused(run("new", "--template", "leicestershire", out), "already exists")
+    assert out.read_bytes() == before
+
+
+def test_new_output_is_byte_identical_to_a_resave(tmp_path):
+    # The shipped templates are written exactly as the app writes files, so they diff cleanly.
+    for name in ("leicestershire", "luton"):
+        out = tmp_path / f"{name}.svcmodel"
+        run("new", "--template", name, out)
+        assert out.read_bytes() == (TEMPLATES / f"{name}.svcmodel").read_bytes()
