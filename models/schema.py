@@ -188,6 +188,10 @@ class Revision(Strict):
 
 
 class ServiceModel(Strict):
+    # A file must say what it is (fileio refuses one without format and version), though a
+    # model built in code gets both by default; the published schema says what files need.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["format", "version"]})
+
     format: Literal["service-model"] = FORMAT
     version: Literal[1] = VERSION
     title: Text = "Untitled service model"
