@@ -1,32 +1,36 @@
-"""Application start-up: QApplication, the first window, the model to open."""
+"""Application start-up: QApplication, the main window, the model to open.
+
+`python main.py FILE` opens FILE; with no file the built-in example (Leicestershire) opens. A file
+that cannot be read is reported in a message box and the example stays open.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPlainTextEdit
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
-from models import ModelFileError, read_model
-from models.checks import run_checks
-from models.templates import EXAMPLE, load_template
+from resources import resource_path
+
+from .main_window import APP_NAME, MainWindow
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    icon = resource_path("icons", "app.svg")
+    if icon.is_file():  # drawn by the packaging work; optional here
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
 
 
 def run(args: list[str]) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Service Model Designer")
-    app.setOrganizationName("Service Model Designer")
-    model = load_template(EXAMPLE)
-    if args:
-        try:
-            model = read_model(args[0])
-        except ModelFileError as e:
-            QMessageBox.warning(None, "Cannot open the file", str(e))
-    window = QMainWindow()
-    window.setWindowTitle(f"{model.title} - Service Model Designer")
-    text = QPlainTextEdit()
-    text.setReadOnly(True)
-    text.setPlainText("\n".join(f.message for f in run_checks(model)) or "No findings.")
-    window.setCentralWidget(text)
-    window.resize(1200, 800)
+    app = make_app()
+    window = MainWindow()
     window.show()
+    if args:
+        window.open_file(args[0], ask=False)
     return app.exec()

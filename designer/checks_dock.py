@@ -1,0 +1,74 @@
+"""The checks panel: the coverage findings grouped by severity, with counts and suggested fixes.
+Clicking a finding asks the window to select and centre the components it names."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from models.checks import ERROR, INFO, SEVERITIES, WARNING
+
+from .canvas.items import plain_tooltip
+from .document import Document
+
+TITLES = {ERROR: "Errors", WARNING: "Warnings", INFO: "Notes"}
+ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+         WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+         INFO: QStyle.StandardPixmap.SP_MessageBoxInformation}
+FINDING_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ChecksPanel(QWidget):
+    showComponents = Signal(list)  # component ids to select and centre
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.doc = document
+        self.setAccessibleName("Coverage checks")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Finding", "Suggested fix"])
+        self.tree.setAccessibleName("Coverage findings")
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
+        document.findingsChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        expanded = {self.tree.topLevelItem(i).data(0, FINDING_ROLE): self.tree.topLevelItem(i)
+                    .isExpanded() for i in range(self.tree.topLevelItemCount())}
+        self.tree.clear()
+        counts = self.doc.counts()
+        style = self.style()
+        for severity in SEVERITIES:
+            findings = [f for f in self.doc.findings if f.severity == severity]
+            group = QTreeWidgetItem(self.tree, [f"{TITLES[severity]} ({counts[severity]})"])
+            group.setData(0, FINDING_ROLE, severity)
+            group.setIcon(0, style.standardIcon(ICONS[severity]))
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFirstColumnSpanned(False)
+            for finding in findings:
+                item = QTreeWidgetItem(group, [finding.message, finding.fix])
+                item.setData(0, FINDING_ROLE, finding)
+                item.setToolTip(0, plain_tooltip(f"{finding.message}\n\nRule: {finding.rule}"))
+                item.setToolTip(1, plain_tooltip(finding.fix) if finding.fix else "")
+                if severity == ERROR:
+                    item.setForeground(0, QBrush(QColor("#a0101c")))
+            group.setExpanded(expanded.get(severity, severity != INFO))
+        self.tree.resizeColumnToContents(0)
+        if self.tree.columnWidth(0) > 520:
+            self.tree.setColumnWidth(0, 520)
+
+    def _clicked(self, item: QTreeWidgetItem) -> None:
+        finding = item.data(0, FINDING_ROLE)
+        if finding is not None and not isinstance(finding, str) and finding.components:
+            self.showComponents.emit(list(finding.components))

@@ -1,0 +1,481 @@
+"""The main window: the canvas in the middle, docks around it, menus, files and settings.
+
+Extension points for other features: `add_dock()` places a dock (and lists it in View > Panels),
+and `self.menus` holds the File, Edit, View, Arrange and Help menus for new actions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMenu, QMessageBox, QWidget)
+
+from models import ModelFileError, SaveError, ServiceModel
+from models.fileio import EXTENSION
+from models.templates import load_template, templates
+
+from .canvas import CanvasView, Minimap, ModelScene
+from .canvas.scene import CONNECT_HINT
+from .checks_dock import ChecksPanel
+from .document import Document
+from .palette import Palette
+from .properties import PropertyEditor
+from .tables import ModelTables
+
+APP_NAME = "Service Model Designer"
+FILE_FILTER = f"Service models (*{EXTENSION});;All files (*)"
+MAX_RECENT = 8
+MINIMAP_FROM = 40  # show the minimap by default for models with this many components
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = document or Document()
+        self.setObjectName("MainWindow")
+        self.setAccessibleName(APP_NAME)
+        self.scene = ModelScene(self.doc, self)
+        self.view = CanvasView(self.scene)
+        self.setCentralWidget(self.view)
+        self.minimap = Minimap(self.view)
+        self.docks: dict[str, QDockWidget] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._fitted = False
+        self.setAcceptDrops(True)
+
+        self.palette = Palette()
+        self.properties = PropertyEditor(self.doc)
+        self.checks = ChecksPanel(self.doc)
+        self.tables = ModelTables(self.doc)
+        self.add_dock("palette", "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock("properties", "Properties", self.properties,
+                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock("checks", "Checks", self.checks, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("tables", "Tables", self.tables, Qt.DockWidgetArea.BottomDockWidgetArea,
+                      tabify_with="checks")
+        self.docks["checks"].raise_()
+
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+        self._restore_settings()
+        self._update_title()
+        self._update_counts()
+        self.minimap.setVisible(self.act_minimap.isChecked())
+
+    # --- layout -----------------------------------------------------------------------------
+    def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+                 tabify_with: str | None = None) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{key}")  # saveState() needs stable names
+        dock.setAccessibleName(f"{title} panel")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if tabify_with:
+            self.tabifyDockWidget(self.docks[tabify_with], dock)
+        self.docks[key] = dock
+        if "panels" in self.menus:
+            self.menus["panels"].addAction(dock.toggleViewAction())
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setAccessibleName("Status bar")
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.counts_label.setAccessibleName("Finding counts")
+        self.zoom_label = QLabel()
+        self.zoom_label.setAccessibleName("Zoom level")
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.zoom_label)
+        bar.showMessage(CONNECT_HINT)
+        # When a temporary message times out, bring the connect hint back.
+        bar.messageChanged.connect(lambda text: text or bar.showMessage(CONNECT_HINT))
+
+    def _action(self, text: str, slot=None, shortcut=None, tip: str = "", checkable=False,
+                menu: QMenu | None = None) -> QAction:
+        action = QAction(text, self)
+        plain = text.replace("&", "").rstrip(".")
+        action.setObjectName("act-" + plain.lower().replace(" ", "-"))
+        action.setStatusTip(tip or plain)
+        action.setToolTip(tip or plain)
+        if shortcut is not None:
+            action.setShortcuts(QKeySequence.keyBindings(shortcut)
+                                if isinstance(shortcut, QKeySequence.StandardKey)
+                                else [QKeySequence(shortcut)])
+        action.setCheckable(checkable)
+        if slot is not None:
+            (action.toggled if checkable else action.triggered).connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        SK = QKeySequence.StandardKey
+        file = self.menus["file"] = bar.addMenu("&File")
+        new = self.menus["new"] = file.addMenu("&New")
+        self._action("&Blank model", self.new_blank, SK.New, "Start an empty model", menu=new)
+        new.addSeparator()
+        for template in templates():
+            self._action(f"From template: {template.title}",
+                         lambda _=False, n=template.name: self.new_from_template(n), menu=new)
+        self._action("&Open...", self.open_dialog, SK.Open, "Open a model file", menu=file)
+        self.menus["recent"] = file.addMenu("Open &Recent")
+        self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
+        file.addSeparator()
+        self._action("&Save", self.save, SK.Save, "Save the model", menu=file)
+        self._action("Save &As...", self.save_as, SK.SaveAs, "Save under another name", menu=file)
+        self.act_revert = self._action("Re&vert", self.revert, None,
+                                       "Discard changes and reload the file", menu=file)
+        self._add_printing_actions(file)
+        file.addSeparator()
+        self._action("&Quit", self.close, SK.Quit, "Close the window", menu=file)
+
+        edit = self.menus["edit"] = bar.addMenu("&Edit")
+        self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts(QKeySequence.keyBindings(SK.Undo))
+        self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts(QKeySequence.keyBindings(SK.Redo))
+        for action, name in ((self.act_undo, "Undo"), (self.act_redo, "Redo")):
+            action.setObjectName(f"act-{name.lower()}")
+            edit.addAction(action)
+            self.addAction(action)
+        edit.addSeparator()
+        self.act_delete = self._action("&Delete", self.delete_selection, SK.Delete,
+                                       "Delete the selected components and pathways", menu=edit)
+        self._action("Re&name", self.rename_selection, "F2", "Rename the selected item",
+                     menu=edit)
+        self._action("Select &All", self.select_all, SK.SelectAll, "Select every component",
+                     menu=edit)
+
+        view = self.menus["view"] = bar.addMenu("&View")
+        self._action("Zoom &In", self.view.zoom_in, SK.ZoomIn, menu=view)
+        self._action("Zoom &Out", self.view.zoom_out, SK.ZoomOut, menu=view)
+        self._action("&Actual Size", self.view.reset_zoom, "Ctrl+1", menu=view)
+        self._action("&Fit to Window", self.view.fit_to_window, "Ctrl+0",
+                     "Show the whole model", menu=view)
+        view.addSeparator()
+        self.act_minimap = self._action("&Minimap", self.minimap.setVisible, None,
+                                        "Show an overview of the whole model", True, view)
+        self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
+        self.menus["panels"] = view.addMenu("&Panels")
+        for dock in self.docks.values():
+            self.menus["panels"].addAction(dock.toggleViewAction())
+
+        arrange = self.menus["arrange"] = bar.addMenu("&Arrange")
+        self._action("&Automatic Layout", self.doc.apply_layout, "Ctrl+L",
+                     "Arrange the components left to right by stage (undoable)", menu=arrange)
+        self.act_snap = self._action("&Snap to Grid", self._set_snap, None,
+                                     "Align moved boxes to a 20-pixel grid", True, arrange)
+        self.act_snap.setChecked(True)
+
+        help_menu = self.menus["help"] = bar.addMenu("&Help")
+        self._action("&Getting Started", self.show_getting_started, SK.HelpContents,
+                     menu=help_menu)
+
+        # Actions have no accessible name of their own: assistive tools read the text and
+        # the status tip, so every action has both (see _action).
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("open", "save", None, "delete", None, "fit-to-window", "zoom-in",
+                     "zoom-out", None, "automatic-layout"):
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.findChild(QAction, f"act-{name}"))
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_undo)
+        toolbar.addAction(self.act_redo)
+
+    def _add_printing_actions(self, menu: QMenu) -> None:
+        # Printing lives in designer/printing (another feature); offer it when it is installed.
+        if importlib.util.find_spec(f"{__package__}.printing.actions") is None:
+            return
+        menu.addSeparator()
+        self._action("Print Pre&view...", lambda: self._printing("print_preview", self.doc.model),
+                     None, "Preview the printed lot pack", menu=menu)
+        self._action("&Print...", lambda: self._printing("print_pack", self.doc.model),
+                     QKeySequence.StandardKey.Print, "Print the lot pack", menu=menu)
+        self._action("Page Set&up...", lambda: self._printing("page_setup"), None,
+                     "Choose paper size and orientation", menu=menu)
+        export = self.menus["export"] = menu.addMenu("&Export")
+        for fmt, label in (("pdf", "PDF..."), ("svg", "SVG..."), ("png", "PNG...")):
+            self._action(f"Export as {label}", lambda _=False, f=fmt: self._printing(
+                "export_pack", self.doc.model, f), None, menu=export)
+
+    def _printing(self, name: str, *args) -> None:
+        from .printing import actions  # imported on use: printing pulls in QtPrintSupport
+        getattr(actions, name)(self, *args)
+
+    def _connect(self) -> None:
+        doc = self.doc
+        doc.modifiedChanged.connect(self._update_title)
+        doc.pathChanged.connect(self._update_title)
+        doc.modelChanged.connect(self._update_title)
+        doc.findingsChanged.connect(self._update_counts)
+        doc.modelReset.connect(self._model_reset)
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.checks.showComponents.connect(self.show_components)
+        self.tables.selectionRequested.connect(self._select_from_table)
+        self.palette.addKind.connect(self.view.add_component_at)
+        self.view.fileDropped.connect(self.open_file)
+        self.view.zoomChanged.connect(self._update_zoom)
+
+    # --- state shown in the window ----------------------------------------------------------
+    def _update_title(self, *_) -> None:
+        name = self.doc.path.name if self.doc.path else self.doc.model.title
+        self.setWindowTitle(f"{name}[*] - {APP_NAME}")
+        self.setWindowModified(self.doc.is_modified())
+        self.act_revert.setEnabled(self.doc.path is not None)
+
+    def _update_counts(self) -> None:
+        counts = self.doc.counts()
+        self.counts_label.setText(f"{counts['error']} errors · {counts['warning']} warnings · "
+                                  f"{counts['info']} notes")
+
+    def _update_zoom(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{zoom:.0%}")
+        self.minimap.viewport().update()
+
+    def _selection_changed(self) -> None:
+        self.properties.show_selection(*self.scene.selected_ids())
+
+    def _model_reset(self) -> None:
+        self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
+        self.view.fit_to_window()
+        self._update_title()
+
+    def _set_snap(self, on: bool) -> None:
+        self.scene.snap = on
+        for item in self.scene.components.values():
+            item.snap = on
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # fit once the window has its real size
+            self._fitted = True
+            QTimer.singleShot(0, self.view.fit_to_window)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.minimap.place)
+
+    # --- selection and editing --------------------------------------------------------------
+    def show_components(self, component_ids: list[str]) -> None:
+        self.scene.select_ids(component_ids)
+        self.view.centre_on_components(component_ids)
+
+    def _select_from_table(self, component_ids: list[str], pathway_ids: list[str]) -> None:
+        self.scene.select_ids(component_ids, pathway_ids)
+        if component_ids:
+            self.view.centre_on_components(component_ids)
+        elif pathway_ids:
+            p = self.doc.model.pathway(pathway_ids[0])
+            self.view.centre_on_components([p.source, p.target])
+
+    def delete_selection(self) -> None:
+        components, pathways = self.scene.selected_ids()
+        if components or pathways:
+            self.doc.remove_items(components, pathways)
+        else:
+            self.statusBar().showMessage("Select a component or pathway to delete.", 5000)
+
+    def rename_selection(self) -> None:
+        components, pathways = self.scene.selected_ids()
+        self.docks["properties"].show()
+        self.docks["properties"].raise_()
+        if components:
+            field = self.properties.name_edit
+        elif pathways:
+            field = self.properties.label_edit
+        else:
+            field = self.properties.title_edit
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+
+    def select_all(self) -> None:
+        self.scene.select_ids(list(self.scene.components))
+
+    def _set_snap_state(self) -> None:
+        self._set_snap(self.act_snap.isChecked())
+
+    # --- files ------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask before losing unsaved changes; False means the user cancelled."""
+        if not self.doc.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self, "Save changes?",
+            f"Save the changes to {self.doc.path.name if self.doc.path else self.doc.model.title}"
+            " before closing it?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_blank(self) -> None:
+        if self.maybe_save():
+            self.doc.set_model(ServiceModel(), None)
+            self._set_snap_state()
+
+    def new_from_template(self, name: str) -> None:
+        if self.maybe_save():
+            self.doc.set_model(load_template(name), None)
+            self._set_snap_state()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(self.doc.path.parent) if self.doc.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a service model", start, FILE_FILTER)
+        if path:
+            self.open_file(path, ask=False)
+
+    def open_file(self, path: str, ask: bool = True) -> bool:
+        """Open `path`; on a bad file say why in one line and keep the open model untouched."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.doc.open(path)
+        except ModelFileError as e:
+            QMessageBox.warning(self, "Cannot open the file", f"{Path(path).name}: {e}")
+            return False
+        self._set_snap_state()
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
+        return True
+
+    def save(self) -> bool:
+        if self.doc.path is None:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        start = str(self.doc.path or Path.home() / (self.doc.model.title + EXTENSION))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the service model", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(EXTENSION):
+            path += EXTENSION
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.doc.save(path)
+        except SaveError as e:
+            QMessageBox.critical(self, "Cannot save the file", str(e))
+            return False
+        self._add_recent(str(path))
+        self.statusBar().showMessage(f"Saved {path.name} (revision {self.doc.model.revision}).",
+                                     5000)
+        return True
+
+    def revert(self) -> None:
+        if self.doc.path is None:
+            return
+        if self.doc.is_modified() and QMessageBox.question(
+                self, "Revert?", f"Discard your changes and reload {self.doc.path.name}?",
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.doc.revert()
+        except ModelFileError as e:
+            QMessageBox.warning(self, "Cannot reload the file", f"{self.doc.path.name}: {e}")
+
+    # --- recent files and settings ----------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = QSettings().value("recentFiles", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        files = [path] + [f for f in self.recent_files() if f != path]
+        QSettings().setValue("recentFiles", files[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.menus["recent"]
+        menu.clear()
+        files = self.recent_files()
+        for path in files:
+            action = menu.addAction(Path(path).name, lambda p=path: self.open_file(p))
+            action.setToolTip(path)
+            action.setStatusTip(f"Open {path}")
+        if not files:
+            menu.addAction("No recent files").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear the list", lambda: QSettings().remove("recentFiles"))
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = settings.value("window/state")
+        if state is None or not self.restoreState(state):
+            # First run: give the canvas most of the room.
+            self.resizeDocks([self.docks["palette"], self.docks["properties"]], [210, 330],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["checks"]], [150], Qt.Orientation.Vertical)
+
+    def save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+
+    def closeEvent(self, event) -> None:
+        if self.maybe_save():
+            self.save_settings()
+            event.accept()
+        else:
+            event.ignore()
+
+    # --- drops ------------------------------------------------------------------------------
+    @staticmethod
+    def _model_file(mime) -> str | None:
+        return next((url.toLocalFile() for url in mime.urls()
+                     if url.toLocalFile().lower().endswith(EXTENSION)), None)
+
+    def dragEnterEvent(self, event) -> None:
+        if self._model_file(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._model_file(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_file(path)
+
+    def show_getting_started(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Getting started")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(GETTING_STARTED)
+        box.exec()
+
+
+GETTING_STARTED = """\
+Drag a kind from the Palette onto the canvas (or type "detox" in the quick-add box and press Enter).
+Drag from the dot on a box's right edge to another box to add a pathway (or Shift+drag a box).
+Select a box or arrow to edit it under Properties; select nothing to edit the model's details.
+The Checks panel lists what the model is missing; click a finding to see its components.
+Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
+
+
+def main_window_for(app: QApplication, path: str | None = None) -> MainWindow:
+    window = MainWindow()
+    if path:
+        window.open_file(path, ask=False)
+    return window

@@ -1,0 +1,206 @@
+"""Tables of components and pathways: a non-graphical way to read and edit the model (for
+keyboard and screen-reader users, and for long models). Edits go through the Document."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget
+
+from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
+
+from .document import Document
+from .icons import kind_icon
+
+DISPLAY, EDIT, CHECK = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+                        Qt.ItemDataRole.CheckStateRole)
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ComponentTable(QAbstractTableModel):
+    HEADERS = ["Name", "Kind", "Stage", "Cohorts", "Commissioner", "Procured", "Capacity",
+               "Annual cost (£)"]
+    NAME, KIND, STAGE, COHORTS_, COMMISSIONER, PROCURED, CAPACITY, COST = range(8)
+
+    def __init__(self, document: Document):
+        super().__init__()
+        self.doc = document
+        self.error = ""
+        for signal in (document.componentAdded, document.componentRemoved):
+            signal.connect(self._reset)
+        document.modelReset.connect(self._reset)
+        document.componentChanged.connect(self._changed)
+
+    def _reset(self, *_) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _changed(self, component_id: str) -> None:
+        row = next((i for i, c in enumerate(self.doc.model.components) if c.id == component_id),
+                   None)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.doc.model.components)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (self.NAME, self.CAPACITY, self.COST):
+            return base | Qt.ItemFlag.ItemIsEditable
+        if index.column() == self.PROCURED:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index, role=DISPLAY):
+        c = self.doc.model.components[index.row()]
+        col = index.column()
+        if role == ID_ROLE:
+            return c.id
+        if role == Qt.ItemDataRole.DecorationRole and col == self.NAME:
+            return kind_icon(c.kind)
+        if role == CHECK and col == self.PROCURED:
+            return Qt.CheckState.Checked if c.procured else Qt.CheckState.Unchecked
+        if role == EDIT:
+            return {self.NAME: c.name, self.CAPACITY: c.capacity if c.capacity is not None else 0,
+                    self.COST: c.estimated_annual_cost or 0.0}.get(col)
+        if role == DISPLAY:
+            kind = KINDS[c.kind]
+            return {self.NAME: c.name, self.KIND: kind.name, self.STAGE: STAGE_NAMES[kind.stage],
+                    self.COHORTS_: ", ".join(COHORTS[x] for x in c.cohorts),
+                    self.COMMISSIONER: COMMISSIONERS[c.commissioner],
+                    self.CAPACITY: "" if c.capacity is None else f"{c.capacity:,}",
+                    self.COST: "" if c.estimated_annual_cost is None
+                    else f"{c.estimated_annual_cost:,.0f}"}.get(col)
+        return None
+
+    def setData(self, index, value, role=EDIT) -> bool:
+        c = self.doc.model.components[index.row()]
+        col = index.column()
+        if role == CHECK and col == self.PROCURED:
+            changes = {"procured": Qt.CheckState(value) == Qt.CheckState.Checked}
+        elif role == EDIT and col in (self.NAME, self.CAPACITY, self.COST):
+            field = {self.NAME: "name", self.CAPACITY: "capacity",
+                     self.COST: "estimated_annual_cost"}[col]
+            changes = {field: value}
+        else:
+            return False
+        try:
+            self.doc.update_component(c.id, changes)
+        except ValidationError as e:
+            self.error = f"Not changed: {e.errors()[0]['msg']}"
+            return False
+        return True
+
+
+class PathwayTable(QAbstractTableModel):
+    HEADERS = ["From", "To", "Label"]
+
+    def __init__(self, document: Document):
+        super().__init__()
+        self.doc = document
+        for signal in (document.pathwayAdded, document.pathwayRemoved,
+                       document.componentRemoved, document.componentAdded):
+            signal.connect(self._reset)
+        document.modelReset.connect(self._reset)
+        document.pathwayChanged.connect(self._reset)
+        document.componentChanged.connect(self._names_changed)
+
+    def _reset(self, *_) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _names_changed(self, *_) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.doc.model.pathways)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 2 else base
+
+    def data(self, index, role=DISPLAY):
+        p = self.doc.model.pathways[index.row()]
+        if role == ID_ROLE:
+            return p.id
+        if role in (DISPLAY, EDIT):
+            model = self.doc.model
+            return [model.component(p.source).name, model.component(p.target).name,
+                    p.label][index.column()]
+        return None
+
+    def setData(self, index, value, role=EDIT) -> bool:
+        if role != EDIT or index.column() != 2:
+            return False
+        self.doc.update_pathway(self.doc.model.pathways[index.row()].id, {"label": str(value)})
+        return True
+
+
+def _table(model, name: str) -> QTableView:
+    view = QTableView()
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # file order until a header is clicked
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                         | QAbstractItemView.EditTrigger.EditKeyPressed
+                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+    return view
+
+
+class ModelTables(QTabWidget):
+    """Two tabs: components and pathways. Selecting rows selects the items on the canvas."""
+    selectionRequested = Signal(list, list)  # component ids, pathway ids
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Tables of components and pathways")
+        self.components = ComponentTable(document)
+        self.pathways = PathwayTable(document)
+        self.component_view = _table(self.components, "Components table")
+        self.pathway_view = _table(self.pathways, "Pathways table")
+        self.addTab(self.component_view, "Components")
+        self.addTab(self.pathway_view, "Pathways")
+        self.component_view.setColumnWidth(0, 240)
+        self.component_view.setColumnWidth(1, 180)
+        self.component_view.setColumnWidth(3, 260)
+        for view in (self.pathway_view,):
+            view.setColumnWidth(0, 240)
+            view.setColumnWidth(1, 240)
+        self.component_view.clicked.connect(self._rows_chosen)
+        self.pathway_view.clicked.connect(self._rows_chosen)
+
+    def _rows_chosen(self, *_) -> None:
+        def ids(view):
+            return [view.model().index(i.row(), 0).data(ID_ROLE)
+                    for i in view.selectionModel().selectedRows()]
+        if self.currentWidget() is self.component_view:
+            self.selectionRequested.emit(ids(self.component_view), [])
+        else:
+            self.selectionRequested.emit([], ids(self.pathway_view))
