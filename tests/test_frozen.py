@@ -1,0 +1,71 @@
+"""The frozen one-folder app (PyInstaller) runs `check` on both templates from its own folder.
+
+Builds in about 30 s on 2 cores, so it is opt-in: SMD_FROZEN_TEST=1 (CI sets it) with the
+`build` extra installed (pip install -e ".[build]"). packaging/smoke_test.sh does the same.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = [
+    pytest.mark.skipif(os.environ.get("SMD_FROZEN_TEST") != "1",
+                       reason="set SMD_FROZEN_TEST=1 to build and test the frozen app"),
+    pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
+                       reason='needs the build extra: pip install -e ".[build]"'),
+]
+
+
+@pytest.fixture(scope="module")
+def build():
+    spec = importlib.util.spec_from_file_location("smd_build", ROOT / "packaging" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def app_folder(build, tmp_path_factory):
+    base = tmp_path_factory.mktemp("frozen")
+    return build.build_folder(base / "dist", base / "work")
+
+
+@pytest.mark.parametrize("exe", ["service-model-designer", "smd-cli"])
+@pytest.mark.parametrize("template", ["leicestershire", "luton"])
+def test_frozen_check_runs_from_its_own_folder(build, app_folder, exe, template):
+    if sys.platform == "win32" and exe == "service-model-designer":
+        pytest.skip("the windowed Windows exe has no console; smd-cli is the console one")
+    model = Path("_internal", "resources", "templates", f"{template}.svcmodel")
+    assert (app_folder / model).is_file()
+    result = subprocess.run([str(app_folder / (exe + build.EXE_SUFFIX)), "check", str(model)],
+                            cwd=app_folder,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("0 errors")
+    assert result.stderr == ""
+
+
+def test_frozen_check_refuses_a_missing_file_in_one_line(build, app_folder):
+    cli = app_folder / ("smd-cli" + build.EXE_SUFFIX)
+    result = subprocess.run([str(cli), "check", "no such file.svcmodel"],
+                            cwd=app_folder, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_frozen_window_starts(build, app_folder):
+    model = app_folder / "_internal" / "resources" / "templates" / "luton.svcmodel"
+    build.smoke_test_window(app_folder, model, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+def test_unused_qt_modules_are_left_out(app_folder):
+    bundled = {p.name.split(".")[0] for p in (app_folder / "_internal" / "PySide6").glob("Qt*.*")}
+    assert {"QtCore", "QtGui", "QtWidgets"} <= bundled
+    assert not bundled & {"QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore", "QtMultimedia"}
