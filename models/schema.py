@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer,
-                      StringConstraints, WithJsonSchema, model_validator)
+                      StringConstraints, WithJsonSchema, field_validator, model_validator)
 
 from . import catalogue
 
@@ -212,6 +212,14 @@ class ServiceModel(Strict):
     lot_plans: list[LotPlan] = Field(default_factory=list)
     active_plan: Id = DEFAULT_PLAN_ID
     revisions: list[Revision] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        # Literal[1] alone would take true or 1.0 for 1; a file must say 1.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("should be a whole number")
+        return value
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> ServiceModel:
