@@ -64,6 +64,9 @@ class ChecksPanel(QWidget):
                 if severity == ERROR:
                     item.setForeground(0, QBrush(QColor("#a0101c")))
             group.setExpanded(expanded.get(severity, severity != INFO))
+        if not self.doc.findings:
+            QTreeWidgetItem(self.tree, ["No problems found: every check passes for this model "
+                                        "and its active lot plan."])
         self.tree.resizeColumnToContents(0)
         if self.tree.columnWidth(0) > 520:
             self.tree.setColumnWidth(0, 520)

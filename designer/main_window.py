@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is None or not self.restoreState(state):
             # First run: give the canvas most of the room.
-            self.resizeDocks([self.docks["palette"], self.docks["properties"]], [210, 330],
+            self.resizeDocks([self.docks["palette"], self.docks["properties"]], [185, 300],
                              Qt.Orientation.Horizontal)
             self.resizeDocks([self.docks["checks"]], [150], Qt.Orientation.Vertical)
 

@@ -247,6 +247,7 @@ class PropertyEditor(QStackedWidget):
                                 (self.author_edit, model.author)):
                 if edit.text() != value:
                     edit.setText(value)
+                    edit.setCursorPosition(0)
             if self._lines(self.model_localities) != model.localities:
                 self.model_localities.setPlainText("\n".join(model.localities))
             if self.model_notes.toPlainText() != model.notes:
@@ -264,6 +265,7 @@ class PropertyEditor(QStackedWidget):
             self.kind_label.setText(f"{kind.name} · {STAGE_NAMES[kind.stage]}\n{kind.description}")
             if self.name_edit.text() != c.name:
                 self.name_edit.setText(c.name)
+                self.name_edit.setCursorPosition(0)
             for cohort_id, check in self.cohort_boxes.items():
                 check.setChecked(cohort_id in c.cohorts)
             self.commissioner_combo.setCurrentIndex(self.commissioner_combo.findData(c.commissioner))

@@ -36,11 +36,11 @@ def _one_of(table: dict[str, Any], what: str):
 
 
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12),
-                   PlainSerializer(_number_out, return_type=float)]
+                   PlainSerializer(_number_out, return_type=int | float)]
 Amount = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12),
-                   PlainSerializer(_number_out, return_type=float)]
+                   PlainSerializer(_number_out, return_type=int | float)]
 Years = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
-                  PlainSerializer(_number_out, return_type=float)]
+                  PlainSerializer(_number_out, return_type=int | float)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -119,7 +119,7 @@ class Pathway(Strict):
     target: Id
     label: Text = ""
     share_percent: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
-                             PlainSerializer(_number_out, return_type=float)] | None = None
+                             PlainSerializer(_number_out, return_type=int | float)] | None = None
 
 
 class FundingSource(Strict):

@@ -43,12 +43,14 @@ def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
     font = QFont()
     font.setPixelSize(pixels)
     font.setWeight(weight)
+    # Unhinted glyphs scale linearly, so text measured at 100% still fits at any zoom.
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     return font
 
 
-NAME_FONT = _font(14, QFont.Weight.DemiBold)
-KIND_FONT = _font(11)
-LABEL_FONT = _font(11)
+NAME_FONT = _font(16, QFont.Weight.DemiBold)
+KIND_FONT = _font(12)
+LABEL_FONT = _font(13)
 BADGE_FONT = _font(13, QFont.Weight.Bold)
 
 
@@ -180,20 +182,20 @@ class ComponentItem(QGraphicsItem):
 
     def _paint_content(self, painter: QPainter) -> None:
         r = self.box()
-        icon = QRectF(r.left() + 10, -13, 26, 26)
+        icon = QRectF(r.left() + 8, -12, 24, 24)
         kind_renderer(self.kind_id).render(painter, icon)
-        left = icon.right() + 8
-        width = r.right() - left - (18 if self.stage == 0 else 10)
-        lines = wrap_two_lines(self.name, QFontMetricsF(NAME_FONT), width)
+        left = icon.right() + 7
+        width = r.right() - left - (16 if self.stage == 0 else 8)
+        lines = wrap_two_lines(self.name, QFontMetricsF(NAME_FONT), width * 0.95)
         show_kind = len(lines) == 1 and self.name.strip() != self.kind_name
-        line_h = 18.0
+        line_h = 20.0
         block = line_h * len(lines) + (15 if show_kind else 0)
         y = -block / 2
         painter.setPen(QColor("#1b1b1b"))
         painter.setFont(NAME_FONT)
         for line in lines:
-            painter.drawText(QRectF(left, y, width, line_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            painter.drawText(QRectF(left, y, width, line_h), Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip, line)
             y += line_h
         if show_kind:
             painter.setPen(QColor("#4d4d4d"))
@@ -300,7 +302,7 @@ class PathwayItem(QGraphicsItem):
         metrics = QFontMetricsF(LABEL_FONT)
         width = min(metrics.horizontalAdvance(self.label) + 8, 160)
         mid = self._path.pointAtPercent(0.5)
-        return QRectF(mid.x() - width / 2, mid.y() - 9, width, 18)
+        return QRectF(mid.x() - width / 2, mid.y() - 10, width, 20)
 
     def boundingRect(self) -> QRectF:
         return (self._path.boundingRect() | self._head.boundingRect()

@@ -1,0 +1,210 @@
+"""Lot regions on the canvas: each lot of the active plan as a tinted, hatched, labelled area
+behind its member boxes, and a dashed red mark on procured council services in no lot.
+
+Membership always comes from the model (the active plan); only the shapes come from where the
+boxes are now, so regions follow a drag live. The shapes and fills are the printed diagram's
+(designer.printing.diagram), so the screen and the paper agree and read in black and white.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from models.schema import Lot
+
+from ..printing.diagram import Diagram, lot_ink, lot_region, paint_lot_fill
+from .items import Z_LOT, plain_tooltip
+from .scene import ModelScene
+
+UNASSIGNED = QColor("#c00000")
+TAG_FONT_PX = 12
+
+
+def _tag_font() -> QFont:
+    font = QFont()
+    font.setPixelSize(TAG_FONT_PX)
+    font.setBold(True)
+    return font
+
+
+def _paint_tag(painter: QPainter, at: QPointF, text: str, ink: QColor, max_width: float) -> None:
+    """A white label with a coloured border, its left end at `at`, centred on the line y."""
+    font = _tag_font()
+    metrics = QFontMetricsF(font)
+    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(40.0, max_width))
+    rect = QRectF(at.x(), at.y() - 10, metrics.horizontalAdvance(text) + 12, 20)
+    painter.setPen(QPen(ink, 1.5))
+    painter.setBrush(QColor("white"))
+    painter.drawRoundedRect(rect, 5, 5)
+    painter.setFont(font)
+    painter.setPen(QColor("#1a1a1a"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class LotRegionItem(QGraphicsItem):
+    """One lot: the padded union of its member boxes, tinted and hatched, labelled 'L1 Name'
+    on the top edge of every separate piece."""
+
+    def __init__(self, lot: Lot):
+        super().__init__()
+        self.lot = lot
+        self.lot_id = lot.id
+        self.region = QPainterPath()
+        self.highlighted = False
+        self.setZValue(Z_LOT)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # the hatch is costly
+        self.setToolTip(plain_tooltip(f"{lot.code} {lot.name}".strip()))
+
+    def set_region(self, region: QPainterPath) -> None:
+        self.prepareGeometryChange()
+        self.region = region
+        self.update()
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def label(self) -> str:
+        return f"{self.lot.code} {self.lot.name}".strip()
+
+    def pieces(self) -> list[QRectF]:
+        """Bounding boxes of the region's separate pieces (holes left out), top first."""
+        rects = [poly.boundingRect() for poly in self.region.toFillPolygons()]
+        outer = [r for r in rects if not any(o != r and o.contains(r) for o in rects)]
+        return sorted(outer, key=lambda r: (r.top(), r.left()))
+
+    def boundingRect(self) -> QRectF:
+        return self.region.boundingRect().adjusted(-12, -14, 12, 12)
+
+    def shape(self) -> QPainterPath:
+        return self.region
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.region.isEmpty():
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_lot_fill(painter, self.region, self.lot)
+        ink = lot_ink(self.lot)
+        if self.highlighted:  # a heavy outline in the lot's own ink, so it stays that lot's
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(ink, 5))
+            painter.drawPath(self.region)
+        for piece in self.pieces():
+            _paint_tag(painter, QPointF(piece.left() + 12, piece.top()), self.label(), ink,
+                       piece.width() - 24)
+
+
+class UnassignedMark(QGraphicsItem):
+    """A dashed red halo and a 'No lot' tag behind a procured council service in no lot."""
+
+    def __init__(self, component_id: str):
+        super().__init__()
+        self.component_id = component_id
+        self.box = QRectF()
+        self.setZValue(Z_LOT)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setToolTip(plain_tooltip("Procured by the council but in no lot of this plan."))
+
+    def set_box(self, box: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.box = box.adjusted(-7, -7, 7, 7)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.box.adjusted(-3, -3, 3, 14)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(UNASSIGNED, 2.5, Qt.PenStyle.DashLine))
+        painter.setBrush(QColor(255, 235, 235))
+        painter.drawRoundedRect(self.box, 12, 12)
+        _paint_tag(painter, QPointF(self.box.left() + 12, self.box.bottom()), "No lot",
+                   UNASSIGNED, self.box.width())
+
+
+class LotRegions(QObject):
+    """Keeps one LotRegionItem per lot of the active plan (and the unassigned marks) in a
+    ModelScene, in step with the Document and with boxes being dragged."""
+
+    def __init__(self, scene: ModelScene, parent: QObject | None = None):
+        super().__init__(parent or scene)
+        self.scene = scene
+        self.doc = scene.doc
+        self.regions: dict[str, LotRegionItem] = {}
+        self.marks: dict[str, UnassignedMark] = {}
+        self.highlighted_lot: str | None = None
+        self._boxes: dict[str, QRectF] = {}
+        self._rebuild_timer = QTimer(self, singleShot=True, interval=0)
+        self._rebuild_timer.timeout.connect(self.rebuild)
+        for signal in (self.doc.lotsChanged, self.doc.modelReset, self.doc.componentAdded,
+                       self.doc.componentRemoved, self.doc.componentChanged):
+            signal.connect(self.schedule_rebuild)
+        # Boxes move before the model does (during a drag): follow them from the scene.
+        scene.changed.connect(self._scene_changed)
+        self.rebuild()
+
+    def schedule_rebuild(self, *_) -> None:
+        self._rebuild_timer.start()
+
+    def _member_boxes(self) -> dict[str, QRectF]:
+        return {cid: item.mapRectToScene(item.box()) for cid, item in self.scene.components.items()
+                if shiboken6.isValid(item)}
+
+    def _remove_items(self) -> None:
+        for item in [*self.regions.values(), *self.marks.values()]:
+            # scene.rebuild() clears the scene, deleting these items under us.
+            if shiboken6.isValid(item) and item.scene() is self.scene:
+                self.scene.removeItem(item)
+        self.regions.clear()
+        self.marks.clear()
+
+    def rebuild(self) -> None:
+        """New items for the active plan's lots and unassigned services."""
+        self._rebuild_timer.stop()
+        self._remove_items()
+        plan = self.doc.model.plan()
+        if plan is None:
+            return
+        for lot in plan.lots:
+            item = LotRegionItem(lot.model_copy(deep=True))
+            self.regions[lot.id] = item
+            self.scene.addItem(item)
+        if plan.lots:  # like the unassigned-component rule: only once lots are being drawn
+            placed = {m for lot in plan.lots for m in lot.components}
+            for c in self.doc.model.components:
+                if (c.kind_info.is_service and c.procured and c.commissioner == "local_authority"
+                        and c.id not in placed and c.id in self.scene.components):
+                    mark = UnassignedMark(c.id)
+                    self.marks[c.id] = mark
+                    self.scene.addItem(mark)
+        if self.highlighted_lot in self.regions:
+            self.regions[self.highlighted_lot].set_highlighted(True)
+        self._boxes = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reshape the regions around where the member boxes are now."""
+        boxes = self._member_boxes()
+        if boxes == self._boxes:
+            return
+        self._boxes = boxes
+        diagram = Diagram(self.doc.model, boxes, QRectF())
+        for item in self.regions.values():
+            item.set_region(lot_region(diagram, item.lot))
+        for cid, mark in self.marks.items():
+            if cid in boxes:
+                mark.set_box(boxes[cid])
+
+    def _scene_changed(self, _rects) -> None:
+        if not self._rebuild_timer.isActive():
+            self.refresh()
+
+    def highlight(self, lot_id: str | None) -> None:
+        self.highlighted_lot = lot_id
+        for item_id, item in self.regions.items():
+            item.set_highlighted(item_id == lot_id)

@@ -1,0 +1,455 @@
+"""The contract editor for one lot: term, extensions, break clause, evaluation weights, pricing,
+payment basis, annual value, procurement route, start date, KPIs and funding allocations.
+
+Each field writes when it is committed (Enter, leaving the field, a choice in a list), through
+Document.replace_plan, so one field edit is one undo step. Problems are shown at the field and
+listed underneath in the words of the `contract-invalid` finding (checks.contract_problems).
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from models import catalogue as cat
+from models import lots
+from models.checks import contract_problems
+from models.metrics import money
+from models.schema import Contract, FundingAllocation, Kpi, Lot
+
+from .document import Document
+
+NOT_SET = "not set"
+BAD = "color: #c00000;"
+GOOD = "color: #26734d;"
+
+
+def optional_spin(maximum: float, decimals: int = 0, prefix: str = "", suffix: str = "",
+                  step: float = 1) -> QDoubleSpinBox:
+    """A number box whose lowest value reads 'not set' (stored as None)."""
+    spin = QDoubleSpinBox()
+    spin.setRange(-1, maximum)
+    spin.setDecimals(decimals)
+    spin.setSingleStep(step)
+    spin.setPrefix(prefix)
+    spin.setSuffix(suffix)
+    spin.setSpecialValueText(NOT_SET)
+    spin.setGroupSeparatorShown(True)
+    spin.setKeyboardTracking(False)  # valueChanged on Enter or leaving the field, not per key
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return spin
+
+
+def spin_value(spin: QDoubleSpinBox) -> float | None:
+    return None if spin.value() == spin.minimum() else spin.value()
+
+
+def set_spin(spin: QDoubleSpinBox, value: float | None) -> None:
+    spin.blockSignals(True)
+    spin.setValue(spin.minimum() if value is None else value)
+    spin.blockSignals(False)
+
+
+def choice_combo(table: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(NOT_SET, None)
+    for key, label in table.items():
+        combo.addItem(label, key)
+    return combo
+
+
+def set_combo(combo: QComboBox, key: str | None) -> None:
+    combo.blockSignals(True)
+    combo.setCurrentIndex(max(0, combo.findData(key)))
+    combo.blockSignals(False)
+
+
+def parse_extensions(text: str) -> list[float] | None:
+    """'2 + 2', '1+1', '2, 2' or '' -> years; None when it is not a list of numbers."""
+    parts = [p for p in re.split(r"[+,;]", text) if p.strip()]
+    try:
+        years = [float(p.strip()) for p in parts]
+    except ValueError:
+        return None
+    return years if all(0 <= y <= 100 for y in years) else None
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class ContractEditor(QWidget):
+    """Edits the contract, KPIs and funding allocations of one lot of the active plan."""
+
+    def __init__(self, document: Document, lot_id: str | None = None, parent=None):
+        super().__init__(parent)
+        self.doc = document
+        self.lot_id: str | None = None
+        self.setAccessibleName("Contract terms")
+
+        self.heading = _plain_label()
+        self.heading.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.cost_note = _plain_label()
+
+        self.initial_term = optional_spin(100, 1, suffix=" years", step=1)
+        self.extensions = QLineEdit(placeholderText="for example 2 + 2")
+        self.extensions_note = _plain_label()
+        self.break_clause = optional_spin(100, 1, suffix=" years", step=1)
+        self.break_note = _plain_label()
+        self.start_date = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.start_note = _plain_label()
+        self.quality = optional_spin(100, 1, suffix=" %", step=5)
+        self.price = optional_spin(100, 1, suffix=" %", step=5)
+        self.social_value = optional_spin(100, 1, suffix=" %", step=5)
+        self.weights_note = _plain_label()
+        self.pricing = choice_combo(cat.PRICING_MODELS)
+        self.payment = choice_combo(cat.PAYMENT_BASES)
+        self.route = choice_combo(cat.PROCUREMENT_ROUTES)
+        self.annual_value = optional_spin(1e12, 0, prefix="£", step=10_000)
+        for widget, name in ((self.initial_term, "Initial term in years"),
+                             (self.extensions, "Extensions in years"),
+                             (self.break_clause, "Break clause after years"),
+                             (self.start_date, "Start date"),
+                             (self.quality, "Quality weight percent"),
+                             (self.price, "Price weight percent"),
+                             (self.social_value, "Social value weight percent"),
+                             (self.pricing, "Pricing model"), (self.payment, "Payment basis"),
+                             (self.route, "Procurement route"),
+                             (self.annual_value, "Annual value in pounds")):
+            widget.setAccessibleName(name)
+
+        terms = QFormLayout()
+        terms.addRow("Initial term:", self.initial_term)
+        terms.addRow("Extensions:", self._with_note(self.extensions, self.extensions_note))
+        terms.addRow("Break clause after:", self._with_note(self.break_clause, self.break_note))
+        terms.addRow("Start date:", self._with_note(self.start_date, self.start_note))
+        weights = QHBoxLayout()
+        for label, spin in (("Quality", self.quality), ("Price", self.price),
+                            ("Social value", self.social_value)):
+            weights.addWidget(QLabel(label))
+            weights.addWidget(spin)
+        weights_box = QVBoxLayout()
+        weights_box.addLayout(weights)
+        weights_box.addWidget(self.weights_note)
+        terms.addRow("Evaluation weights:", weights_box)
+        terms.addRow("Pricing model:", self.pricing)
+        terms.addRow("Payment:", self.payment)
+        terms.addRow("Annual value:", self._with_note(self.annual_value, self.cost_note))
+        terms.addRow("Procurement route:", self.route)
+        terms_group = QGroupBox("Contract terms")
+        terms_group.setLayout(terms)
+
+        self.kpis = QTableWidget(0, 3)
+        self.kpis.setHorizontalHeaderLabels(["Indicator", "Target", "Monitoring"])
+        self.kpis.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.kpis.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.kpis.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.kpis.setAccessibleName("Key performance indicators")
+        self.kpis.itemChanged.connect(lambda _item: self.commit_kpis())
+        add_kpi, remove_kpi = QPushButton("Add KPI"), QPushButton("Remove KPI")
+        add_kpi.clicked.connect(self.add_kpi)
+        remove_kpi.clicked.connect(self.remove_kpi)
+        kpi_group = QGroupBox("Key performance indicators")
+        kpi_layout = QVBoxLayout(kpi_group)
+        kpi_layout.addWidget(self.kpis)
+        kpi_layout.addLayout(self._buttons(add_kpi, remove_kpi))
+
+        self.funding = QTableWidget(0, 2)
+        self.funding.setHorizontalHeaderLabels(["Funding source", "Allocated a year"])
+        self.funding.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.funding.setAccessibleName("Funding allocated to the lot")
+        self.funding_note = _plain_label()
+        add_funding = QPushButton("Allocate a source")
+        remove_funding = QPushButton("Remove allocation")
+        add_funding.clicked.connect(self.add_allocation)
+        remove_funding.clicked.connect(self.remove_allocation)
+        funding_group = QGroupBox("Funding")
+        funding_layout = QVBoxLayout(funding_group)
+        funding_layout.addWidget(self.funding)
+        funding_layout.addWidget(self.funding_note)
+        funding_layout.addLayout(self._buttons(add_funding, remove_funding))
+
+        self.problems = _plain_label()
+        self.problems.setStyleSheet(BAD)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.heading)
+        layout.addWidget(terms_group)
+        layout.addWidget(kpi_group)
+        layout.addWidget(funding_group)
+        layout.addWidget(self.problems)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for spin in (self.initial_term, self.break_clause, self.quality, self.price,
+                     self.social_value, self.annual_value):
+            spin.valueChanged.connect(self.commit_terms)
+        for combo in (self.pricing, self.payment, self.route):
+            combo.activated.connect(self.commit_terms)
+        self.extensions.editingFinished.connect(self.commit_terms)
+        self.start_date.editingFinished.connect(self.commit_terms)
+        document.lotsChanged.connect(self.reload)
+        document.modelReset.connect(self.reload)
+        document.modelChanged.connect(self.reload)  # funding source names and amounts
+        self.set_lot(lot_id)
+
+    @staticmethod
+    def _with_note(field: QWidget, note: QLabel) -> QVBoxLayout:
+        box = QVBoxLayout()
+        box.setSpacing(1)
+        box.addWidget(field)
+        box.addWidget(note)
+        return box
+
+    @staticmethod
+    def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    # --- model -> fields -------------------------------------------------------------------
+    @property
+    def lot(self) -> Lot | None:
+        plan = self.doc.model.plan()
+        return plan.lot(self.lot_id) if plan and self.lot_id else None
+
+    def set_lot(self, lot_id: str | None) -> None:
+        self.lot_id = lot_id
+        self.reload()
+
+    def reload(self) -> None:
+        lot = self.lot
+        self.setEnabled(lot is not None)
+        if lot is None:
+            self.heading.setText("Choose a lot in the Lots panel to edit its contract.")
+            return
+        c = lot.contract
+        self.heading.setText(f"{lot.code} {lot.name}".strip())
+        set_spin(self.initial_term, c.initial_term_years)
+        set_spin(self.break_clause, c.break_clause_years)
+        set_spin(self.quality, c.quality_weight)
+        set_spin(self.price, c.price_weight)
+        set_spin(self.social_value, c.social_value_weight)
+        set_spin(self.annual_value, c.annual_value)
+        set_combo(self.pricing, c.pricing_model)
+        set_combo(self.payment, c.payment_basis)
+        set_combo(self.route, c.procurement_route)
+        if parse_extensions(self.extensions.text()) != c.extensions_years:
+            self.extensions.setText(" + ".join(f"{y:g}" for y in c.extensions_years))
+        if not self.start_note.text():
+            self.start_date.setText(c.start_date or "")
+        self._load_kpis(lot)
+        self._load_funding(lot)
+        self.show_checks()
+
+    def _load_kpis(self, lot: Lot) -> None:
+        # Rows are rebuilt only when their number changes: the combo being used may be the
+        # one whose signal led here, and it must not be deleted under its own feet.
+        self.kpis.blockSignals(True)
+        if self.kpis.rowCount() != len(lot.contract.kpis):
+            self.kpis.setRowCount(len(lot.contract.kpis))
+            for row in range(len(lot.contract.kpis)):
+                combo = choice_combo(cat.KPI_FREQUENCIES)
+                combo.activated.connect(lambda _i: self.commit_kpis())
+                self.kpis.setCellWidget(row, 2, combo)
+        for row, kpi in enumerate(lot.contract.kpis):
+            for column, text in ((0, kpi.name), (1, kpi.target)):
+                if self.kpis.item(row, column) is None:
+                    self.kpis.setItem(row, column, QTableWidgetItem(text))
+                else:
+                    self.kpis.item(row, column).setText(text)
+            set_combo(self.kpis.cellWidget(row, 2), kpi.frequency)
+        self.kpis.blockSignals(False)
+
+    def _load_funding(self, lot: Lot) -> None:
+        if self.funding.rowCount() != len(lot.funding):
+            self.funding.setRowCount(len(lot.funding))
+            for row in range(len(lot.funding)):
+                combo = QComboBox()
+                combo.activated.connect(lambda _i: self.commit_funding())
+                spin = optional_spin(1e12, 0, prefix="£", step=10_000)
+                spin.valueChanged.connect(lambda _v: self.commit_funding())
+                self.funding.setCellWidget(row, 0, combo)
+                self.funding.setCellWidget(row, 1, spin)
+        for row, allocation in enumerate(lot.funding):
+            combo = self.funding.cellWidget(row, 0)
+            combo.blockSignals(True)
+            combo.clear()
+            for source in self.doc.model.funding_sources:
+                combo.addItem(source.name, source.id)
+            if combo.findData(allocation.source) < 0:  # a source deleted since
+                combo.addItem(allocation.source, allocation.source)
+            combo.setCurrentIndex(combo.findData(allocation.source))
+            combo.blockSignals(False)
+            set_spin(self.funding.cellWidget(row, 1), allocation.annual_amount)
+
+    def show_checks(self) -> None:
+        """Problems at the fields, and the lot's contract-invalid wording underneath."""
+        lot = self.lot
+        if lot is None:
+            return
+        c = lot.contract
+        weights = [c.quality_weight, c.price_weight, c.social_value_weight]
+        if all(w is None for w in weights):
+            self.weights_note.setText("Quality, price and social value must add to 100.")
+            self.weights_note.setStyleSheet("")
+        else:
+            total = sum(w or 0 for w in weights)
+            ok = abs(total - 100) < 1e-6
+            self.weights_note.setText(f"Total {total:g}: " + ("adds to 100." if ok else
+                                                               "must add to 100."))
+            self.weights_note.setStyleSheet(GOOD if ok else BAD)
+        for spin in (self.quality, self.price, self.social_value):
+            spin.setStyleSheet("" if self.weights_note.styleSheet() != BAD
+                               else "QDoubleSpinBox { border: 2px solid #c00000; }")
+        bad_break = (c.break_clause_years is not None and c.initial_term_years is not None
+                     and c.break_clause_years >= c.initial_term_years)
+        self.break_note.setText("Must come before the end of the initial term."
+                                if bad_break else "")
+        self.break_note.setStyleSheet(BAD)
+        cost = sum(m.estimated_annual_cost or 0 for m in self.doc.model.components
+                   if m.id in lot.components)
+        short = c.annual_value is not None and cost > c.annual_value
+        self.cost_note.setText(f"Its components are estimated at {money(cost)} a year"
+                               + (": providers may not bid." if short else "."))
+        self.cost_note.setStyleSheet(BAD if short else "")
+        allocated = sum(a.annual_amount for a in lot.funding)
+        self.funding_note.setText(f"{money(allocated)} a year allocated"
+                                  + (f" against a lot value of {money(c.annual_value)}."
+                                     if c.annual_value is not None else "."))
+        problems = contract_problems(lot)
+        self.problems.setText("Contract terms not valid: " + "; ".join(problems) + "."
+                              if problems else "")
+
+    # --- fields -> model: one undo step per committed field ----------------------------------
+    def _replace(self, contract: Contract | None = None,
+                 funding: list[FundingAllocation] | None = None, text: str = "") -> None:
+        lot = self.lot
+        if lot is None:
+            return
+        plan = self.doc.model.plan()
+        if contract is not None:
+            plan = lots.set_contract(plan, lot.id, contract)
+        if funding is not None:
+            plan = lots.set_funding(plan, lot.id, funding)
+        self.doc.replace_plan(plan, text or f"Edit contract of lot {lot.name}")
+        self.show_checks()
+
+    def commit_terms(self) -> None:
+        lot = self.lot
+        if lot is None:
+            return
+        extensions = parse_extensions(self.extensions.text())
+        self.extensions_note.setText("" if extensions is not None else
+                                     "Write the extensions as years, for example 2 + 2.")
+        self.extensions_note.setStyleSheet(BAD)
+        start = self.start_date.text().strip()
+        start_ok = not start or re.fullmatch(r"\d{4}-\d{2}-\d{2}", start) is not None
+        self.start_note.setText("" if start_ok else "Write the date as YYYY-MM-DD, for example "
+                                                    "2025-04-01.")
+        self.start_note.setStyleSheet(BAD)
+        contract = lot.contract.model_copy(deep=True, update={
+            "initial_term_years": spin_value(self.initial_term),
+            "break_clause_years": spin_value(self.break_clause),
+            "quality_weight": spin_value(self.quality),
+            "price_weight": spin_value(self.price),
+            "social_value_weight": spin_value(self.social_value),
+            "annual_value": spin_value(self.annual_value),
+            "pricing_model": self.pricing.currentData(),
+            "payment_basis": self.payment.currentData(),
+            "procurement_route": self.route.currentData(),
+            "extensions_years": extensions if extensions is not None
+            else lot.contract.extensions_years,
+            "start_date": (start or None) if start_ok else lot.contract.start_date})
+        self._replace(contract)
+
+    def commit_kpis(self) -> None:
+        lot = self.lot
+        if lot is None:
+            return
+        kpis = []
+        for row in range(self.kpis.rowCount()):
+            name = self.kpis.item(row, 0).text().strip() if self.kpis.item(row, 0) else ""
+            target = self.kpis.item(row, 1).text().strip() if self.kpis.item(row, 1) else ""
+            combo = self.kpis.cellWidget(row, 2)
+            kpis.append(Kpi(name=name, target=target,
+                            frequency=combo.currentData() if combo else None))
+        self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
+                      text=f"Edit KPIs of lot {lot.name}")
+
+    def add_kpi(self) -> None:
+        lot = self.lot
+        if lot is not None:
+            kpis = [*lot.contract.kpis, Kpi(name="New indicator", frequency="monthly")]
+            self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
+                          text=f"Add a KPI to lot {lot.name}")
+            self.kpis.editItem(self.kpis.item(len(kpis) - 1, 0))
+
+    def remove_kpi(self) -> None:
+        lot, row = self.lot, self.kpis.currentRow()
+        if lot is not None and 0 <= row < len(lot.contract.kpis):
+            kpis = [k for i, k in enumerate(lot.contract.kpis) if i != row]
+            self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
+                          text=f"Remove a KPI from lot {lot.name}")
+
+    def _allocations(self) -> list[FundingAllocation]:
+        out = []
+        for row in range(self.funding.rowCount()):
+            source = self.funding.cellWidget(row, 0).currentData()
+            amount = spin_value(self.funding.cellWidget(row, 1))
+            out.append(FundingAllocation(source=source, annual_amount=amount or 0))
+        return out
+
+    def commit_funding(self) -> None:
+        lot = self.lot
+        if lot is not None:
+            self._replace(funding=self._allocations(), text=f"Edit funding of lot {lot.name}")
+
+    def add_allocation(self) -> None:
+        lot = self.lot
+        sources = self.doc.model.funding_sources
+        if lot is None or not sources:
+            self.funding_note.setText("Add funding sources first (Lots > Funding).")
+            return
+        used = {a.source for a in lot.funding}
+        source = next((s for s in sources if s.id not in used), sources[0])
+        remaining = (lot.contract.annual_value or 0) - sum(a.annual_amount for a in lot.funding)
+        self._replace(funding=[*lot.funding, FundingAllocation(source=source.id,
+                                                               annual_amount=max(remaining, 0))],
+                      text=f"Allocate {source.name} to lot {lot.name}")
+
+    def remove_allocation(self) -> None:
+        lot, row = self.lot, self.funding.currentRow()
+        if lot is not None and 0 <= row < len(lot.funding):
+            self._replace(funding=[a for i, a in enumerate(lot.funding) if i != row],
+                          text=f"Remove funding from lot {lot.name}")
+
+
+class ContractDialog(QDialog):
+    """The contract editor in its own window (not modal: the canvas stays usable)."""
+
+    def __init__(self, document: Document, lot_id: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Lot contract")
+        self.editor = ContractEditor(document, lot_id, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+        self.resize(640, 760)

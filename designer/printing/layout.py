@@ -1,0 +1,234 @@
+"""Page building blocks for the lot pack: text, tables, diagrams, and the flow onto pages.
+
+All sizes are in page units of a tenth of a point (`PT` units make one point). A block knows
+its height for a width, paints itself into a rectangle, and a table can split between pages
+(its header repeats). `flow` places blocks onto pages of a fixed content area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from .text import Style
+
+PT = 10.0  # page units per point
+GAP = 8 * PT  # space between blocks
+GRID = QColor("#9a9a9a")
+HEADER_FILL = QColor("#e6e6e6")
+MUTED = QColor("#555555")
+
+
+def style(points: float, bold: bool = False, italic: bool = False) -> Style:
+    return Style(points * PT, bold, italic)
+
+
+class Block:
+    keep_with_next = False
+
+    def height(self, width: float) -> float:
+        raise NotImplementedError
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        raise NotImplementedError
+
+    def split(self, width: float, available: float) -> tuple[Block, Block] | None:
+        """A first part that fits `available` and the rest, or None if it cannot split."""
+        return None
+
+
+class Paragraph(Block):
+    def __init__(self, text: str, points: float = 9, bold: bool = False, italic: bool = False,
+                 colour: QColor | str = "#1a1a1a", keep_with_next: bool = False):
+        self.text, self.style, self.colour = text, style(points, bold, italic), QColor(colour)
+        self.keep_with_next = keep_with_next
+
+    def height(self, width: float) -> float:
+        return self.style.height(self.text, width)
+
+    def split(self, width: float, available: float) -> tuple[Paragraph, Paragraph] | None:
+        lines = self.style.wrap(self.text, width)
+        fits = int(available // self.style.line_height)
+        if fits < 1 or fits >= len(lines) or self.keep_with_next:
+            return None
+        head, rest = Paragraph(""), Paragraph("")
+        for part, text in ((head, lines[:fits]), (rest, lines[fits:])):
+            part.text, part.style, part.colour = "\n".join(text), self.style, self.colour
+        return head, rest
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        painter.setPen(self.colour)
+        self.style.draw_lines(painter, rect, self.style.wrap(self.text, rect.width()))
+
+
+def Heading(text: str) -> Paragraph:  # noqa: N802 - reads as a block type
+    return Paragraph(text, 11, bold=True, keep_with_next=True)
+
+
+Cell = str | Callable[[QPainter, QRectF], None]
+
+
+class Table(Block):
+    """A grid with a shaded header row; cells are text or painter callables (swatches)."""
+
+    PAD = 3 * PT
+
+    def __init__(self, header: list[str], rows: list[list[Cell]], widths: list[float],
+                 points: float = 8.5, row_fills: dict[int, QColor] | None = None,
+                 bold_columns: tuple[int, ...] = (), min_row_height: float = 0.0):
+        self.header, self.rows, self.widths = header, rows, widths
+        self.points = points
+        self.body, self.bold = style(points), style(points, bold=True)
+        self.row_fills = row_fills or {}
+        self.bold_columns = bold_columns
+        self.min_row_height = min_row_height
+
+    def _columns(self, width: float) -> list[float]:
+        total = sum(self.widths)
+        return [width * w / total for w in self.widths]
+
+    def _cell_style(self, column: int) -> Style:
+        return self.bold if column in self.bold_columns else self.body
+
+    def _row_height(self, cells: list[Cell], columns: list[float], header: bool = False) -> float:
+        lines = 1
+        for i, (cell, w) in enumerate(zip(cells, columns)):
+            if isinstance(cell, str):
+                s = self.bold if header else self._cell_style(i)
+                lines = max(lines, len(s.wrap(cell, w - 2 * self.PAD)))
+        text_h = lines * self.body.line_height + 2 * self.PAD
+        return max(text_h, 0 if header else self.min_row_height)
+
+    def height(self, width: float) -> float:
+        columns = self._columns(width)
+        h = self._row_height(self.header, columns, True) if self.header else 0
+        return h + sum(self._row_height(r, columns) for r in self.rows)
+
+    def split(self, width: float, available: float) -> tuple[Table, Table] | None:
+        columns = self._columns(width)
+        used = self._row_height(self.header, columns, True) if self.header else 0
+        fits = 0
+        for row in self.rows:
+            used += self._row_height(row, columns)
+            if used > available:
+                break
+            fits += 1
+        if fits == 0 or fits == len(self.rows):
+            return None
+
+        def part(rows, offset):
+            return Table(self.header, rows, self.widths, self.points,
+                         {i - offset: c for i, c in self.row_fills.items()},
+                         self.bold_columns, self.min_row_height)
+        return part(self.rows[:fits], 0), part(self.rows[fits:], fits)
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        columns = self._columns(rect.width())
+        y = rect.top()
+        rows = ([(self.header, True, HEADER_FILL)] if self.header else []) + \
+            [(r, False, self.row_fills.get(i)) for i, r in enumerate(self.rows)]
+        for cells, is_header, fill in rows:
+            h = self._row_height(cells, columns, is_header)
+            x = rect.left()
+            for i, (cell, w) in enumerate(zip(cells, columns)):
+                box = QRectF(x, y, w, h)
+                painter.setPen(QPen(GRID, 0.6 * PT))
+                painter.setBrush(fill if fill is not None else Qt.NoBrush)
+                painter.drawRect(box)
+                inner = box.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+                if isinstance(cell, str):
+                    s = self.bold if is_header else self._cell_style(i)
+                    painter.setPen(QColor("#1a1a1a"))
+                    s.draw_lines(painter, inner, s.wrap(cell, inner.width()))
+                else:
+                    cell(painter, inner)
+                x += w
+            y += h
+
+
+class Graphic(Block):
+    """A fixed-height picture, such as the diagram, painted by a callable."""
+
+    def __init__(self, height: float, paint: Callable[[QPainter, QRectF], None],
+                 covers_outside: bool = False):
+        self._height, self._paint = height, paint
+        self.covers_outside = covers_outside  # painted first; the page covers what spills
+
+    def height(self, width: float) -> float:
+        return self._height
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        self._paint(painter, rect)
+
+
+class Grid(Block):
+    """Equal cells flowing left to right (a legend), each painted by a callable."""
+
+    def __init__(self, cells: list[Callable[[QPainter, QRectF], None]], cell_width: float,
+                 cell_height: float):
+        self.cells, self.cell_width, self.cell_height = cells, cell_width, cell_height
+
+    def _per_row(self, width: float) -> int:
+        return max(1, int(width // self.cell_width))
+
+    def height(self, width: float) -> float:
+        rows = -(-len(self.cells) // self._per_row(width))
+        return rows * self.cell_height
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        per_row = self._per_row(rect.width())
+        w = rect.width() / per_row
+        for i, cell in enumerate(self.cells):
+            row, column = divmod(i, per_row)
+            cell(painter, QRectF(rect.left() + column * w, rect.top() + row * self.cell_height,
+                                 w, self.cell_height))
+
+
+@dataclass
+class Page:
+    heading: str
+    placed: list[tuple[Block, QRectF]] = field(default_factory=list)
+    sheet: str = ""  # grid label of a diagram sheet, printed large in the corner
+
+
+def flow(heading: str, blocks: list[Block], content: QRectF) -> list[Page]:
+    """Place blocks top to bottom, starting a new page (heading "... (continued)") when the
+    next one does not fit; tables split between rows, headings stay with what follows."""
+    pages = [Page(heading)]
+    y = content.top()
+    queue = list(blocks)
+    width = content.width()
+    while queue:
+        block = queue.pop(0)
+        h = block.height(width)
+        if block.keep_with_next and queue:
+            following = queue[0]
+            first = following.split(width, content.bottom() - y - h - GAP)
+            need = h + GAP + (first[0].height(width) if first else following.height(width))
+        else:
+            need = h
+        fresh = y == content.top()
+        if y + need > content.bottom() and not fresh:
+            piece = block.split(width, content.bottom() - y)
+            if piece is not None and not block.keep_with_next:
+                head, rest = piece
+                pages[-1].placed.append((head, QRectF(content.left(), y, width,
+                                                      head.height(width))))
+                queue.insert(0, rest)
+            else:
+                queue.insert(0, block)
+            pages.append(Page(f"{heading} (continued)"))
+            y = content.top()
+            continue
+        if y + h > content.bottom() and fresh:
+            piece = block.split(width, content.bottom() - y)
+            if piece is not None:
+                block, rest = piece
+                queue.insert(0, rest)
+                h = block.height(width)
+        pages[-1].placed.append((block, QRectF(content.left(), y, width, h)))
+        y += h + GAP
+    return pages

@@ -1,0 +1,527 @@
+"""The lot pack: overview, one page per lot, coverage and options pages, on any paged device.
+
+`LotPack(model, options)` lays out every page once (so each knows "Page N of M"), and
+`paint_page(painter, device_width, index)` draws one page in full-page coordinates. PDF
+(QPdfWriter), printing and print preview (QPrinter) go through `paint_pages`; SVG and PNG write
+one file per page through the same `paint_page`, so every output shows the same pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPagedPaintDevice, QPainter,
+                           QPainterPath, QPen)
+
+from models import catalogue
+from models.checks import ERROR, INFO, RULES_BY_ID, WARNING, run_checks
+from models.pagination import Rect, paginate
+from models.schema import Lot, LotPlan, ServiceModel
+
+from .diagram import (BOX_H, BOX_W, INK, Diagram, component_shape, layout_diagram, lot_of,
+                      paint_diagram, paint_lot_fill)
+from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, Page, Paragraph, Table, flow,
+                     style)
+
+PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
+NORMAL_SCALE = 5.0  # page units per scene unit at 100%: component names print at about 8.5 pt
+PNG_DPI = 150
+HEADER_H = 24 * PT
+TITLE_BLOCK_H = 46 * PT
+
+
+@dataclass
+class PackOptions:
+    plan_id: str | None = None  # the active plan when None
+    paper: str = "A4"
+    landscape: bool = False
+    margins_mm: float = 12.0
+    scale_percent: float | None = None  # None: the overview diagram fits one page
+    overlap_mm: float = 10.0
+    lot_id: str | None = None  # only this lot's pages (export of the current lot)
+    printed_on: date = field(default_factory=date.today)
+
+    def page_layout(self) -> QPageLayout:
+        m = self.margins_mm
+        return QPageLayout(QPageSize(PAPERS[self.paper]),
+                           QPageLayout.Landscape if self.landscape else QPageLayout.Portrait,
+                           QMarginsF(m, m, m, m), QPageLayout.Millimeter)
+
+
+def options_from_layout(layout: QPageLayout, **kwargs) -> PackOptions:
+    """Pack options matching a page setup (paper, orientation, margins)."""
+    paper = "A3" if layout.pageSize().id() == QPageSize.A3 else "A4"
+    margins = layout.margins(QPageLayout.Millimeter)
+    return PackOptions(paper=paper, landscape=layout.orientation() == QPageLayout.Landscape,
+                       margins_mm=max(margins.left(), margins.top(), margins.right(),
+                                      margins.bottom(), 5.0), **kwargs)
+
+
+def money(value: float | None) -> str:
+    return "not set" if value is None else f"£{value:,.0f}"
+
+
+def years(value: float) -> str:
+    number = f"{value:g}"
+    return f"{number} year" if value == 1 else f"{number} years"
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+class LotPack:
+    def __init__(self, model: ServiceModel, options: PackOptions | None = None):
+        self.model = model
+        self.options = options or PackOptions()
+        plan = model.plan(self.options.plan_id)
+        if plan is None:
+            raise ValueError(f"no lot plan has id {self.options.plan_id!r}")
+        if self.options.lot_id is not None and plan.lot(self.options.lot_id) is None:
+            raise ValueError(f"lot plan {plan.name!r} has no lot with id {self.options.lot_id!r}")
+        self.plan: LotPlan = plan
+        self.diagram: Diagram = layout_diagram(model)
+        self.layout = self.options.page_layout()
+        size = self.layout.fullRect(QPageLayout.Point)
+        self.page_size = QSizeF(size.width() * PT, size.height() * PT)
+        m = self.options.margins_mm * 72 / 25.4 * PT
+        self.frame = QRectF(m, m, self.page_size.width() - 2 * m,
+                            self.page_size.height() - 2 * m)
+        self.content = QRectF(self.frame.left(), self.frame.top() + HEADER_H + GAP,
+                              self.frame.width(),
+                              self.frame.height() - HEADER_H - TITLE_BLOCK_H - 2 * GAP)
+        self.pages: list[Page] = self._build()
+
+    # --- page content ---------------------------------------------------------------------
+
+    def _build(self) -> list[Page]:
+        pages: list[Page] = []
+        if self.options.lot_id is None:
+            pages += self._overview()
+            pages += self._sheets()
+        for lot in self.plan.lots:
+            if self.options.lot_id in (None, lot.id):
+                pages += self._lot_pages(lot)
+        if self.options.lot_id is None:
+            pages += self._coverage()
+            if len(self.model.lot_plans) > 1:
+                pages += self._options_page()
+        return pages
+
+    def _diagram(self, height: float, focus: str | None = None,
+                 source: QRectF | None = None) -> Graphic:
+        def paint(painter: QPainter, rect: QRectF) -> None:
+            paint_diagram(painter, self.diagram, self.plan, rect, source, focus)
+        return Graphic(height, paint, covers_outside=source is not None)
+
+    def _overview(self) -> list[Page]:
+        legend: list[Block] = []
+        if self.plan.lots:
+            legend += [Heading("Lots"), self._lot_legend()]
+        else:
+            legend.append(Paragraph("This lot plan has no lots yet.", italic=True))
+        legend += [Heading("Component kinds"), self._kind_legend()]
+        width = self.content.width()
+        legend_h = sum(b.height(width) + GAP for b in legend)
+        # The diagram takes what the legends leave, but never less than half the page.
+        diagram_h = max(self.content.height() - legend_h, self.content.height() * 0.5)
+        blocks = [self._diagram(diagram_h), *legend]
+        return flow(f"Overview: {self.plan.name}", blocks, self.content)
+
+    def _sheets(self) -> list[Page]:
+        """The overview diagram at a readable scale across several sheets (A1, A2, B1...)."""
+        if self.options.scale_percent is None:
+            return []
+        extent = self.diagram.extent
+        content = [Rect(b.x(), b.y(), b.width(), b.height()) for b in self.diagram.boxes.values()]
+        overlap = self.options.overlap_mm * 72 / 25.4 * PT
+        tiles = paginate(Rect(extent.x(), extent.y(), extent.width(), extent.height()),
+                         self.content.width(), self.content.height(),
+                         NORMAL_SCALE * self.options.scale_percent / 100, overlap, content)
+        if len(tiles) <= 1:
+            return []  # the overview already shows it at a larger scale
+        rows = max(t.row for t in tiles) + 1
+        columns = max(t.column for t in tiles) + 1
+        pages = []
+        for t in tiles:
+            source = QRectF(t.source.x, t.source.y, t.source.width, t.source.height)
+            page = Page(f"Diagram sheet {t.label} of {rows} × {columns} "
+                        f"({self.options.scale_percent:g}%, overlap {self.options.overlap_mm:g} mm)")
+            page.placed.append((self._diagram(self.content.height(), source=source),
+                                QRectF(self.content)))
+            page.sheet = t.label
+            pages.append(page)
+        return pages
+
+    def _lot_legend(self) -> Table:
+        names = self.diagram.names
+        rows = []
+        for lot in self.plan.lots:
+            members = [names[m] for m in lot.components if m in names]
+            rows.append([self._lot_swatch(lot), lot.code, lot.name,
+                         ", ".join(members) or "no components",
+                         money(lot.contract.annual_value)])
+        return Table(["", "Code", "Lot", "Components", "Annual value"], rows,
+                     [0.9, 0.6, 2.2, 6.0, 1.3], min_row_height=30 * PT)
+
+    def _lot_swatch(self, lot: Lot) -> Callable[[QPainter, QRectF], None]:
+        def paint(painter: QPainter, rect: QRectF) -> None:
+            path = QPainterPath()
+            path.addRoundedRect(rect, 3 * PT, 3 * PT)
+            painter.save()
+            painter.setRenderHint(QPainter.Antialiasing)
+            paint_lot_fill(painter, path, lot, spacing=3.2 * PT, line=0.5 * PT)
+            painter.restore()
+        return paint
+
+    def _kind_legend(self) -> Grid:
+        used = list(dict.fromkeys(c.kind for c in self.model.components))
+        used.sort(key=lambda k: (catalogue.KINDS[k].stage, k))
+        body = style(8)
+
+        def cell(kind: catalogue.Kind) -> Callable[[QPainter, QRectF], None]:
+            def paint(painter: QPainter, rect: QRectF) -> None:
+                h = rect.height() - 4 * PT
+                box = QRectF(rect.left(), rect.top() + 2 * PT, h * BOX_W / BOX_H * 0.6, h)
+                painter.save()
+                painter.setRenderHint(QPainter.Antialiasing)
+                painter.setBrush(QColor(kind.colour))
+                painter.setPen(QPen(INK, 0.6 * PT))
+                painter.drawPath(component_shape(kind, box))
+                painter.setPen(INK)
+                text = QRectF(box.right() + 4 * PT, rect.top(), rect.right() - box.right() - 6 * PT,
+                              rect.height())
+                body.draw(painter, text, body.elide(kind.name, text.width()),
+                          Qt.AlignLeft | Qt.AlignVCenter)
+                painter.restore()
+            return paint
+        return Grid([cell(catalogue.KINDS[k]) for k in used], 150 * PT, 17 * PT)
+
+    def _lot_pages(self, lot: Lot) -> list[Page]:
+        names = self.diagram.names
+        c = lot.contract
+        term = "not set"
+        if c.initial_term_years is not None:
+            term = years(c.initial_term_years)
+            if c.extensions_years:
+                total = c.initial_term_years + sum(c.extensions_years)
+                term += " + " + " + ".join(f"{e:g}" for e in c.extensions_years) + \
+                    f" (up to {years(total)})"
+        weights = [f"{label} {w:g}%" for label, w in (("Quality", c.quality_weight),
+                                                        ("Price", c.price_weight),
+                                                        ("Social value", c.social_value_weight))
+                   if w is not None]
+        start = "not set"
+        if c.start_date:
+            start = long_date(date.fromisoformat(c.start_date))
+        terms = [
+            ("Initial term and extensions", term),
+            ("Break clause", f"after {years(c.break_clause_years)}"
+             if c.break_clause_years is not None else "none"),
+            ("Evaluation weights", ", ".join(weights) or "not set"),
+            ("Pricing model", catalogue.PRICING_MODELS.get(c.pricing_model or "", "not set")),
+            ("Payment basis", catalogue.PAYMENT_BASES.get(c.payment_basis or "", "not set")),
+            ("Annual value", money(c.annual_value)),
+            ("Procurement route",
+             catalogue.PROCUREMENT_ROUTES.get(c.procurement_route or "", "not set")),
+            ("Start date", start),
+        ]
+        cost = [self.model.component(m).estimated_annual_cost for m in lot.components
+                if self.model.component(m) is not None]
+        known = [x for x in cost if x is not None]
+        if known:
+            terms.append(("Estimated cost of its components", money(sum(known))))
+        half = (len(terms) + 1) // 2
+        left, right = terms[:half], terms[half:] + [("", "")] * (2 * half - len(terms))
+        terms_table = Table([], [[a, b, c_, d] for (a, b), (c_, d) in zip(left, right)],
+                            [1.6, 2.4, 1.6, 2.4], bold_columns=(0, 2))
+
+        blocks: list[Block] = [
+            self._diagram(self.content.height() * (0.5 if self.options.landscape else 0.42),
+                          focus=lot.id),
+            Paragraph("Components: " + (", ".join(names[m] for m in lot.components
+                                                  if m in names) or "none"), 9),
+            Heading("Contract terms"), terms_table,
+        ]
+        blocks.append(Heading("Key performance indicators"))
+        if c.kpis:
+            blocks.append(Table(["KPI", "Target", "Monitoring"],
+                                [[k.name, k.target or "not set",
+                                  catalogue.KPI_FREQUENCIES.get(k.frequency or "", "not set")]
+                                 for k in c.kpis], [5, 3, 1.4]))
+        else:
+            blocks.append(Paragraph("No KPIs recorded for this lot.", italic=True))
+        blocks.append(Heading("Funding"))
+        if lot.funding:
+            sources = {f.id: f for f in self.model.funding_sources}
+            rows = []
+            for a in lot.funding:
+                source = sources.get(a.source)
+                note = ""
+                if source is not None:
+                    restricted = [catalogue.COHORTS[x] for x in source.restricted_cohorts]
+                    note = "; ".join(filter(None, [
+                        "restricted to " + ", ".join(restricted).lower() if restricted else "",
+                        "" if source.recurrent else "one-year, renewal uncertain"]))
+                rows.append([source.name if source else a.source, money(a.annual_amount), note])
+            rows.append(["Total", money(sum(a.annual_amount for a in lot.funding)), ""])
+            blocks.append(Table(["Source", "Annual amount", "Conditions"], rows, [4, 1.6, 3.4],
+                                row_fills={len(rows) - 1: QColor("#f2f2f2")}))
+        else:
+            blocks.append(Paragraph("No funding allocated to this lot.", italic=True))
+        blocks.append(Heading("Pathways into other lots"))
+        crossings = self._crossings(lot)
+        if crossings:
+            blocks.append(Table(["From", "To", "Other lot", "Pathway"], crossings,
+                                [3, 3, 2.6, 1.8]))
+        else:
+            blocks.append(Paragraph("No pathway crosses between this lot and another lot.",
+                                    italic=True))
+        if lot.notes.strip():
+            blocks += [Heading("Notes"), Paragraph(lot.notes)]
+        return flow(f"Lot {lot.code}: {lot.name}", blocks, self.content)
+
+    def _crossings(self, lot: Lot) -> list[list[str]]:
+        home = lot_of(self.plan)
+        names = self.diagram.names
+        rows = []
+        for p in self.model.pathways:
+            a, b = home.get(p.source), home.get(p.target)
+            if a is None or b is None or a.id == b.id or lot.id not in (a.id, b.id):
+                continue
+            other = b if a.id == lot.id else a
+            rows.append([names.get(p.source, p.source), names.get(p.target, p.target),
+                         f"{other.code} {other.name}",
+                         ("out" if a.id == lot.id else "in") + (f": {p.label}" if p.label else "")])
+        return rows
+
+    def _coverage(self) -> list[Page]:
+        findings = run_checks(self.model, self.plan.id)
+        blocks: list[Block] = []
+        if not findings:
+            blocks.append(Paragraph("No findings: every coverage check passed for this lot plan.",
+                                    11, bold=True))
+        else:
+            counts = {s: sum(f.severity == s for f in findings) for s in (ERROR, WARNING, INFO)}
+            blocks.append(Paragraph(f"{counts[ERROR]} errors, {counts[WARNING]} warnings and "
+                                    f"{counts[INFO]} notes for {self.plan.name}.", 10))
+            for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings"), (INFO, "Notes")):
+                group = [f for f in findings if f.severity == severity]
+                if not group:
+                    continue
+                blocks.append(Heading(f"{title} ({len(group)})"))
+                blocks.append(Table(["Check", "Finding", "Suggested fix"],
+                                    [[RULES_BY_ID[f.rule].title if f.rule in RULES_BY_ID
+                                      else f.rule, f.message, f.fix] for f in group],
+                                    [2, 4.5, 3.5]))
+        return flow(f"Coverage checks: {self.plan.name}", blocks, self.content)
+
+    def _options_page(self) -> list[Page]:
+        from models.metrics import DIFFERENCE_COLOUR, appraisal_table
+
+        headers, rows, differ = appraisal_table(self.model)
+        headers = [f"{h} (this pack)" if plan.id == self.plan.id else h
+                   for h, plan in zip(headers, self.model.lot_plans)]
+        fill = QColor(DIFFERENCE_COLOUR)
+        table = Table(["Measure", *headers], [[label, *cells] for label, cells in rows],
+                      [2.2] + [3.0] * len(headers), bold_columns=(0,),
+                      row_fills={i: fill for i in differ})
+        blocks = [Paragraph(f"The model holds {len(self.model.lot_plans)} lot plans. "
+                            "Shaded rows differ between the options.", 10), table]
+        return flow("Options appraisal", blocks, self.content)
+
+    # --- painting -------------------------------------------------------------------------
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def paint_page(self, painter: QPainter, device_width: float, index: int) -> None:
+        """Paint page `index` with the painter at the paper's top-left corner, on a device
+        `device_width` pixels across the full paper."""
+        painter.save()
+        s = device_width / self.page_size.width()
+        painter.scale(s, s)
+        page = self.pages[index]
+        painter.fillRect(QRectF(0, 0, self.page_size.width(), self.page_size.height()),
+                         QColor("white"))
+        for block, rect in page.placed:  # diagrams first: what spills is covered below
+            if isinstance(block, Graphic) and block.covers_outside:
+                block.paint(painter, rect)
+                self._cover_outside(painter, rect)
+        for block, rect in page.placed:
+            if not (isinstance(block, Graphic) and block.covers_outside):
+                block.paint(painter, rect)
+        self._paint_header(painter, page)
+        self._paint_title_block(painter, index)
+        painter.restore()
+
+    def _cover_outside(self, painter: QPainter, keep: QRectF) -> None:
+        full = QRectF(0, 0, self.page_size.width(), self.page_size.height())
+        white = QColor("white")
+        painter.fillRect(QRectF(0, 0, full.width(), keep.top()), white)
+        painter.fillRect(QRectF(0, keep.bottom(), full.width(), full.height() - keep.bottom()),
+                         white)
+        painter.fillRect(QRectF(0, keep.top(), keep.left(), keep.height()), white)
+        painter.fillRect(QRectF(keep.right(), keep.top(), full.width() - keep.right(),
+                                keep.height()), white)
+        painter.setPen(QPen(QColor("#bbbbbb"), 0.5 * PT, Qt.DashLine))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(keep)  # trim line for taping sheets together
+
+    def _paint_header(self, painter: QPainter, page: Page) -> None:
+        f = self.frame
+        heading, small = style(14, bold=True), style(8)
+        painter.setPen(INK)
+        right_text = "Lot pack"
+        right_w = small.width(right_text) + 4 * PT
+        heading.draw(painter, QRectF(f.left(), f.top(), f.width() - right_w, HEADER_H),
+                     heading.elide(page.heading, f.width() - right_w - 30 * PT),
+                     Qt.AlignLeft | Qt.AlignVCenter)
+        painter.setPen(MUTED)
+        small.draw(painter, QRectF(f.right() - right_w, f.top(), right_w, HEADER_H), right_text,
+                   Qt.AlignRight | Qt.AlignVCenter)
+        if page.sheet:
+            big = style(20, bold=True)
+            painter.setPen(INK)
+            big.draw(painter, QRectF(f.right() - 80 * PT - right_w, f.top(), 70 * PT, HEADER_H),
+                     page.sheet, Qt.AlignRight | Qt.AlignVCenter)
+        painter.setPen(QPen(INK, 1.2 * PT))
+        painter.drawLine(f.left(), f.top() + HEADER_H, f.right(), f.top() + HEADER_H)
+
+    def _paint_title_block(self, painter: QPainter, index: int) -> None:
+        """Model title, authority, plan, revision, author, date and page number, boxed."""
+        f = self.frame
+        box = QRectF(f.left(), f.bottom() - TITLE_BLOCK_H, f.width(), TITLE_BLOCK_H)
+        m = self.model
+        revision = f"Revision {m.revision}" if m.revision else "Unsaved draft"
+        cells = [
+            (4.2, "Service model", [(m.title, style(10, bold=True)),
+                                     (m.authority or "Authority not recorded", style(8.5))]),
+            (2.6, "Lot plan", [(self.plan.name, style(9, bold=True)), (revision, style(8.5))]),
+            (2.2, "Author", [(m.author or "not recorded", style(8.5)),
+                             (long_date(self.options.printed_on), style(8.5))]),
+            (1.5, "", [(f"Page {index + 1} of {self.page_count()}", style(9.5, bold=True))]),
+        ]
+        total = sum(c[0] for c in cells)
+        label = style(6.5)
+        x = box.left()
+        painter.setBrush(Qt.NoBrush)
+        for weight, caption, lines in cells:
+            w = box.width() * weight / total
+            cell = QRectF(x, box.top(), w, box.height())
+            painter.setPen(QPen(INK, 0.8 * PT))
+            painter.drawRect(cell)
+            inner = cell.adjusted(4 * PT, 3 * PT, -4 * PT, -3 * PT)
+            y = inner.top()
+            if caption:
+                painter.setPen(MUTED)
+                label.draw(painter, QRectF(inner.left(), y, inner.width(), label.line_height),
+                           caption.upper())
+                y += label.line_height
+            painter.setPen(INK)
+            room = inner.bottom() - y
+            used = sum(s.line_height for _, s in lines)
+            if not caption:
+                y += (room - used) / 2  # the page number sits in the middle of its cell
+            for text, s in lines:
+                # a long title gets two lines when the cell has room for them
+                wrapped = s.wrap(text, inner.width(),
+                                 max_lines=2 if used + s.line_height <= room else 1)
+                s.draw_lines(painter, QRectF(inner.left(), y, inner.width(), 0), wrapped)
+                y += len(wrapped) * s.line_height
+                used += (len(wrapped) - 1) * s.line_height
+            x += w
+
+
+# --- output devices ---------------------------------------------------------------------------
+
+def paint_pages(pack: LotPack, device: QPagedPaintDevice,
+                progress: Callable[[int, int], bool] | None = None) -> bool:
+    """Every page onto a paged device (QPdfWriter, QPrinter) already set to the pack's layout
+    in full-page mode. `progress(done, total)` may return False to stop. True when complete."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("cannot start painting on the output (is the file writable?)")
+    try:
+        for index in range(pack.page_count()):
+            if progress is not None and progress(index, pack.page_count()) is False:
+                return False
+            if index:
+                device.newPage()
+            pack.paint_page(painter, device.width(), index)
+    finally:
+        painter.end()
+    return True
+
+
+def write_pdf(pack: LotPack, path: str | Path, progress=None) -> bool:
+    from PySide6.QtGui import QPdfWriter
+
+    writer = QPdfWriter(str(path))
+    writer.setResolution(1200)
+    writer.setTitle(f"{pack.model.title}: lot pack ({pack.plan.name})")
+    writer.setCreator("Service Model Designer")
+    layout = QPageLayout(pack.layout)
+    layout.setMode(QPageLayout.FullPageMode)
+    writer.setPageLayout(layout)
+    return paint_pages(pack, writer, progress)
+
+
+def page_file_names(pack: LotPack, folder: str | Path, suffix: str) -> list[Path]:
+    digits = len(str(pack.page_count()))
+    return [Path(folder) / f"page-{i + 1:0{digits}d}.{suffix}" for i in range(pack.page_count())]
+
+
+def write_svgs(pack: LotPack, folder: str | Path, progress=None) -> list[Path]:
+    from PySide6.QtCore import QRect, QSize
+    from PySide6.QtSvg import QSvgGenerator
+
+    written = []
+    size = QSize(round(pack.page_size.width()), round(pack.page_size.height()))
+    for index, path in enumerate(page_file_names(pack, folder, "svg")):
+        if progress is not None and progress(index, pack.page_count()) is False:
+            break
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setResolution(round(72 * PT))  # so width/height come out in real millimetres
+        generator.setTitle(f"{pack.model.title}: page {index + 1} of {pack.page_count()}")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"cannot write {path}")
+        pack.paint_page(painter, size.width(), index)
+        painter.end()
+        written.append(path)
+    return written
+
+
+def render_page(pack: LotPack, index: int, dpi: int = PNG_DPI) -> QImage:
+    width = round(pack.page_size.width() / PT / 72 * dpi)
+    height = round(pack.page_size.height() / PT / 72 * dpi)
+    image = QImage(width, height, QImage.Format_RGB32)
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    pack.paint_page(painter, width, index)
+    painter.end()
+    return image
+
+
+def write_pngs(pack: LotPack, folder: str | Path, dpi: int = PNG_DPI,
+               progress=None) -> list[Path]:
+    written = []
+    for index, path in enumerate(page_file_names(pack, folder, "png")):
+        if progress is not None and progress(index, pack.page_count()) is False:
+            break
+        if not render_page(pack, index, dpi).save(str(path), "PNG"):
+            raise OSError(f"cannot write {path}")
+        written.append(path)
+    return written
