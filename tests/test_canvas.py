@@ -1,0 +1,166 @@
+"""The canvas driven with real mouse and key events: items mirror the model, a drag is one undo
+step, dragging from the edge handle connects, refusals reach the status bar, zoom and nudge."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtTest import QTest
+
+from designer.canvas import CanvasView, ModelScene
+from designer.canvas.items import BOX_W, GRID, plain_tooltip
+from designer.document import Document
+from models.schema import Component, ServiceModel
+from models.templates import EXAMPLE, load_template
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory):
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.getbasetemp() / "settings"))
+
+
+def small_model() -> ServiceModel:
+    return ServiceModel.model_validate({
+        "title": "Small",
+        "components": [
+            {"id": "self", "kind": "self_referral", "name": "Self-referral",
+             "position": {"x": 0, "y": 0}},
+            {"id": "adult", "kind": "adult_treatment", "name": "Adult treatment",
+             "position": {"x": 300, "y": 0}},
+            {"id": "rec", "kind": "recovery_service", "name": "<b>Recovery</b> & friends",
+             "position": {"x": 600, "y": 200}},
+        ],
+        "pathways": [{"source": "self", "target": "adult"}],
+    })
+
+
+@pytest.fixture
+def canvas(qtbot):
+    doc = Document(small_model())
+    scene = ModelScene(doc)
+    view = CanvasView(scene)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(1.0)
+    view.centerOn(300, 100)
+    messages = []
+    scene.statusMessage.connect(messages.append)
+    return doc, scene, view, messages
+
+
+def at(view: CanvasView, x: float, y: float) -> QPoint:
+    return view.mapFromScene(QPointF(x, y))
+
+
+def drag(view: CanvasView, start, end, modifier=Qt.KeyboardModifier.NoModifier, steps=5):
+    port = view.viewport()
+    a, b = at(view, *start), at(view, *end)
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, modifier, a)
+    for i in range(1, steps + 1):
+        QTest.mouseMove(port, a + (b - a) * i / steps)
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, modifier, b)
+
+
+def test_items_mirror_the_model_and_follow_undo(canvas):
+    doc, scene, view, _ = canvas
+    assert set(scene.components) == {"self", "adult", "rec"}
+    assert set(scene.pathways) == {"self->adult"}
+    new_id = doc.add_component("inpatient_detox", 300, 300)
+    assert scene.components[new_id].pos() == QPointF(300, 300)
+    doc.undo_stack.undo()
+    assert new_id not in scene.components
+    doc.remove_items(["adult"])
+    assert "adult" not in scene.components and not scene.pathways
+    doc.undo_stack.undo()
+    assert scene.pathways["self->adult"].target is scene.components["adult"]
+
+
+def test_names_are_plain_text(canvas):
+    _, scene, _, _ = canvas
+    item = scene.components["rec"]
+    assert item.name == "<b>Recovery</b> & friends"
+    assert "&lt;b&gt;Recovery&lt;/b&gt; &amp; friends" in item.toolTip()
+    assert plain_tooltip("<i>x</i>").count("<i>") == 0
+
+
+def test_drag_moves_the_selection_as_one_undo_step_and_snaps(canvas):
+    doc, scene, view, _ = canvas
+    scene.select_ids(["self", "adult"])
+    before = doc.undo_stack.count()
+    drag(view, (300, 10), (367, 93))  # press inside the adult box (not on its handle)
+    assert doc.undo_stack.count() == before + 1
+    adult, self_ = doc.model.component("adult").position, doc.model.component("self").position
+    assert (adult.x, adult.y) != (300, 0)
+    assert adult.x % GRID == 0 and adult.y % GRID == 0
+    assert (self_.x, self_.y) == (adult.x - 300, adult.y)  # moved together
+    arrow = scene.pathways["self->adult"]
+    assert arrow.boundingRect().intersects(scene.components["adult"].sceneBoundingRect())
+    doc.undo_stack.undo()
+    assert (doc.model.component("adult").position.x, doc.model.component("adult").position.y) \
+        == (300, 0)
+    assert scene.components["adult"].pos() == QPointF(300, 0)
+
+
+def test_drag_from_the_handle_connects_and_a_duplicate_is_refused(canvas):
+    doc, scene, view, messages = canvas
+    handle = (300 + BOX_W / 2, 0)
+    drag(view, handle, (600, 200))
+    assert any(p.source == "adult" and p.target == "rec" for p in doc.model.pathways)
+    assert len(scene.pathways) == 2
+    assert "Added a pathway" in messages[-1]
+    drag(view, (0, 0), (300, 0), Qt.KeyboardModifier.ShiftModifier)  # Shift+drag: same again
+    assert "already a pathway" in messages[-1]
+    drag(view, handle, (300, 0))
+    assert messages[-1] == "A component cannot have a pathway to itself."
+    assert len(doc.model.pathways) == 2
+    doc.undo_stack.undo()
+    assert len(scene.pathways) == 1
+
+
+def test_arrow_keys_nudge_and_wheel_zooms(canvas, qtbot):
+    doc, scene, view, _ = canvas
+    scene.select_ids(["rec"])
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    assert (doc.model.component("rec").position.x, doc.model.component("rec").position.y) == \
+        (600 + GRID, 200 + GRID)
+    doc.undo_stack.undo()
+    assert doc.model.component("rec").position.x == 600 + GRID
+    zoom = view.zoom()
+    view.zoom_in()
+    assert view.zoom() > zoom
+    view.fit_to_window()
+    for item in scene.components.values():
+        assert view.mapToScene(view.viewport().rect()).boundingRect().contains(
+            item.sceneBoundingRect())
+
+
+def test_tab_walks_through_components(canvas):
+    _, scene, view, _ = canvas
+    view.setFocus()
+    visited = [view.select_next() for _ in range(4)]
+    assert visited == ["self", "adult", "rec", "self"]
+
+
+def test_error_badge_follows_the_findings(qtbot):
+    model = small_model()
+    model.components.append(Component(id="prison", kind="prison_release", name="Prison",
+                                      position={"x": 0, "y": 200}))
+    doc = Document(model)
+    scene = ModelScene(doc)
+    assert scene.components["prison"].error_text  # prison-no-continuity names it
+    assert not scene.components["rec"].error_text
+    doc.add_pathway("prison", "adult")
+    doc.run_checks()
+    assert not scene.components["prison"].error_text
+
+
+def test_leicestershire_draws_quickly_and_fits(qtbot):
+    doc = Document(load_template(EXAMPLE))
+    scene = ModelScene(doc)
+    assert len(scene.components) == len(doc.model.components)
+    assert len(scene.pathways) == len(doc.model.pathways)
