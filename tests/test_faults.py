@@ -304,3 +304,32 @@ def test_fresh_temp_files_of_a_save_in_progress_are_left_alone(tmp_path):
     os.utime(users_file, (time.time() - 3600,) * 2)
     assert clean_stray_temp_files(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([in_progress.name, "c.svcmodel"])
+
+
+def test_an_inconsistent_model_is_never_written(tmp_path, versions):
+    path = tmp_path / "large.svcmodel"
+    write_model(path, versions[0][0])
+    broken = versions[1][0].model_copy(deep=True)
+    broken.pathways.append(Pathway(source="c0", target="no-such-component"))
+    with pytest.raises(SaveError, match="not consistent"):
+        write_model(path, broken)
+    assert path.read_bytes() == versions[0][1]
+    assert strays(tmp_path) == []
+
+
+def test_a_bad_read_back_says_where_the_previous_version_is(tmp_path, monkeypatch, versions):
+    # Something (a sync client, a failing disk) changes the file under us right after the swap.
+    path = tmp_path / "large.svcmodel"
+    write_model(path, versions[0][0])
+    real_replace = os.replace
+
+    def replace_then_spoil(source, target):
+        real_replace(source, target)
+        if Path(target) == path:
+            path.write_bytes(b"{}")
+
+    monkeypatch.setattr(os, "replace", replace_then_spoil)
+    with pytest.raises(SaveError) as raised:
+        write_model(path, versions[1][0])
+    assert "large.svcmodel.bak" in str(raised.value) and "not changed" not in str(raised.value)
+    assert path.with_name("large.svcmodel.bak").read_bytes() == versions[0][1]
