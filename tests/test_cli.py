@@ -131,6 +131,7 @@ def test_schema_is_json_schema_of_the_pinned_contract():
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert schema["additionalProperties"] is False
+    assert {"format", "version"} <= set(schema["required"])
     for key in ("format", "version", "title", "components", "pathways", "lot_plans",
                 "active_plan"):
         assert key in schema["properties"]

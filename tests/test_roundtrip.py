@@ -297,7 +297,7 @@ def test_short_writes_are_completed(saved, monkeypatch):
 def test_full_disk_leaves_the_file_untouched(saved, monkeypatch):
     path, before, changed = saved
     monkeypatch.setattr(os, "write", lambda fd, data: 0)
-    with pytest.raises(SaveError, match="no space left"):
+    with pytest.raises(SaveError, match="not enough space on the disk"):
         write_model(path, changed)
     assert path.read_bytes() == before and leftovers(path.parent) == []
 
