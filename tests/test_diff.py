@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import Component, FundingSource, Kpi, Pathway, Position, parse_model, serialise, write_model
 from models.diff import diff_models
@@ -188,3 +190,34 @@ def test_cli_exit_codes_and_json(luton, tmp_path):
     assert len(unreadable.stderr.strip().splitlines()) == 1
     assert "bad.svcmodel" in unreadable.stderr and "Traceback" not in unreadable.stderr
     assert cli(a, tmp_path / "missing.svcmodel").returncode == 2
+
+
+# Each edit is a real change a commissioner could make; whatever mix of them is applied, the
+# comparison notices, and comparing the other way round swaps added and removed.
+EDITS = {
+    "rename": lambda m, i: setattr(m.components[i % len(m.components)], "name", f"Renamed {i}"),
+    "move": lambda m, i: setattr(m.components[i % len(m.components)], "position",
+                                 Position(x=float(i), y=-1.0)),
+    "drop pathway": lambda m, i: m.pathways.pop(i % len(m.pathways)),
+    "add component": lambda m, i: m.components.append(
+        Component(id=f"extra-{i}", kind="harm_reduction", name=f"Extra {i}")),
+    "lot value": lambda m, i: setattr(m.plan().lots[i % len(m.plan().lots)].contract,
+                                      "annual_value", 1000.0 + i),
+    "title": lambda m, i: setattr(m, "title", f"Title {i}"),
+}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 50)), min_size=1,
+                max_size=4, unique_by=lambda e: e[0]))
+def test_any_edit_is_noticed_and_the_reverse_comparison_mirrors_it(luton, edits):
+    changed = edited(luton, lambda m: [EDITS[name](m, i) for name, i in edits])
+    forward, backward = diff_models(luton, changed), diff_models(changed, luton)
+    assert not forward.is_empty and not backward.is_empty
+    assert [i.id for i in forward.components.added] == [i.id for i in backward.components.removed]
+    assert [i.id for i in forward.pathways.removed] == [i.id for i in backward.pathways.added]
+    assert len(forward.moved) == len(backward.moved)
+    assert {f.message for f in forward.findings_appeared} == \
+        {f.message for f in backward.findings_gone}
+    assert forward.to_text().count("\n") > 2
