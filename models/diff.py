@@ -338,8 +338,8 @@ def diff_models(old: ServiceModel, new: ServiceModel, findings: bool = True) -> 
 
     meta_keys = ("title", "authority", "author", "notes", "localities", "required_kinds",
                  "active_plan")
-    diff.model = _field_changes(_dump(old), _dump(new),
-                                skip=[k for k in _dump(new) if k not in meta_keys], names=plan_names)
+    other_keys = [k for k in _dump(new) if k not in meta_keys]
+    diff.model = _field_changes(_dump(old), _dump(new), skip=other_keys, names=plan_names)
     _diff_components(old, new, names, diff)
     diff.pathways = _diff_pathways(old, new, names)
     diff.funding_sources = _diff_plain(old.funding_sources, new.funding_sources)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import Component, FundingSource, Kpi, Pathway, Position, parse_model, serialise, write_model
+from models import (Component, FundingSource, Kpi, Pathway, Position, parse_model, serialise,
+                    write_model)
 from models.diff import diff_models
 from models.fileio import with_revision
 from models.templates import load_template
@@ -89,9 +90,10 @@ def test_pathways_match_by_their_ends_when_ids_differ(luton):
 
 def test_pathways_added_removed_changed_and_reconnected(luton):
     first, second, third = luton.pathways[:3]
+    pairs = {(p.source, p.target) for p in luton.pathways}
     new_target = next(c.id for c in luton.components
                       if c.id not in (second.source, second.target)
-                      and (second.source, c.id) not in {(p.source, p.target) for p in luton.pathways})
+                      and (second.source, c.id) not in pairs)
 
     def edit(m):
         m.pathway(first.id).label = "warm handover"

@@ -1,4 +1,4 @@
-"""Saving under faults: killed mid-save, full disk, read-only folder, a locked file, crash leftovers.
+"""Saving under faults: killed mid-save, full disk, read-only folder, locked file, crash leftovers.
 
 After every fault the file on disk must be the old model or the new one, whole and valid.
 The killing tests fork the test process (POSIX only), so each child starts with the large
