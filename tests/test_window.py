@@ -1,0 +1,305 @@
+"""The real main window, offscreen: add from the palette, connect, rename, move, delete, undo and
+redo each, edit properties, save, reopen, refuse a bad file without touching the open model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from designer.main_window import MainWindow
+from models import read_model
+from models.templates import EXAMPLE, load_template
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory):
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.getbasetemp() / "settings"))
+    QApplication.setOrganizationName("Service Model Designer tests")
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    """Record message boxes instead of showing them; questions answer Discard."""
+    shown = []
+
+    def record(kind, answer=QMessageBox.StandardButton.Ok):
+        def box(parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            return answer
+        return box
+    monkeypatch.setattr(QMessageBox, "warning", record("warning"))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        record("question", QMessageBox.StandardButton.Discard))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, boxes):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def dump(model):
+    return model.model_dump(exclude={"revisions"})
+
+
+def palette_item(window, kind_id):
+    return next(i for i in window.palette.kind_items() if i.data(0, Qt.ItemDataRole.UserRole)
+                == kind_id)
+
+
+def test_opens_on_the_example_fitted_and_titled(window):
+    assert window.doc.model == load_template(EXAMPLE)
+    assert window.windowTitle().endswith("[*] - Service Model Designer")
+    assert not window.isWindowModified()
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    QApplication.processEvents()
+    assert all(visible.intersects(i.sceneBoundingRect()) for i in window.scene.components.values())
+    assert "errors" in window.counts_label.text()
+
+
+def test_add_from_palette_then_undo_and_redo(window):
+    before = len(window.doc.model.components)
+    item = palette_item(window, "harm_reduction")
+    window.palette.tree.itemActivated.emit(item, 0)  # what a double-click does
+    assert len(window.doc.model.components) == before + 1
+    added = window.doc.model.components[-1]
+    assert added.kind == "harm_reduction" and window.scene.selected_ids()[0] == [added.id]
+    assert window.isWindowModified()
+    window.act_undo.trigger()
+    assert len(window.doc.model.components) == before
+    assert added.id not in window.scene.components
+    window.act_redo.trigger()
+    assert added.id in window.scene.components
+
+
+def test_quick_add_by_typing_detox_and_enter(window, qtbot):
+    before = len(window.doc.model.components)
+    window.palette.search.setFocus()
+    QTest.keyClicks(window.palette.search, "detox")
+    QTest.keyClick(window.palette.search, Qt.Key.Key_Return)
+    assert len(window.doc.model.components) == before + 1
+    assert window.doc.model.components[-1].kind == "inpatient_detox"
+    assert window.palette.search.text() == ""
+
+
+def test_drop_from_palette_adds_where_dropped(window):
+    mime = window.palette.tree.mimeData([palette_item(window, "family_support")])
+    pos = window.view.mapFromScene(QPointF(600, 900))
+    event = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.view.dropEvent(event)
+    added = window.doc.model.components[-1]
+    assert added.kind == "family_support"
+    assert abs(added.position.x - 600) <= 20 and abs(added.position.y - 900) <= 20
+
+
+def test_connect_then_undo_and_redo(window):
+    count = len(window.doc.model.pathways)
+    assert window.scene.connect_components("harm", "rehab")
+    assert len(window.doc.model.pathways) == count + 1
+    window.act_undo.trigger()
+    assert len(window.doc.model.pathways) == count
+    window.act_redo.trigger()
+    assert len(window.scene.pathways) == count + 1
+    assert window.scene.connect_components("harm", "rehab") is None
+    assert "already a pathway" in window.statusBar().currentMessage()
+
+
+def test_rename_with_f2_is_one_undo_step(window, qtbot):
+    window.scene.select_ids(["adult"])
+    window.view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F2)
+    field = window.properties.name_edit
+    assert field.hasFocus() or QApplication.focusWidget() is field
+    steps = window.doc.undo_stack.count()
+    QTest.keyClicks(field, "Adult service <east>")
+    assert window.doc.model.component("adult").name == "Adult service <east>"
+    assert window.doc.undo_stack.count() == steps + 1  # typing merged
+    assert window.scene.components["adult"].name == "Adult service <east>"
+    window.act_undo.trigger()
+    assert window.doc.model.component("adult").name == "Adult community treatment"
+    assert field.text() == "Adult community treatment"  # the editor follows undo
+    window.act_redo.trigger()
+    assert field.text() == "Adult service <east>"
+
+
+def test_move_with_arrow_keys_then_undo_and_redo(window):
+    window.scene.select_ids(["recovery", "family"])
+    window.view.setFocus()
+    start = {c: (window.doc.model.component(c).position.x, window.doc.model.component(c).position.y)
+             for c in ("recovery", "family")}
+    QTest.keyClick(window.view, Qt.Key.Key_Down)
+    moved = window.doc.model.component("recovery").position
+    assert (moved.x, moved.y) == (start["recovery"][0], start["recovery"][1] + 20)
+    window.act_undo.trigger()
+    assert (window.doc.model.component("family").position.y) == start["family"][1]
+    window.act_redo.trigger()
+    assert (window.doc.model.component("family").position.y) == start["family"][1] + 20
+
+
+def test_delete_then_undo_restores_pathways_and_lots(window):
+    original = dump(window.doc.model)
+    window.scene.select_ids(["adult"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Delete)
+    assert window.doc.model.component("adult") is None
+    assert "adult" not in window.scene.components
+    window.doc.run_checks()
+    assert window.doc.counts()["error"] > 0  # the core service is now missing
+    window.act_undo.trigger()
+    assert dump(window.doc.model) == original
+    window.act_redo.trigger()
+    assert window.doc.model.component("adult") is None
+
+
+def test_property_editor_fields(window):
+    window.scene.select_ids(["detox"])
+    props = window.properties
+    assert props.currentWidget() is props.component_page
+    assert props.cost_spin.prefix() == "£"
+    props.cost_spin.setValue(250_000)
+    assert window.doc.model.component("detox").estimated_annual_cost == 250_000
+    assert "250,000" in props.cost_spin.text()
+    props.cost_spin.setValue(props.cost_spin.minimum())
+    assert window.doc.model.component("detox").estimated_annual_cost is None
+    props.cohort_boxes["young_people"].click()
+    assert "young_people" in window.doc.model.component("detox").cohorts
+    props.upper_age_spin.setValue(props.upper_age_spin.minimum())
+    assert window.doc.model.component("detox").upper_age is None
+    localities = [props.localities_list.item(i).text() for i in range(props.localities_list.count())]
+    assert localities[:2] == window.doc.model.all_localities()[:2]
+    window.scene.select_ids([])
+    assert props.currentWidget() is props.model_page
+    props.title_edit.setText("")
+    QTest.keyClicks(props.title_edit, "New title")
+    assert window.doc.model.title == "New title"
+    window.act_undo.trigger()
+    assert window.doc.model.title == load_template(EXAMPLE).title
+
+
+def test_clicking_a_finding_selects_its_components(window):
+    window.doc.remove_items([], [p.id for p in window.doc.model.pathways if p.source == "prison"])
+    window.doc.run_checks()
+    tree = window.checks.tree
+    errors = tree.topLevelItem(0)
+    assert errors.text(0).startswith("Errors (")
+    target = next(errors.child(i) for i in range(errors.childCount())
+                  if errors.child(i).data(0, Qt.ItemDataRole.UserRole).components)
+    finding = target.data(0, Qt.ItemDataRole.UserRole)
+    tree.itemClicked.emit(target, 0)
+    assert sorted(window.scene.selected_ids()[0]) == sorted(finding.components)
+    assert any(item.error_text for item in window.scene.components.values())
+
+
+def test_table_edits_go_through_the_undo_stack(window):
+    table = window.tables.components
+    row = next(i for i, c in enumerate(window.doc.model.components) if c.id == "ips")
+    assert table.setData(table.index(row, 0), "Work and skills")
+    assert window.doc.model.component("ips").name == "Work and skills"
+    window.act_undo.trigger()
+    assert table.index(row, 0).data() == "Individual placement and support (IPS)" or \
+        table.index(row, 0).data() == window.doc.model.component("ips").name
+
+
+def test_save_reopen_and_compare(window, tmp_path, qtbot):
+    window.doc.add_component("harm_reduction", 260, 700, "Pharmacy needle exchange")
+    window.scene.connect_components("self", window.doc.model.components[-1].id)
+    path = tmp_path / "edited.svcmodel"
+    assert window._save_to(path)
+    assert not window.isWindowModified()
+    assert window.windowTitle().startswith("edited.svcmodel")
+    reopened = MainWindow()
+    qtbot.addWidget(reopened)
+    assert reopened.open_file(str(path))
+    assert dump(reopened.doc.model) == dump(window.doc.model)
+    assert dump(read_model(path)) == dump(window.doc.model)
+    assert str(path.resolve()) in reopened.recent_files()
+
+
+def test_bad_file_is_refused_with_one_line_and_model_untouched(window, boxes):
+    window.doc.add_component("exit", 0, 900)
+    before = dump(window.doc.model)
+    undo_steps = window.doc.undo_stack.count()
+    assert not window.open_file(str(DATA / "bad" / "unknown-cohort.svcmodel"), ask=False)
+    kind, title, text = boxes[-1]
+    assert kind == "warning" and "unknown-cohort.svcmodel" in text and "\n" not in text
+    assert "cohort" in text
+    assert dump(window.doc.model) == before
+    assert window.doc.undo_stack.count() == undo_steps
+
+
+def test_unsaved_changes_prompt_before_new_and_close(window, boxes, monkeypatch):
+    window.doc.add_component("exit", 0, 900)
+    window.new_blank()
+    assert boxes[-1][0] == "question"
+    assert window.doc.model.components == []
+    assert not window.isWindowModified()
+    window.doc.add_component("exit", 0, 0)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isVisible()
+
+
+def test_dropping_a_file_on_the_window_opens_it(window, tmp_path):
+    path = tmp_path / "luton.svcmodel"
+    from models import write_model
+    from models.templates import load_template as load
+    write_model(path, load("luton"), keep_backup=False)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.doc.path == path
+    assert window.doc.model.title == load("luton").title
+
+
+def test_every_widget_has_an_accessible_name(window):
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox,
+                                   QComboBox, QHeaderView, QLineEdit, QPlainTextEdit,
+                                   QWidget)
+    kinds = (QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)
+    unnamed = [w for w in window.findChildren(QWidget) if isinstance(w, kinds)
+               and not w.accessibleName() and w.objectName() != "qt_spinbox_lineedit"
+               and not isinstance(w, QHeaderView)  # read as part of its table
+               and not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))
+               and w.isVisibleTo(window)]
+    assert not unnamed, [type(w).__name__ for w in unnamed]
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisibleTo(window) and not button.text() and not button.accessibleName():
+            assert button.toolTip() or button.objectName().startswith("qt_")
+
+
+def test_python_main_opens_a_file(qtbot, boxes, tmp_path, monkeypatch):
+    import designer.app as app_module
+    shown = []
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self=None: 0)
+    original = app_module.MainWindow.show
+    monkeypatch.setattr(app_module.MainWindow, "show",
+                        lambda self: (shown.append(self), original(self)))
+    path = tmp_path / "x.svcmodel"
+    path.write_text('{"format": "service-model", "version": 1, "title": "From the command '
+                    'line", "components": [], "pathways": []}', encoding="utf-8")
+    assert app_module.run([str(path)]) == 0
+    assert shown[0].doc.model.title == "From the command line"
+    shown[0].doc.undo_stack.setClean()
+    shown[0].close()
+    assert app_module.run([str(DATA / "bad" / "not-json.svcmodel")]) == 0
+    assert boxes[-1][0] == "warning"
+    assert shown[1].doc.model.title == load_template(EXAMPLE).title
+    shown[1].close()
