@@ -342,3 +342,12 @@ def test_stray_temp_files_are_cleaned(tmp_path):
     os.utime(old, (an_hour_ago, an_hour_ago))
     assert clean_stray_temp_files(tmp_path) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, keep.name])
+
+
+def test_the_pinned_keys_example_in_the_docs_loads_and_checks():
+    docs = (ROOT / "docs" / "file-format.md").read_text(encoding="utf-8")
+    example = docs.split("A file that holds only the pinned keys")[1].split("```json")[1]
+    model = parse_model(example.split("```")[0].encode())
+    assert model.plan().name == "Two lots"
+    from models.checks import run_checks
+    assert run_checks(model)  # it checks (the example is not a complete model)
