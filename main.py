@@ -5,6 +5,8 @@
     python main.py schema                      the JSON Schema of the file format
     python main.py templates                   the built-in templates
     python main.py new --template NAME OUT     start a model file from a template
+    python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--landscape]
+                                               the printed lot pack (also --svg DIR, --png DIR)
     python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
 
 Errors print one line to stderr, never a traceback.
@@ -138,25 +140,50 @@ def cmd_diff(args: list[str]) -> int:
     return EXIT_OK if diff.is_empty else EXIT_FINDINGS
 
 
-@command("export", "write the lot schedule (Excel, CSV) of a model file")
+@command("export", "write the printed lot pack (PDF, SVG, PNG) or lot schedule (Excel, CSV)")
 def cmd_export(args: list[str]) -> int:
-    from models import ModelFileError
+    from models import ModelFileError, read_model
     from models.lot_export import ExportError, export_schedule
 
-    parser = _Parser(prog="main.py export", description="Write the lot schedule of a lot plan.")
+    parser = _Parser(prog="main.py export",
+                     description="Write the printed lot pack and/or the lot schedule of a lot "
+                                 "plan. Give one or more outputs.")
     parser.add_argument("file")
     parser.add_argument("--plan", help="this lot plan instead of the active one")
+    parser.add_argument("--pdf", metavar="OUT.pdf", help="printed lot pack as one PDF")
+    parser.add_argument("--svg", metavar="DIR", help="printed lot pack, one SVG file per page")
+    parser.add_argument("--png", metavar="DIR", help="printed lot pack, one PNG file per page")
+    parser.add_argument("--paper", choices=["A4", "A3"], default="A4", help="pack paper size")
+    parser.add_argument("--landscape", action="store_true", help="pack pages in landscape")
+    parser.add_argument("--lot", metavar="LOT_ID", help="only this lot's pages of the pack")
+    parser.add_argument("--scale", type=float, metavar="PERCENT",
+                        help="also print the diagram at this scale across taped sheets")
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help="lot schedule workbook for tenders")
     parser.add_argument("--csv", metavar="OUT.csv", help="lot schedule as CSV")
     opts = parser.parse_args(args)
-    if not (opts.xlsx or opts.csv):
-        return _fail("say what to write: --xlsx OUT.xlsx and/or --csv OUT.csv")
+    pack = opts.pdf or opts.svg or opts.png
+    if not (pack or opts.xlsx or opts.csv):
+        return _fail("say what to write: --pdf OUT.pdf, --svg DIR, --png DIR, --xlsx OUT.xlsx "
+                     "and/or --csv OUT.csv")
+    written = []
     try:
-        written = export_schedule(opts)
+        if pack:
+            from designer.printing.headless import export_pack
+
+            model = read_model(opts.file)
+            if opts.plan and model.plan(opts.plan) is None:
+                return _fail(f"{opts.file}: no lot plan has id {opts.plan!r}")
+            written += export_pack(model, pdf=opts.pdf, svg=opts.svg, png=opts.png,
+                                   plan=opts.plan, paper=opts.paper, landscape=opts.landscape,
+                                   lot=opts.lot, scale=opts.scale)
+        if opts.xlsx or opts.csv:
+            written += [f"wrote {path}" for path in export_schedule(opts)]
     except (ModelFileError, ExportError) as e:
         return _fail(f"{opts.file}: {e}")
-    for path in written:
-        print(f"wrote {path}")
+    except (ValueError, OSError) as e:
+        return _fail(e)
+    for line in written:
+        print(line)
     return EXIT_OK
 
 

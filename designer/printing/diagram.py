@@ -33,7 +33,6 @@ EXTENT_MARGIN = 40.0  # room for pathway bulges and badges around the boxes
 INK = QColor("#1a1a1a")
 PATHWAY_INK = QColor("#404040")
 UNASSIGNED = QColor("#c00000")
-COMPACT_NAME_MAX = 21.0  # the largest name two lines of which fit a box with its lot badge
 FADE = 0.72  # how far faded parts move towards white on a lot's page
 
 
@@ -308,20 +307,12 @@ def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
 
 
 def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, target: QRectF,
-                  source: QRectF | None = None, focus_lot: str | None = None,
-                  legible: float | None = None) -> float:
+                  source: QRectF | None = None, focus_lot: str | None = None) -> float:
     """Paint the part `source` of the diagram (the whole extent by default) into `target`,
     scaled uniformly and centred. With `focus_lot`, that lot is drawn in full and the rest
-    faded. `legible` is the smallest name size worth printing, in target units: when the
-    diagram is scaled below it, names are enlarged (up to what the boxes hold) and the kind
-    line, which the colour legend repeats, is left out. Returns the scale (target units per
-    scene unit)."""
+    faded. Returns the scale (target units per scene unit)."""
     source = source or diagram.extent
     scale = min(target.width() / source.width(), target.height() / source.height())
-    name_style = styles()["name"]
-    compact = legible is not None and name_style.size * scale < legible
-    if compact:
-        name_style = Style(min(legible / scale, COMPACT_NAME_MAX), bold=True)
     painter.save()
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setClipRect(target, Qt.IntersectClip)
@@ -367,8 +358,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         box = diagram.boxes[c.id]
         if box.intersects(visible):
             lot = home.get(c.id)
-            _paint_component(painter, diagram, c.id, box, lot, plan, faded_lot(lot), name_style,
-                             not compact)
+            _paint_component(painter, diagram, c.id, box, lot, plan, faded_lot(lot))
 
     # Pathway labels last, on a white ground, where they cover no component.
     style = styles()["label"]
@@ -397,8 +387,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
 
 
 def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
-                     lot: Lot | None, plan: LotPlan | None, faded: bool, name_style: Style,
-                     with_kind: bool) -> None:
+                     lot: Lot | None, plan: LotPlan | None, faded: bool) -> None:
     c = diagram.model.component(cid)
     kind = c.kind_info
     fade = (lambda colour: blend(colour, "white", FADE)) if faded else (lambda colour: QColor(colour))
@@ -413,6 +402,7 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     painter.drawPath(shape)
 
     s = styles()
+    name_style = s["name"]
     inset = 18.0 if kind.is_route else (BOX_H / 3 if kind.is_exit else 9.0)
     inner = box.adjusted(inset, 6, -9 if not kind.is_exit else -BOX_H / 3, -5)
     # The bottom line holds the kind name on the left and the lot code (or a flag) on the right.
@@ -420,9 +410,11 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     flag_style = s["flag"] if unassigned else s["code"]
     flag_w = flag_style.width(flag) + 10 if flag else 0
     name = diagram.names[cid]
-    name_lines = name_style.wrap(name, inner.width(), max_lines=2)
     # "GP referral / GP referral" is noise
-    show_kind = with_kind and name.casefold() != kind.name.casefold()
+    show_kind = name.casefold() != kind.name.casefold()
+    # Without a kind line the name's last line shares the bottom with the badge: keep clear.
+    name_width = inner.width() - (0 if show_kind or not flag else flag_w + 4)
+    name_lines = name_style.wrap(name, name_width, max_lines=2)
     block = len(name_lines) * name_style.line_height + (s["kind"].line_height if show_kind else 0)
     top = inner.top() + max(0.0, (inner.height() - block) / 2)
     painter.setPen(fade(INK))

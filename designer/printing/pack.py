@@ -31,7 +31,7 @@ PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
 NORMAL_SCALE = 5.0  # page units per scene unit at 100%: component names print at about 8.5 pt
 PNG_DPI = 150
 HEADER_H = 24 * PT
-TITLE_BLOCK_H = 46 * PT
+TITLE_BLOCK_H = 50 * PT
 
 
 @dataclass
@@ -68,6 +68,10 @@ def money(value: float | None) -> str:
 def years(value: float) -> str:
     number = f"{value:g}"
     return f"{number} year" if value == 1 else f"{number} years"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def long_date(d: date) -> str:
@@ -127,8 +131,13 @@ class LotPack:
         legend += [Heading("Component kinds"), self._kind_legend()]
         width = self.content.width()
         legend_h = sum(b.height(width) + GAP for b in legend)
-        # The diagram takes what the legends leave, but never less than half the page.
-        diagram_h = max(self.content.height() - legend_h, self.content.height() * 0.5)
+        # The diagram takes what the legends leave, and no more height than it needs at the
+        # full width; if that would leave it under 55% of the page, it gets the whole page
+        # and the legends follow on the next.
+        extent = self.diagram.extent
+        height = self.content.height()
+        left = height - legend_h if height - legend_h >= 0.55 * height else height
+        diagram_h = min(left, width * extent.height() / extent.width())
         blocks = [self._diagram(diagram_h), *legend]
         return flow(f"Overview: {self.plan.name}", blocks, self.content)
 
@@ -166,7 +175,7 @@ class LotPack:
                          ", ".join(members) or "no components",
                          money(lot.contract.annual_value)])
         return Table(["", "Code", "Lot", "Components", "Annual value"], rows,
-                     [0.9, 0.6, 2.2, 6.0, 1.3], min_row_height=30 * PT)
+                     [0.9, 0.8, 2.2, 6.0, 1.3], min_row_height=22 * PT)
 
     def _lot_swatch(self, lot: Lot) -> Callable[[QPainter, QRectF], None]:
         def paint(painter: QPainter, rect: QRectF) -> None:
@@ -199,7 +208,7 @@ class LotPack:
                           Qt.AlignLeft | Qt.AlignVCenter)
                 painter.restore()
             return paint
-        return Grid([cell(catalogue.KINDS[k]) for k in used], 150 * PT, 17 * PT)
+        return Grid([cell(catalogue.KINDS[k]) for k in used], 150 * PT, 15 * PT)
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
         names = self.diagram.names
@@ -241,8 +250,6 @@ class LotPack:
                             [1.6, 2.4, 1.6, 2.4], bold_columns=(0, 2))
 
         blocks: list[Block] = [
-            self._diagram(self.content.height() * (0.5 if self.options.landscape else 0.42),
-                          focus=lot.id),
             Paragraph("Components: " + (", ".join(names[m] for m in lot.components
                                                   if m in names) or "none"), 9),
             Heading("Contract terms"), terms_table,
@@ -276,13 +283,23 @@ class LotPack:
         blocks.append(Heading("Pathways into other lots"))
         crossings = self._crossings(lot)
         if crossings:
-            blocks.append(Table(["From", "To", "Other lot", "Pathway"], crossings,
-                                [3, 3, 2.6, 1.8]))
+            blocks.append(Table(["From", "To", "Other lot", "Direction"], crossings,
+                                [3, 3, 2.6, 2]))
         else:
             blocks.append(Paragraph("No pathway crosses between this lot and another lot.",
                                     italic=True))
         if lot.notes.strip():
             blocks += [Heading("Notes"), Paragraph(lot.notes)]
+        # When the tables leave a third of the page or more, the diagram gets what they leave
+        # (up to half) and the lot fits one page; otherwise the tables run on to the next
+        # page anyway, so the diagram may as well be large.
+        width, height = self.content.width(), self.content.height()
+        tables_h = sum(b.height(width) + GAP for b in blocks)
+        extent = self.diagram.extent
+        share = min(height - tables_h, height / 2) if height - tables_h >= height / 3 \
+            else height * 0.6
+        diagram_h = min(share, width * extent.height() / extent.width())
+        blocks.insert(0, self._diagram(diagram_h, focus=lot.id))
         return flow(f"Lot {lot.code}: {lot.name}", blocks, self.content)
 
     def _crossings(self, lot: Lot) -> list[list[str]]:
@@ -296,7 +313,8 @@ class LotPack:
             other = b if a.id == lot.id else a
             rows.append([names.get(p.source, p.source), names.get(p.target, p.target),
                          f"{other.code} {other.name}",
-                         ("out" if a.id == lot.id else "in") + (f": {p.label}" if p.label else "")])
+                         ("Out of this lot" if a.id == lot.id else "Into this lot")
+                         + (f" ({p.label})" if p.label else "")])
         return rows
 
     def _coverage(self) -> list[Page]:
@@ -307,8 +325,9 @@ class LotPack:
                                     11, bold=True))
         else:
             counts = {s: sum(f.severity == s for f in findings) for s in (ERROR, WARNING, INFO)}
-            blocks.append(Paragraph(f"{counts[ERROR]} errors, {counts[WARNING]} warnings and "
-                                    f"{counts[INFO]} notes for {self.plan.name}.", 10))
+            blocks.append(Paragraph(f"{plural(counts[ERROR], 'error')}, "
+                                    f"{plural(counts[WARNING], 'warning')} and "
+                                    f"{plural(counts[INFO], 'note')} for {self.plan.name}.", 10))
             for severity, title in ((ERROR, "Errors"), (WARNING, "Warnings"), (INFO, "Notes")):
                 group = [f for f in findings if f.severity == severity]
                 if not group:
@@ -399,7 +418,7 @@ class LotPack:
         m = self.model
         revision = f"Revision {m.revision}" if m.revision else "Unsaved draft"
         cells = [
-            (4.2, "Service model", [(m.title, style(10, bold=True)),
+            (4.2, "Service model", [(m.title, style(9.5, bold=True)),
                                      (m.authority or "Authority not recorded", style(8.5))]),
             (2.6, "Lot plan", [(self.plan.name, style(9, bold=True)), (revision, style(8.5))]),
             (2.2, "Author", [(m.author or "not recorded", style(8.5)),
