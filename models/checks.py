@@ -1,16 +1,19 @@
 """Coverage checks: every rule of ../shared/domain.md, each a small function.
 
-A rule takes a `CheckContext` (the model, its pathway digraph built once per run, and the lot
-plan being judged) and yields `Finding`s. Messages name components, never ids. Facts a
+A rule takes a `CheckContext` (the model, its pathway adjacency built once per run, and the
+lot plan being judged) and yields `Finding`s. Messages name components, never ids. Facts a
 commissioner has not filled in yet (no contract weights, no values, no localities) are not
-judged. Reachability uses plain breadth-first search over the digraph's adjacency so one run
-stays within a small multiple of a single search, even at national size (see bench/).
+judged. Reachability is plain graph search over dict-of-list adjacency, one search per question
+(per cohort, or backwards from the targets) rather than one per component, so a run stays
+within a small multiple of a single search even at national size (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 from typing import Callable, Iterable, Iterator
 
 import networkx as nx
@@ -52,32 +55,90 @@ def pathway_graph(model: ServiceModel) -> nx.DiGraph:
     return graph
 
 
+Adjacency = dict[str, list[str]]
+
+
+def adjacency(model: ServiceModel, graph: nx.DiGraph | None = None) -> tuple[Adjacency, Adjacency]:
+    """Successors and predecessors of every component, from the model or a caller's graph."""
+    if graph is not None:
+        return ({n: list(graph.succ[n]) for n in graph},
+                {n: list(graph.pred[n]) for n in graph})
+    succ: Adjacency = {c.id: [] for c in model.components}
+    pred: Adjacency = {c.id: [] for c in model.components}
+    for p in model.pathways:
+        if p.source in succ and p.target in pred:
+            succ[p.source].append(p.target)
+            pred[p.target].append(p.source)
+    return succ, pred
+
+
 def reach(starts: Iterable[str], adjacency, allowed: Callable[[str], bool] | None = None) -> set[str]:
     """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts."""
     seen = set(starts)
-    queue = deque(seen)
-    while queue:
-        node = queue.popleft()
-        for nxt in adjacency[node]:
+    todo = list(seen)  # order does not matter for what is reachable, so a stack will do
+    while todo:
+        for nxt in adjacency[todo.pop()]:
             if nxt not in seen and (allowed is None or allowed(nxt)):
                 seen.add(nxt)
-                queue.append(nxt)
+                todo.append(nxt)
     return seen
+
+
+def leads_to(starts: Iterable[str], adjacency, wanted: Callable[[str], bool]) -> bool:
+    """Whether a path from `starts` (included) meets a node `wanted` accepts; stops there."""
+    seen = set(starts)
+    if any(wanted(n) for n in seen):
+        return True
+    todo = list(seen)
+    while todo:
+        for nxt in adjacency[todo.pop()]:
+            if nxt not in seen:
+                if wanted(nxt):
+                    return True
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
 
 
 @dataclass
 class CheckContext:
     model: ServiceModel
-    graph: nx.DiGraph
+    succ: Adjacency
+    pred: Adjacency
     plan: LotPlan | None
     by_id: dict[str, Component] = field(init=False)
     routes: list[Component] = field(init=False)
     services: list[Component] = field(init=False)
+    order: dict[str, int] = field(init=False)  # file order, which findings follow
+    by_kind: dict[str, list[str]] = field(init=False)
+    serving_ids: dict[str, set[str]] = field(init=False)  # cohort -> components serving it
 
     def __post_init__(self) -> None:
-        self.by_id = {c.id: c for c in self.model.components}
-        self.routes = [c for c in self.model.components if c.kind_info.is_route]
-        self.services = [c for c in self.model.components if c.kind_info.is_service]
+        components = self.model.components
+        self.by_id = {c.id: c for c in components}
+        self.order = {c.id: i for i, c in enumerate(components)}
+        self.routes = [c for c in components if c.kind_info.is_route]
+        self.services = [c for c in components if c.kind_info.is_service]
+        self.by_kind, self.serving_ids = {}, {cohort: set() for cohort in cat.COHORTS}
+        for c in components:
+            self.by_kind.setdefault(c.kind, []).append(c.id)
+            for cohort in c.cohorts:
+                self.serving_ids.setdefault(cohort, set()).add(c.id)
+
+    @cached_property
+    def route_reach(self) -> set[str]:
+        """Everything a referral route reaches."""
+        return reach([r.id for r in self.routes], self.succ)
+
+    @cached_property
+    def open_reach(self) -> set[str]:
+        """What referral routes reach without passing through structured treatment."""
+        return reach([r.id for r in self.routes], self.succ,
+                     lambda n: self.by_id[n].kind not in cat.STRUCTURED_TREATMENT)
+
+    def reaching(self, targets: Iterable[str]) -> set[str]:
+        """Every component with a path to one of `targets` (the targets included)."""
+        return reach(targets, self.pred)
 
     def name(self, component_id: str) -> str:
         return self.by_id[component_id].name or cat.KINDS[self.by_id[component_id].kind].name
@@ -87,14 +148,13 @@ class CheckContext:
         return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
     def of_kinds(self, kinds: Iterable[str]) -> list[str]:
-        wanted = set(kinds)
-        return [c.id for c in self.model.components if c.kind in wanted]
-
-    def serving(self, cohort: str) -> Callable[[str], bool]:
-        return lambda node: cohort in self.by_id[node].cohorts
+        """Ids of the components of these kinds, in file order."""
+        ids = [i for kind in set(kinds) for i in self.by_kind.get(kind, ())]
+        ids.sort(key=self.order.__getitem__)
+        return ids
 
     def isolated(self, node: str) -> bool:
-        return not self.graph.succ[node] and not self.graph.pred[node]
+        return not self.succ[node] and not self.pred[node]
 
 
 def _and_list(names: list[str]) -> str:
@@ -144,9 +204,9 @@ def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dic
         carriers = [c for c in starts if cohort in c.cohorts]
         if not carriers:
             continue
-        targets = [c.id for c in ctx.model.components
-                   if c.kind in targets_for(cohort) and cohort in c.cohorts]
-        can_reach = reach(targets, ctx.graph.pred, ctx.serving(cohort))
+        serving = ctx.serving_ids[cohort]
+        targets = [i for i in ctx.of_kinds(targets_for(cohort)) if i in serving]
+        can_reach = reach(targets, ctx.pred, serving.__contains__)
         for c in carriers:
             if c.id not in can_reach:
                 gaps.setdefault(c.id, []).append(cohort)
@@ -175,11 +235,11 @@ def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
-    adult = set(ctx.of_kinds(["adult_treatment"]))
+    reaches_adult = ctx.reaching(ctx.of_kinds(["adult_treatment"]))
     for c in ctx.model.components:
         if c.kind != "young_peoples_treatment" or (c.upper_age or 0) >= 25:
             continue
-        if not adult & reach([c.id], ctx.graph.succ):
+        if c.id not in reaches_adult:
             yield Finding("yp-no-transition", WARNING,
                           f"{c.name} has no route for young people moving on to adult treatment.",
                           (c.id,), fix="Add a transition pathway to adult treatment, or set the "
@@ -187,9 +247,9 @@ def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _routes_missing(ctx: CheckContext, route_kinds, target_kinds) -> Iterator[str]:
-    targets = set(ctx.of_kinds(target_kinds))
+    reaches_target = ctx.reaching(ctx.of_kinds(target_kinds))
     for route in ctx.routes:
-        if route.kind in route_kinds and not targets & reach([route.id], ctx.graph.succ):
+        if route.kind in route_kinds and route.id not in reaches_target:
             yield route.id
 
 
@@ -210,7 +270,7 @@ def cj_route_no_cj_service(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
-    reached = reach(ctx.of_kinds(cat.COMMUNITY_TREATMENT), ctx.graph.succ)
+    reached = reach(ctx.of_kinds(cat.COMMUNITY_TREATMENT), ctx.succ)
     for node in ctx.of_kinds(cat.TIER4):
         if node not in reached:
             yield Finding("tier4-no-access", ERROR,
@@ -220,23 +280,18 @@ def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
 
 def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
     for node in ctx.of_kinds(cat.TIER4):
-        onward = reach(ctx.graph.succ[node], ctx.graph.succ)
-        if not any(ctx.by_id[n].kind in cat.TIER4_AFTERCARE and n != node for n in onward):
+        def aftercare(n: str, node: str = node) -> bool:
+            return n != node and ctx.by_id[n].kind in cat.TIER4_AFTERCARE
+        if not leads_to(ctx.succ[node], ctx.succ, aftercare):
             yield Finding("tier4-no-aftercare", WARNING,
                           f"{ctx.name(node)} has no onward route to rehab, community treatment or "
                           "recovery after discharge.", (node,),
                           fix="Add a pathway to community treatment or recovery support.")
 
 
-def _open_reach(ctx: CheckContext) -> set[str]:
-    """What referral routes reach without passing through structured treatment."""
-    return reach([r.id for r in ctx.routes], ctx.graph.succ,
-                 lambda n: ctx.by_id[n].kind not in cat.STRUCTURED_TREATMENT)
-
-
 def recovery_not_open(ctx: CheckContext) -> Iterator[Finding]:
     recovery = ctx.of_kinds(["recovery_service"])
-    if recovery and ctx.routes and not set(recovery) & _open_reach(ctx):
+    if recovery and ctx.routes and ctx.open_reach.isdisjoint(recovery):
         yield Finding("recovery-not-open", WARNING,
                       f"{ctx.names(recovery)} can only be reached through structured treatment; "
                       "recovery support should be open to anyone.", tuple(recovery),
@@ -247,19 +302,16 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
     harm = ctx.of_kinds(["harm_reduction"])
     if not harm:
         return
-    open_reach = _open_reach(ctx)
-    reached = reach([r.id for r in ctx.routes], ctx.graph.succ)
     for node in harm:
-        if node in reached and node not in open_reach:
+        if node in ctx.route_reach and node not in ctx.open_reach:
             yield Finding("harm-reduction-gated", WARNING,
                           f"{ctx.name(node)} can only be reached through structured treatment.",
                           (node,), fix="Add a pathway from a referral route or the access hub.")
 
 
 def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
-    reached = reach([r.id for r in ctx.routes], ctx.graph.succ)
     for c in ctx.services:
-        if c.id not in reached and not ctx.isolated(c.id):
+        if c.id not in ctx.route_reach and not ctx.isolated(c.id):
             yield Finding("unreachable-component", WARNING,
                           f"No referral route reaches {c.name}.", (c.id,),
                           fix="Add a pathway into it from a referral route or another service.")
@@ -267,8 +319,7 @@ def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
 
 def dead_end(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.services:
-        if c.kind_info.stage != cat.RECOVERY_STAGE and not ctx.graph.succ[c.id] \
-                and ctx.graph.pred[c.id]:
+        if c.kind_info.stage != cat.RECOVERY_STAGE and not ctx.succ[c.id] and ctx.pred[c.id]:
             yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (c.id,),
                           fix="Add a pathway to recovery, another service or an exit.")
 
@@ -316,12 +367,32 @@ def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
                           fix="Assign components to it, or delete the lot.")
 
 
+def _pieces(ctx: CheckContext, members: list[str]) -> int:
+    """How many weakly connected pieces the pathways between `members` make."""
+    inside, seen, pieces = set(members), set(), 0
+    for start in members:
+        if start not in seen:
+            pieces += 1
+            seen |= reach([start], _Undirected(ctx), inside.__contains__)
+    return pieces
+
+
+class _Undirected:
+    """Neighbours either way along a pathway, as an adjacency for `reach`."""
+
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
+
+    def __getitem__(self, node: str):
+        return chain(self.ctx.succ[node], self.ctx.pred[node])
+
+
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
     for lot in ctx.plan.lots:
         members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
         if len(members) < 2:
             continue
-        pieces = nx.number_weakly_connected_components(ctx.graph.subgraph(members))
+        pieces = _pieces(ctx, members)
         if pieces > 1:
             yield Finding("lot-disconnected", WARNING,
                           f"{_cap(_lot(lot))} falls into {pieces} unconnected pieces, so one "
@@ -507,9 +578,10 @@ def run_checks(model: ServiceModel, plan_id: str | None = None,
     """All findings for the model and one lot plan (the active one by default), errors first.
 
     Lot rules wait until the plan has at least one lot: an undivided model is a model whose
-    lots are not designed yet, not one whose every service is unassigned."""
-    ctx = CheckContext(model, graph if graph is not None else pathway_graph(model),
-                       model.plan(plan_id))
+    lots are not designed yet, not one whose every service is unassigned. `graph`, when
+    given, is a pathway graph the caller already holds; by default the model's pathways are
+    read directly, which is cheaper than building one."""
+    ctx = CheckContext(model, *adjacency(model, graph), model.plan(plan_id))
     findings: list[Finding] = []
     for rule in RULES:
         if rule.lot_rule and (ctx.plan is None or not ctx.plan.lots):
