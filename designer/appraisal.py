@@ -29,6 +29,7 @@ class AppraisalDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # Copy takes all
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(False)
         self.table.setAccessibleName("Options appraisal table")

@@ -8,10 +8,11 @@ and selects its components on the canvas.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QDockWidget, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
+                               QFormLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -29,6 +30,15 @@ from .printing.diagram import paint_lot_fill
 LOT_ROLE = Qt.ItemDataRole.UserRole  # lot id on lot rows ("" on the 'not in a lot' row)
 COMPONENT_ROLE = Qt.ItemDataRole.UserRole + 1  # component id on member rows
 UNASSIGNED_INK = QColor("#c00000")
+
+
+def short_money(value: float | None) -> str:
+    """£1.80m, £700k: fits the narrow dock; the full figure is in the contract editor."""
+    if value is None:
+        return "not set"
+    if abs(value) >= 1e6:
+        return f"£{value / 1e6:.2f}m"
+    return f"£{value / 1e3:,.0f}k" if abs(value) >= 1e3 else money(value)
 
 
 def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
@@ -94,7 +104,7 @@ class LotsPanel(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Lot", "Services", "Annual value", "Findings"])
+        self.tree.setHeaderLabels(["Lot", "Services", "A year", "Findings"])
         self.tree.setIconSize(QSize(34, 20))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -164,11 +174,11 @@ class LotsPanel(QWidget):
             "New lot", self.new_lot_from_selection, tip="Add a lot; the selected components "
             "on the canvas become its members")
         self.assign_action = self._action(
-            "Assign", self.assign_selection, "Ctrl+L",
-            "Put the components selected on the canvas in the lot chosen here (Ctrl+L)")
+            "Assign", self.assign_selection, "Ctrl+Shift+L",
+            "Put the components selected on the canvas in the lot chosen here (Ctrl+Shift+L)")
         self.unassign_action = self._action(
-            "Remove", self.unassign_selection, "Ctrl+Shift+L",
-            "Take the selected components out of their lot (Ctrl+Shift+L)")
+            "Remove", self.unassign_selection, "Ctrl+Shift+U",
+            "Take the selected components out of their lot (Ctrl+Shift+U)")
         self.merge_action = self._action("Merge…", self.merge_dialog,
                                          tip="Merge the chosen lot with another lot")
         self.split_action = self._action(
@@ -202,15 +212,19 @@ class LotsPanel(QWidget):
         return self.doc.model.plan()
 
     def selected_components(self) -> list[str]:
-        return self.scene.selected_ids()[0] if self.scene is not None else []
+        # The scene may be mid-destruction when the window closes (it emits selectionChanged).
+        if self.scene is None or not shiboken6.isValid(self.scene):
+            return []
+        return self.scene.selected_ids()[0]
 
     def selected_lot_ids(self) -> list[str]:
+        """Lots chosen in the tree (a member row counts for its lot), that exist now."""
         ids = []
         for item in self.tree.selectedItems():
             while item.parent() is not None:
                 item = item.parent()
             lot_id = item.data(0, LOT_ROLE)
-            if lot_id and lot_id not in ids:
+            if lot_id and lot_id not in ids and self.plan.lot(lot_id) is not None:
                 ids.append(lot_id)
         return ids
 
@@ -219,10 +233,9 @@ class LotsPanel(QWidget):
         while item is not None and item.parent() is not None:
             item = item.parent()
         lot_id = item.data(0, LOT_ROLE) if item is not None else None
-        if lot_id:
-            return lot_id
-        chosen = self.selected_lot_ids()
-        return chosen[0] if chosen else None
+        chosen = [lot_id] if lot_id else self.selected_lot_ids()
+        # The tree may lag an undo by one event-loop turn: trust only lots that exist now.
+        return next((i for i in chosen if self.plan.lot(i) is not None), None)
 
     def select_lot(self, lot_id: str | None) -> None:
         for i in range(self.tree.topLevelItemCount()):
@@ -264,13 +277,14 @@ class LotsPanel(QWidget):
             cost = sum(c.estimated_annual_cost or 0 for c in members)
             value = lot.contract.annual_value
             item = QTreeWidgetItem([f"{lot.code}  {lot.name}".strip(), str(len(members)),
-                                    money(value) if value is not None else "–",
+                                    short_money(value),
                                     str(len(findings_of.get(lot.id, [])))])
             item.setIcon(0, lot_swatch(lot))
             item.setData(0, LOT_ROLE, lot.id)
             item.setToolTip(0, plain_tooltip(f"{lot.code} {lot.name}\nDouble-click for the "
                                              "contract terms"))
-            item.setToolTip(2, plain_tooltip(f"Components estimated at {money(cost)} a year"))
+            item.setToolTip(2, plain_tooltip(f"Annual value {money(value)}; components "
+                                             f"estimated at {money(cost)} a year"))
             if value is not None and cost > value:
                 item.setForeground(2, UNASSIGNED_INK)
                 item.setToolTip(2, plain_tooltip(f"Worth {money(value)} a year but its "
@@ -562,9 +576,72 @@ class LotsPanel(QWidget):
         self._say(f"Deleted lot plan {name} (Undo brings it back).")
 
 
-class LotsDock(QDockWidget):
-    def __init__(self, document: Document, scene: ModelScene | None = None, parent=None):
-        super().__init__("Lots", parent)
-        self.setObjectName("LotsDock")
-        self.panel = LotsPanel(document, scene, self)
-        self.setWidget(self.panel)
+def install_lots(window) -> LotsPanel:
+    """Add the lots feature to a MainWindow: the Lots dock, a Lots menu (lot edits, contract,
+    funding, options appraisal, lot schedule export) and the contract window."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from models.lot_export import ExportError, write_csv, write_xlsx
+
+    from .appraisal import AppraisalDialog
+    from .contract_editor import ContractDialog
+    from .funding import FundingDialog
+
+    panel = LotsPanel(window.doc, window.scene)
+    window.add_dock("lots", "Lots", panel, Qt.DockWidgetArea.RightDockWidgetArea)
+    dialogs: dict[str, QDialog] = {}
+
+    def show(key: str, make) -> QDialog:
+        if key not in dialogs:
+            dialogs[key] = make()
+        dialogs[key].show()
+        dialogs[key].raise_()
+        dialogs[key].activateWindow()
+        return dialogs[key]
+
+    def open_contract(lot_id: str) -> None:
+        show("contract", lambda: ContractDialog(window.doc, lot_id, window)).editor.set_lot(lot_id)
+
+    def export(kind: str) -> None:
+        plan = window.doc.model.plan()
+        suffix = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV (*.csv)"}[kind]
+        start = (window.doc.path.with_name(f"{window.doc.path.stem} - {plan.name}.{kind}")
+                 if window.doc.path else f"{plan.name}.{kind}")
+        path, _ = QFileDialog.getSaveFileName(window, "Export lot schedule", str(start), suffix)
+        if not path:
+            return
+        try:
+            (write_xlsx if kind == "xlsx" else write_csv)(window.doc.model, path)
+        except ExportError as e:
+            QMessageBox.warning(window, "Lot schedule not written", str(e))
+            return
+        window.statusBar().showMessage(f"Wrote the lot schedule of {plan.name} to {path}.", 8000)
+
+    def follow_lot(lot_id: str) -> None:
+        # An open contract window follows the lot chosen in the dock.
+        if lot_id and "contract" in dialogs and dialogs["contract"].isVisible():
+            dialogs["contract"].editor.set_lot(lot_id)
+
+    panel.contractRequested.connect(open_contract)
+    panel.lotSelected.connect(follow_lot)
+    menu = QMenu("&Lots", window)
+    window.menuBar().insertMenu(window.menus["help"].menuAction(), menu)
+    window.menus["lots"] = menu
+    for action in panel.actions_for_menu():
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
+            window.addAction(action)  # shortcuts work wherever the focus is in the window
+    menu.addSeparator()
+    for text, slot in (
+            ("&Funding...", lambda: show("funding", lambda: FundingDialog(window.doc, window))),
+            ("&Options Appraisal...",
+             lambda: show("appraisal", lambda: AppraisalDialog(window.doc, window))),
+            ("Export Lot Schedule as &Excel...", lambda: export("xlsx")),
+            ("Export Lot Schedule as &CSV...", lambda: export("csv"))):
+        action = menu.addAction(text)
+        action.setObjectName("act-" + text.replace("&", "").rstrip(".").lower().replace(" ", "-"))
+        action.triggered.connect(slot)
+    panel.dialogs = dialogs
+    return panel

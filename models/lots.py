@@ -25,7 +25,7 @@ def _lot(plan: LotPlan, lot_id: str) -> Lot:
     return lot
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     words = "".join(ch.lower() if ch.isalnum() else " " for ch in text).split()
     return "-".join(words)[:40] or "lot"
 
@@ -45,7 +45,7 @@ def add_lot(plan: LotPlan, name: str = "", components: Iterable[str] = ()) -> tu
     new = _copy(plan)
     colour, pattern, code = _next_style(new)
     name = name.strip() or f"Lot {code[1:]}"
-    lot_id = unique_id(_slug(name), {lot.id for lot in new.lots})
+    lot_id = unique_id(slug(name), {lot.id for lot in new.lots})
     new.lots.append(Lot(id=lot_id, name=name, code=code, colour=colour, pattern=pattern))
     return (assign(new, lot_id, components) if components else new), lot_id
 
@@ -140,9 +140,9 @@ def set_contract(plan: LotPlan, lot_id: str, contract: Contract) -> LotPlan:
 
 
 def set_funding(plan: LotPlan, lot_id: str, allocations: Iterable[FundingAllocation]) -> LotPlan:
-    """Allocations of zero are dropped; one line per source."""
+    """One line per source (repeated sources are added together)."""
     new = _copy(plan)
-    _lot(new, lot_id).funding = [a for a in _sum_funding(list(allocations)) if a.annual_amount]
+    _lot(new, lot_id).funding = _sum_funding(list(allocations))
     return new
 
 
@@ -157,7 +157,7 @@ def update_lot(plan: LotPlan, lot_id: str, **changes) -> LotPlan:
 # --- the list of plans ------------------------------------------------------------------------
 
 def _plan_id(name: str, plans: list[LotPlan]) -> str:
-    return unique_id(_slug(name) if _slug(name) != "lot" else "plan", {p.id for p in plans})
+    return unique_id(slug(name) if slug(name) != "lot" else "plan", {p.id for p in plans})
 
 
 def add_plan(plans: list[LotPlan], name: str = "") -> tuple[list[LotPlan], str]:

@@ -137,9 +137,9 @@ def appraisal_table(model: ServiceModel) -> tuple[list[str], list[tuple[str, lis
         ("Underfunded lots", [_count_and_names(m.underfunded_lots) for m in plans]),
         ("Funding available a year", [money(m.funding_total) for m in plans]),
         ("Funding balance", [balance(m) for m in plans]),
-        ("Errors", [str(m.findings["error"]) for m in plans]),
-        ("Warnings", [str(m.findings["warning"]) for m in plans]),
-        ("Notes", [str(m.findings["info"]) for m in plans]),
+        ("Findings: errors", [str(m.findings["error"]) for m in plans]),
+        ("Findings: warnings", [str(m.findings["warning"]) for m in plans]),
+        ("Findings: notes", [str(m.findings["info"]) for m in plans]),
     ]
     differing = {i for i, (_, cells) in enumerate(rows) if len(set(cells)) > 1}
     return [m.plan_name for m in plans], rows, differing
@@ -165,7 +165,7 @@ def appraisal_html(model: ServiceModel) -> str:
     """The appraisal as an HTML table (rich clipboard); rows that differ are shaded."""
     headers, rows, differing = appraisal_table(model)
     cell = 'style="border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top"'
-    out = [f'<table style="border-collapse:collapse;font-family:sans-serif">',
+    out = ['<table width="100%" style="border-collapse:collapse;font-family:sans-serif">',
            "<tr>" + f"<th {cell}></th>" + "".join(f"<th {cell}>{escape(h)}</th>" for h in headers)
            + "</tr>"]
     for i, (label, cells) in enumerate(rows):

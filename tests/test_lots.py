@@ -120,7 +120,7 @@ def test_set_contract_and_funding(luton):
         FundingAllocation(source="phg", annual_amount=100), FundingAllocation(source="phg",
                                                                               annual_amount=50),
         FundingAllocation(source="ips", annual_amount=0)])
-    assert [(a.source, a.annual_amount) for a in plan.lot("recovery").funding] == [("phg", 150)]
+    assert [(a.source, a.annual_amount) for a in plan.lot("recovery").funding] == [("phg", 150), ("ips", 0)]
 
 
 def test_update_lot_validates(luton):

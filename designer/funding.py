@@ -1,0 +1,287 @@
+"""Funding: the model's funding sources (amount, restricted cohorts, recurrent or not) and how
+much of each goes to each lot of the active plan.
+
+Sources are a model-level field (Document.update_model); allocations belong to the lots of a
+plan (Document.replace_plan). Each committed cell is one undo step. The funding findings
+(shortfall, restricted money in the wrong lot, a source over-allocated) are listed underneath.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QMenu, QPushButton, QTableWidget, QTableWidgetItem, QToolButton,
+                               QVBoxLayout)
+
+from models import catalogue as cat
+from models import lots
+from models.metrics import money
+from models.schema import FundingAllocation, FundingSource, unique_id
+
+from .document import Document
+
+FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated")
+SOURCE_ROLE = Qt.ItemDataRole.UserRole
+TOTAL_BRUSH = QBrush(QColor("#eeeeee"))
+
+
+def parse_amount(text: str) -> float | None:
+    """'£1,250,000', '1250000', '1.25m', '250k' -> pounds; '' -> None; ValueError otherwise."""
+    cleaned = text.strip().lower().replace("£", "").replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", cleaned)
+    if not match:
+        raise ValueError(f"{text!r} is not an amount of money, for example £250,000 or 1.2m")
+    value = float(match.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2)]
+    if value > 1e12:
+        raise ValueError(f"{text!r} is too large an amount")
+    return value
+
+
+def _item(text: str, editable: bool = True) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class FundingDialog(QDialog):
+    SOURCE_COLUMNS = ["Funding source", "A year", "Restricted to", "Recurrent"]
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.doc = document
+        self.setWindowTitle("Funding")
+
+        self.sources = QTableWidget(0, len(self.SOURCE_COLUMNS))
+        self.sources.setHorizontalHeaderLabels(self.SOURCE_COLUMNS)
+        self.sources.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sources.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sources.setAccessibleName("Funding sources")
+        self.sources.itemChanged.connect(self._source_edited)
+        add, remove = QPushButton("Add source"), QPushButton("Remove source")
+        add.clicked.connect(lambda: self.add_source())
+        remove.clicked.connect(self.remove_selected_source)
+
+        self.allocations = QTableWidget()
+        self.allocations.setAccessibleName("Funding allocated to each lot")
+        self.allocations.itemChanged.connect(self._allocation_edited)
+        self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c00000;")
+        self.findings = QLabel()
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)
+        self.findings.setWordWrap(True)
+
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Funding sources: what the council has to spend each year."))
+        layout.addWidget(self.sources, 2)
+        layout.addLayout(row)
+        layout.addWidget(self.plan_label)
+        layout.addWidget(self.allocations, 3)
+        layout.addWidget(self.message)
+        layout.addWidget(self.findings)
+
+        # Reload after the event that caused it has finished (cell widgets may be mid-signal).
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self.reload)
+        for signal in (document.modelChanged, document.lotsChanged, document.modelReset,
+                       document.findingsChanged):
+            signal.connect(self._timer.start)
+        self.reload()
+        self.resize(900, 640)
+
+    # --- model -> tables ---------------------------------------------------------------------
+    def reload(self) -> None:
+        self._timer.stop()
+        self._load_sources()
+        self._load_allocations()
+        found = [f.message for f in self.doc.findings if f.rule in FUNDING_RULES]
+        self.findings.setText("\n".join(found) if found else "The funding covers the lots.")
+        self.findings.setStyleSheet("color: #c00000;" if found else "color: #26734d;")
+
+    def _load_sources(self) -> None:
+        table = self.sources
+        table.blockSignals(True)
+        table.setRowCount(len(self.doc.model.funding_sources))
+        for row, source in enumerate(self.doc.model.funding_sources):
+            name = _item(source.name)
+            name.setData(SOURCE_ROLE, source.id)
+            table.setItem(row, 0, name)
+            amount = _item(money(source.annual_amount) if source.annual_amount is not None
+                           else "")
+            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, 1, amount)
+            table.setCellWidget(row, 2, self._cohort_button(source))
+            recurrent = _item("Yes" if source.recurrent else "One year at a time", False)
+            recurrent.setFlags(recurrent.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            recurrent.setCheckState(Qt.CheckState.Checked if source.recurrent
+                                    else Qt.CheckState.Unchecked)
+            table.setItem(row, 3, recurrent)
+        table.blockSignals(False)
+
+    def _cohort_button(self, source: FundingSource) -> QToolButton:
+        button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setText(", ".join(cat.COHORTS[c] for c in source.restricted_cohorts)
+                       or "Anyone")
+        button.setToolTip("The cohorts this money may be spent on (PCC and probation money is "
+                          "for criminal justice clients)")
+        menu = QMenu(button)
+        for cohort_id, label in cat.COHORTS.items():
+            action = QAction(label, menu, checkable=True)
+            action.setChecked(cohort_id in source.restricted_cohorts)
+            action.toggled.connect(lambda on, s=source.id, c=cohort_id:
+                                   self.set_restriction(s, c, on))
+            menu.addAction(action)
+        button.setMenu(menu)
+        return button
+
+    def _load_allocations(self) -> None:
+        plan = self.doc.model.plan()
+        sources = self.doc.model.funding_sources
+        self.plan_label.setText(f"Allocated to the lots of {plan.name} (a year). Type an amount "
+                                "in a cell, for example 250,000 or 1.2m.")
+        table = self.allocations
+        table.blockSignals(True)
+        table.clear()
+        table.setColumnCount(len(sources) + 1)
+        table.setHorizontalHeaderLabels([s.name for s in sources] + ["Total allocated"])
+        table.setRowCount(len(plan.lots) + 2)
+        table.setVerticalHeaderLabels([f"{lot.code} {lot.name}".strip() for lot in plan.lots]
+                                      + ["Allocated", "Left over"])
+        bold = QFont()
+        bold.setBold(True)
+        given = {s.id: 0.0 for s in sources}
+        for row, lot in enumerate(plan.lots):
+            amounts = {a.source: a.annual_amount for a in lot.funding}
+            for column, source in enumerate(sources):
+                value = amounts.get(source.id)
+                item = _item(money(value) if value else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+                given[source.id] += value or 0
+            total = sum(amounts.values())
+            value = lot.contract.annual_value
+            cell = _item(money(total) + (f" of {money(value)}" if value is not None else ""),
+                         False)
+            cell.setBackground(TOTAL_BRUSH)
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, len(sources), cell)
+        for column, source in enumerate(sources):
+            allocated = _item(money(given[source.id]), False)
+            left = (source.annual_amount - given[source.id]
+                    if source.annual_amount is not None else None)
+            left_item = _item(money(left) if left is not None else "", False)
+            if left is not None and left < -0.5:
+                left_item.setForeground(QColor("#c00000"))
+            for row, item in ((len(plan.lots), allocated), (len(plan.lots) + 1, left_item)):
+                item.setBackground(TOTAL_BRUSH)
+                item.setFont(bold)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+        for column, source in enumerate(sources):  # long grant names: elided, full in the tip
+            table.setColumnWidth(column, min(table.columnWidth(column), 170))
+            table.horizontalHeaderItem(column).setToolTip(source.name)
+        table.blockSignals(False)
+
+    # --- tables -> model ---------------------------------------------------------------------
+    def _set_sources(self, sources: list[FundingSource], text: str) -> None:
+        self.doc.update_model({"funding_sources": sources}, text)
+
+    def _copy_sources(self) -> list[FundingSource]:
+        return [s.model_copy(deep=True) for s in self.doc.model.funding_sources]
+
+    def add_source(self, name: str = "New funding source", amount: float | None = None) -> str:
+        sources = self._copy_sources()
+        source_id = unique_id(lots.slug(name), {s.id for s in sources})
+        sources.append(FundingSource(id=source_id, name=name, annual_amount=amount))
+        self._set_sources(sources, f"Add funding source {name}")
+        return source_id
+
+    def remove_source(self, source_id: str) -> None:
+        """The source and its allocations in every plan go together, as one undo step."""
+        sources = self._copy_sources()
+        name = next(s.name for s in sources if s.id == source_id)
+        plans = []
+        for plan in self.doc.model.lot_plans:
+            for lot in plan.lots:
+                if any(a.source == source_id for a in lot.funding):
+                    plan = lots.set_funding(plan, lot.id, [a for a in lot.funding
+                                                           if a.source != source_id])
+            plans.append(plan)
+        stack = self.doc.undo_stack
+        stack.beginMacro(f"Remove funding source {name}")
+        self.doc.set_plans(plans, self.doc.model.active_plan, "Remove its allocations")
+        self._set_sources([s for s in sources if s.id != source_id], "Remove the source")
+        stack.endMacro()
+
+    def remove_selected_source(self) -> None:
+        row = self.sources.currentRow()
+        if 0 <= row < len(self.doc.model.funding_sources):
+            self.remove_source(self.doc.model.funding_sources[row].id)
+
+    def set_restriction(self, source_id: str, cohort: str, on: bool) -> None:
+        sources = self._copy_sources()
+        source = next(s for s in sources if s.id == source_id)
+        wanted = set(source.restricted_cohorts) | {cohort} if on \
+            else set(source.restricted_cohorts) - {cohort}
+        source.restricted_cohorts = [c for c in cat.COHORTS if c in wanted]
+        self._set_sources(sources, f"Restrict {source.name}")
+
+    def _source_edited(self, item: QTableWidgetItem) -> None:
+        sources = self._copy_sources()
+        source = sources[item.row()]
+        self.message.clear()
+        if item.column() == 0:
+            if not item.text().strip():
+                self.message.setText("A funding source needs a name.")
+                self._timer.start()
+                return
+            source.name = item.text().strip()
+        elif item.column() == 1:
+            try:
+                source.annual_amount = parse_amount(item.text())
+            except ValueError as e:
+                self.message.setText(f"{source.name}: {e}.")
+                self._timer.start()
+                return
+        elif item.column() == 3:
+            source.recurrent = item.checkState() == Qt.CheckState.Checked
+        self._set_sources(sources, f"Edit funding source {source.name}")
+
+    def set_allocation(self, lot_id: str, source_id: str, amount: float | None) -> None:
+        plan = self.doc.model.plan()
+        lot = plan.lot(lot_id)
+        allocations = [a for a in lot.funding if a.source != source_id]
+        if amount:
+            allocations.append(FundingAllocation(source=source_id, annual_amount=amount))
+        order = [s.id for s in self.doc.model.funding_sources]
+        allocations.sort(key=lambda a: order.index(a.source) if a.source in order else len(order))
+        self.doc.replace_plan(lots.set_funding(plan, lot_id, allocations),
+                              f"Allocate funding to lot {lot.name}")
+
+    def _allocation_edited(self, item: QTableWidgetItem) -> None:
+        plan = self.doc.model.plan()
+        sources = self.doc.model.funding_sources
+        if item.row() >= len(plan.lots) or item.column() >= len(sources):
+            return
+        self.message.clear()
+        try:
+            amount = parse_amount(item.text())
+        except ValueError as e:
+            self.message.setText(f"{plan.lots[item.row()].name}: {e}.")
+            self._timer.start()
+            return
+        self.set_allocation(plan.lots[item.row()].id, sources[item.column()].id, amount)
