@@ -22,6 +22,7 @@ from .canvas import CanvasView, Minimap, ModelScene
 from .canvas.scene import CONNECT_HINT
 from .checks_dock import ChecksPanel
 from .document import Document
+from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
 from .tables import ModelTables
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._connect()
+        self.lots = install_lots(self)  # Lots dock and menu (designer/lots_dock.py)
         self._restore_settings()
         self._update_title()
         self._update_counts()
@@ -153,9 +155,12 @@ class MainWindow(QMainWindow):
                      menu=edit)
         self._action("Select &All", self.select_all, SK.SelectAll, "Select every component",
                      menu=edit)
+        self._action("Select &None", lambda: self.scene.select_ids([]), SK.Cancel,
+                     "Clear the selection and show the model's details", menu=edit)
 
         view = self.menus["view"] = bar.addMenu("&View")
-        self._action("Zoom &In", self.view.zoom_in, SK.ZoomIn, menu=view)
+        zoom_in = self._action("Zoom &In", self.view.zoom_in, SK.ZoomIn, menu=view)
+        zoom_in.setShortcuts([*zoom_in.shortcuts(), QKeySequence("Ctrl+=")])  # no Shift needed
         self._action("Zoom &Out", self.view.zoom_out, SK.ZoomOut, menu=view)
         self._action("&Actual Size", self.view.reset_zoom, "Ctrl+1", menu=view)
         self._action("&Fit to Window", self.view.fit_to_window, "Ctrl+0",
@@ -197,7 +202,11 @@ class MainWindow(QMainWindow):
 
     def _add_printing_actions(self, menu: QMenu) -> None:
         # Printing lives in designer/printing (another feature); offer it when it is installed.
-        if importlib.util.find_spec(f"{__package__}.printing.actions") is None:
+        try:
+            available = importlib.util.find_spec(f"{__package__}.printing.actions") is not None
+        except ImportError:  # no designer/printing package at all
+            available = False
+        if not available:
             return
         menu.addSeparator()
         self._action("Print Pre&view...", lambda: self._printing("print_preview", self.doc.model),
