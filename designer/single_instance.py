@@ -20,13 +20,20 @@ import time
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-TIMEOUT_MS = 3000
+CONNECT_TIMEOUT_MS = 3000  # the primary listens within moments of taking the lock
+# The primary answers from its event loop, which starts only after its first window is built:
+# on a cold start with antivirus scanning every DLL that can take several seconds.
+REPLY_TIMEOUT_MS = 15000
 MAX_MESSAGE_BYTES = 1024 * 1024
 
 
 def server_name(app_id: str) -> str:
     """A per-user name: pipes on Windows are machine-wide (other users on a terminal server)."""
-    user = hashlib.sha1(getpass.getuser().encode("utf-8")).hexdigest()[:12]
+    try:
+        user = getpass.getuser()
+    except Exception:  # no USERNAME/LOGNAME and no passwd entry (a bare container)
+        user = os.path.expanduser("~")
+    user = hashlib.sha1(user.encode("utf-8")).hexdigest()[:12]
     return f"{app_id}-{user}"
 
 
@@ -93,19 +100,19 @@ class SingleInstance(QObject):
         message = json.dumps({"paths": [os.path.abspath(p) for p in paths]}) + "\n"
         _allow_primary_to_come_forward()
         socket = QLocalSocket()
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        deadline = time.monotonic() + CONNECT_TIMEOUT_MS / 1000
         while True:  # the primary may have taken the lock but not be listening yet
             socket.connectToServer(self._name)
-            if socket.waitForConnected(TIMEOUT_MS):
+            if socket.waitForConnected(CONNECT_TIMEOUT_MS):
                 break
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.05)
         socket.write(message.encode("utf-8"))
-        if not socket.waitForBytesWritten(TIMEOUT_MS):
+        if not socket.waitForBytesWritten(CONNECT_TIMEOUT_MS):
             return False
         reply = b""
-        while not reply.endswith(b"\n") and socket.waitForReadyRead(TIMEOUT_MS):
+        while not reply.endswith(b"\n") and socket.waitForReadyRead(REPLY_TIMEOUT_MS):
             reply += socket.readAll().data()
         socket.disconnectFromServer()
         return reply == b"ok\n"

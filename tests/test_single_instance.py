@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # A tiny app: the primary prints "primary", then each batch of paths it receives as a JSON
 # line, and quits after the number of batches asked for; a secondary forwards its arguments.
 LAUNCH = """
-import json, sys
+import json, os, sys, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QCoreApplication, QTimer
 from designer.single_instance import SingleInstance
@@ -33,6 +33,7 @@ if instance.is_primary():
             app.quit()
     instance.pathsReceived.connect(show)
     print("primary", flush=True)
+    time.sleep(float(os.environ.get("SLOW_START", 0)))  # a slow first window, before exec()
     QTimer.singleShot(20000, app.quit)
     sys.exit(app.exec())
 print("secondary", flush=True)
@@ -48,9 +49,10 @@ def launch(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
     started = []
 
-    def start(*paths, batches=1):
+    def start(*paths, batches=1, slow_start=0):
         process = subprocess.Popen([sys.executable, str(script), app_id, str(batches), *paths],
-                                   cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                   cwd=tmp_path, env={**env, "SLOW_START": str(slow_start)},
+                                   stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8")
         started.append(process)
         return process
@@ -93,6 +95,30 @@ def test_each_later_launch_is_forwarded_even_without_files(launch, tmp_path):
     code, out, err = finish(primary)
     assert [json.loads(line) for line in out.splitlines()] == [
         [str(tmp_path / "a.svcmodel")], [], [str(tmp_path / "b.svcmodel")]]
+
+
+def test_a_slow_primary_still_gets_the_files(launch, tmp_path):
+    primary = launch(slow_start=4)  # its event loop starts 4 s after it took the lock
+    wait_for_primary(primary)
+    code, out, err = finish(launch("slow.svcmodel"))
+    assert code == 0, err
+    code, out, err = finish(primary)
+    assert json.loads(out.splitlines()[0]) == [str(tmp_path / "slow.svcmodel")]
+
+
+def test_files_opened_together_end_up_in_one_app(launch, tmp_path):
+    # Explorer starts one process per selected file, all at once.
+    names = [f"model {i}.svcmodel" for i in range(4)]
+    processes = [launch(name, batches=3) for name in names]
+    results = [finish(p) for p in processes]
+    primaries = [(p, out) for p, (code, out, err) in zip(processes, results)
+                 if out.startswith("primary")]
+    assert len(primaries) == 1, results
+    primary, out = primaries[0]
+    received = [path for line in out.splitlines()[1:] for path in json.loads(line)]
+    assert sorted(received + [str(tmp_path / primary.args[-1])]) == \
+        sorted(str(tmp_path / name) for name in names)
+    assert all(code == 0 for code, _, _ in results), results
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a crash leaves a socket file on Unix only")
