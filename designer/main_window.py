@@ -155,8 +155,6 @@ class MainWindow(QMainWindow):
                      menu=edit)
         self._action("Select &All", self.select_all, SK.SelectAll, "Select every component",
                      menu=edit)
-        self._action("Select &None", lambda: self.scene.select_ids([]), SK.Cancel,
-                     "Clear the selection and show the model's details", menu=edit)
 
         view = self.menus["view"] = bar.addMenu("&View")
         zoom_in = self._action("Zoom &In", self.view.zoom_in, SK.ZoomIn, menu=view)

@@ -87,7 +87,11 @@ class Palette(QWidget):
             group.setHidden(all(group.child(i).isHidden() for i in range(group.childCount())))
 
     def first_match(self) -> str | None:
-        return next((i.data(0, KIND_ROLE) for i in self.kind_items() if not i.isHidden()), None)
+        """The first visible kind, preferring one whose name contains the search text."""
+        visible = [i for i in self.kind_items() if not i.isHidden()]
+        text = self.search.text().strip().lower()
+        visible.sort(key=lambda i: text not in i.text(0).lower())
+        return visible[0].data(0, KIND_ROLE) if visible else None
 
     def add_first_match(self) -> None:
         kind_id = self.first_match()

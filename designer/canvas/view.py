@@ -114,6 +114,9 @@ class CanvasView(QGraphicsView):
             self._space_down = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             return
+        if event.key() == Qt.Key.Key_Escape and self.model_scene.selectedItems():
+            self.model_scene.select_ids([])  # back to the model's own properties
+            return
         if event.key() in self.NUDGES and self.nudge(*self.NUDGES[event.key()],
                                                     fine=bool(event.modifiers()
                                                               & Qt.KeyboardModifier.AltModifier)):
