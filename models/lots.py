@@ -40,6 +40,19 @@ def _next_style(plan: LotPlan) -> tuple[str, str, str]:
     return catalogue.default_lot_style(len(plan.lots))
 
 
+def _default_codes(plan: LotPlan) -> bool:
+    return all(lot.code == f"L{i + 1}" for i, lot in enumerate(plan.lots))
+
+
+def _renumbered(before: LotPlan, after: LotPlan) -> LotPlan:
+    """Keep codes L1, L2, L3... in order after lots are removed or inserted, when the plan
+    used that sequence before (codes a commissioner chose are left alone)."""
+    if _default_codes(before):
+        for i, lot in enumerate(after.lots):
+            lot.code = f"L{i + 1}"
+    return after
+
+
 def add_lot(plan: LotPlan, name: str = "", components: Iterable[str] = ()) -> tuple[LotPlan, str]:
     """(new plan, the new lot's id). Members given are moved out of any other lot."""
     new = _copy(plan)
@@ -53,7 +66,7 @@ def add_lot(plan: LotPlan, name: str = "", components: Iterable[str] = ()) -> tu
 def remove_lot(plan: LotPlan, lot_id: str) -> LotPlan:
     new = _copy(plan)
     new.lots.remove(_lot(new, lot_id))
-    return new
+    return _renumbered(plan, new)
 
 
 def rename_lot(plan: LotPlan, lot_id: str, name: str) -> LotPlan:
@@ -96,7 +109,7 @@ def _sum_funding(*allocations: list[FundingAllocation]) -> list[FundingAllocatio
 
 def merge_lots(plan: LotPlan, keep_id: str, other_id: str, name: str | None = None) -> LotPlan:
     """One lot from two: members of both, funding summed per source, annual values added,
-    the kept lot's other contract terms, colour and code."""
+    the kept lot's other contract terms and colour; codes L1, L2... close up."""
     if keep_id == other_id:
         raise ValueError("a lot cannot be merged with itself")
     new = _copy(plan)
@@ -110,7 +123,7 @@ def merge_lots(plan: LotPlan, keep_id: str, other_id: str, name: str | None = No
     if other.notes:
         keep.notes = "\n".join(n for n in (keep.notes, other.notes) if n)
     new.lots.remove(other)
-    return new
+    return _renumbered(plan, new)
 
 
 def split_lot(plan: LotPlan, lot_id: str, component_ids: Iterable[str], new_name: str
@@ -127,7 +140,7 @@ def split_lot(plan: LotPlan, lot_id: str, component_ids: Iterable[str], new_name
     # Place the new lot right after the one it came from, so codes read in order.
     new.lots.remove(lot)
     new.lots.insert(next(i for i, x in enumerate(new.lots) if x.id == lot_id) + 1, lot)
-    return new, new_id
+    return _renumbered(plan, new), new_id
 
 
 def set_contract(plan: LotPlan, lot_id: str, contract: Contract) -> LotPlan:

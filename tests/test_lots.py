@@ -34,8 +34,12 @@ def test_add_lot_takes_the_next_style_and_a_fresh_id():
     assert (a.code, a.colour, a.pattern) == ("L1", "#0072b2", "diagonal")
     assert (b.code, b.colour, b.pattern) == ("L2", "#e69f00", "cross")
     plan = lots.remove_lot(plan, first)
+    assert plan.lot(second).code == "L1"  # the default sequence closes up
     plan, third = lots.add_lot(plan)
-    assert plan.lot(third).code == "L1" and plan.lot(third).name == "Lot 1"
+    assert plan.lot(third).code == "L2" and plan.lot(third).name == "Lot 2"
+    plan = lots.update_lot(plan, second, code="A")
+    plan = lots.remove_lot(plan, third)
+    assert plan.lot(second).code == "A"  # a code the commissioner chose is kept
 
 
 def test_operations_never_change_their_argument(luton):
@@ -77,6 +81,7 @@ def test_merge_clinical_and_engagement_gives_the_two_lot_membership(luton):
     alliance = luton.plan("two-lots").lot("alliance")
     lot = merged.lot("clinical")
     assert [x.id for x in merged.lots] == ["clinical", "recovery"]
+    assert [x.code for x in merged.lots] == ["L1", "L2"]
     assert set(lot.components) == set(alliance.components)
     assert lot.name == "Treatment and engagement alliance"
     assert lot.contract.annual_value == 3_000_000  # 1.8m + 1.2m
@@ -106,7 +111,8 @@ def test_split_lot_makes_a_new_lot_after_the_old_one(luton):
     assert new.components == ["cj"]  # hub was never in the clinical lot
     assert plan.lot("clinical").components == ["clinical", "shared"]
     assert new.contract.annual_value is None and new.contract.initial_term_years == 5
-    assert new.code == "L4" and new.code not in {x.code for x in plan.lots if x.id != new_id}
+    assert [x.code for x in plan.lots] == ["L1", "L2", "L3", "L4"]  # codes follow the order
+    assert new.code == "L2" and plan.lot("recovery").code == "L4"
     with pytest.raises(ValueError):
         lots.split_lot(plan, "clinical", ["hub"], "Nothing")
 

@@ -296,6 +296,7 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     assert appraisal.cell("Cross-lot handoffs (pathways)", 0) == \
         appraisal.cell("Cross-lot handoffs (pathways)", 1)
     assert appraisal.cell("Underfunded lots", 0) == "0"
+    assert appraisal.cell("Lot 2 annual value", 0) == appraisal.cell("Lot 2 annual value", 1)
     # Copy puts a table on the clipboard in both forms.
     appraisal.copy()
     mime = QApplication.clipboard().mimeData()
