@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .fileio import EXTENSION, TEMP_SUFFIX, clean_stray_temp_files, read_model, write_model
+from .fileio import (EXTENSION, TEMP_SUFFIX, SaveError, clean_stray_temp_files, read_model,
+                     write_model)
 from .schema import ServiceModel
 
 LOCK_SUFFIX = ".lock"
@@ -238,10 +239,14 @@ class RecoverySession:
         """Write (or overwrite) the recovery copy of one document. Raises SaveError."""
         path = self.copy_path(document)
         write_model(path, model, keep_backup=False)
-        _write_json(path.with_suffix(INFO_SUFFIX), {
-            "original": os.fspath(Path(original).absolute()) if original else None,
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "title": model.title})
+        try:
+            _write_json(path.with_suffix(INFO_SUFFIX), {
+                "original": os.fspath(Path(original).absolute()) if original else None,
+                "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "title": model.title})
+        except OSError as e:
+            raise SaveError(f"could not write the recovery notes beside {path.name}: "
+                            f"{e.strerror or e}") from None
         return path
 
     def discard(self, document: str = "1") -> None:
