@@ -405,7 +405,8 @@ class LotsPanel(QWidget):
         """For the canvas's context menu: move the clicked components to a lot, or out."""
         if not component_ids:
             return
-        menu.addSeparator()
+        if not menu.isEmpty():
+            menu.addSeparator()
         self._add_move_menu(menu, component_ids)
         menu.addAction("Remove from lot").triggered.connect(lambda: self.unassign(component_ids))
 
@@ -644,4 +645,32 @@ def install_lots(window) -> LotsPanel:
         action.setObjectName("act-" + text.replace("&", "").rstrip(".").lower().replace(" ", "-"))
         action.triggered.connect(slot)
     panel.dialogs = dialogs
+    _add_canvas_menu(window, panel)
     return panel
+
+
+def _add_canvas_menu(window, panel: LotsPanel) -> None:
+    """Right-click on canvas boxes: move them to a lot or out of it. Installed only while the
+    canvas has no context menu of its own (it would take precedence over this one)."""
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+    from .canvas.items import ComponentItem
+
+    view, scene = window.view, window.scene
+    if type(view).contextMenuEvent is not QGraphicsView.contextMenuEvent or \
+            type(scene).contextMenuEvent is not QGraphicsScene.contextMenuEvent:
+        return
+
+    def show_menu(pos) -> None:
+        item = next((i for i in scene.items(view.mapToScene(pos))
+                     if isinstance(i, ComponentItem)), None)
+        if item is None:
+            return
+        if not item.isSelected():
+            scene.select_ids([item.component_id])
+        menu = QMenu(view)
+        panel.add_canvas_menu_actions(menu, scene.selected_ids()[0])
+        menu.exec(view.viewport().mapToGlobal(pos))
+
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(show_menu)

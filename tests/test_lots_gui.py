@@ -334,3 +334,28 @@ def test_menu_and_unassigned_marks(window, qtbot):
     assert isinstance(window.lots.regions.marks["family"], UnassignedMark)
     loose = window.lots.tree.topLevelItem(window.lots.tree.topLevelItemCount() - 1)
     assert loose.text(0) == "Not in a lot (1)"
+
+
+def test_canvas_menu_moves_components_to_a_lot(window, qtbot):
+    from PySide6.QtWidgets import QMenu
+    menu = QMenu()
+    window.lots.add_canvas_menu_actions(menu, ["harm"])
+    move = next(a.menu() for a in menu.actions() if a.text() == "Move to lot")
+    next(a for a in move.actions() if a.text() == "L3 Recovery").trigger()
+    assert "harm" in members(window, "recovery")
+    next(a for a in menu.actions() if a.text() == "Remove from lot").trigger()
+    assert all("harm" not in lot.components for lot in plan(window).lots)
+    if window.view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu:
+        assert window.view.receivers("2customContextMenuRequested(QPoint)") >= 1
+
+
+def test_export_lot_schedule_from_the_menu(window, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+    out = tmp_path / "schedule.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    action = next(a for a in window.menus["lots"].actions()
+                  if a.text() == "Export Lot Schedule as &Excel...")
+    action.trigger()
+    assert load_workbook(out).sheetnames == ["Summary", "L1 Clinical treatment",
+                                             "L2 Care and engagement", "L3 Recovery"]
