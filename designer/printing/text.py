@@ -23,6 +23,8 @@ def _font(pixels: int, bold: bool, italic: bool) -> QFont:
     font.setFamilies(FAMILIES)
     font.setStyleHint(QFont.SansSerif)
     font.setHintingPreference(QFont.PreferNoHinting)
+    # No "fi"/"fl" ligatures: text copied or searched in the PDF must read "first", not "ﬁrst".
+    font.setFeature(QFont.Tag("liga"), 0)
     font.setPixelSize(max(1, pixels))
     font.setBold(bold)
     font.setItalic(italic)

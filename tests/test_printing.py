@@ -1,0 +1,282 @@
+"""The printed lot pack, end to end: real PDFs, SVGs and PNGs checked with poppler and Qt."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage
+
+from models import read_model
+from models.templates import template_path
+from designer.printing.diagram import LOT_PAD, lot_region
+from designer.printing.pack import LotPack, PackOptions, PT, render_page, write_pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+A4 = (595, 842)
+A3 = (842, 1191)
+
+
+def run_export(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # the command copes
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "export", *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=180)
+
+
+def pdfinfo(path):
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", out).group(1))
+    w, h = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", out).groups()
+    return pages, (round(float(w)), round(float(h)))
+
+
+def pdftext(path, *options):
+    return subprocess.run(["pdftotext", "-layout", *options, str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    """Both templates exported once through the real command, portrait A4 (the default)."""
+    folder = tmp_path_factory.mktemp("packs")
+    out = {}
+    for name in ("luton", "leicestershire"):
+        pdf = folder / f"{name}.pdf"
+        result = run_export(template_path(name), "--pdf", pdf)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        out[name] = pdf
+    return out
+
+
+def test_templates_export_to_a4_pdf_packs(packs, qapp):
+    for name, pdf in packs.items():
+        pages, size = pdfinfo(pdf)
+        model = read_model(template_path(name))
+        assert pages == LotPack(model).page_count() >= 4
+        assert size == A4
+        text = pdftext(pdf)
+        assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+        assert text.count("Page ") >= pages
+        assert model.title.split()[0] in text and model.authority in text
+        plan = model.plan()
+        for lot in plan.lots:
+            assert lot.name.split()[0] in text
+            for kpi in lot.contract.kpis:
+                assert kpi.name.split("(")[0].strip()[:30] in " ".join(text.split())
+        assert "Coverage checks" in text
+        assert "Options appraisal" in text  # both templates hold two plans
+
+
+def test_leicestershire_pack_content(packs):
+    text = " ".join(pdftext(packs["leicestershire"]).split())
+    assert "£5,400,000" in text  # the county lot's annual value
+    assert "5 years + 2 + 2 (up to 9 years)" in text
+    assert "Quality 70%, Price 30%" in text
+    assert "1 April 2022" in text
+    assert "Police and Crime Commissioner contribution" in text
+    assert "restricted to criminal justice clients" in text
+    assert "County service (chosen) (this pack)" in text  # the appraisal marks the plan
+
+
+def test_luton_lot_pages_list_pathways_into_other_lots(packs):
+    text = " ".join(pdftext(packs["luton"]).split())
+    assert "Lot L1: Treatment and engagement alliance" in text
+    assert "Lot L2: Recovery" in text
+    assert "Pathways into other lots" in text
+    assert "Out of this lot" in text and "Into this lot" in text
+    assert "after 2 years" in text  # Luton's break clause
+
+
+def test_nothing_is_printed_outside_the_margins(packs, tmp_path):
+    """Every word pdftotext finds lies inside the 12 mm margins: nothing spills or is cut."""
+    margin = 12 * 72 / 25.4 - 0.5
+    for pdf in packs.values():
+        pages, (w, h) = pdfinfo(pdf)
+        html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                           r'yMax="([\d.]+)">', html)
+        assert len(words) > 200
+        for x0, y0, x1, y1 in words:
+            assert margin <= float(x0) and float(x1) <= w - margin
+            assert margin <= float(y0) and float(y1) <= h - margin
+
+
+def test_a3_landscape_plan_and_single_lot(tmp_path):
+    pdf = tmp_path / "a3.pdf"
+    result = run_export(template_path("luton"), "--pdf", pdf, "--paper", "A3", "--landscape",
+                        "--plan", "three-lots")
+    assert result.returncode == 0, result.stderr
+    pages, size = pdfinfo(pdf)
+    assert size == (A3[1], A3[0])
+    text = pdftext(pdf)
+    assert "Three lots (first tender)" in text and "Care and engagement" in text
+    # only one lot's pages
+    one = tmp_path / "one.pdf"
+    assert run_export(template_path("luton"), "--pdf", one, "--plan", "three-lots",
+                      "--lot", "recovery").returncode == 0
+    text = pdftext(one)
+    assert "Lot L3: Recovery" in text and "Lot L1" not in text and "Coverage" not in text
+
+
+def test_greyscale_copy_still_tells_lots_apart(tmp_path, qapp):
+    """Rendered by poppler at 60 dpi in grey: every lot code is printed, and the hatched lot
+    regions (outside the boxes) differ from each other in grey level or texture."""
+    model = read_model(template_path("luton"))
+    options = PackOptions(plan_id="three-lots")
+    pack = LotPack(model, options)
+    pdf = tmp_path / "pack.pdf"
+    write_pdf(pack, pdf)
+    text = pdftext(pdf, "-f", "1", "-l", "1")
+    for code in ("L1", "L2", "L3"):
+        assert code in text
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "grey")], check=True)
+    image = QImage(str(next(tmp_path.glob("grey*.png"))))
+    dpi_scale = 60 / 72 / PT  # image pixels per page unit
+    block, rect = pack.pages[0].placed[0]
+    extent = pack.diagram.extent
+    scale = min(rect.width() / extent.width(), rect.height() / extent.height())
+
+    def page_point(scene: QPointF) -> tuple[int, int]:
+        x = rect.center().x() + (scene.x() - extent.center().x()) * scale
+        y = rect.center().y() + (scene.y() - extent.center().y()) * scale
+        return int(x * dpi_scale), int(y * dpi_scale)
+
+    boxes = [b.adjusted(-3, -3, 3, 3) for b in pack.diagram.boxes.values()]
+    stats = {}
+    for lot in pack.plan.lots:
+        region = lot_region(pack.diagram, lot)
+        values = []
+        bounds = region.boundingRect()
+        step = 1 / (scale * dpi_scale)  # one pixel in scene units
+        y = bounds.top()
+        while y < bounds.bottom():
+            x = bounds.left()
+            while x < bounds.right():
+                p = QPointF(x, y)
+                if region.contains(p) and not any(b.contains(p) for b in boxes) and \
+                        region.contains(QPointF(x + LOT_PAD / 3, y)) and \
+                        region.contains(QPointF(x - LOT_PAD / 3, y)):
+                    px, py = page_point(p)
+                    values.append(image.pixelColor(px, py).value())
+                x += step
+            y += step
+        assert len(values) > 30, lot.name
+        mean = sum(values) / len(values)
+        spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+        stats[lot.code] = (mean, spread)
+    codes = sorted(stats)
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            (ma, sa), (mb, sb) = stats[a], stats[b]
+            assert abs(ma - mb) > 4 or abs(sa - sb) > 4, stats
+
+
+def test_pinned_keys_only_file_prints(tmp_path):
+    model_file = tmp_path / "minimal.svcmodel"
+    model_file.write_text(json.dumps({
+        "format": "service-model", "version": 1, "title": "Minimal model",
+        "components": [
+            {"id": "self", "kind": "self_referral", "name": "Self-referral",
+             "cohorts": ["adults"]},
+            {"id": "adult", "kind": "adult_treatment", "name": "Adult treatment",
+             "cohorts": ["adults"]},
+            {"id": "yp", "kind": "young_peoples_treatment", "name": "Young people's service",
+             "cohorts": ["young_people"]}],
+        "pathways": [{"source": "self", "target": "adult"}, {"source": "yp", "target": "adult"}],
+        "lot_plans": [{"id": "two-lots", "name": "Two lots",
+                       "lots": [{"id": "lot-1", "name": "Treatment",
+                                 "components": ["adult", "yp"]}]}],
+        "active_plan": "two-lots"}), encoding="utf-8")
+    pdf = tmp_path / "minimal.pdf"
+    result = run_export(model_file, "--pdf", pdf)
+    assert result.returncode == 0, result.stderr
+    pages, size = pdfinfo(pdf)
+    assert pages == 3 and size == A4  # overview, the lot, coverage (one plan: no options)
+    text = pdftext(pdf)
+    assert "Page 1 of 3" in text and "Treatment" in text and "Adult treatment" in text
+    assert "not set" in text  # contract terms nobody has filled in yet
+
+
+def test_svg_and_png_pages(tmp_path, qapp):
+    from PySide6.QtSvg import QSvgRenderer
+
+    result = run_export(template_path("leicestershire"), "--svg", tmp_path / "svg", "--png",
+                        tmp_path / "png", "--pdf", tmp_path / "pack.pdf")
+    assert result.returncode == 0, result.stderr
+    pages, _ = pdfinfo(tmp_path / "pack.pdf")
+    svgs = sorted((tmp_path / "svg").glob("*.svg"))
+    pngs = sorted((tmp_path / "png").glob("*.png"))
+    assert len(svgs) == len(pngs) == pages
+    first = svgs[0].read_text(encoding="utf-8")
+    assert f"Page 1 of {pages}" in first and 'width="210' in first  # millimetres, vector text
+    assert QSvgRenderer(str(svgs[0])).isValid()
+    image = QImage(str(pngs[0]))
+    assert (image.width(), image.height()) == (1240, 1754)  # A4 at 150 dpi
+
+
+def test_diagram_sheets_at_a_readable_scale(tmp_path):
+    pdf = tmp_path / "tiled.pdf"
+    result = run_export(template_path("luton"), "--pdf", pdf, "--scale", "100")
+    assert result.returncode == 0, result.stderr
+    text = pdftext(pdf)
+    assert "Diagram sheet A1" in text and "Diagram sheet A2" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "say what to write"),
+    (["--pdf", "/no/such/folder/x.pdf"], "does not exist"),
+    (["--pdf", "out.pdf", "--plan", "nope"], "no lot plan has id 'nope'"),
+    (["--pdf", "out.pdf", "--lot", "nope"], "no lot with id 'nope'"),
+    (["--pdf", "out.pdf", "--scale", "2"], "percentage"),
+    (["--pdf", "out.pdf", "--paper", "A5"], "invalid choice"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, message):
+    args = [str(tmp_path / a) if a == "out.pdf" else a for a in args]
+    result = run_export(template_path("luton"), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_unreadable_model_exits_2(tmp_path):
+    bad = tmp_path / "bad.svcmodel"
+    bad.write_text("{not json", encoding="utf-8")
+    result = run_export(bad, "--pdf", tmp_path / "x.pdf")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_print_preview_shows_the_pdf_pages(qtbot, tmp_path, monkeypatch):
+    """The preview dialog paints through the same function as the PDF: same page count."""
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+    from PySide6.QtWidgets import QApplication
+
+    from designer.printing import actions
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path))
+    model = read_model(template_path("leicestershire"))
+    pdf = tmp_path / "pack.pdf"
+    write_pdf(LotPack(model, PackOptions()), pdf)
+    pages, _ = pdfinfo(pdf)
+    seen = {}
+
+    def inspect():
+        dialog = QApplication.activeModalWidget()
+        widget = dialog.findChild(QPrintPreviewWidget)
+        seen["pages"] = widget.pageCount()
+        dialog.reject()
+    QTimer.singleShot(300, inspect)
+    actions.print_preview(None, model)
+    assert seen["pages"] == pages
