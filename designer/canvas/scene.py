@@ -31,6 +31,10 @@ class ModelScene(QGraphicsScene):
         self._press_positions: dict[str, QPointF] = {}
         self._connect_from: ComponentItem | None = None
         self._connect_line: QGraphicsLineItem | None = None
+        # id -> model object. The model's own lookups are linear scans, too slow when a drag or
+        # an undo touches hundreds of items; edits change objects in place, so this stays valid
+        # until something is added, removed or the whole model is replaced.
+        self._index: tuple[dict, dict] | None = None
         document.componentAdded.connect(self._component_added)
         document.componentRemoved.connect(self._component_removed)
         document.componentChanged.connect(self._component_changed)
@@ -38,34 +42,68 @@ class ModelScene(QGraphicsScene):
         document.pathwayRemoved.connect(self._pathway_removed)
         document.pathwayChanged.connect(self._pathway_changed)
         document.modelReset.connect(self.rebuild)
+        for signal in (document.lotsChanged, document.modelChanged):
+            signal.connect(self._forget_index)
         document.findingsChanged.connect(self.show_findings)
         self.rebuild()
 
     # --- model -> items ----------------------------------------------------------------------
+    def _forget_index(self) -> None:
+        self._index = None
+
+    def _component(self, component_id: str):
+        if self._index is None:
+            self._index = ({c.id: c for c in self.doc.model.components},
+                           {p.id: p for p in self.doc.model.pathways})
+        found = self._index[0].get(component_id)
+        if found is None:
+            found = self._index[0][component_id] = self.doc.model.component(component_id)
+        return found
+
+    def _pathway(self, pathway_id: str):
+        if self._index is None:
+            self._component("")  # builds both maps
+        found = self._index[1].get(pathway_id)
+        if found is None:
+            found = self._index[1][pathway_id] = self.doc.model.pathway(pathway_id)
+        return found
+
     def rebuild(self) -> None:
         self.clear()
         self.components.clear()
         self.pathways.clear()
+        self._index = None
         # Adding thousands of items with the BSP index live rebuilds it again and again.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for component in self.doc.model.components:
-            self._component_added(component.id)
+            self._add_component_item(component)
         for pathway in self.doc.model.pathways:
-            self._pathway_added(pathway.id)
+            self._add_pathway_item(pathway)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.show_findings()
         self.update_scene_rect()
+
+    def _add_component_item(self, component) -> None:
+        item = ComponentItem(component)
+        self.components[component.id] = item
+        self.addItem(item)
+
+    def _add_pathway_item(self, pathway) -> None:
+        item = PathwayItem(pathway, self.components[pathway.source],
+                           self.components[pathway.target])
+        self.pathways[pathway.id] = item
+        self.addItem(item)
 
     def update_scene_rect(self) -> None:
         # Room around the model to drop new components; never smaller than what is drawn.
         self.setSceneRect(self.itemsBoundingRect().adjusted(-600, -400, 600, 400))
 
     def _component_added(self, component_id: str) -> None:
-        item = ComponentItem(self.doc.model.component(component_id))
-        self.components[component_id] = item
-        self.addItem(item)
+        self._add_component_item(self._component(component_id))
 
     def _component_removed(self, component_id: str) -> None:
+        if self._index is not None:
+            self._index[0].pop(component_id, None)
         item = self.components.pop(component_id, None)
         if item is None:
             return
@@ -76,18 +114,16 @@ class ModelScene(QGraphicsScene):
     def _component_changed(self, component_id: str) -> None:
         item = self.components.get(component_id)
         if item is not None:
-            item.sync(self.doc.model.component(component_id))
+            item.sync(self._component(component_id))
             for pathway in item.pathways:
-                pathway.sync(self.doc.model.pathway(pathway.pathway_id))
+                pathway.sync(self._pathway(pathway.pathway_id))
 
     def _pathway_added(self, pathway_id: str) -> None:
-        pathway = self.doc.model.pathway(pathway_id)
-        item = PathwayItem(pathway, self.components[pathway.source],
-                           self.components[pathway.target])
-        self.pathways[pathway_id] = item
-        self.addItem(item)
+        self._add_pathway_item(self._pathway(pathway_id))
 
     def _pathway_removed(self, pathway_id: str) -> None:
+        if self._index is not None:
+            self._index[1].pop(pathway_id, None)
         item = self.pathways.pop(pathway_id, None)
         if item is not None:
             item.detach()
@@ -96,7 +132,7 @@ class ModelScene(QGraphicsScene):
     def _pathway_changed(self, pathway_id: str) -> None:
         item = self.pathways.get(pathway_id)
         if item is not None:
-            item.sync(self.doc.model.pathway(pathway_id))
+            item.sync(self._pathway(pathway_id))
 
     def show_findings(self) -> None:
         """A red badge on every component named by a finding of severity error."""
