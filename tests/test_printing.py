@@ -167,18 +167,29 @@ def test_greyscale_copy_still_tells_lots_apart(tmp_path, qapp):
                         region.contains(QPointF(x + LOT_PAD / 3, y)) and \
                         region.contains(QPointF(x - LOT_PAD / 3, y)):
                     px, py = page_point(p)
-                    values.append(image.pixelColor(px, py).value())
+                    values.append((image.pixelColor(px, py).value(), (px, py)))
                 x += step
             y += step
         assert len(values) > 30, lot.name
-        mean = sum(values) / len(values)
-        spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-        stats[lot.code] = (mean, spread)
+        stats[lot.code] = texture(image, values)
     codes = sorted(stats)
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
-            (ma, sa), (mb, sb) = stats[a], stats[b]
-            assert abs(ma - mb) > 4 or abs(sa - sb) > 4, stats
+            distance = sum((x - y) ** 2 for x, y in zip(stats[a], stats[b])) ** 0.5
+            assert distance > 8, stats
+
+
+def texture(image, pixels):
+    """Grey level, contrast, and how much the grey changes stepping along each diagonal and
+    across: hatches in different directions differ in the last three."""
+    grey = [v for v, _ in pixels]
+    mean = sum(grey) / len(grey)
+    spread = (sum((v - mean) ** 2 for v in grey) / len(grey)) ** 0.5
+    steps = []
+    for dx, dy in ((1, -1), (1, 1), (1, 0), (0, 1)):
+        diffs = [abs(v - image.pixelColor(x + dx, y + dy).value()) for v, (x, y) in pixels]
+        steps.append(sum(diffs) / len(diffs))
+    return (mean, spread, *steps)
 
 
 def test_pinned_keys_only_file_prints(tmp_path):

@@ -151,17 +151,17 @@ def hatch_path(region: QPainterPath, pattern: str, spacing: float = 9.0,
     lines = QPainterPath()
 
     def diagonals(sign: int, step: float) -> None:
-        # lines x + sign*y = c across the bounding box
+        # parallel lines 45 degrees from the horizontal, `step` apart along it
         span = r.width() + r.height()
         n = int(span / step) + 2
         for i in range(n):
             c = i * step
             if sign > 0:  # "/" rising to the right
-                lines.moveTo(r.left() + c, r.bottom())
-                lines.lineTo(r.left() + c - r.height(), r.top())
-            else:  # "\" falling to the right
                 lines.moveTo(r.left() + c - r.height(), r.bottom())
                 lines.lineTo(r.left() + c, r.top())
+            else:  # "\" falling to the right
+                lines.moveTo(r.left() + c, r.bottom())
+                lines.lineTo(r.left() + c - r.height(), r.top())
 
     def horizontals(step: float) -> None:
         y = r.top()
