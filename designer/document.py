@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 from models import edits, read_model, with_revision, write_model
 from models.checks import Finding, pathway_graph, run_checks, severity_counts
 from models.layout import layered_positions, needs_layout
-from models.schema import LotPlan, ServiceModel
+from models.schema import Component, LotPlan, Pathway, ServiceModel
 from models.templates import EXAMPLE, load_template
 
 from . import commands
@@ -87,6 +87,9 @@ class Document(QObject):
         component = self.model.component(component_id)
         if all(getattr(component, k) == v for k, v in changes.items()):
             return
+        # Validate before pushing: an exception inside QUndoStack.push cannot reach the caller
+        # and would leave a half-done command on the stack. Raises pydantic's ValidationError.
+        Component.model_validate({**component.model_dump(), **changes})
         self.undo_stack.push(commands.UpdateComponent(self, component_id, changes, merge, text))
 
     def move_components(self, positions: dict[str, tuple[float, float]], text: str = "") -> None:
@@ -108,6 +111,7 @@ class Document(QObject):
         pathway = self.model.pathway(pathway_id)
         if all(getattr(pathway, k) == v for k, v in changes.items()):
             return
+        Pathway.model_validate({**pathway.model_dump(), **changes})  # as for components
         self.undo_stack.push(commands.UpdatePathway(self, pathway_id, changes, merge))
 
     def update_model(self, changes: dict[str, Any], text: str = "Edit model properties",
