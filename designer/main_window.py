@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMenu, QMessageBox, QWidget)
 
 from models import ModelFileError, SaveError, ServiceModel
@@ -480,9 +480,3 @@ Select a box or arrow to edit it under Properties; select nothing to edit the mo
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
 
-
-def main_window_for(app: QApplication, path: str | None = None) -> MainWindow:
-    window = MainWindow()
-    if path:
-        window.open_file(path, ask=False)
-    return window

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
                                QGridLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
@@ -14,11 +14,17 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
+from models.schema import Text
 
 from .document import Document
 from .icons import kind_icon
 
 NOT_SET = "Not set"
+INVALID_STYLE = "border: 2px solid #b00020;"
+# Model-level fields are set directly on the model, so check them here against the schema.
+MODEL_FIELD_TYPES = {"title": TypeAdapter(Text), "authority": TypeAdapter(Text),
+                     "author": TypeAdapter(Text), "notes": TypeAdapter(Text),
+                     "localities": TypeAdapter(list[Text])}
 
 
 def plain_label(text: str = "", wrap: bool = True) -> QLabel:
@@ -323,19 +329,26 @@ class PropertyEditor(QStackedWidget):
             self._load_component()
 
     # --- fields -> model --------------------------------------------------------------------
-    def _show_error(self, page: Page, message: str) -> None:
-        page.error.setText(message)
-        page.error.setVisible(bool(message))
-
     def _apply(self, page: Page, edit) -> None:
+        """Run an edit; if the schema refuses the value, say why under the field and mark it."""
+        field = self.focusWidget() if isinstance(self.focusWidget(), QWidget) else None
         try:
             edit()
         except ValidationError as e:
             problem = e.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
-            self._show_error(page, f"Not changed: {where} {problem['msg'].lower()}.")
+            self._show_error(page, f"Not changed: {problem['msg']}.")
+            if field is not None and page.isAncestorOf(field):
+                field.setStyleSheet(INVALID_STYLE)
+                page.invalid_field = field
         else:
             self._show_error(page, "")
+
+    def _show_error(self, page: Page, message: str) -> None:
+        page.error.setText(message)
+        page.error.setVisible(bool(message))
+        if not message and getattr(page, "invalid_field", None) is not None:
+            page.invalid_field.setStyleSheet("")
+            page.invalid_field = None
 
     def _edit_component(self, changes: dict, merge: bool = False) -> None:
         if self._loading or not self.component_id:
@@ -352,7 +365,12 @@ class PropertyEditor(QStackedWidget):
     def _edit_model(self, changes: dict) -> None:
         if self._loading:
             return
-        self._apply(self.model_page, lambda: self.doc.update_model(changes, merge=True))
+
+        def edit():
+            for key, value in changes.items():
+                MODEL_FIELD_TYPES[key].validate_python(value)
+            self.doc.update_model(changes, merge=True)
+        self._apply(self.model_page, edit)
 
     def _cohorts_edited(self) -> None:
         self._edit_component({"cohorts": [c for c, check in self.cohort_boxes.items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from designer.canvas import CanvasView, ModelScene
 from designer.canvas.items import BOX_W, GRID, plain_tooltip
@@ -139,11 +140,45 @@ def test_arrow_keys_nudge_and_wheel_zooms(canvas, qtbot):
             item.sceneBoundingRect())
 
 
-def test_tab_walks_through_components(canvas):
+def test_tab_walks_through_components_then_leaves(canvas):
     _, scene, view, _ = canvas
     view.setFocus()
     visited = [view.select_next() for _ in range(4)]
     assert visited == ["self", "adult", "rec", "self"]
+    scene.select_ids([])
+    seen = []
+    for _ in range(3):
+        assert view.focusNextPrevChild(True)
+        seen.append(scene.selected_ids()[0])
+    assert seen == [["self"], ["adult"], ["rec"]]
+    view.focusNextPrevChild(True)  # past the last one: focus may leave, selection clears
+    assert scene.selected_ids() == ([], [])
+
+
+def test_wheel_zooms_and_middle_drag_pans(canvas, qtbot):
+    from PySide6.QtCore import QPoint as P
+    from PySide6.QtGui import QWheelEvent
+    _, scene, view, _ = canvas
+    port = view.viewport()
+    zoom = view.zoom()
+    centre = port.rect().center()
+    event = QWheelEvent(QPointF(centre), QPointF(view.mapToGlobal(centre)), P(0, 0), P(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(port, event)
+    assert view.zoom() == pytest.approx(zoom * 1.2)
+    before = view.mapToScene(centre)
+    QTest.mousePress(port, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseMove(port, centre + P(80, 40))
+    QTest.mouseRelease(port, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier,
+                       centre + P(80, 40))
+    after = view.mapToScene(centre)
+    assert after.x() < before.x() and after.y() < before.y()
+    assert doc_unchanged(scene)
+
+
+def doc_unchanged(scene) -> bool:
+    return scene.doc.undo_stack.count() == 0
 
 
 def test_error_badge_follows_the_findings(qtbot):

@@ -303,3 +303,35 @@ def test_python_main_opens_a_file(qtbot, boxes, tmp_path, monkeypatch):
     assert boxes[-1][0] == "warning"
     assert shown[1].doc.model.title == load_template(EXAMPLE).title
     shown[1].close()
+
+
+def test_invalid_input_is_shown_at_the_field_and_not_applied(window):
+    window.scene.select_ids(["adult"])
+    props = window.properties
+    props.name_edit.setFocus()
+    props.name_edit.textEdited.emit("x" * 10_001)  # longer than the schema allows
+    assert window.doc.model.component("adult").name == "Adult community treatment"
+    assert props.component_page.error.isVisibleTo(props)
+    assert "10000" in props.component_page.error.text().replace(",", "")
+    assert "border" in props.name_edit.styleSheet()
+    props.name_edit.textEdited.emit("Adult service")
+    assert not props.component_page.error.isVisibleTo(props)
+    assert props.name_edit.styleSheet() == ""
+    window.scene.select_ids([])
+    props.title_edit.setFocus()
+    props.title_edit.textEdited.emit("t" * 10_001)
+    assert window.doc.model.title == load_template(EXAMPLE).title
+    assert props.model_page.error.isVisibleTo(props)
+
+
+def test_settings_and_recent_files_are_remembered(window, qtbot, tmp_path):
+    path = tmp_path / "kept.svcmodel"
+    assert window._save_to(path)
+    window.save_settings()
+    assert QSettings().value("window/state") is not None
+    window._fill_recent_menu()
+    names = [a.text() for a in window.menus["recent"].actions()]
+    assert "kept.svcmodel" in names
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.recent_files()[0] == str(path.resolve())

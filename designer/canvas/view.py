@@ -143,17 +143,29 @@ class CanvasView(QGraphicsView):
         return True
 
     def focusNextPrevChild(self, forward: bool) -> bool:
-        # Tab walks through components in reading order (column by column) instead of leaving.
+        # Tab walks through the components in reading order (column by column); past the last
+        # one it leaves the canvas as usual, so keyboard users are never trapped here.
         if self.hasFocus() and self.model_scene.components:
-            self.select_next(forward)
-            return True
+            items = self._reading_order()
+            current = self._current_index(items)
+            at_end = current == (len(items) - 1 if forward else 0)
+            if not at_end:
+                self.select_next(forward)
+                return True
+            self.model_scene.select_ids([])
         return super().focusNextPrevChild(forward)
 
-    def select_next(self, forward: bool = True) -> str:
-        items = sorted(self.model_scene.components.values(),
-                       key=lambda i: (round(i.pos().x()), i.pos().y()))
+    def _reading_order(self) -> list[ComponentItem]:
+        return sorted(self.model_scene.components.values(),
+                      key=lambda i: (round(i.pos().x()), i.pos().y()))
+
+    def _current_index(self, items: list[ComponentItem]) -> int | None:
         selected = self.model_scene.selected_ids()[0]
-        current = next((n for n, i in enumerate(items) if i.component_id in selected), None)
+        return next((n for n, i in enumerate(items) if i.component_id in selected), None)
+
+    def select_next(self, forward: bool = True) -> str:
+        items = self._reading_order()
+        current = self._current_index(items)
         if current is None:
             index = 0 if forward else len(items) - 1
         else:
