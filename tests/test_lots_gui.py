@@ -359,3 +359,14 @@ def test_export_lot_schedule_from_the_menu(window, qtbot, tmp_path, monkeypatch)
     action.trigger()
     assert load_workbook(out).sheetnames == ["Summary", "L1 Clinical treatment",
                                              "L2 Care and engagement", "L3 Recovery"]
+
+
+def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):
+    regions = window.lots.regions
+    settle(qtbot, window)
+    clinical, recovery = regions.regions["clinical"], regions.regions["recovery"]
+    window.lots.rename_lot("recovery", "Recovery and work")
+    settle(qtbot, window)
+    assert regions.regions["clinical"] is clinical
+    assert regions.regions["recovery"] is not recovery
+    assert regions.regions["recovery"].label() == "L3 Recovery and work"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from models.schema import Lot
 
-from ..printing.diagram import Diagram, lot_ink, lot_region, paint_lot_fill
+from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, paint_lot_fill
 from .items import Z_LOT, plain_tooltip
 from .scene import ModelScene
 
@@ -129,7 +129,11 @@ class UnassignedMark(QGraphicsItem):
 
 class LotRegions(QObject):
     """Keeps one LotRegionItem per lot of the active plan (and the unassigned marks) in a
-    ModelScene, in step with the Document and with boxes being dragged."""
+    ModelScene, in step with the Document and with boxes being dragged.
+
+    Work is incremental so that dragging one box in a 2,000-component model stays smooth: only
+    lots whose members moved, or whose area a moved box entered or left, are reshaped, and a
+    lot edit rebuilds only the lots it changed."""
 
     def __init__(self, scene: ModelScene, parent: QObject | None = None):
         super().__init__(parent or scene)
@@ -151,54 +155,85 @@ class LotRegions(QObject):
     def schedule_rebuild(self, *_) -> None:
         self._rebuild_timer.start()
 
-    def _member_boxes(self) -> dict[str, QRectF]:
+    def _current_boxes(self) -> dict[str, QRectF]:
         return {cid: item.mapRectToScene(item.box()) for cid, item in self.scene.components.items()
                 if shiboken6.isValid(item)}
 
-    def _remove_items(self) -> None:
-        for item in [*self.regions.values(), *self.marks.values()]:
-            # scene.rebuild() clears the scene, deleting these items under us.
-            if shiboken6.isValid(item) and item.scene() is self.scene:
-                self.scene.removeItem(item)
-        self.regions.clear()
-        self.marks.clear()
+    def _drop(self, item: QGraphicsItem) -> None:
+        # scene.rebuild() clears the scene, deleting our items under us.
+        if shiboken6.isValid(item) and item.scene() is self.scene:
+            self.scene.removeItem(item)
+
+    def _reshape(self, item: LotRegionItem) -> None:
+        """The lot's region from its members and only the boxes near them (which may block a
+        bridge between members)."""
+        members = {m: self._boxes[m] for m in item.lot.components if m in self._boxes}
+        if not members:
+            item.set_region(QPainterPath())
+            return
+        area = QRectF()
+        for box in members.values():
+            area = area.united(box)
+        area = area.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
+        near = {cid: box for cid, box in self._boxes.items() if box.intersects(area)}
+        item.set_region(lot_region(Diagram(self.doc.model, {**near, **members}, QRectF()),
+                                   item.lot))
 
     def rebuild(self) -> None:
-        """New items for the active plan's lots and unassigned services."""
+        """Match the items to the active plan's lots and unassigned services, keeping the
+        items of lots that did not change."""
         self._rebuild_timer.stop()
-        self._remove_items()
+        if not all(shiboken6.isValid(i) and i.scene() is self.scene
+                   for i in [*self.regions.values(), *self.marks.values()]):
+            self.regions.clear()  # the scene was cleared and rebuilt
+            self.marks.clear()
         plan = self.doc.model.plan()
-        if plan is None:
-            return
-        for lot in plan.lots:
-            item = LotRegionItem(lot.model_copy(deep=True))
-            self.regions[lot.id] = item
-            self.scene.addItem(item)
-        if plan.lots:  # like the unassigned-component rule: only once lots are being drawn
-            placed = {m for lot in plan.lots for m in lot.components}
-            for c in self.doc.model.components:
-                if (c.kind_info.is_service and c.procured and c.commissioner == "local_authority"
-                        and c.id not in placed and c.id in self.scene.components):
-                    mark = UnassignedMark(c.id)
-                    self.marks[c.id] = mark
-                    self.scene.addItem(mark)
-        if self.highlighted_lot in self.regions:
-            self.regions[self.highlighted_lot].set_highlighted(True)
-        self._boxes = {}
-        self.refresh()
+        lots_now = {lot.id: lot for lot in (plan.lots if plan else [])}
+        self._boxes = self._current_boxes()
+        for lot_id in list(self.regions):
+            if lots_now.get(lot_id) != self.regions[lot_id].lot:
+                self._drop(self.regions.pop(lot_id))
+        for lot_id, lot in lots_now.items():
+            if lot_id not in self.regions:
+                item = LotRegionItem(lot.model_copy(deep=True))
+                self.regions[lot_id] = item
+                self.scene.addItem(item)
+                self._reshape(item)
+
+        loose = set()
+        if lots_now:  # like the unassigned-component rule: only once lots are being drawn
+            placed = {m for lot in lots_now.values() for m in lot.components}
+            loose = {c.id for c in self.doc.model.components
+                     if c.kind_info.is_service and c.procured
+                     and c.commissioner == "local_authority" and c.id not in placed
+                     and c.id in self._boxes}
+        for cid in set(self.marks) - loose:
+            self._drop(self.marks.pop(cid))
+        for cid in loose:
+            if cid not in self.marks:
+                self.marks[cid] = UnassignedMark(cid)
+                self.scene.addItem(self.marks[cid])
+            self.marks[cid].set_box(self._boxes[cid])
+        self.highlight(self.highlighted_lot)
 
     def refresh(self) -> None:
-        """Reshape the regions around where the member boxes are now."""
-        boxes = self._member_boxes()
+        """Reshape the regions that boxes moved since the last look affect."""
+        boxes = self._current_boxes()
         if boxes == self._boxes:
             return
+        changed = [cid for cid in boxes.keys() | self._boxes.keys()
+                   if boxes.get(cid) != self._boxes.get(cid)]
+        moved = [r for cid in changed for r in (boxes.get(cid), self._boxes.get(cid)) if r]
         self._boxes = boxes
-        diagram = Diagram(self.doc.model, boxes, QRectF())
+        changed_set = set(changed)
         for item in self.regions.values():
-            item.set_region(lot_region(diagram, item.lot))
-        for cid, mark in self.marks.items():
+            bounds = item.region.boundingRect()
+            if changed_set.intersection(item.lot.components) or \
+                    any(bounds.intersects(r) for r in moved):
+                self._reshape(item)
+        for cid in changed_set.intersection(self.marks):
             if cid in boxes:
-                mark.set_box(boxes[cid])
+                self.marks[cid].set_box(boxes[cid])
 
     def _scene_changed(self, _rects) -> None:
         if not self._rebuild_timer.isActive():
