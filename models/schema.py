@@ -35,12 +35,15 @@ def _one_of(table: dict[str, Any], what: str):
     return check
 
 
-Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12),
+# Numbers and flags are strict: "12" or true where a number belongs, or "yes" for a flag, is a
+# mistake in the file to report, not something to guess at (a whole number is fine for a float).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-1e12, le=1e12),
                    PlainSerializer(_number_out, return_type=int | float)]
-Amount = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e12),
+Amount = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12),
                    PlainSerializer(_number_out, return_type=int | float)]
-Years = Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
+Years = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100),
                   PlainSerializer(_number_out, return_type=int | float)]
+Flag = Annotated[bool, Field(strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -83,11 +86,11 @@ class Component(Strict):
     name: Text
     cohorts: list[CohortId] = Field(default_factory=list)
     commissioner: CommissionerId = "local_authority"
-    procured: bool = False
+    procured: Flag = False
     localities: list[Text] = Field(default_factory=list)
-    capacity: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    capacity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)] | None = None
     estimated_annual_cost: Amount | None = None
-    upper_age: Annotated[int, Field(ge=10, le=30)] | None = None
+    upper_age: Annotated[int, Field(strict=True, ge=10, le=30)] | None = None
     position: Position | None = None
     notes: Text = ""
 
@@ -118,7 +121,7 @@ class Pathway(Strict):
     source: Id
     target: Id
     label: Text = ""
-    share_percent: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100),
+    share_percent: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100),
                              PlainSerializer(_number_out, return_type=int | float)] | None = None
 
 
@@ -127,7 +130,7 @@ class FundingSource(Strict):
     name: Text
     annual_amount: Amount | None = None
     restricted_cohorts: list[CohortId] = Field(default_factory=list)
-    recurrent: bool = True  # False for one-year grants whose renewal is uncertain
+    recurrent: Flag = True  # False for one-year grants whose renewal is uncertain
     notes: Text = ""
 
 
@@ -187,7 +190,7 @@ class LotPlan(Strict):
 
 
 class Revision(Strict):
-    number: Annotated[int, Field(ge=1, le=10_000_000)]
+    number: Annotated[int, Field(strict=True, ge=1, le=10_000_000)]
     author: Text = ""
     time: datetime
     summary: Text = ""
@@ -196,7 +199,8 @@ class Revision(Strict):
 class ServiceModel(Strict):
     # A file must say what it is (fileio refuses one without format and version), though a
     # model built in code gets both by default; the published schema says what files need.
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["format", "version"]})
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"required": ["format", "version"]})
 
     format: Literal["service-model"] = FORMAT
     version: Literal[1] = VERSION
