@@ -263,8 +263,6 @@ class MainWindow(QMainWindow):
 
     def _set_snap(self, on: bool) -> None:
         self.scene.snap = on
-        for item in self.scene.components.values():
-            item.snap = on
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -312,9 +310,6 @@ class MainWindow(QMainWindow):
     def select_all(self) -> None:
         self.scene.select_ids(list(self.scene.components))
 
-    def _set_snap_state(self) -> None:
-        self._set_snap(self.act_snap.isChecked())
-
     # --- files ------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """Ask before losing unsaved changes; False means the user cancelled."""
@@ -333,12 +328,10 @@ class MainWindow(QMainWindow):
     def new_blank(self) -> None:
         if self.maybe_save():
             self.doc.set_model(ServiceModel(), None)
-            self._set_snap_state()
 
     def new_from_template(self, name: str) -> None:
         if self.maybe_save():
             self.doc.set_model(load_template(name), None)
-            self._set_snap_state()
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -357,7 +350,6 @@ class MainWindow(QMainWindow):
         except ModelFileError as e:
             QMessageBox.warning(self, "Cannot open the file", f"{Path(path).name}: {e}")
             return False
-        self._set_snap_state()
         self._add_recent(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
         return True

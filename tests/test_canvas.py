@@ -199,3 +199,23 @@ def test_leicestershire_draws_quickly_and_fits(qtbot):
     scene = ModelScene(doc)
     assert len(scene.components) == len(doc.model.components)
     assert len(scene.pathways) == len(doc.model.pathways)
+
+
+def test_snap_can_be_turned_off_and_rubber_band_selects(canvas):
+    doc, scene, view, _ = canvas
+    scene.snap = False
+    scene.select_ids([])
+    drag(view, (300, 10), (313, 27))
+    p = doc.model.component("adult").position
+    assert (p.x, p.y) == (313, 17)
+    drag(view, (-150, -60), (420, 60))  # from empty canvas around the first two boxes
+    assert sorted(scene.selected_ids()[0]) == ["adult", "self"]
+
+
+def test_a_reconnected_pathway_is_redrawn_between_its_new_ends(canvas):
+    doc, scene, _, _ = canvas
+    doc.update_pathway("self->adult", {"target": "rec"})
+    assert scene.pathways["self->adult"].target is scene.components["rec"]
+    assert scene.pathways["self->adult"] not in scene.components["adult"].pathways
+    doc.undo_stack.undo()
+    assert scene.pathways["self->adult"].target is scene.components["adult"]

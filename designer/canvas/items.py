@@ -78,7 +78,6 @@ class ComponentItem(QGraphicsItem):
         self.error_text = ""
         self.show_handle = False
         self._syncing = False
-        self.snap = True
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
@@ -217,7 +216,7 @@ class ComponentItem(QGraphicsItem):
     # --- interaction -----------------------------------------------------------------------
     def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and not self._syncing \
-                and self.snap:
+                and getattr(self.scene(), "snap", True):
             return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for pathway in self.pathways:

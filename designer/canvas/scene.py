@@ -31,6 +31,7 @@ class ModelScene(QGraphicsScene):
         self._press_positions: dict[str, QPointF] = {}
         self._connect_from: ComponentItem | None = None
         self._connect_line: QGraphicsLineItem | None = None
+        self.snap = True  # moved boxes land on the grid (Arrange > Snap to Grid)
         # id -> model object. The model's own lookups are linear scans, too slow when a drag or
         # an undo touches hundreds of items; edits change objects in place, so this stays valid
         # until something is added, removed or the whole model is replaced.
@@ -131,8 +132,15 @@ class ModelScene(QGraphicsScene):
 
     def _pathway_changed(self, pathway_id: str) -> None:
         item = self.pathways.get(pathway_id)
-        if item is not None:
-            item.sync(self._pathway(pathway_id))
+        if item is None:
+            return
+        pathway = self._pathway(pathway_id)
+        if (item.source.component_id, item.target.component_id) != (pathway.source,
+                                                                     pathway.target):
+            self._pathway_removed(pathway_id)  # an end was reconnected: draw it afresh
+            self._add_pathway_item(pathway)
+        else:
+            item.sync(pathway)
 
     def show_findings(self) -> None:
         """A red badge on every component named by a finding of severity error."""
