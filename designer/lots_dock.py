@@ -9,7 +9,7 @@ and selects its components on the canvas.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel,
@@ -52,6 +52,52 @@ def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
     paint_lot_fill(painter, path, lot, spacing=5, line=1)
     painter.end()
     return QIcon(pixmap)
+
+
+COMPONENTS_MIME = "application/x-svcmodel-components"  # newline-separated component ids
+
+
+class LotsTree(QTreeWidget):
+    """Drag member rows onto another lot (or onto 'Not in a lot') to move them."""
+
+    componentsDropped = Signal(list, str)  # component ids, lot id ("" = out of every lot)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def mimeTypes(self) -> list[str]:
+        return [COMPONENTS_MIME]
+
+    def mimeData(self, items) -> QMimeData:
+        mime = QMimeData()
+        ids = [i.data(0, COMPONENT_ROLE) for i in items if i.data(0, COMPONENT_ROLE)]
+        mime.setData(COMPONENTS_MIME, "\n".join(ids).encode())
+        return mime
+
+    def _target_lot(self, event) -> str | None:
+        item = self.itemAt(event.position().toPoint())
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        return item.data(0, LOT_ROLE) if item is not None else None
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(COMPONENTS_MIME) and self._target_lot(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        lot_id = self._target_lot(event)
+        ids = bytes(event.mimeData().data(COMPONENTS_MIME)).decode().split("\n")
+        ids = [i for i in ids if i]
+        if lot_id is None or not ids:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)  # the tree is rebuilt from the model
+        event.accept()
+        self.componentsDropped.emit(ids, lot_id)
 
 
 class MergeDialog(QDialog):
@@ -102,7 +148,8 @@ class LotsPanel(QWidget):
         self.plan_combo.activated.connect(self._plan_chosen)
         self.plan_button = QToolButton(text="Plans", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
 
-        self.tree = QTreeWidget()
+        self.tree = LotsTree()
+        self.tree.componentsDropped.connect(self._dropped)
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Lot", "Services", "A year", "Findings"])
         self.tree.setIconSize(QSize(34, 20))
@@ -400,6 +447,12 @@ class LotsPanel(QWidget):
                                      self.assign(lot_id, component_ids))
         move.addSeparator()
         move.addAction("New lot").triggered.connect(lambda: self.new_lot("", component_ids))
+
+    def _dropped(self, component_ids: list[str], lot_id: str) -> None:
+        if lot_id:
+            self.assign(lot_id, component_ids)
+        else:
+            self.unassign(component_ids)
 
     def add_canvas_menu_actions(self, menu: QMenu, component_ids: list[str]) -> None:
         """For the canvas's context menu: move the clicked components to a lot, or out."""

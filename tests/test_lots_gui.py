@@ -370,3 +370,22 @@ def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):
     assert regions.regions["clinical"] is clinical
     assert regions.regions["recovery"] is not recovery
     assert regions.regions["recovery"].label() == "L3 Recovery and work"
+
+
+def test_dragging_member_rows_onto_another_lot(window, qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QDropEvent
+    tree = window.lots.tree
+    rows = {tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i)
+            for i in range(tree.topLevelItemCount())}
+    harm = next(rows["engagement"].child(i) for i in range(rows["engagement"].childCount())
+                if rows["engagement"].child(i).text(0).startswith("Harm"))
+    mime = tree.mimeData([harm])
+    rows["recovery"].setExpanded(False)
+    at = tree.visualItemRect(rows["recovery"]).center()
+    event = QDropEvent(at, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    tree.dropEvent(event)
+    assert "harm" in members(window, "recovery")
+    window.doc.undo_stack.undo()
+    assert "harm" in members(window, "engagement")
