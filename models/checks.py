@@ -14,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import Callable, Iterable, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
 from .schema import Component, Lot, LotPlan, ServiceModel
+
+if TYPE_CHECKING:  # networkx takes 0.4 s to import: only pathway_graph needs it
+    import networkx as nx
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -49,6 +50,8 @@ class Rule:
 
 
 def pathway_graph(model: ServiceModel) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(c.id for c in model.components)
     graph.add_edges_from((p.source, p.target, {"id": p.id}) for p in model.pathways)
