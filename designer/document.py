@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from models import edits, read_model, with_revision, write_model
-from models.checks import Finding, pathway_graph, run_checks, severity_counts
+from models.checks import Finding, run_checks, severity_counts
 from models.layout import layered_positions, needs_layout
 from models.schema import Component, LotPlan, Pathway, ServiceModel
 from models.templates import EXAMPLE, load_template
@@ -69,7 +69,7 @@ class Document(QObject):
 
     def run_checks(self) -> None:
         self._check_timer.stop()
-        self.findings = run_checks(self.model, graph=pathway_graph(self.model))
+        self.findings = run_checks(self.model)
         self.findingsChanged.emit()
 
     # --- edits: each pushes exactly one undo command ----------------------------------------
