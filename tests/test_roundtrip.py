@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from models import SaveError, parse_model, read_model, serialise, with_revision, write_model
 from models import catalogue as cat
 from models import fileio
+from models.checks import run_checks
 from models.fileio import TEMP_SUFFIX, clean_stray_temp_files
 from models.schema import ServiceModel
 
@@ -349,5 +350,4 @@ def test_the_pinned_keys_example_in_the_docs_loads_and_checks():
     example = docs.split("A file that holds only the pinned keys")[1].split("```json")[1]
     model = parse_model(example.split("```")[0].encode())
     assert model.plan().name == "Two lots"
-    from models.checks import run_checks
     assert run_checks(model)  # it checks (the example is not a complete model)
