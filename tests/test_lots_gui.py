@@ -389,3 +389,23 @@ def test_dragging_member_rows_onto_another_lot(window, qtbot):
     assert "harm" in members(window, "recovery")
     window.doc.undo_stack.undo()
     assert "harm" in members(window, "engagement")
+
+
+def test_contract_window_opens_for_the_chosen_lot_and_follows_the_dock(window, qtbot):
+    panel = window.lots
+    panel.select_lot("recovery")
+    panel.contract_action.trigger()
+    dialog = panel.dialogs["contract"]
+    assert dialog.isVisible() and dialog.editor.lot_id == "recovery"
+    assert dialog.editor.heading.text() == "L3 Recovery"
+    item = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
+                if panel.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "clinical")
+    panel.tree.setCurrentItem(item)
+    assert dialog.editor.lot_id == "clinical"
+    panel.merge("engagement", "clinical")  # the editor follows to the merged lot
+    assert dialog.editor.lot_id == "engagement"
+    panel.delete_lot("engagement")  # the lot being edited disappears
+    qtbot.wait(10)
+    assert not dialog.editor.isEnabled()
+    assert "Choose a lot" in dialog.editor.heading.text()
+    dialog.close()
