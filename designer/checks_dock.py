@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from models.checks import ERROR, INFO, SEVERITIES, WARNING
 
@@ -36,6 +36,16 @@ class ChecksPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
+        # The whole message and fix of the current finding, wrapped: tree rows are one line.
+        self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName("Selected finding in full")
+        self.details.setContentsMargins(6, 2, 6, 4)
+        self.details.hide()
+        layout.addWidget(self.details)
+        self.tree.currentItemChanged.connect(self._show_details)
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         document.findingsChanged.connect(self.refresh)
@@ -67,9 +77,23 @@ class ChecksPanel(QWidget):
         if not self.doc.findings:
             QTreeWidgetItem(self.tree, ["No problems found: every check passes for this model "
                                         "and its active lot plan."])
-        self.tree.resizeColumnToContents(0)
-        if self.tree.columnWidth(0) > 520:
-            self.tree.setColumnWidth(0, 520)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        self.tree.setColumnWidth(0, max(200, int(self.tree.viewport().width() * 0.55)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._size_columns()
+
+    def _show_details(self, item: QTreeWidgetItem | None) -> None:
+        finding = item.data(0, FINDING_ROLE) if item is not None else None
+        if finding is None or isinstance(finding, str):
+            self.details.hide()
+            return
+        self.details.setText(finding.message + (f"\nSuggested fix: {finding.fix}"
+                                                 if finding.fix else ""))
+        self.details.show()
 
     def _clicked(self, item: QTreeWidgetItem) -> None:
         finding = item.data(0, FINDING_ROLE)

@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
             # First run: give the canvas most of the room.
             self.resizeDocks([self.docks["palette"], self.docks["properties"]], [185, 300],
                              Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["checks"]], [150], Qt.Orientation.Vertical)
+            self.resizeDocks([self.docks["checks"]], [175], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         settings = QSettings()
