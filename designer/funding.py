@@ -9,6 +9,7 @@ plan (Document.replace_plan). Each committed cell is one undo step. The funding 
 from __future__ import annotations
 
 import re
+import textwrap
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
@@ -100,7 +101,7 @@ class FundingDialog(QDialog):
                        document.findingsChanged):
             signal.connect(self._timer.start)
         self.reload()
-        self.resize(900, 640)
+        self.resize(1080, 640)
 
     # --- model -> tables ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -155,8 +156,10 @@ class FundingDialog(QDialog):
         table = self.allocations
         table.blockSignals(True)
         table.clear()
-        table.setColumnCount(len(sources) + 1)
-        table.setHorizontalHeaderLabels([s.name for s in sources] + ["Total allocated"])
+        table.setColumnCount(len(sources) + 2)
+        # Grant names are long: wrap them over lines so each column stays narrow.
+        table.setHorizontalHeaderLabels([textwrap.fill(s.name, 22) for s in sources]
+                                        + ["Allocated\nto the lot", "Lot's annual\nvalue"])
         table.setRowCount(len(plan.lots) + 2)
         table.setVerticalHeaderLabels([f"{lot.code} {lot.name}".strip() for lot in plan.lots]
                                       + ["Allocated", "Left over"])
@@ -171,13 +174,12 @@ class FundingDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
                 given[source.id] += value or 0
-            total = sum(amounts.values())
             value = lot.contract.annual_value
-            cell = _item(money(total) + (f" of {money(value)}" if value is not None else ""),
-                         False)
-            cell.setBackground(TOTAL_BRUSH)
-            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(row, len(sources), cell)
+            for offset, figure in enumerate((sum(amounts.values()), value)):
+                cell = _item(money(figure) if figure is not None else "not set", False)
+                cell.setBackground(TOTAL_BRUSH)
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, len(sources) + offset, cell)
         for column, source in enumerate(sources):
             allocated = _item(money(given[source.id]), False)
             left = (source.annual_amount - given[source.id]
@@ -191,8 +193,7 @@ class FundingDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
-        for column, source in enumerate(sources):  # long grant names: elided, full in the tip
-            table.setColumnWidth(column, min(table.columnWidth(column), 170))
+        for column, source in enumerate(sources):
             table.horizontalHeaderItem(column).setToolTip(source.name)
         table.blockSignals(False)
 
