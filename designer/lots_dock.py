@@ -11,7 +11,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -118,6 +118,9 @@ class MergeDialog(QDialog):
         form.addRow("Keep lot:", keep_label)
         form.addRow("Merge into it:", self.other)
         form.addRow("Name of the merged lot:", self.name)
+        self.in_copy = QCheckBox("Merge in a copy of the lot plan, to compare both in the "
+                                 "options appraisal")
+        form.addRow(self.in_copy)
         note = QLabel("The merged lot keeps the first lot's contract terms; annual values and "
                       "funding are added together. Undo reverses the merge.")
         note.setWordWrap(True)
@@ -506,10 +509,22 @@ class LotsPanel(QWidget):
     def new_lot_from_selection(self) -> str:
         return self.new_lot("", self.selected_components())
 
-    def merge(self, keep_id: str, other_id: str, name: str | None = None) -> None:
+    def merge(self, keep_id: str, other_id: str, name: str | None = None,
+              in_copy: bool = False) -> None:
+        """Merge two lots of the shown plan, or (in_copy) of a new copy of it, which is then
+        shown: the original stays as it was for the options appraisal. One undo step."""
         keep, other = self.plan.lot(keep_id), self.plan.lot(other_id)
-        merged = lots.merge_lots(self.plan, keep_id, other_id, name)
-        self.doc.replace_plan(merged, f"Merge lots {keep.name} and {other.name}")
+        text = f"Merge lots {keep.name} and {other.name}"
+        if in_copy:
+            plans, copy_id = lots.duplicate_plan(
+                self.doc.model.lot_plans, self.plan.id,
+                f"{self.plan.name}: {name or keep.name} merged")
+            index = next(i for i, p in enumerate(plans) if p.id == copy_id)
+            plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
+            self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
+        else:
+            self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)
+        merged = self.plan
         self.refresh()
         self.select_lot(keep_id)
         self._say(f"Merged {other.name} into {merged.lot(keep_id).name}.")
@@ -526,7 +541,8 @@ class LotsPanel(QWidget):
             dialog.other.setCurrentIndex(dialog.other.findData(chosen[1]))
             dialog.name.setText(f"{keep.name} and {self.plan.lot(chosen[1]).name}")
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.merge(keep_id, dialog.other.currentData(), dialog.name.text())
+            self.merge(keep_id, dialog.other.currentData(), dialog.name.text(),
+                       dialog.in_copy.isChecked())
 
     def split(self, lot_id: str, component_ids: list[str], name: str) -> str | None:
         lot = self.plan.lot(lot_id)

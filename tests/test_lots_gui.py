@@ -409,3 +409,29 @@ def test_contract_window_opens_for_the_chosen_lot_and_follows_the_dock(window, q
     assert not dialog.editor.isEnabled()
     assert "Choose a lot" in dialog.editor.heading.text()
     dialog.close()
+
+
+def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, monkeypatch):
+    doc, panel = window.doc, window.lots
+
+    def accept(dialog):
+        dialog.other.setCurrentIndex(dialog.other.findData("engagement"))
+        dialog.name.setText("Alliance")
+        dialog.in_copy.setChecked(True)
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(MergeDialog, "exec", accept)
+    panel.select_lot("clinical")
+    steps = doc.undo_stack.count()
+    panel.merge_action.trigger()
+    assert doc.undo_stack.count() == steps + 1
+    assert [p.id for p in doc.model.lot_plans][0] == "three-lots"
+    assert len(doc.model.plan("three-lots").lots) == 3  # the original is untouched
+    assert doc.model.active_plan != "three-lots" and len(plan(window).lots) == 2
+    assert plan(window).name == "Three lots (first tender): Alliance merged"
+    appraisal = AppraisalDialog(doc, window)
+    qtbot.addWidget(appraisal)
+    assert appraisal.table_model.columnCount() == 3
+    assert int(appraisal.cell("Cross-lot handoffs (pathways)", 1)) < \
+        int(appraisal.cell("Cross-lot handoffs (pathways)", 0))
+    doc.undo_stack.undo()
+    assert [p.id for p in doc.model.lot_plans] == ["three-lots", "two-lots"]
