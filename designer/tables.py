@@ -193,14 +193,18 @@ class ModelTables(QTabWidget):
         for view in (self.pathway_view,):
             view.setColumnWidth(0, 240)
             view.setColumnWidth(1, 240)
-        self.component_view.clicked.connect(self._rows_chosen)
-        self.pathway_view.clicked.connect(self._rows_chosen)
+        # Follow the keyboard as well as the mouse: any change of selected rows selects items.
+        self.component_view.selectionModel().selectionChanged.connect(self._rows_chosen)
+        self.pathway_view.selectionModel().selectionChanged.connect(self._rows_chosen)
 
     def _rows_chosen(self, *_) -> None:
         def ids(view):
             return [view.model().index(i.row(), 0).data(ID_ROLE)
                     for i in view.selectionModel().selectedRows()]
-        if self.currentWidget() is self.component_view:
+        view = self.currentWidget()
+        if not view.hasFocus():
+            return  # rows changed by a model reset, not by the user
+        if view is self.component_view:
             self.selectionRequested.emit(ids(self.component_view), [])
         else:
             self.selectionRequested.emit([], ids(self.pathway_view))

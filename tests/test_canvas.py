@@ -108,6 +108,16 @@ def test_drag_moves_the_selection_as_one_undo_step_and_snaps(canvas):
 def test_drag_from_the_handle_connects_and_a_duplicate_is_refused(canvas):
     doc, scene, view, messages = canvas
     handle = (300 + BOX_W / 2, 0)
+    port = view.viewport()
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     at(view, *handle))
+    QTest.mouseMove(port, at(view, 600, 200))
+    assert scene.components["rec"].drop_target  # the box it would end on is outlined
+    QTest.mouseMove(port, at(view, 450, 300))
+    assert not scene.components["rec"].drop_target
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       at(view, 450, 300))
+    assert "release over another box" in messages[-1] and len(doc.model.pathways) == 1
     drag(view, handle, (600, 200))
     assert any(p.source == "adult" and p.target == "rec" for p in doc.model.pathways)
     assert len(scene.pathways) == 2

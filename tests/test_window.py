@@ -335,3 +335,14 @@ def test_settings_and_recent_files_are_remembered(window, qtbot, tmp_path):
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.recent_files()[0] == str(path.resolve())
+
+
+def test_table_rows_chosen_by_keyboard_select_on_the_canvas(window):
+    window.docks["tables"].show()
+    window.docks["tables"].raise_()
+    view = window.tables.component_view
+    view.setFocus()
+    view.selectRow(3)
+    expected = view.model().index(3, 0).data(Qt.ItemDataRole.UserRole)
+    assert window.scene.selected_ids()[0] == [expected]
+    assert window.properties.component_id == expected

@@ -77,6 +77,7 @@ class ComponentItem(QGraphicsItem):
         self.pathways: set[PathwayItem] = set()
         self.error_text = ""
         self.show_handle = False
+        self.drop_target = False  # a connection being dragged would end here
         self._syncing = False
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -161,7 +162,7 @@ class ComponentItem(QGraphicsItem):
 
     # --- drawing ---------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected) or self.drop_target
         pen = QPen(SELECTED if selected else self.colour.darker(170), 3 if selected else 1.2)
         pen.setCosmetic(True)
         painter.setPen(pen)

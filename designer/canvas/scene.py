@@ -32,6 +32,7 @@ class ModelScene(QGraphicsScene):
         self._connect_from: ComponentItem | None = None
         self._connect_line: QGraphicsLineItem | None = None
         self.snap = True  # moved boxes land on the grid (Arrange > Snap to Grid)
+        self._drop_target: ComponentItem | None = None
         # id -> model object. The model's own lookups are linear scans, too slow when a drag or
         # an undo touches hundreds of items; edits change objects in place, so this stays valid
         # until something is added, removed or the whole model is replaced.
@@ -199,6 +200,8 @@ class ModelScene(QGraphicsScene):
     def mouseMoveEvent(self, event) -> None:
         if self._connect_line is not None:
             self._connect_line.setLine(QLineF(self._connect_from.pos(), event.scenePos()))
+            target = self._component_at(event.scenePos())
+            self._highlight(target if target is not self._connect_from else None)
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -235,8 +238,19 @@ class ModelScene(QGraphicsScene):
         self._connect_line.setZValue(Z_DRAGGING + 1)
         self.statusMessage.emit(f"Connecting from {item.name}: release over another box.")
 
+    def _highlight(self, target: ComponentItem | None) -> None:
+        """Outline the box a connection would end on while the mouse is held."""
+        if target is self._drop_target:
+            return
+        for item in (self._drop_target, target):
+            if item is not None:
+                item.drop_target = item is target
+                item.update()
+        self._drop_target = target
+
     def _finish_connecting(self, pos: QPointF) -> None:
         source, self._connect_from = self._connect_from, None
+        self._highlight(None)
         self.removeItem(self._connect_line)
         self._connect_line = None
         target = self._component_at(pos)
