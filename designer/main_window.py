@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMenu, QMessageBox, QWidget)
 
-from models import ModelFileError, SaveError, ServiceModel
+from models import ModelFileError, ServiceModel
 from models.fileio import EXTENSION
 from models.templates import load_template, templates
 
@@ -22,6 +22,7 @@ from .canvas import CanvasView, Minimap, ModelScene
 from .canvas.scene import CONNECT_HINT
 from .checks_dock import ChecksPanel
 from .document import Document
+from .file_safety import install_files
 from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.lots = install_lots(self)  # Lots dock and menu (designer/lots_dock.py)
+        # Save flow, changed-on-disk check, banner, recovery copies, Compare, Share, History.
+        self.files = install_files(self)  # designer/file_safety.py
         self._restore_settings()
         self._update_title()
         self._update_counts()
@@ -259,6 +262,7 @@ class MainWindow(QMainWindow):
     def _model_reset(self) -> None:
         self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
         self.view.fit_to_window()
+        self.minimap.refit()
         self._update_title()
 
     def _set_snap(self, on: bool) -> None:
@@ -355,29 +359,14 @@ class MainWindow(QMainWindow):
         return True
 
     def save(self) -> bool:
-        if self.doc.path is None:
-            return self.save_as()
-        return self._save_to(self.doc.path)
+        return self.files.save()  # asks for a summary; read-only files go to Save As
 
     def save_as(self) -> bool:
-        start = str(self.doc.path or Path.home() / (self.doc.model.title + EXTENSION))
-        path, _ = QFileDialog.getSaveFileName(self, "Save the service model", start, FILE_FILTER)
-        if not path:
-            return False
-        if not path.lower().endswith(EXTENSION):
-            path += EXTENSION
-        return self._save_to(Path(path))
+        return self.files.save_as()  # suggests a file name made from the title
 
     def _save_to(self, path: Path) -> bool:
-        try:
-            self.doc.save(path)
-        except SaveError as e:
-            QMessageBox.critical(self, "Cannot save the file", str(e))
-            return False
-        self._add_recent(str(path))
-        self.statusBar().showMessage(f"Saved {path.name} (revision {self.doc.model.revision}).",
-                                     5000)
-        return True
+        """Save to `path` without asking; on failure offers Save As with the reason."""
+        return self.files.write(Path(path))
 
     def revert(self) -> None:
         if self.doc.path is None:
@@ -437,6 +426,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.maybe_save():
             self.save_settings()
+            self.files.closed()  # a clean close: no recovery copy is left behind
             event.accept()
         else:
             event.ignore()
