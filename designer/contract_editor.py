@@ -25,6 +25,9 @@ from models.schema import Contract, FundingAllocation, Kpi, Lot
 from .document import Document
 
 NOT_SET = "not set"
+# Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
+COLOUR_NAMES = ("Blue", "Orange", "Bluish green", "Reddish purple", "Sky blue", "Vermilion",
+                "Yellow", "Black")
 BAD = "color: #c00000;"
 GOOD = "color: #26734d;"
 
@@ -98,6 +101,26 @@ class ContractEditor(QWidget):
         self.heading = _plain_label()
         self.heading.setStyleSheet("font-weight: bold; font-size: 14px;")
         self.cost_note = _plain_label()
+
+        # The lot itself: name, and the code, colour and hatch that tell it apart on paper.
+        self.lot_name = QLineEdit()
+        self.lot_code = QLineEdit(maxLength=8)
+        self.lot_colour = QComboBox()
+        self.lot_pattern = QComboBox()
+        for widget, name in ((self.lot_name, "Lot name"), (self.lot_code, "Lot code"),
+                             (self.lot_colour, "Lot colour"), (self.lot_pattern, "Lot hatch")):
+            widget.setAccessibleName(name)
+        self.lot_name.editingFinished.connect(self.commit_lot)
+        self.lot_code.editingFinished.connect(self.commit_lot)
+        self.lot_colour.activated.connect(self.commit_lot)
+        self.lot_pattern.activated.connect(self.commit_lot)
+        lot_form = QFormLayout()
+        lot_form.addRow("Name:", self.lot_name)
+        lot_form.addRow("Code:", self.lot_code)
+        lot_form.addRow("Colour:", self.lot_colour)
+        lot_form.addRow("Hatch:", self.lot_pattern)
+        lot_group = QGroupBox("Lot")
+        lot_group.setLayout(lot_form)
 
         self.initial_term = optional_spin(100, 1, suffix=" years", step=1)
         self.extensions = QLineEdit(placeholderText="for example 2 + 2")
@@ -183,6 +206,7 @@ class ContractEditor(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.heading)
+        layout.addWidget(lot_group)
         layout.addWidget(terms_group)
         layout.addWidget(kpi_group)
         layout.addWidget(funding_group)
@@ -240,6 +264,7 @@ class ContractEditor(QWidget):
             return
         c = lot.contract
         self.heading.setText(f"{lot.code} {lot.name}".strip())
+        self._load_lot(lot)
         set_spin(self.initial_term, c.initial_term_years)
         set_spin(self.break_clause, c.break_clause_years)
         set_spin(self.quality, c.quality_weight)
@@ -256,6 +281,38 @@ class ContractEditor(QWidget):
         self._load_kpis(lot)
         self._load_funding(lot)
         self.show_checks()
+
+    def _load_lot(self, lot: Lot) -> None:
+        from .lots_dock import lot_swatch  # the dock's swatch, so both look the same
+
+        for field, text in ((self.lot_name, lot.name), (self.lot_code, lot.code)):
+            if field.text() != text:
+                field.setText(text)
+        colours = dict(zip(cat.LOT_COLOURS, COLOUR_NAMES))
+        if lot.colour and lot.colour not in colours:  # a colour chosen elsewhere
+            colours[lot.colour] = lot.colour
+        patterns = {p: p.replace("_", " ").capitalize() for p in cat.LOT_PATTERNS}
+        for combo, key, choices in ((self.lot_colour, "colour", colours),
+                                    (self.lot_pattern, "pattern", patterns)):
+            combo.blockSignals(True)
+            combo.clear()
+            for choice, label in choices.items():
+                combo.addItem(lot_swatch(lot.model_copy(update={key: choice})), label, choice)
+            combo.setCurrentIndex(max(0, combo.findData(getattr(lot, key))))
+            combo.blockSignals(False)
+
+    def commit_lot(self) -> None:
+        lot = self.lot
+        if lot is None:
+            return
+        changes = {"name": self.lot_name.text().strip() or lot.name,
+                   "code": self.lot_code.text().strip(),
+                   "colour": self.lot_colour.currentData() or lot.colour,
+                   "pattern": self.lot_pattern.currentData() or lot.pattern}
+        if all(getattr(lot, k) == v for k, v in changes.items()):
+            return
+        self.doc.replace_plan(lots.update_lot(self.doc.model.plan(), lot.id, **changes),
+                              f"Edit lot {lot.name}")
 
     def _load_kpis(self, lot: Lot) -> None:
         # Rows are rebuilt only when their number changes: the combo being used may be the

@@ -435,3 +435,34 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
         int(appraisal.cell("Cross-lot handoffs (pathways)", 0))
     doc.undo_stack.undo()
     assert [p.id for p in doc.model.lot_plans] == ["three-lots", "two-lots"]
+
+
+def test_lot_name_code_colour_and_hatch(window, qtbot):
+    doc = window.doc
+    editor = ContractEditor(doc, "recovery")
+    qtbot.addWidget(editor)
+    editor.lot_name.setText("Recovery and work")
+    editor.lot_name.editingFinished.emit()
+    assert plan(window).lot("recovery").name == "Recovery and work"
+    editor.lot_pattern.setCurrentIndex(editor.lot_pattern.findData("dots"))
+    editor.lot_pattern.activated.emit(editor.lot_pattern.currentIndex())
+    editor.lot_colour.setCurrentIndex(editor.lot_colour.findData("#cc79a7"))
+    editor.lot_colour.activated.emit(editor.lot_colour.currentIndex())
+    lot = plan(window).lot("recovery")
+    assert (lot.pattern, lot.colour) == ("dots", "#cc79a7")
+    settle(qtbot, window)
+    assert window.lots.regions.regions["recovery"].lot.pattern == "dots"
+    doc.undo_stack.undo()
+    assert plan(window).lot("recovery").colour == "#009e73"
+
+
+def test_a_colour_from_a_file_is_kept_when_the_name_changes(window, qtbot):
+    from models import lots as lot_ops
+    doc = window.doc
+    doc.replace_plan(lot_ops.update_lot(plan(window), "recovery", colour="#123ABC"), "colour")
+    editor = ContractEditor(doc, "recovery")
+    qtbot.addWidget(editor)
+    assert editor.lot_colour.currentData() == "#123ABC"
+    editor.lot_name.setText("Recovery and work")
+    editor.lot_name.editingFinished.emit()
+    assert plan(window).lot("recovery").colour == "#123ABC"
