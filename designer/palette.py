@@ -4,6 +4,7 @@ Typing in the search box filters the list; Enter adds the first match at the can
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -70,7 +71,13 @@ class Palette(QWidget):
         layout.addWidget(self.tree)
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self.add_first_match)
-        self.tree.itemActivated.connect(self._activated)  # double-click or Enter
+        # Double-click or Enter adds. Not itemActivated: on some desktops a single click
+        # activates, and a click is how a drag onto the canvas starts.
+        self.tree.itemDoubleClicked.connect(self._activated)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.tree, context=Qt.ShortcutContext.WidgetShortcut,
+                      activated=lambda: self.tree.currentItem() and self._activated(
+                          self.tree.currentItem()))
 
     def kind_items(self) -> list[QTreeWidgetItem]:
         return [self.tree.topLevelItem(g).child(i) for g in range(self.tree.topLevelItemCount())

@@ -74,7 +74,7 @@ def test_opens_on_the_example_fitted_and_titled(window):
 def test_add_from_palette_then_undo_and_redo(window):
     before = len(window.doc.model.components)
     item = palette_item(window, "harm_reduction")
-    window.palette.tree.itemActivated.emit(item, 0)  # what a double-click does
+    window.palette.tree.itemDoubleClicked.emit(item, 0)
     assert len(window.doc.model.components) == before + 1
     added = window.doc.model.components[-1]
     assert added.kind == "harm_reduction" and window.scene.selected_ids()[0] == [added.id]
@@ -84,6 +84,15 @@ def test_add_from_palette_then_undo_and_redo(window):
     assert added.id not in window.scene.components
     window.act_redo.trigger()
     assert added.id in window.scene.components
+
+
+def test_enter_on_a_palette_kind_adds_it(window):
+    before = len(window.doc.model.components)
+    window.palette.tree.setCurrentItem(palette_item(window, "exit"))
+    window.palette.tree.setFocus()
+    QTest.keyClick(window.palette.tree, Qt.Key.Key_Return)
+    assert len(window.doc.model.components) == before + 1
+    assert window.doc.model.components[-1].kind == "exit"
 
 
 def test_quick_add_by_typing_detox_and_enter(window, qtbot):
