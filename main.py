@@ -201,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             return func(argv[1:])
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:  # output piped into `head` and cut short: not an error
+            sys.stderr.close()
+            return EXIT_OK
         except Exception as e:  # a bug must still not print a traceback at a commissioner
             return _fail(f"unexpected problem: {type(e).__name__}: {e}")
     if argv and argv[0] in ("-h", "--help"):

@@ -8,7 +8,7 @@ Cross-references (pathway ends, lot members, the active plan...) are checked by
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer,
@@ -25,6 +25,15 @@ def _number_out(value: float) -> float | int:
     # Whole pounds and grid positions read better as 120000 than 120000.0. An int can arrive
     # through model_copy(update=...), which skips validation.
     return int(value) if float(value).is_integer() else value
+
+
+def _real_date(value: str) -> str:
+    # Kept as text in the file, but it must be a real calendar date: 2024-13-45 is refused.
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    return value
 
 
 def _one_of(table: dict[str, Any], what: str):
@@ -152,7 +161,8 @@ class Contract(Strict):
     annual_value: Number | None = None
     procurement_route: ProcurementRoute | None = None
     start_date: Annotated[str, StringConstraints(max_length=10,
-                                                 pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+                                                 pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                          AfterValidator(_real_date)] | None = None
     kpis: list[Kpi] = Field(default_factory=list)
 
     def is_blank(self) -> bool:
