@@ -28,6 +28,8 @@ EXPECTED: dict[str, tuple[str, ...] | None] = {
     "not-json.svcmodel": ("not valid JSON", "line 1"),
     "truncated.svcmodel": ("not valid JSON", "line 46"),
     "empty.svcmodel": ("the file is empty",),
+    "impossible-start-date.svcmodel": ("lot_plans[0].lots[0].contract.start_date", "'2024-13-45'",
+                                       "not a real date"),
     "whitespace-only.svcmodel": ("the file is empty",),
     "wrong-format.svcmodel": ("format", "'diagram'", "not a service model"),
     "missing-format.svcmodel": ("format: required key is missing",),
