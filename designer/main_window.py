@@ -198,8 +198,23 @@ class MainWindow(QMainWindow):
             else:
                 toolbar.addAction(self.findChild(QAction, f"act-{name}"))
         toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
+        # The menu's Undo/Redo texts name the step ("Undo Connect A to B"); the toolbar keeps
+        # short labels and names the step in the tool tip.
+        stack = self.doc.undo_stack
+        toolbar.addAction(self._short_action("Undo", stack.undo, stack.canUndoChanged,
+                                             stack.undoTextChanged, stack.canUndo()))
+        toolbar.addAction(self._short_action("Redo", stack.redo, stack.canRedoChanged,
+                                             stack.redoTextChanged, stack.canRedo()))
+
+    def _short_action(self, label: str, slot, enabled_signal, text_signal, enabled) -> QAction:
+        action = QAction(label, self)
+        action.setObjectName(f"toolbar-{label.lower()}")
+        action.setEnabled(enabled)
+        action.setToolTip(label)
+        action.triggered.connect(slot)
+        enabled_signal.connect(action.setEnabled)
+        text_signal.connect(lambda text: action.setToolTip(f"{label} {text}".strip()))
+        return action
 
     def _add_printing_actions(self, menu: QMenu) -> None:
         # Printing lives in designer/printing (another feature); offer it when it is installed.
