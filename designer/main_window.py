@@ -7,6 +7,7 @@ and `self.menus` holds the File, Edit, View, Arrange and Help menus for new acti
 from __future__ import annotations
 
 import importlib.util
+from itertools import groupby
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -15,13 +16,15 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMenu, QMessageBox, QWidget)
 
 from models import ModelFileError, ServiceModel
+from models.catalogue import KINDS, stage_group
 from models.fileio import EXTENSION
 from models.templates import load_template, templates
 
-from .canvas import CanvasView, Minimap, ModelScene
+from .canvas import CanvasView, ComponentItem, Minimap, ModelScene, PathwayItem
 from .canvas.scene import CONNECT_HINT
 from .checks_dock import ChecksPanel
 from .document import Document
+from .icons import kind_icon
 from .file_safety import install_files
 from .lots_dock import install_lots
 from .palette import Palette
@@ -254,6 +257,8 @@ class MainWindow(QMainWindow):
         self.palette.addKind.connect(self.view.add_component_at)
         self.view.fileDropped.connect(self.open_file)
         self.view.zoomChanged.connect(self._update_zoom)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._canvas_menu)
 
     # --- state shown in the window ----------------------------------------------------------
     def _update_title(self, *_) -> None:
@@ -325,6 +330,34 @@ class MainWindow(QMainWindow):
             field = self.properties.title_edit
         field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         field.selectAll()
+
+    def canvas_menu(self, pos) -> QMenu:
+        """The right-click menu: edit what is under the mouse, or add a component there."""
+        menu = QMenu(self)
+        item = self.view.itemAt(pos)
+        while item is not None and not isinstance(item, (ComponentItem, PathwayItem)):
+            item = item.parentItem()
+        if item is None or not isinstance(item, (ComponentItem, PathwayItem)):
+            where = self.view.mapToScene(pos)
+            add = menu.addMenu("&Add Here")
+            for group, kinds in groupby(KINDS.values(), key=stage_group):
+                add.addSection(group)
+                for kind in kinds:
+                    add.addAction(kind_icon(kind.id), kind.name,
+                                  lambda k=kind.id: self.view.add_component_at(k, where))
+            menu.addSeparator()
+            for name in ("fit-to-window", "automatic-layout", "select-all"):
+                menu.addAction(self.findChild(QAction, f"act-{name}"))
+            return menu
+        if not item.isSelected():
+            self.scene.select_ids(*(([item.component_id], []) if isinstance(item, ComponentItem)
+                                    else ([], [item.pathway_id])))
+        for name in ("rename", "delete"):
+            menu.addAction(self.findChild(QAction, f"act-{name}"))
+        return menu
+
+    def _canvas_menu(self, pos) -> None:
+        self.canvas_menu(pos).exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all(self) -> None:
         self.scene.select_ids(list(self.scene.components))

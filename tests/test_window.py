@@ -355,3 +355,17 @@ def test_table_rows_chosen_by_keyboard_select_on_the_canvas(window):
     expected = view.model().index(3, 0).data(Qt.ItemDataRole.UserRole)
     assert window.scene.selected_ids()[0] == [expected]
     assert window.properties.component_id == expected
+
+
+def test_right_click_menu_adds_here_or_edits_what_is_under_the_mouse(window):
+    empty = window.view.mapFromScene(QPointF(2000, 2000))
+    menu = window.canvas_menu(empty)
+    add = menu.actions()[0].menu()
+    detox = next(a for a in add.actions() if a.text() == "Inpatient detox")
+    detox.trigger()
+    added = window.doc.model.components[-1]
+    assert added.kind == "inpatient_detox" and added.position.x == 2000
+    on_box = window.view.mapFromScene(window.scene.components["adult"].pos())
+    menu = window.canvas_menu(on_box)
+    assert window.scene.selected_ids()[0] == ["adult"]
+    assert [a.text().replace("&", "") for a in menu.actions()] == ["Rename", "Delete"]
