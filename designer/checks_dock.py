@@ -75,12 +75,13 @@ class ChecksPanel(QWidget):
                     item.setForeground(0, QBrush(QColor("#a0101c")))
             group.setExpanded(expanded.get(severity, severity != INFO))
         if not self.doc.findings:
-            QTreeWidgetItem(self.tree, ["No problems found: every check passes for this model "
-                                        "and its active lot plan."])
+            clean = QTreeWidgetItem(self.tree, ["No problems found: every check passes for "
+                                                "this model and its active lot plan."])
+            clean.setFirstColumnSpanned(True)
         self._size_columns()
 
     def _size_columns(self) -> None:
-        self.tree.setColumnWidth(0, max(200, int(self.tree.viewport().width() * 0.55)))
+        self.tree.setColumnWidth(0, max(200, int(self.width() * 0.55)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

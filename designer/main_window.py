@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
         if not self._fitted:  # fit once the window has its real size
             self._fitted = True
             QTimer.singleShot(0, self.view.fit_to_window)
+            self.view.setFocus()  # keyboard users start on the diagram (Tab walks the boxes)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
