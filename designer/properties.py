@@ -274,7 +274,8 @@ class PropertyEditor(QStackedWidget):
                 self.name_edit.setCursorPosition(0)
             for cohort_id, check in self.cohort_boxes.items():
                 check.setChecked(cohort_id in c.cohorts)
-            self.commissioner_combo.setCurrentIndex(self.commissioner_combo.findData(c.commissioner))
+            combo = self.commissioner_combo
+            combo.setCurrentIndex(combo.findData(c.commissioner))
             self.procured_check.setChecked(c.procured)
             self.procured_check.setEnabled(kind.is_service)
             self.localities_list.clear()

@@ -19,7 +19,8 @@ START = {
     "components": [
         {"id": "self", "kind": "self_referral", "name": "Self", "position": {"x": 0, "y": 0}},
         {"id": "adult", "kind": "adult_treatment", "name": "Adult", "position": {"x": 260, "y": 0}},
-        {"id": "rec", "kind": "recovery_service", "name": "Recovery", "position": {"x": 520, "y": 0}},
+        {"id": "rec", "kind": "recovery_service", "name": "Recovery",
+         "position": {"x": 520, "y": 0}},
     ],
     "pathways": [{"source": "self", "target": "adult"}, {"source": "adult", "target": "rec"}],
     "lot_plans": [{"id": "p1", "name": "One lot", "lots": [

@@ -189,7 +189,8 @@ def test_property_editor_fields(window):
     assert "young_people" in window.doc.model.component("detox").cohorts
     props.upper_age_spin.setValue(props.upper_age_spin.minimum())
     assert window.doc.model.component("detox").upper_age is None
-    localities = [props.localities_list.item(i).text() for i in range(props.localities_list.count())]
+    listed = props.localities_list
+    localities = [listed.item(i).text() for i in range(listed.count())]
     assert localities[:2] == window.doc.model.all_localities()[:2]
     window.scene.select_ids([])
     assert props.currentWidget() is props.model_page

@@ -101,7 +101,8 @@ class ComponentItem(QGraphicsItem):
             self.setPos(component.position.x, component.position.y)
         self._syncing = False
         cohorts = ", ".join(COHORTS[c] for c in component.cohorts) or "none"
-        self._about = f"{component.name}\n{kind.name} ({STAGE_NAMES[kind.stage]})\nCohorts: {cohorts}"
+        self._about = (f"{component.name}\n{kind.name} ({STAGE_NAMES[kind.stage]})\n"
+                       f"Cohorts: {cohorts}")
         self._update_tooltip()
         self.update()
 
@@ -211,8 +212,9 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(ERROR)
         painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
         painter.setFont(BADGE_FONT)
-        painter.drawText(QRectF(centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS,
-                                2 * BADGE_RADIUS, 2 * BADGE_RADIUS), Qt.AlignmentFlag.AlignCenter, "!")
+        badge = QRectF(centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS,
+                       2 * BADGE_RADIUS, 2 * BADGE_RADIUS)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
 
     # --- interaction -----------------------------------------------------------------------
     def itemChange(self, change, value):

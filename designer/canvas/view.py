@@ -90,8 +90,9 @@ class CanvasView(QGraphicsView):
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            horizontal, vertical = self.horizontalScrollBar(), self.verticalScrollBar()
+            horizontal.setValue(horizontal.value() - round(delta.x()))
+            vertical.setValue(vertical.value() - round(delta.y()))
             event.accept()
             return
         super().mouseMoveEvent(event)

@@ -27,16 +27,20 @@ SHAPES = {
                        '<path d="M9 4V2.8h6V4M8.5 10h7M8.5 14h7M8.5 18h4"/>',
     "route-prison": '<rect x="4" y="4" width="16" height="16" rx="1"/>'
                     '<path d="M8.5 4v16M12 4v16M15.5 4v16"/>',
-    "route-young-people": '<circle cx="8" cy="7" r="2.6"/><path d="M3 19c0-3.5 2-5.5 5-5.5s5 2 5 5.5"/>'
-                          '<circle cx="17" cy="10" r="2"/><path d="M13.5 20c0-2.6 1.5-4 3.5-4s3.5 1.4 3.5 4"/>',
+    "route-young-people": '<circle cx="8" cy="7" r="2.6"/>'
+                          '<path d="M3 19c0-3.5 2-5.5 5-5.5s5 2 5 5.5"/>'
+                          '<circle cx="17" cy="10" r="2"/>'
+                          '<path d="M13.5 20c0-2.6 1.5-4 3.5-4s3.5 1.4 3.5 4"/>',
     "route-other": '<path d="M4 12h14M13 7l5 5-5 5"/>',
-    "service-access": '<path d="M12 21V3"/><path d="M12 5h7l2 2.5-2 2.5h-7M12 12H5l-2 2.5L5 17h7"/>',
+    "service-access": '<path d="M12 21V3"/>'
+                      '<path d="M12 5h7l2 2.5-2 2.5h-7M12 12H5l-2 2.5L5 17h7"/>',
     "service-outreach": '<path d="M12 21s-6.5-6-6.5-11a6.5 6.5 0 0113 0c0 5-6.5 11-6.5 11z"/>'
                         '<circle cx="12" cy="10" r="2.3"/>',
     "service-harm-reduction": '<path d="M12 3c3 4.5 6 8 6 11.2A6 6 0 016 14.2C6 11 9 7.5 12 3z"/>',
     "service-adult-treatment": '<rect x="3" y="8.5" width="18" height="7" rx="3.5" '
                                'transform="rotate(-35 12 12)"/><path d="M9.6 8.6l4.8 6.8"/>',
-    "service-young-people": '<circle cx="12" cy="8" r="2.8"/><path d="M7 20c0-3.6 2.2-6 5-6s5 2.4 5 6"/>'
+    "service-young-people": '<circle cx="12" cy="8" r="2.8"/>'
+                            '<path d="M7 20c0-3.6 2.2-6 5-6s5 2.4 5 6"/>'
                             '<path d="M18.5 3.5l.8 1.7 1.7.8-1.7.8-.8 1.7-.8-1.7-1.7-.8 1.7-.8z"/>',
     "service-criminal-justice": '<path d="M12 4v16M8 20h8M5 7h14"/>'
                                 '<path d="M5 7l-2.5 6a2.5 2 0 005 0zM19 7l-2.5 6a2.5 2 0 005 0z"/>',
