@@ -1,0 +1,112 @@
+"""App start to first painted window, and peak memory with a model open, in fresh processes.
+
+    python bench/bench_start.py app [FILE]    the designer, started the way main.py starts it
+    python bench/bench_start.py bare [FILE]   a bare PySide6 QMainWindow (FILE read with json.loads)
+
+The child prints one JSON line: the wall-clock time of its first painted frame (the canvas for
+the designer, the window for the bare one) and its peak resident memory (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+
+from bench.timing import Result  # noqa: E402
+
+START_RATIO_LIMIT = 1.5
+CHILD_TIMEOUT = 240
+
+
+def _child(mode: str, file: str | None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QGraphicsView, QMainWindow
+
+    painted: dict[str, float] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and not painted:
+                is_canvas = isinstance(obj.parent(), QGraphicsView)
+                if (mode == "app" and is_canvas) or (mode == "bare" and isinstance(obj, QMainWindow)):
+                    painted["at"] = time.time()
+                    QTimer.singleShot(0, QApplication.instance().quit)
+            return False
+
+    app = QApplication(sys.argv[:1])
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    if mode == "app":
+        import main
+
+        main.main([file] if file else [])
+    else:
+        data = json.loads(Path(file).read_bytes()) if file else None  # noqa: F841 (held)
+        window = QMainWindow()
+        window.setWindowTitle("Bare window")
+        window.resize(1400, 900)
+        window.show()
+        app.exec()
+    print(json.dumps({"painted": painted.get("at"),
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    return 0
+
+
+def start_once(mode: str, file: Path | None, config_home: Path) -> tuple[float, float]:
+    """(seconds from launch to first paint, peak MB) of one child process."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config_home),
+               PYTHONPATH=str(ROOT))
+    command = [sys.executable, str(Path(__file__).resolve()), mode] + ([str(file)] if file else [])
+    launched = time.time()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=CHILD_TIMEOUT)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"{mode} start failed: {done.stderr.strip()[-300:]}")
+    report = json.loads(lines[-1])
+    if report["painted"] is None:
+        raise RuntimeError(f"{mode} start never painted")
+    return report["painted"] - launched, report["maxrss_mb"]
+
+
+def bench_start(size: int | str, file: Path | None, repeats: int,
+                config_home: Path) -> list[Result]:
+    """Start to first paint against a bare window (paired), and peak memory against it."""
+    ours, bare, ratios, our_mb, bare_mb = [], [], [], [], []
+    for _ in range(repeats):
+        s, s_mb = start_once("app", file, config_home)
+        b, b_mb = start_once("bare", file, config_home)
+        ours.append(s)
+        bare.append(b)
+        ratios.append(s / b)
+        our_mb.append(s_mb)
+        bare_mb.append(b_mb)
+    r = statistics.median(ratios)
+    what = "the example" if file is None else "this model"
+    limit = f"<= {START_RATIO_LIMIT:g}x" if file is None else ""
+    mb, base_mb = statistics.median(our_mb), statistics.median(bare_mb)
+    return [
+        Result(size, f"start to first paint ({what})", statistics.median(ours),
+               "bare QMainWindow", statistics.median(bare), r, limit,
+               (r <= START_RATIO_LIMIT) if file is None else None,
+               note="fresh process each" + ("" if file is None else "; bare also json.loads"
+                                            " the file")),
+        Result(size, f"peak memory ({what} open)", value=mb, unit="MB",
+               baseline="bare QMainWindow", ratio=mb / base_mb,
+               note=f"ru_maxrss; bare window {base_mb:.0f} MB"),
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None))
