@@ -470,3 +470,14 @@ def test_a_colour_from_a_file_is_kept_when_the_name_changes(window, qtbot):
     editor.lot_name.setText("Recovery and work")
     editor.lot_name.editingFinished.emit()
     assert plan(window).lot("recovery").colour == "#123ABC"
+
+
+def test_opening_another_model_rebuilds_lots_and_regions(window, qtbot):
+    leicestershire = load_template("leicestershire")
+    window.doc.set_model(leicestershire, None)
+    settle(qtbot, window)
+    expected = {lot.id for lot in leicestershire.plan().lots}
+    assert set(window.lots.regions.regions) == expected
+    assert all(r.scene() is window.scene for r in window.lots.regions.regions.values())
+    assert window.lots.tree.topLevelItemCount() >= len(expected)
+    assert window.lots.plan_combo.count() == len(leicestershire.lot_plans)
