@@ -257,8 +257,7 @@ class MainWindow(QMainWindow):
         self.palette.addKind.connect(self.view.add_component_at)
         self.view.fileDropped.connect(self.open_file)
         self.view.zoomChanged.connect(self._update_zoom)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._canvas_menu)
+        self.view.menuRequested.connect(self._canvas_menu)
 
     # --- state shown in the window ----------------------------------------------------------
     def _update_title(self, *_) -> None:
@@ -355,6 +354,9 @@ class MainWindow(QMainWindow):
                                     else ([], [item.pathway_id])))
         for name in ("rename", "delete"):
             menu.addAction(self.findChild(QAction, f"act-{name}"))
+        lots = getattr(self, "lots", None)  # the Lots feature adds "Move to lot" entries
+        if lots is not None and hasattr(lots, "add_canvas_menu_actions"):
+            lots.add_canvas_menu_actions(menu, self.scene.selected_ids()[0])
         return menu
 
     def _canvas_menu(self, pos) -> None:

@@ -3,7 +3,7 @@ with the arrow keys, Tab between components, and drops from the palette or the f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView
 
@@ -18,6 +18,7 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 class CanvasView(QGraphicsView):
     fileDropped = Signal(str)
     zoomChanged = Signal(float)
+    menuRequested = Signal(QPoint)  # right-click at this viewport position; the window builds it
 
     def __init__(self, scene: ModelScene, parent=None):
         super().__init__(scene, parent)
@@ -105,6 +106,10 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        self.menuRequested.emit(event.pos())
+        event.accept()
 
     # --- keyboard ---------------------------------------------------------------------------
     NUDGES = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1),
