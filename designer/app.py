@@ -31,6 +31,7 @@ def run(args: list[str]) -> int:
     app = make_app()
     window = MainWindow()
     window.show()
+    window.files.offer_recovery()  # copies a crashed session left (designer/file_safety.py)
     if args:
         window.open_file(args[0], ask=False)
     return app.exec()

@@ -1,0 +1,345 @@
+"""File > Compare with...: what changed between the open model and another file.
+
+The dialog lists the differences grouped (models.diff does the comparing) and can copy or print
+them. While it is open the canvas marks them: added items with a green halo, changed ones in
+amber, removed components as faint dashed ghosts at their old positions. The marks are overlay
+items of this module's own, removed when the dialog closes; the canvas item classes are untouched.
+
+The open model is the newer side: ids of added and changed items are ids on the canvas, ids of
+removed items are ids in the other file (where the ghosts' positions come from).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainterPath, QPen, QTextDocument
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphicsItem,
+                               QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem,
+                               QLabel, QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from models import ModelFileError, read_model
+from models.diff import ModelDiff, Section, diff_models
+from models.schema import ServiceModel
+
+from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY
+
+ADDED = QColor("#2e9e44")
+CHANGED = QColor("#e5a50a")
+REMOVED = QColor("#77767b")
+MAX_GHOST_NAME = 28  # characters of a removed component's name drawn inside its ghost
+
+Node = tuple[str, list]  # one line of the grouped list and the lines under it
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def outline(diff: ModelDiff) -> list[Node]:
+    """The comparison as a tree of plain lines: sections, items, field changes."""
+    nodes: list[Node] = []
+
+    def leaf(text: str) -> Node:
+        return one_line(text), []
+
+    def group(title: str, children: list[Node]) -> None:
+        if children:
+            nodes.append((f"{title} ({len(children)})", children))
+
+    def section(title: str, part: Section) -> None:
+        group(f"{title} added", [leaf(f"+ {i.name}") for i in part.added])
+        group(f"{title} removed", [leaf(f"- {i.name}") for i in part.removed])
+        group(f"{title} changed", [(one_line(f"* {i.name}"), [leaf(c.sentence()) for c in i.changes])
+                                   for i in part.changed])
+
+    if diff.model:
+        nodes.append(("Model", [leaf(c.sentence()) for c in diff.model]))
+    section("Components", diff.components)
+    group("Components moved on the canvas", [leaf(f"~ {m.name}") for m in diff.moved])
+    section("Pathways", diff.pathways)
+    section("Funding sources", diff.funding_sources)
+    group("Lot plans added", [leaf(f"+ {i.name}") for i in diff.plans_added])
+    group("Lot plans removed", [leaf(f"- {i.name}") for i in diff.plans_removed])
+    for plan in diff.plans_changed:
+        children = [leaf(c.sentence()) for c in plan.changes]
+        children += [leaf(f"+ lot {i.name} added") for i in plan.lots_added]
+        children += [leaf(f"- lot {i.name} removed") for i in plan.lots_removed]
+        for lot in plan.lots_changed:
+            lines = [leaf("Now includes " + ", ".join(i.name for i in lot.joined))] \
+                if lot.joined else []
+            if lot.left:
+                lines.append(leaf("No longer includes " + ", ".join(i.name for i in lot.left)))
+            lines += [leaf(c.sentence()) for c in lot.changes]
+            children.append((one_line(f"Lot {lot.name}"), lines))
+        nodes.append((one_line(f"Lot plan {plan.name}"), children))
+    # No +/- here: a finding that appears is bad news, not an addition to colour green.
+    group("Findings that appeared",
+          [leaf(f"{f.severity.capitalize()}: {f.message}") for f in diff.findings_appeared])
+    group("Findings that went",
+          [leaf(f"{f.severity.capitalize()}: {f.message}") for f in diff.findings_gone])
+    return nodes
+
+
+# --- marks on the canvas ------------------------------------------------------------------------
+
+def _inert(item: QGraphicsItem, z: float) -> QGraphicsItem:
+    """Overlay items are drawn only: clicks and drags go to the canvas items under them."""
+    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    item.setAcceptHoverEvents(False)
+    item.setZValue(z)
+    return item
+
+
+def _tag(text: str, colour: QColor) -> QGraphicsSimpleTextItem:
+    tag = QGraphicsSimpleTextItem(text)  # simple text items never interpret HTML
+    font = QFont()
+    font.setPixelSize(12)
+    font.setBold(True)
+    tag.setFont(font)
+    tag.setBrush(colour.darker(130))
+    return tag
+
+
+class DiffMarkers:
+    """Overlay items on a ModelScene showing a ModelDiff; follow boxes as they move."""
+
+    def __init__(self, scene, diff: ModelDiff, old: ServiceModel):
+        self.scene, self.diff, self.old = scene, diff, old
+        self.items: list[QGraphicsItem] = []
+        self.added = {i.id for i in diff.components.added}
+        self.changed = {i.id for i in diff.components.changed}
+        self.removed = [old.component(i.id) for i in diff.components.removed]
+        self.pathways_added = {i.id for i in diff.pathways.added}
+        self.pathways_changed = {i.id for i in diff.pathways.changed}
+        self.pathways_removed = [old.pathway(i.id) for i in diff.pathways.removed]
+        doc = scene.doc
+        for signal in (doc.componentChanged, doc.componentAdded, doc.componentRemoved,
+                       doc.pathwayChanged, doc.pathwayRemoved):
+            signal.connect(self.draw)
+        self.draw()
+
+    def _add(self, item: QGraphicsItem, z: float) -> None:
+        self.scene.addItem(_inert(item, z))
+        self.items.append(item)
+
+    def clear(self) -> None:
+        for item in self.items:
+            if shiboken6.isValid(item) and item.scene() is self.scene:
+                self.scene.removeItem(item)
+        self.items = []
+
+    def remove(self) -> None:
+        doc = self.scene.doc if shiboken6.isValid(self.scene) else None
+        if doc is not None:
+            for signal in (doc.componentChanged, doc.componentAdded, doc.componentRemoved,
+                           doc.pathwayChanged, doc.pathwayRemoved):
+                try:
+                    signal.disconnect(self.draw)
+                except (RuntimeError, TypeError):
+                    pass
+        self.clear()
+
+    def draw(self, *_) -> None:
+        self.clear()
+        if not shiboken6.isValid(self.scene):
+            return
+        for ids, colour, word in ((self.added, ADDED, "new"), (self.changed, CHANGED, "changed")):
+            for cid in ids:
+                item = self.scene.components.get(cid)
+                if item is not None:
+                    self._halo(item.pos(), colour, word)
+        for pid, colour in [*((p, ADDED) for p in self.pathways_added),
+                            *((p, CHANGED) for p in self.pathways_changed)]:
+            item = self.scene.pathways.get(pid)
+            if item is not None:
+                glow = QGraphicsPathItem(item.shape())
+                glow.setPen(Qt.PenStyle.NoPen)
+                glow.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 90))
+                self._add(glow, Z_PATHWAY - 0.5)
+        for component in self.removed:
+            if component.position is not None:
+                self._ghost(QPointF(component.position.x, component.position.y), component.name)
+        for pathway in self.pathways_removed:
+            ends = [self._where(cid) for cid in (pathway.source, pathway.target)]
+            if None not in ends:
+                line = QGraphicsLineItem(QLineF(*ends))
+                pen = QPen(REMOVED, 2, Qt.PenStyle.DashLine)
+                pen.setCosmetic(True)
+                line.setPen(pen)
+                line.setOpacity(0.7)
+                self._add(line, Z_PATHWAY - 0.5)
+
+    def _where(self, component_id: str) -> QPointF | None:
+        """A removed pathway's end: the box on the canvas if it is still there, else the ghost."""
+        if component_id in self.scene.components:
+            return self.scene.components[component_id].pos()
+        old = next((c for c in self.old.components if c.id == component_id), None)
+        if old is None or old.position is None:
+            return None
+        return QPointF(old.position.x, old.position.y)
+
+    def _halo(self, centre: QPointF, colour: QColor, word: str) -> None:
+        rect = QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H).adjusted(-7, -7, 7, 7)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 12, 12)
+        halo = QGraphicsPathItem(path)
+        halo.setPen(QPen(colour, 3))
+        halo.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60))
+        halo.setPos(centre)
+        self._add(halo, Z_COMPONENT - 0.5)  # behind the box: a coloured rim around it
+        tag = _tag(word, colour)
+        tag.setPos(centre + QPointF(-BOX_W / 2 - 6, -BOX_H / 2 - 24))
+        self._add(tag, Z_COMPONENT + 0.5)
+
+    def _ghost(self, centre: QPointF, name: str) -> None:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H), 8, 8)
+        ghost = QGraphicsPathItem(path)
+        pen = QPen(REMOVED, 2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        ghost.setPen(pen)
+        ghost.setBrush(QBrush(QColor(REMOVED.red(), REMOVED.green(), REMOVED.blue(), 25)))
+        ghost.setPos(centre)
+        ghost.setOpacity(0.8)
+        self._add(ghost, Z_COMPONENT - 1)
+        name = one_line(name)
+        if len(name) > MAX_GHOST_NAME:
+            name = name[:MAX_GHOST_NAME - 1] + "…"
+        label = _tag(name, REMOVED)
+        label.setPos(centre - QPointF(label.boundingRect().width() / 2, 9))
+        self._add(label, Z_COMPONENT - 0.9)
+        tag = _tag("removed", REMOVED)
+        tag.setPos(centre + QPointF(-BOX_W / 2 - 6, -BOX_H / 2 - 24))
+        self._add(tag, Z_COMPONENT - 0.9)
+
+
+# --- the dialog ---------------------------------------------------------------------------------
+
+def text_document(text: str) -> QTextDocument:
+    document = QTextDocument()
+    document.setPlainText(text)
+    font = QFont()
+    font.setPointSize(10)
+    document.setDefaultFont(font)
+    return document
+
+
+def print_text(parent: QWidget | None, text: str) -> bool:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # on use: a heavy module
+
+    printer = QPrinter()
+    if QPrintDialog(printer, parent).exec() != QDialog.DialogCode.Accepted:
+        return False
+    text_document(text).print_(printer)
+    return True
+
+
+class CompareDialog(QDialog):
+    def __init__(self, diff: ModelDiff, heading: str, parent: QWidget | None = None,
+                 markers: DiffMarkers | None = None):
+        super().__init__(parent)
+        self.diff, self.markers = diff, markers
+        self.setWindowTitle("Compare versions")
+        self.setObjectName("compare-dialog")
+        self.resize(620, 560)
+        title = QLabel(heading)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        bold = title.font()
+        bold.setBold(True)
+        title.setFont(bold)
+        legend = QLabel("On the canvas: green marks what is new, amber what changed, dashed grey "
+                        "boxes what was removed." if markers else
+                        "No differences." if diff.is_empty else "")
+        legend.setTextFormat(Qt.TextFormat.PlainText)
+        legend.setWordWrap(True)
+        legend.setVisible(bool(legend.text()))
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName("Differences")
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setUniformRowHeights(True)
+        self._fill(outline(diff))
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton("&Copy")
+        copy.setToolTip("Copy the differences as text, to paste into an email")
+        copy.clicked.connect(self.copy)
+        print_button = QPushButton("&Print...")
+        print_button.clicked.connect(lambda: print_text(self, self.diff.to_text()))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(legend)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        self.finished.connect(self._closed)
+
+    def _fill(self, nodes: list[Node]) -> None:
+        def add(parent, text: str, children: list[Node]) -> None:
+            item = QTreeWidgetItem(parent, [text])  # item text is always plain
+            colour = {"+": ADDED, "-": REMOVED, "*": CHANGED}.get(text[:1])
+            if colour is not None:
+                item.setForeground(0, colour.darker(140))
+            for child_text, grandchildren in children:
+                add(item, child_text, grandchildren)
+
+        if not nodes:
+            QTreeWidgetItem(self.tree, ["No differences: both hold the same model."])
+        for text, children in nodes:
+            add(self.tree, text, children)
+        self.tree.expandToDepth(1)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.diff.to_text())
+
+    def _closed(self) -> None:
+        if self.markers is not None:
+            self.markers.remove()
+            self.markers = None
+
+
+def show_comparison(window, old: ServiceModel, new: ServiceModel, heading: str,
+                    modal: bool = False, mark_canvas: bool = False) -> CompareDialog:
+    diff = diff_models(old, new)
+    markers = DiffMarkers(window.scene, diff, old) if mark_canvas else None
+    dialog = CompareDialog(diff, heading, window, markers)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if modal:
+        dialog.exec()
+    else:
+        dialog.show()
+    return dialog
+
+
+def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
+    """Ask for another file and compare the open model with it, marking the canvas."""
+    if path is None:
+        start = str(window.doc.path.parent if window.doc.path
+                    else QSettings().value("files/lastFolder", "") or Path.home())
+        path, _ = QFileDialog.getOpenFileName(window, "Compare with another version", start,
+                                              "Service models (*.svcmodel);;All files (*)")
+        if not path:
+            return None
+    try:
+        other = read_model(path)
+    except ModelFileError as e:
+        QMessageBox.warning(window, "Cannot open the file", f"{Path(path).name}: {e}")
+        return None
+    previous = getattr(window, "comparison", None)
+    if previous is not None and shiboken6.isValid(previous):
+        previous.close()
+    doc = window.doc
+    unsaved = ", with unsaved changes" if doc.is_modified() else ""
+    window.comparison = show_comparison(
+        window, other, doc.model,
+        f"What changed from {Path(path).name} (revision {other.revision}) to the open model "
+        f"({doc.display_name()}, revision {doc.model.revision}{unsaved})", mark_canvas=True)
+    window.doc.modelReset.connect(window.comparison.close)  # a new model: the marks are stale
+    return window.comparison

@@ -1,0 +1,52 @@
+"""The History dock: the file's revision log, newest first (revision, author, time, summary)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from .canvas.items import plain_tooltip
+
+COLUMNS = ("Revision", "Author", "Saved", "Summary")
+
+
+class HistoryPanel(QTreeWidget):
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.doc = document
+        self.setAccessibleName("Revision history")
+        self.setColumnCount(len(COLUMNS))
+        self.setHeaderLabels(COLUMNS)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names never break the layout
+        self.setColumnWidth(0, 70)
+        self.setColumnWidth(1, 120)
+        self.setColumnWidth(2, 130)
+        for signal in (document.modelChanged, document.modelReset):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.clear()
+        revisions = sorted(self.doc.model.revisions, key=lambda r: r.number, reverse=True)
+        for revision in revisions:
+            saved = revision.time.astimezone().strftime("%d %b %Y %H:%M")
+            texts = [str(revision.number), " ".join(revision.author.split()) or "-", saved,
+                     " ".join(revision.summary.split())]
+            item = QTreeWidgetItem(self, texts)  # item text is plain; tool tips need escaping
+            item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if revision.summary:
+                item.setToolTip(3, plain_tooltip(revision.summary))
+            if revision.author:
+                item.setToolTip(1, plain_tooltip(revision.author))
+        if not revisions:
+            QTreeWidgetItem(self, ["", "", "", "Not saved yet: each save adds a line here."])
+
+
+def install_history(window) -> HistoryPanel:
+    panel = HistoryPanel(window.doc)
+    window.add_dock("history", "History", panel, Qt.DockWidgetArea.RightDockWidgetArea,
+                    tabify_with="properties")
+    window.docks["properties"].raise_()
+    return panel

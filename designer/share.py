@@ -1,0 +1,109 @@
+"""File > Share...: the model and its printed lot pack in an email draft, in one step.
+
+models.share writes the .eml draft and, beside it, the two attachments into a fresh folder in
+the app's own data folder; the system's mail program opens the draft. "Show the files in a
+folder" is always offered too: some councils' mail programs do not open .eml files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from models import serialise
+from models.schema import ServiceModel
+from models.share import MAX_ATTACHMENTS_BYTES, SharedFiles, write_share_files
+
+from .file_safety import choose
+from .platform import app_data_dir
+
+KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
+SHOW_FILES = "Show the Files in a Folder"
+
+
+def share_root() -> Path:
+    return app_data_dir() / "share"
+
+
+def lot_pack_pdf(model: ServiceModel, path: Path) -> bytes | None:
+    """The printed lot pack as PDF bytes, on the saved paper settings; None if it cannot be
+    printed (the email then carries the model alone)."""
+    from .printing.actions import saved_page_layout
+    from .printing.pack import LotPack, options_from_layout, write_pdf
+
+    try:
+        pack = LotPack(model, options_from_layout(saved_page_layout()))
+        if not write_pdf(pack, path):
+            return None
+        return path.read_bytes()
+    except (ValueError, OSError):
+        return None
+
+
+def _remove_old_folders(root: Path) -> None:
+    cutoff = time.time() - KEEP_DAYS * 86400
+    for folder in root.glob("*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def write_files(model: ServiceModel) -> SharedFiles:
+    """Write the draft and attachments into a new folder. Raises OSError."""
+    root = share_root()
+    _remove_old_folders(root)
+    folder = root / datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder.mkdir(parents=True)
+    pdf_bytes = lot_pack_pdf(model, folder / "pack.tmp.pdf")
+    (folder / "pack.tmp.pdf").unlink(missing_ok=True)
+    return write_share_files(folder, model, serialise(model), pdf_bytes)
+
+
+def share_by_email(window) -> SharedFiles | None:
+    model = window.doc.model
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # printing a pack takes a moment
+    try:
+        shared = write_files(model)
+    except OSError as e:
+        QMessageBox.warning(window, "Cannot prepare the email",
+                            f"Could not write the files to share: {e.strerror or e}")
+        return None
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+    names = [p.name for p in (shared.model, shared.pdf) if p is not None]
+    if shared.too_large:
+        answer = choose(
+            window, "Attachments are large",
+            f"The attachments come to {shared.attachments_bytes / 1048576:.1f} MB. Many council "
+            f"mail systems refuse messages over {MAX_ATTACHMENTS_BYTES // 1048576} MB.",
+            [SHOW_FILES, "Create the Email Anyway"], QMessageBox.Icon.Warning,
+            "You could share the files through a shared drive or a file transfer service "
+            "instead.")
+        if answer == SHOW_FILES:
+            show_folder(shared.folder)
+        if answer != "Create the Email Anyway":
+            return shared
+    opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(shared.eml)))
+    missing = "" if shared.pdf else "\nThe lot pack could not be printed, so only the model " \
+                                    "is attached."
+    text = ("The email draft is open in your mail program, with " + " and ".join(names)
+            + " attached. Add the recipients and send it." if opened else
+            "Your mail program did not open the email draft. The files are ready to attach "
+            "by hand: " + ", ".join(names) + ".") + missing
+    if choose(window, "Share by email", text, [SHOW_FILES, "Close"],
+              QMessageBox.Icon.Information) == SHOW_FILES:
+        show_folder(shared.folder)
+    return shared
+
+
+def show_folder(folder: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -1,0 +1,103 @@
+"""Fixtures shared by tests/test_gui_files.py and tests/test_gui_faults.py: a real main window
+whose dialogs are answered by the test, private settings, and app folders under tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+import designer.share
+from designer import file_safety
+from designer.main_window import MainWindow
+
+
+class Prompts:
+    """Records every dialog; answers `choose` boxes from `answers` (else the first button),
+    Save As from `save_as_paths`, and the save summary with `summary`."""
+
+    def __init__(self):
+        self.shown: list[tuple[str, str, str]] = []  # (kind, title, text)
+        self.answers: list[str | None] = []
+        self.save_as_paths: list[str] = []
+        self.save_as_starts: list[str] = []
+        self.summary: tuple[str, str] | None = ("Test Author", "")
+        self.opened_urls: list[str] = []
+
+    def choose(self, parent, title, text, buttons, icon=None, detail=""):
+        self.shown.append(("choose", title, text))
+        answer = self.answers.pop(0) if self.answers else buttons[0]
+        assert answer is None or answer in buttons, (answer, buttons)
+        return answer
+
+    def titles(self, kind: str | None = None) -> list[str]:
+        return [t for k, t, _ in self.shown if kind in (None, k)]
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory):
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.getbasetemp() / "settings"))
+    QApplication.setOrganizationName("Service Model Designer tests")
+    QSettings().remove("files")
+
+
+@pytest.fixture(autouse=True)
+def app_folders(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(file_safety, "recovery_folder", lambda: tmp_path / "recovery")
+    monkeypatch.setattr(designer.share, "share_root", lambda: tmp_path / "share")
+    return tmp_path / "recovery"
+
+
+@pytest.fixture
+def docs() -> Path:
+    """A documents folder outside /tmp: files under /tmp count as opened from an email's
+    temporary folder and open with the save-elsewhere banner."""
+    folder = Path(tempfile.mkdtemp(prefix="smd-docs-", dir=Path.home()))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def prompts(monkeypatch) -> Prompts:
+    p = Prompts()
+    monkeypatch.setattr(file_safety, "choose", p.choose)
+    monkeypatch.setattr(designer.share, "choose", p.choose)
+    monkeypatch.setattr(file_safety, "ask_summary", lambda parent, name: p.summary)
+
+    def box(kind, answer=QMessageBox.StandardButton.Ok):
+        def show(parent, title, text, *args, **kwargs):
+            p.shown.append((kind, title, text))
+            return answer
+        return show
+    monkeypatch.setattr(QMessageBox, "warning", box("warning"))
+    monkeypatch.setattr(QMessageBox, "critical", box("critical"))
+    monkeypatch.setattr(QMessageBox, "information", box("information"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        box("question", QMessageBox.StandardButton.Discard))
+
+    def save_name(parent, caption, start, *args, **kwargs):
+        p.save_as_starts.append(start)
+        return (p.save_as_paths.pop(0) if p.save_as_paths else ""), ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+
+    def open_url(url):
+        p.opened_urls.append(url.toLocalFile())
+        return True
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    return p
+
+
+@pytest.fixture
+def window(qtbot, prompts):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
