@@ -100,6 +100,16 @@ def _widths(ws, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
+def _print_setup(ws, landscape: bool) -> None:
+    """Printed for tender packs: A4, one page wide, the header rows on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:2"
+
+
 SUMMARY_HEADERS = ["Code", "Lot", "Components", "Annual value", "Estimated cost of components",
                    "Funding allocated", "Initial term (years)", "Extensions (years)",
                    "Break clause (years)", "Quality (%)", "Price (%)", "Social value (%)",
@@ -146,6 +156,7 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
         _put(summary, row + 2, 1, "Notes").font = BOLD
         _put(summary, row + 2, 2, plan.notes)
     _widths(summary, [7, 34, 11, 14, 16, 14, 10, 11, 10, 9, 9, 9, 16, 14, 26, 9])
+    _print_setup(summary, landscape=True)
 
     taken = {"summary"}
     for lot in plan.lots:
@@ -213,6 +224,7 @@ def _lot_sheet(ws, model, plan, lot, by_id, sources) -> None:
         _put(ws, row + 2, 1, "Notes").font = BOLD
         _put(ws, row + 2, 2, lot.notes)
     _widths(ws, [40, 30, 34, 22, 24, 12, 16])
+    _print_setup(ws, landscape=True)
 
 
 CSV_HEADERS = ["Plan", "Lot code", "Lot", "Component id", "Component", "Kind", "Cohorts",

@@ -32,6 +32,7 @@ def test_workbook_sheets_values_and_formats(tmp_path):
     assert summary["D6"].value == 3_700_000 and summary["D6"].number_format == POUNDS
     assert summary["E3"].value == 2_200_000  # estimated cost of the members
     assert summary.column_dimensions["B"].width >= 30
+    assert summary.page_setup.orientation == "landscape" and summary.print_title_rows == "$1:$2"
 
     clinical = wb["L1 Clinical treatment"]
     assert clinical.freeze_panes == "A3"
