@@ -377,7 +377,6 @@ def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):
 
 
 def test_dragging_member_rows_onto_another_lot(window, qtbot):
-    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QDropEvent
     tree = window.lots.tree
     rows = {tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i)
