@@ -18,7 +18,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainterPath, QPen, QTextDocument
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphicsItem,
                                QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem,
-                               QLabel, QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem,
+                               QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, read_model
@@ -26,6 +26,7 @@ from models.diff import ModelDiff, Section, diff_models
 from models.schema import ServiceModel
 
 from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY
+from .file_safety import tell
 
 ADDED = QColor("#2e9e44")
 CHANGED = QColor("#e5a50a")
@@ -330,7 +331,7 @@ def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
     try:
         other = read_model(path)
     except ModelFileError as e:
-        QMessageBox.warning(window, "Cannot open the file", f"{Path(path).name}: {e}")
+        tell(window, "Cannot open the file", f"{Path(path).name}: {e}")
         return None
     previous = getattr(window, "comparison", None)
     if previous is not None and shiboken6.isValid(previous):

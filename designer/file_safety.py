@@ -59,6 +59,13 @@ def choose(parent: QWidget | None, title: str, text: str, buttons: list[str],
     return clicked.text().replace("&", "")
 
 
+def tell(parent: QWidget | None, title: str, text: str,
+         icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
+    """A plain-text message with an OK button. QMessageBox.warning() would render a name like
+    "<b>x</b>" (in a title or an error about a file's value) as HTML."""
+    choose(parent, title, text, ["OK"], icon)
+
+
 def choice_box(parent, title, text, buttons, icon=QMessageBox.Icon.Question, detail=""):
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -71,6 +78,11 @@ def choice_box(parent, title, text, buttons, icon=QMessageBox.Icon.Question, det
             box.setDefaultButton(button)
     box.addButton(QMessageBox.StandardButton.Cancel).setVisible(False)  # Escape closes it
     return box
+
+
+def elided(name: str, limit: int = 60) -> str:
+    """A long file name shortened in the middle, so it cannot widen the window."""
+    return name if len(name) <= limit else name[:limit - 20] + "…" + name[-19:]
 
 
 class SummaryDialog(QDialog):
@@ -222,7 +234,7 @@ class FileSafety(QObject):
         path = self.doc.path
         self.stamp = DiskStamp.of(path) if path else None
         self.elsewhere = save_elsewhere_reason(path) if path else None
-        self.banner.show_reason(self.elsewhere and f"{path.name}: {self.elsewhere}")
+        self.banner.show_reason(self.elsewhere and f"{elided(path.name)}: {self.elsewhere}")
 
     # --- saving ----------------------------------------------------------------------------
     def save(self) -> bool:
@@ -281,7 +293,7 @@ class FileSafety(QObject):
         try:
             self.doc.revert()
         except ModelFileError as e:
-            QMessageBox.warning(self.window, "Cannot reload the file", f"{e}")
+            tell(self.window, "Cannot reload the file", f"{e}")
 
     # --- recovery copies -------------------------------------------------------------------
     def _schedule_autosave(self, *_) -> None:
@@ -354,7 +366,7 @@ class FileSafety(QObject):
         try:
             model = self._session().adopt(copy, DOCUMENT)
         except (ModelFileError, SaveError, OSError) as e:
-            QMessageBox.warning(self.window, "Cannot restore the copy", f"{e}")
+            tell(self.window, "Cannot restore the copy", f"{e}")
             return False
         original = copy.original if copy.original and copy.original.is_file() else None
         self._restoring = True  # keep the adopted copy while the model is replaced
@@ -374,14 +386,14 @@ class FileSafety(QObject):
         try:
             recovered = restore(copy)
         except ModelFileError as e:
-            QMessageBox.warning(self.window, "Cannot read the copy", f"{e}")
+            tell(self.window, "Cannot read the copy", f"{e}")
             return
         if copy.original and copy.original.is_file():
             try:
                 from models import read_model
                 old, old_name = read_model(copy.original), copy.original.name
             except ModelFileError as e:
-                QMessageBox.warning(self.window, "Cannot read the file", f"{e}")
+                tell(self.window, "Cannot read the file", f"{e}")
                 return
         else:
             old, old_name = self.doc.model, "the model open now"

@@ -20,7 +20,7 @@ from models import serialise
 from models.schema import ServiceModel
 from models.share import MAX_ATTACHMENTS_BYTES, SharedFiles, write_share_files
 
-from .file_safety import choose
+from .file_safety import choose, tell
 from .platform import app_data_dir
 
 KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
@@ -73,7 +73,7 @@ def share_by_email(window) -> SharedFiles | None:
     try:
         shared = write_files(model)
     except OSError as e:
-        QMessageBox.warning(window, "Cannot prepare the email",
+        tell(window, "Cannot prepare the email",
                             f"Could not write the files to share: {e.strerror or e}")
         return None
     finally:

@@ -280,7 +280,8 @@ def test_compare_with_a_bad_file_says_why(window, prompts, docs):
     bad = docs / "bad.svcmodel"
     bad.write_text("{not json")
     assert compare.compare_with_file(window, str(bad)) is None
-    assert prompts.titles("warning") == ["Cannot open the file"]
+    assert prompts.titles("choose") == ["Cannot open the file"]
+    assert prompts.shown[0][2].startswith("bad.svcmodel: ")
 
 
 def test_compare_of_the_same_model_says_so_and_prints(window, prompts, docs, qtbot, tmp_path):
@@ -367,6 +368,20 @@ def test_names_from_a_file_are_shown_as_plain_text(window, prompts, docs, qtbot)
     labels = [w for w in dialog.findChildren(type(window.counts_label))]
     assert all(w.textFormat() == Qt.TextFormat.PlainText for w in labels)
     dialog.close()
+
+
+def test_long_file_names_are_elided_in_the_banner(window, prompts, docs):
+    path = docs / ("<b>" + "very-long-name-" * 12 + ".svcmodel")
+    write_model(path, load_template("luton"))
+    path.chmod(stat.S_IRUSR)
+    try:
+        window.open_file(str(path))
+        text = window.files.banner.label.text()
+        assert text.startswith("<b>very-long") and "…" in text and len(text) < 160
+        assert window.files.banner.label.textFormat() == Qt.TextFormat.PlainText
+        assert window.width() <= 1400
+    finally:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
 def test_share_folder_is_removed_after_a_week(tmp_path, monkeypatch):
