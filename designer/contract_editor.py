@@ -9,6 +9,7 @@ listed underneath in the words of the `contract-invalid` finding (checks.contrac
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
@@ -80,6 +81,27 @@ def parse_extensions(text: str) -> list[float] | None:
     except ValueError:
         return None
     return years if all(0 <= y <= 100 for y in years) else None
+
+
+def real_date(text: str) -> bool:
+    """A calendar date written YYYY-MM-DD (the file keeps it as that text)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def schema_problem(error: ValueError) -> str:
+    """One line from a schema refusal: 'name: String should have at most 10000 characters'."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg', '')}".strip(": ")
+    return str(error).splitlines()[0]
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -311,8 +333,13 @@ class ContractEditor(QWidget):
                    "pattern": self.lot_pattern.currentData() or lot.pattern}
         if all(getattr(lot, k) == v for k, v in changes.items()):
             return
-        self.doc.replace_plan(lots.update_lot(self.doc.model.plan(), lot.id, **changes),
-                              f"Edit lot {lot.name}")
+        try:
+            plan = lots.update_lot(self.doc.model.plan(), lot.id, **changes)
+        except ValueError as e:
+            self.reload()
+            self.problems.setText(f"Not changed: {schema_problem(e)}")
+            return
+        self.doc.replace_plan(plan, f"Edit lot {lot.name}")
 
     def _load_kpis(self, lot: Lot) -> None:
         # Rows are rebuilt only when their number changes: the combo being used may be the
@@ -400,10 +427,15 @@ class ContractEditor(QWidget):
         if lot is None:
             return
         plan = self.doc.model.plan()
-        if contract is not None:
-            plan = lots.set_contract(plan, lot.id, contract)
-        if funding is not None:
-            plan = lots.set_funding(plan, lot.id, funding)
+        try:  # the schema has the last word (text lengths, real dates...)
+            if contract is not None:
+                plan = lots.set_contract(plan, lot.id, contract)
+            if funding is not None:
+                plan = lots.set_funding(plan, lot.id, funding)
+        except ValueError as e:
+            self.reload()
+            self.problems.setText(f"Not changed: {schema_problem(e)}")
+            return
         self.doc.replace_plan(plan, text or f"Edit contract of lot {lot.name}")
         self.show_checks()
 
@@ -416,9 +448,9 @@ class ContractEditor(QWidget):
                                      "Write the extensions as years, for example 2 + 2.")
         self.extensions_note.setStyleSheet(BAD)
         start = self.start_date.text().strip()
-        start_ok = not start or re.fullmatch(r"\d{4}-\d{2}-\d{2}", start) is not None
-        self.start_note.setText("" if start_ok else "Write the date as YYYY-MM-DD, for example "
-                                                    "2025-04-01.")
+        start_ok = not start or real_date(start)
+        self.start_note.setText("" if start_ok else "Write a real date as YYYY-MM-DD, for "
+                                                    "example 2025-04-01.")
         self.start_note.setStyleSheet(BAD)
         contract = lot.contract.model_copy(deep=True, update={
             "initial_term_years": spin_value(self.initial_term),
@@ -444,8 +476,8 @@ class ContractEditor(QWidget):
             name = self.kpis.item(row, 0).text().strip() if self.kpis.item(row, 0) else ""
             target = self.kpis.item(row, 1).text().strip() if self.kpis.item(row, 1) else ""
             combo = self.kpis.cellWidget(row, 2)
-            kpis.append(Kpi(name=name, target=target,
-                            frequency=combo.currentData() if combo else None))
+            kpis.append(Kpi.model_construct(name=name, target=target,
+                                            frequency=combo.currentData() if combo else None))
         self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
                       text=f"Edit KPIs of lot {lot.name}")
 

@@ -22,6 +22,7 @@ from models import lots
 from models.metrics import money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
+from .contract_editor import schema_problem
 from .document import Document
 
 FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated")
@@ -198,8 +199,15 @@ class FundingDialog(QDialog):
         table.blockSignals(False)
 
     # --- tables -> model ---------------------------------------------------------------------
-    def _set_sources(self, sources: list[FundingSource], text: str) -> None:
+    def _set_sources(self, sources: list[FundingSource], text: str) -> bool:
+        try:  # fields were set by assignment, which the schema does not see: check them now
+            sources = [FundingSource.model_validate(s.model_dump()) for s in sources]
+        except ValueError as e:
+            self.message.setText(f"Not changed: {schema_problem(e)}.")
+            self._timer.start()
+            return False
         self.doc.update_model({"funding_sources": sources}, text)
+        return True
 
     def _copy_sources(self) -> list[FundingSource]:
         return [s.model_copy(deep=True) for s in self.doc.model.funding_sources]

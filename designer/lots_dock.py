@@ -295,6 +295,9 @@ class LotsPanel(QWidget):
                 return
         self.tree.clearSelection()
 
+    def _refused(self, error: ValueError) -> None:
+        self._say(f"Not changed: {str(error).splitlines()[0]}.")
+
     def _say(self, message: str) -> None:
         self.statusMessage.emit(message)
         if self.scene is not None:
@@ -498,8 +501,12 @@ class LotsPanel(QWidget):
             if item.data(0, COMPONENT_ROLE)]
         self.unassign(chosen)
 
-    def new_lot(self, name: str = "", component_ids=()) -> str:
-        plan, lot_id = lots.add_lot(self.plan, name, component_ids)
+    def new_lot(self, name: str = "", component_ids=()) -> str | None:
+        try:
+            plan, lot_id = lots.add_lot(self.plan, name, component_ids)
+        except ValueError as e:
+            self._refused(e)
+            return None
         lot = plan.lot(lot_id)
         self.doc.replace_plan(plan, f"Add lot {lot.name}")
         self.refresh()
@@ -515,15 +522,19 @@ class LotsPanel(QWidget):
         shown: the original stays as it was for the options appraisal. One undo step."""
         keep, other = self.plan.lot(keep_id), self.plan.lot(other_id)
         text = f"Merge lots {keep.name} and {other.name}"
-        if in_copy:
-            plans, copy_id = lots.duplicate_plan(
-                self.doc.model.lot_plans, self.plan.id,
-                f"{self.plan.name}: {name or keep.name} merged")
-            index = next(i for i, p in enumerate(plans) if p.id == copy_id)
-            plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
-            self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
-        else:
-            self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)
+        try:
+            if in_copy:
+                plans, copy_id = lots.duplicate_plan(
+                    self.doc.model.lot_plans, self.plan.id,
+                    f"{self.plan.name}: {name or keep.name} merged")
+                index = next(i for i, p in enumerate(plans) if p.id == copy_id)
+                plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
+                self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
+            else:
+                self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)
+        except ValueError as e:
+            self._refused(e)
+            return
         merged = self.plan
         self.refresh()
         self.select_lot(keep_id)
@@ -546,11 +557,14 @@ class LotsPanel(QWidget):
 
     def split(self, lot_id: str, component_ids: list[str], name: str) -> str | None:
         lot = self.plan.lot(lot_id)
-        try:
-            plan, new_id = lots.split_lot(self.plan, lot_id, component_ids, name)
-        except ValueError:
+        if not set(component_ids) & set(lot.components):
             self._say(f"Select on the canvas the components of {lot.name} that should form "
                       "the new lot, then split.")
+            return None
+        try:
+            plan, new_id = lots.split_lot(self.plan, lot_id, component_ids, name)
+        except ValueError as e:
+            self._refused(e)
             return None
         self.doc.replace_plan(plan, f"Split {plan.lot(new_id).name} off lot {lot.name}")
         self.refresh()
@@ -575,7 +589,10 @@ class LotsPanel(QWidget):
 
     def rename_lot(self, lot_id: str, name: str) -> None:
         old = self.plan.lot(lot_id).name
-        self.doc.replace_plan(lots.rename_lot(self.plan, lot_id, name), f"Rename lot {old}")
+        try:
+            self.doc.replace_plan(lots.rename_lot(self.plan, lot_id, name), f"Rename lot {old}")
+        except ValueError as e:
+            self._refused(e)
 
     def rename_lot_dialog(self) -> None:
         lot_id = self.current_lot_id()
@@ -608,8 +625,12 @@ class LotsPanel(QWidget):
     def switch_plan(self, plan_id: str) -> None:
         self.doc.set_active_plan(plan_id)
 
-    def add_plan(self, name: str = "") -> str:
-        plans, plan_id = lots.add_plan(self.doc.model.lot_plans, name)
+    def add_plan(self, name: str = "") -> str | None:
+        try:
+            plans, plan_id = lots.add_plan(self.doc.model.lot_plans, name)
+        except ValueError as e:
+            self._refused(e)
+            return None
         self.doc.set_plans(plans, plan_id, f"Add lot plan {plans[-1].name}")
         return plan_id
 
@@ -619,15 +640,23 @@ class LotsPanel(QWidget):
         if ok:
             self.add_plan(name)
 
-    def duplicate_plan(self) -> str:
-        plans, plan_id = lots.duplicate_plan(self.doc.model.lot_plans, self.plan.id)
+    def duplicate_plan(self) -> str | None:
+        try:
+            plans, plan_id = lots.duplicate_plan(self.doc.model.lot_plans, self.plan.id)
+        except ValueError as e:
+            self._refused(e)
+            return None
         self.doc.set_plans(plans, plan_id, f"Duplicate lot plan {self.plan.name}")
         return plan_id
 
     def rename_plan(self, name: str) -> None:
         old = self.plan.name
-        self.doc.set_plans(lots.rename_plan(self.doc.model.lot_plans, self.plan.id, name),
-                           self.plan.id, f"Rename lot plan {old}")
+        try:
+            plans = lots.rename_plan(self.doc.model.lot_plans, self.plan.id, name)
+        except ValueError as e:
+            self._refused(e)
+            return
+        self.doc.set_plans(plans, self.plan.id, f"Rename lot plan {old}")
 
     def rename_plan_dialog(self) -> None:
         name, ok = QInputDialog.getText(self, "Rename lot plan", "Lot plan name:",

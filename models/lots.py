@@ -14,6 +14,19 @@ from . import catalogue
 from .schema import Contract, FundingAllocation, Lot, LotPlan, unique_id
 
 
+NAME_LIMIT = 10_000  # the schema's limit on text fields
+
+
+def _name(text: str, fallback: str) -> str:
+    """A name as typed, trimmed; the fallback when blank. Too long is refused in words
+    (plain attribute assignment would skip the schema and write a file nobody could open)."""
+    text = " ".join(text.split())
+    if len(text) > NAME_LIMIT:
+        raise ValueError(f"a name can be at most {NAME_LIMIT:,} characters; this one has "
+                         f"{len(text):,}")
+    return text or fallback
+
+
 def _copy(plan: LotPlan) -> LotPlan:
     return plan.model_copy(deep=True)
 
@@ -57,7 +70,7 @@ def add_lot(plan: LotPlan, name: str = "", components: Iterable[str] = ()) -> tu
     """(new plan, the new lot's id). Members given are moved out of any other lot."""
     new = _copy(plan)
     colour, pattern, code = _next_style(new)
-    name = name.strip() or f"Lot {code[1:]}"
+    name = _name(name, f"Lot {code[1:]}")
     lot_id = unique_id(slug(name), {lot.id for lot in new.lots})
     new.lots.append(Lot(id=lot_id, name=name, code=code, colour=colour, pattern=pattern))
     return (assign(new, lot_id, components) if components else new), lot_id
@@ -71,7 +84,8 @@ def remove_lot(plan: LotPlan, lot_id: str) -> LotPlan:
 
 def rename_lot(plan: LotPlan, lot_id: str, name: str) -> LotPlan:
     new = _copy(plan)
-    _lot(new, lot_id).name = name.strip() or _lot(new, lot_id).name
+    lot = _lot(new, lot_id)
+    lot.name = _name(name, lot.name)
     return new
 
 
@@ -118,8 +132,7 @@ def merge_lots(plan: LotPlan, keep_id: str, other_id: str, name: str | None = No
     keep.funding = _sum_funding(keep.funding, other.funding)
     values = [v for v in (keep.contract.annual_value, other.contract.annual_value) if v is not None]
     keep.contract.annual_value = sum(values) if values else None
-    if name and name.strip():
-        keep.name = name.strip()
+    keep.name = _name(name or "", keep.name)
     if other.notes:
         keep.notes = "\n".join(n for n in (keep.notes, other.notes) if n)
     new.lots.remove(other)
@@ -145,10 +158,9 @@ def split_lot(plan: LotPlan, lot_id: str, component_ids: Iterable[str], new_name
 
 def set_contract(plan: LotPlan, lot_id: str, contract: Contract) -> LotPlan:
     new = _copy(plan)
-    # Validated afresh: a contract built with model_copy(update=...) skipped validation.
-    terms = contract.model_copy(deep=True)
-    _lot(new, lot_id).contract = Contract.model_validate(
-        {name: getattr(terms, name) for name in Contract.model_fields})
+    # Validated afresh, KPIs included: a contract built with model_copy(update=...) or
+    # model_construct skipped validation, and the file must stay readable.
+    _lot(new, lot_id).contract = Contract.model_validate(contract.model_dump())
     return new
 
 
@@ -175,7 +187,7 @@ def _plan_id(name: str, plans: list[LotPlan]) -> str:
 
 def add_plan(plans: list[LotPlan], name: str = "") -> tuple[list[LotPlan], str]:
     """(new list, new plan id): an empty plan at the end."""
-    name = name.strip() or f"Lot plan {len(plans) + 1}"
+    name = _name(name, f"Lot plan {len(plans) + 1}")
     plan = LotPlan(id=_plan_id(name, plans), name=name)
     return [p.model_copy(deep=True) for p in plans] + [plan], plan.id
 
@@ -186,7 +198,7 @@ def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[
     index = next(i for i, p in enumerate(plans) if p.id == plan_id)
     original = plans[index]
     copy = original.model_copy(deep=True)
-    copy.name = name.strip() or f"{original.name} (copy)"
+    copy.name = _name(name, f"{original.name} (copy)"[:NAME_LIMIT])
     copy.id = _plan_id(copy.name, plans)
     new = [p.model_copy(deep=True) for p in plans]
     new.insert(index + 1, copy)
@@ -196,7 +208,7 @@ def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[
 def rename_plan(plans: list[LotPlan], plan_id: str, name: str) -> list[LotPlan]:
     new = [p.model_copy(deep=True) for p in plans]
     plan = next(p for p in new if p.id == plan_id)
-    plan.name = name.strip() or plan.name
+    plan.name = _name(name, plan.name)
     return new
 
 

@@ -189,3 +189,22 @@ def test_lot_edits_survive_a_save_and_load(luton):
     put(luton, plan)
     reloaded = parse_model(serialise(luton))
     assert reloaded.plan("three-lots") == plan
+
+
+def test_names_and_terms_the_schema_would_refuse_are_refused_in_words(luton):
+    plan = luton.plan("three-lots")
+    huge = "x" * 10_001
+    for attempt in (lambda: lots.rename_lot(plan, "recovery", huge),
+                    lambda: lots.add_lot(plan, huge),
+                    lambda: lots.merge_lots(plan, "clinical", "engagement", huge),
+                    lambda: lots.rename_plan(luton.lot_plans, "three-lots", huge),
+                    lambda: lots.add_plan(luton.lot_plans, huge)):
+        with pytest.raises(ValueError, match="at most 10,000 characters"):
+            attempt()
+    with pytest.raises(ValueError):
+        lots.set_contract(plan, "recovery", Contract.model_construct(
+            kpis=[Kpi.model_construct(name=huge, target="", frequency=None)]))
+    with pytest.raises(ValueError):
+        lots.set_contract(plan, "recovery", Contract.model_construct(start_date="2025-02-30"))
+    assert lots.rename_lot(plan, "recovery", " Recovery \n and work ").lot("recovery").name == \
+        "Recovery and work"

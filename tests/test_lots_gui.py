@@ -480,3 +480,45 @@ def test_opening_another_model_rebuilds_lots_and_regions(window, qtbot):
     assert all(r.scene() is window.scene for r in window.lots.regions.regions.values())
     assert window.lots.tree.topLevelItemCount() >= len(expected)
     assert window.lots.plan_combo.count() == len(leicestershire.lot_plans)
+
+
+def test_start_date_must_be_a_real_date(window, qtbot):
+    editor = ContractEditor(window.doc, "clinical")
+    qtbot.addWidget(editor)
+    for bad in ("2025-02-30", "1 April 2025", "2025-4-1"):
+        editor.start_date.setText(bad)
+        editor.start_date.editingFinished.emit()
+        assert "real date" in editor.start_note.text()
+        assert plan(window).lot("clinical").contract.start_date is None
+    editor.start_date.setText("2025-04-01")
+    editor.start_date.editingFinished.emit()
+    assert editor.start_note.text() == ""
+    assert plan(window).lot("clinical").contract.start_date == "2025-04-01"
+
+
+def test_refused_names_and_terms_leave_the_model_alone(window, qtbot):
+    doc, panel = window.doc, window.lots
+    steps = doc.undo_stack.count()
+    panel.rename_lot("recovery", "x" * 10_001)
+    panel.rename_plan("x" * 10_001)
+    assert panel.new_lot("x" * 10_001) is None
+    assert doc.undo_stack.count() == steps
+    editor = ContractEditor(doc, "clinical")
+    qtbot.addWidget(editor)
+    editor.kpis.item(0, 0).setText("x" * 10_001)
+    assert "Not changed" in editor.problems.text()
+    assert editor.kpis.item(0, 0).text() == "Adults in structured treatment"
+    editor.lot_name.setText("x" * 10_001)
+    editor.lot_name.editingFinished.emit()
+    assert plan(window).lot("clinical").name == "Clinical treatment"
+    assert doc.undo_stack.count() == steps
+
+
+def test_funding_source_name_too_long_is_refused(window, qtbot):
+    dialog = FundingDialog(window.doc, window)
+    qtbot.addWidget(dialog)
+    dialog.sources.item(0, 0).setText("x" * 10_001)
+    assert "Not changed" in dialog.message.text()
+    assert window.doc.model.funding_sources[0].name == "Public health grant"
+    qtbot.waitUntil(lambda: dialog.sources.item(0, 0).text() == "Public health grant",
+                    timeout=2000)
