@@ -154,7 +154,7 @@ def test_greyscale_copy_still_tells_lots_apart(tmp_path, qapp):
     boxes = [b.adjusted(-3, -3, 3, 3) for b in pack.diagram.boxes.values()]
     stats = {}
     for lot in pack.plan.lots:
-        region = lot_region(pack.diagram, lot)
+        region = lot_region(pack.diagram, lot).outline
         values = []
         bounds = region.boundingRect()
         step = 1 / (scale * dpi_scale)  # one pixel in scene units

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen,
-                           QPolygonF)
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from models import catalogue
 from models.layout import layered_positions
@@ -105,7 +104,14 @@ def component_shape(kind: catalogue.Kind, box: QRectF) -> QPainterPath:
     return path
 
 
-def lot_region(diagram: Diagram, lot: Lot) -> QPainterPath:
+@dataclass
+class Region:
+    """A lot's area: the outline to fill and stroke, and rectangles inside it to hatch."""
+    outline: QPainterPath
+    parts: list[QRectF]
+
+
+def lot_region(diagram: Diagram, lot: Lot) -> Region:
     """A padded union of the lot's member boxes; close members are joined by a bridge when
     no other component sits between them, so a lot reads as one area."""
     members = [m for m in dict.fromkeys(lot.components) if m in diagram.boxes]
@@ -115,6 +121,9 @@ def lot_region(diagram: Diagram, lot: Lot) -> QPainterPath:
     path.setFillRule(Qt.WindingFill)
     padded = {m: diagram.boxes[m].adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
               for m in members}
+    # Hatch rectangles stay clear of the rounded corners.
+    inset = CORNER * (1 - math.sqrt(0.5))
+    parts = [r.adjusted(inset, inset, -inset, -inset) for r in padded.values()]
     for m in members:
         path.addRoundedRect(padded[m], CORNER, CORNER)
     for i, a in enumerate(members):
@@ -127,8 +136,10 @@ def lot_region(diagram: Diagram, lot: Lot) -> QPainterPath:
             bridge = _bridge(ra, rb)
             if not any(bridge.intersects(o) for o in others):
                 # reach into both boxes past their rounded corners, so the join is seamless
-                path.addRect(_bridge(ra, rb, into=CORNER))
-    return path.simplified()
+                bridge = _bridge(ra, rb, into=CORNER)
+                path.addRect(bridge)
+                parts.append(bridge)
+    return Region(path.simplified(), parts)
 
 
 def _bridge(a: QRectF, b: QRectF, into: float = 0.0) -> QRectF:
@@ -144,81 +155,83 @@ def _bridge(a: QRectF, b: QRectF, into: float = 0.0) -> QRectF:
     return a.united(b)
 
 
-def hatch_path(region: QPainterPath, pattern: str, spacing: float = 9.0,
-               width: float = 1.4) -> QPainterPath:
-    """The hatch of a lot pattern as a filled shape cut to `region` (no clipping needed)."""
-    r = region.boundingRect().adjusted(-spacing, -spacing, spacing, spacing)
-    lines = QPainterPath()
+def hatch(parts: list[QRectF], pattern: str, spacing: float = 9.0,
+          dot: float = 1.7) -> tuple[QPainterPath, QPainterPath]:
+    """The hatch of a lot pattern over rectangles: (line segments to stroke, dots to fill).
 
-    def diagonals(sign: int, step: float) -> None:
-        # parallel lines 45 degrees from the horizontal, `step` apart along it
-        span = r.width() + r.height()
-        n = int(span / step) + 2
-        for i in range(n):
-            c = i * step
-            if sign > 0:  # "/" rising to the right
-                lines.moveTo(r.left() + c - r.height(), r.bottom())
-                lines.lineTo(r.left() + c, r.top())
-            else:  # "\" falling to the right
-                lines.moveTo(r.left() + c, r.bottom())
-                lines.lineTo(r.left() + c - r.height(), r.top())
+    Lines lie on one grid for the whole diagram, cut to each rectangle by arithmetic, so
+    overlapping rectangles repeat a segment exactly and no clipping or path boolean (slow,
+    and ignored by the SVG generator) is needed."""
+    lines, dots = QPainterPath(), QPainterPath()
+    diagonal = spacing * math.sqrt(2)  # `spacing` apart measured across the lines
 
-    def horizontals(step: float) -> None:
-        y = r.top()
-        while y <= r.bottom():
-            lines.moveTo(r.left(), y)
-            lines.lineTo(r.right(), y)
-            y += step
+    def rising(r: QRectF, step: float) -> None:  # "/": x + y = c
+        for k in range(math.ceil((r.left() + r.top()) / step),
+                       math.floor((r.right() + r.bottom()) / step) + 1):
+            c = k * step
+            x0, x1 = max(r.left(), c - r.bottom()), min(r.right(), c - r.top())
+            lines.moveTo(x0, c - x0)
+            lines.lineTo(x1, c - x1)
 
-    def verticals(step: float) -> None:
-        x = r.left()
-        while x <= r.right():
-            lines.moveTo(x, r.top())
-            lines.lineTo(x, r.bottom())
-            x += step
+    def falling(r: QRectF, step: float) -> None:  # "": x - y = c
+        for k in range(math.ceil((r.left() - r.bottom()) / step),
+                       math.floor((r.right() - r.top()) / step) + 1):
+            c = k * step
+            x0, x1 = max(r.left(), c + r.top()), min(r.right(), c + r.bottom())
+            lines.moveTo(x0, x0 - c)
+            lines.lineTo(x1, x1 - c)
 
-    diagonal_step = spacing * math.sqrt(2)
-    if pattern in ("diagonal", "cross"):
-        diagonals(+1, diagonal_step)
-    if pattern in ("back_diagonal", "cross"):
-        diagonals(-1, diagonal_step)
-    if pattern in ("horizontal", "grid"):
-        horizontals(spacing)
-    if pattern in ("vertical", "grid"):
-        verticals(spacing)
-    if pattern == "dense":
-        diagonals(+1, diagonal_step / 2)
-        horizontals(spacing / 2)
-    stroker = QPainterPathStroker()
-    stroker.setWidth(width)
-    strokes = stroker.createStroke(lines)
-    if pattern == "dots":
-        strokes = QPainterPath()
-        y = r.top()
-        row = 0
-        while y <= r.bottom():
-            x = r.left() + (spacing / 2 if row % 2 else 0)
-            while x <= r.right():
-                strokes.addEllipse(QPointF(x, y), width * 1.2, width * 1.2)
-                x += spacing
-            y += spacing * 0.8
-            row += 1
-    strokes.setFillRule(Qt.WindingFill)
-    return strokes.intersected(region)
+    def across(r: QRectF, step: float) -> None:
+        for k in range(math.ceil(r.top() / step), math.floor(r.bottom() / step) + 1):
+            lines.moveTo(r.left(), k * step)
+            lines.lineTo(r.right(), k * step)
+
+    def down(r: QRectF, step: float) -> None:
+        for k in range(math.ceil(r.left() / step), math.floor(r.right() / step) + 1):
+            lines.moveTo(k * step, r.top())
+            lines.lineTo(k * step, r.bottom())
+
+    seen_dots: set[tuple[int, int]] = set()
+    for r in parts:
+        if pattern in ("diagonal", "cross"):
+            rising(r, diagonal)
+        if pattern in ("back_diagonal", "cross"):
+            falling(r, diagonal)
+        if pattern in ("horizontal", "grid"):
+            across(r, spacing)
+        if pattern in ("vertical", "grid"):
+            down(r, spacing)
+        if pattern == "dense":
+            rising(r, diagonal / 2)
+            across(r, spacing / 2)
+        if pattern == "dots":
+            row_step = spacing * 0.8
+            for j in range(math.ceil(r.top() / row_step), math.floor(r.bottom() / row_step) + 1):
+                shift = spacing / 2 if j % 2 else 0.0
+                for i in range(math.ceil((r.left() - shift) / spacing),
+                               math.floor((r.right() - shift) / spacing) + 1):
+                    if (i, j) not in seen_dots:
+                        seen_dots.add((i, j))
+                        dots.addEllipse(QPointF(i * spacing + shift, j * row_step), dot, dot)
+    return lines, dots
 
 
-def paint_lot_fill(painter: QPainter, region: QPainterPath, lot: Lot, faded: bool = False,
+def paint_lot_fill(painter: QPainter, region: Region, lot: Lot, faded: bool = False,
                    spacing: float = 9.0, line: float = 1.4) -> None:
     """Tint, hatch and outline: the same in the diagram and in the legend swatches."""
     fade = (lambda c: blend(c, "white", FADE)) if faded else (lambda c: c)
+    hatch_ink = fade(blend(lot_ink(lot), "white", 0.15))
+    lines, dots = hatch(region.parts, lot.pattern or "diagonal", spacing, line * 1.2)
     painter.setPen(Qt.NoPen)
     painter.setBrush(fade(lot_tint(lot)))
-    painter.drawPath(region)
-    painter.setBrush(fade(blend(lot_ink(lot), "white", 0.15)))
-    painter.drawPath(hatch_path(region, lot.pattern or "diagonal", spacing, line))
+    painter.drawPath(region.outline)
+    painter.setBrush(hatch_ink)
+    painter.drawPath(dots)
     painter.setBrush(Qt.NoBrush)
+    painter.setPen(QPen(hatch_ink, line, Qt.SolidLine, Qt.FlatCap))
+    painter.drawPath(lines)
     painter.setPen(QPen(fade(lot_ink(lot)), line * 1.6))
-    painter.drawPath(region)
+    painter.drawPath(region.outline)
 
 
 # --- pathways ----------------------------------------------------------------------------------
@@ -302,6 +315,15 @@ def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
 
 # --- painting ----------------------------------------------------------------------------------
 
+def unassigned_services(model: ServiceModel, plan: LotPlan | None) -> list[str]:
+    """Procured council services in no lot of a plan that has lots (as the lot checks say)."""
+    if plan is None or not plan.lots:
+        return []
+    home = lot_of(plan)
+    return [c.id for c in model.components if c.id not in home and c.kind_info.is_service
+            and c.procured and c.commissioner == "local_authority"]
+
+
 def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
     return {m: lot for lot in (plan.lots if plan else []) for m in lot.components}
 
@@ -329,7 +351,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
 
     for lot in lots:
         region = lot_region(diagram, lot)
-        if not region.isEmpty() and region.boundingRect().intersects(visible):
+        if region.parts and region.outline.boundingRect().intersects(visible):
             paint_lot_fill(painter, region, lot, faded=faded_lot(lot))
 
     routes = pathway_routes(diagram)
@@ -391,8 +413,7 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     c = diagram.model.component(cid)
     kind = c.kind_info
     fade = (lambda colour: blend(colour, "white", FADE)) if faded else (lambda colour: QColor(colour))
-    unassigned = (plan is not None and plan.lots and lot is None and kind.is_service
-                  and c.procured and c.commissioner == "local_authority")
+    unassigned = lot is None and c.id in unassigned_services(diagram.model, plan)
     shape = component_shape(kind, box)
     painter.setBrush(fade(kind.colour))
     if unassigned:

@@ -22,8 +22,8 @@ from models.checks import ERROR, INFO, RULES_BY_ID, WARNING, run_checks
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 
-from .diagram import (BOX_H, BOX_W, INK, Diagram, component_shape, layout_diagram, lot_of,
-                      paint_diagram, paint_lot_fill)
+from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, component_shape, layout_diagram,
+                      Region, lot_of, paint_diagram, paint_lot_fill, unassigned_services)
 from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, Page, Paragraph, Table, flow,
                      style)
 
@@ -128,7 +128,8 @@ class LotPack:
             legend += [Heading("Lots"), self._lot_legend()]
         else:
             legend.append(Paragraph("This lot plan has no lots yet.", italic=True))
-        legend += [Heading("Component kinds"), self._kind_legend()]
+        legend += [Heading("Component kinds"), self._kind_legend(),
+                   Heading("Summary"), self._summary()]
         width = self.content.width()
         legend_h = sum(b.height(width) + GAP for b in legend)
         # The diagram takes what the legends leave, and no more height than it needs at the
@@ -166,6 +167,23 @@ class LotPack:
             pages.append(page)
         return pages
 
+    def _summary(self) -> Table:
+        m = self.model
+        values = [lot.contract.annual_value for lot in self.plan.lots]
+        funding = [f.annual_amount for f in m.funding_sources if f.annual_amount is not None]
+        counts = {s: 0 for s in (ERROR, WARNING, INFO)}
+        for f in run_checks(m, self.plan.id):
+            counts[f.severity] += 1
+        checks = (f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, "
+                  f"{plural(counts[INFO], 'note')} (see Coverage checks)")
+        return Table(["Components", "Pathways", "Lots", "Lots' annual value", "Funding a year",
+                      "Coverage checks"],
+                     [[str(len(m.components)), str(len(m.pathways)), str(len(self.plan.lots)),
+                       money(sum(v for v in values if v is not None)) if any(
+                           v is not None for v in values) else "not set",
+                       money(sum(funding)) if funding else "not recorded", checks]],
+                     [1.2, 1.1, 0.8, 1.7, 1.7, 3.5])
+
     def _lot_legend(self) -> Table:
         names = self.diagram.names
         rows = []
@@ -174,8 +192,22 @@ class LotPack:
             rows.append([self._lot_swatch(lot), lot.code, lot.name,
                          ", ".join(members) or "no components",
                          money(lot.contract.annual_value)])
+        unassigned = unassigned_services(self.model, self.plan)
+        if unassigned:
+            rows.append([self._unassigned_swatch, "", "Not in any lot",
+                         ", ".join(names[m] for m in unassigned) + " (procured by the council)",
+                         ""])
         return Table(["", "Code", "Lot", "Components", "Annual value"], rows,
                      [0.9, 0.8, 2.2, 6.0, 1.3], min_row_height=22 * PT)
+
+    @staticmethod
+    def _unassigned_swatch(painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(UNASSIGNED, 1.2 * PT, Qt.DashLine))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(PT, PT, -PT, -PT), 3 * PT, 3 * PT)
+        painter.restore()
 
     def _lot_swatch(self, lot: Lot) -> Callable[[QPainter, QRectF], None]:
         def paint(painter: QPainter, rect: QRectF) -> None:
@@ -183,7 +215,8 @@ class LotPack:
             path.addRoundedRect(rect, 3 * PT, 3 * PT)
             painter.save()
             painter.setRenderHint(QPainter.Antialiasing)
-            paint_lot_fill(painter, path, lot, spacing=3.2 * PT, line=0.5 * PT)
+            parts = [rect.adjusted(PT, PT, -PT, -PT)]
+            paint_lot_fill(painter, Region(path, parts), lot, spacing=3.2 * PT, line=0.5 * PT)
             painter.restore()
         return paint
 
