@@ -25,7 +25,7 @@ from .canvas.lot_regions import LotRegions
 from .canvas.scene import ModelScene
 from .document import Document
 from .icons import kind_icon
-from .printing.diagram import paint_lot_fill
+from .printing import diagram
 
 LOT_ROLE = Qt.ItemDataRole.UserRole  # lot id on lot rows ("" on the 'not in a lot' row)
 COMPONENT_ROLE = Qt.ItemDataRole.UserRole + 1  # component id on member rows
@@ -47,9 +47,14 @@ def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(1.5, 1.5, size.width() - 3, size.height() - 3)
     path = QPainterPath()
-    path.addRoundedRect(QRectF(1.5, 1.5, size.width() - 3, size.height() - 3), 4, 4)
-    paint_lot_fill(painter, path, lot, spacing=5, line=1)
+    path.addRoundedRect(rect, 4, 4)
+    # The printed diagram's fill takes its region (outline and hatch parts) or, in its
+    # earlier form, the outline path alone.
+    fill = diagram.Region(path, [rect.adjusted(1, 1, -1, -1)]) \
+        if hasattr(diagram, "Region") else path
+    diagram.paint_lot_fill(painter, fill, lot, spacing=5, line=1)
     painter.end()
     return QIcon(pixmap)
 

@@ -52,16 +52,19 @@ class LotRegionItem(QGraphicsItem):
         super().__init__()
         self.lot = lot
         self.lot_id = lot.id
-        self.region = QPainterPath()
+        self.region = self.fill = QPainterPath()
         self.highlighted = False
         self.setZValue(Z_LOT)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # the hatch is costly
         self.setToolTip(plain_tooltip(f"{lot.code} {lot.name}".strip()))
 
-    def set_region(self, region: QPainterPath) -> None:
+    def set_region(self, region) -> None:
+        """`region` as diagram.lot_region returns it: what paint_lot_fill takes; its outline
+        (the region itself when it is a plain path) gives the item's shape."""
         self.prepareGeometryChange()
-        self.region = region
+        self.fill = region
+        self.region = getattr(region, "outline", region)
         self.update()
 
     def set_highlighted(self, on: bool) -> None:
@@ -88,7 +91,7 @@ class LotRegionItem(QGraphicsItem):
         if self.region.isEmpty():
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        paint_lot_fill(painter, self.region, self.lot)
+        paint_lot_fill(painter, self.fill, self.lot)
         ink = lot_ink(self.lot)
         if self.highlighted:  # a heavy outline in the lot's own ink, so it stays that lot's
             painter.setBrush(Qt.BrushStyle.NoBrush)
