@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
 from models import read_model
 from models.templates import template_path
 from designer.printing.diagram import LOT_PAD, lot_region
-from designer.printing.pack import LotPack, PackOptions, PT, render_page, write_pdf
+from designer.printing.pack import LotPack, PackOptions, PT, write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 A4 = (595, 842)

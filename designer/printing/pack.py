@@ -175,14 +175,15 @@ class LotPack:
         for f in run_checks(m, self.plan.id):
             counts[f.severity] += 1
         checks = (f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, "
-                  f"{plural(counts[INFO], 'note')} (see Coverage checks)")
+                  f"{plural(counts[INFO], 'note')} (see Coverage checks)") if any(
+            counts.values()) else "No findings"
         return Table(["Components", "Pathways", "Lots", "Lots' annual value", "Funding a year",
                       "Coverage checks"],
                      [[str(len(m.components)), str(len(m.pathways)), str(len(self.plan.lots)),
                        money(sum(v for v in values if v is not None)) if any(
                            v is not None for v in values) else "not set",
                        money(sum(funding)) if funding else "not recorded", checks]],
-                     [1.2, 1.1, 0.8, 1.7, 1.7, 3.5])
+                     [1.5, 1.1, 0.8, 1.7, 1.7, 3.2])
 
     def _lot_legend(self) -> Table:
         names = self.diagram.names
