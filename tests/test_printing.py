@@ -291,3 +291,54 @@ def test_print_preview_shows_the_pdf_pages(qtbot, tmp_path, monkeypatch):
     QTimer.singleShot(300, inspect)
     actions.print_preview(None, model)
     assert seen["pages"] == pages
+
+
+def words_outside_margins(pdf):
+    _, (w, h) = pdfinfo(pdf)
+    margin = 12 * 72 / 25.4 - 0.5
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="([\d.]+)">([^<]*)<', html)
+    return [word for x0, y0, x1, y1, word in words
+            if not (margin <= float(x0) and float(x1) <= w - margin
+                    and margin <= float(y0) and float(y1) <= h - margin)]
+
+
+def test_empty_and_awkward_models_print_inside_the_margins(tmp_path, qapp):
+    from models.schema import Component, Lot, LotPlan, Pathway, ServiceModel
+
+    empty = tmp_path / "empty.pdf"
+    write_pdf(LotPack(ServiceModel()), empty)
+    assert pdfinfo(empty)[0] == 2  # overview and coverage
+    assert "This lot plan has no lots yet" in pdftext(empty)
+
+    long = "Service with a name that runs on\nover two lines " + "and further " * 12
+    kinds = ["adult_treatment", "recovery_service", "self_referral", "exit", "access_hub"]
+    components = [Component(id=f"c{i}", kind=kinds[i % len(kinds)],
+                            name=long if i == 2 else f"Service {i} " + "x" * (i * 4))
+                  for i in range(30)]
+    pathways = [Pathway(source=f"c{i}", target=f"c{(i * 7 + 3) % 30}", label="line\nbreak " * 3)
+                for i in range(30) if i != (i * 7 + 3) % 30]
+    lots = [Lot(id=f"l{k}", name=f"Lot {k} " + "with a long name " * 5,
+                components=[f"c{i}" for i in range(k, 30, 10)]) for k in range(10)]
+    lots.append(Lot(id="empty", name="Nothing in it"))
+    model = ServiceModel(title="A title\nwith a line break " + "long " * 40,
+                         authority="Council " * 30, author="Author " * 40,
+                         components=components, pathways=pathways,
+                         lot_plans=[LotPlan(id="p", name="Plan " * 30, lots=lots)],
+                         active_plan="p")
+    pdf = tmp_path / "awkward.pdf"
+    pack = LotPack(model, PackOptions(scale_percent=80))
+    write_pdf(pack, pdf)
+    assert pdfinfo(pdf)[0] == pack.page_count() > 12
+    # diagram sheets cover what spills past their frame, so only look at the other pages
+    sheets = [i + 1 for i, page in enumerate(pack.pages) if page.sheet]
+    assert sheets
+    for number in range(1, pack.page_count() + 1):
+        if number in sheets:
+            continue
+        page_pdf = tmp_path / f"page{number}.pdf"
+        subprocess.run(["pdfseparate", "-f", str(number), "-l", str(number), str(pdf),
+                        str(page_pdf)], check=True)
+        assert words_outside_margins(page_pdf) == [], number

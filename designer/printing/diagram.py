@@ -28,7 +28,7 @@ BOX_W, BOX_H = 212.0, 72.0
 LOT_PAD = 12.0  # lot region margin around member boxes
 CORNER = 14.0  # lot region corner radius
 NEIGHBOUR_REACH = 90.0  # member boxes this close are joined into one region
-EXTENT_MARGIN = 40.0  # room for pathway bulges and badges around the boxes
+EXTENT_MARGIN = 24.0  # white space around the drawing
 INK = QColor("#1a1a1a")
 PATHWAY_INK = QColor("#404040")
 UNASSIGNED = QColor("#c00000")
@@ -75,14 +75,21 @@ def layout_diagram(model: ServiceModel) -> Diagram:
     for c in model.components:
         x, y = (c.position.x, c.position.y) if c.position is not None else automatic[c.id]
         boxes[c.id] = QRectF(x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H)
+    names = {c.id: c.name or c.kind_info.name for c in model.components}
+    diagram = Diagram(model, boxes, QRectF(0, 0, BOX_W, BOX_H), names)
     extent = QRectF()
     for box in boxes.values():
         extent = extent.united(box)
-    if not boxes:
-        extent = QRectF(0, 0, BOX_W, BOX_H)
-    extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN, EXTENT_MARGIN)
-    names = {c.id: c.name or c.kind_info.name for c in model.components}
-    return Diagram(model, boxes, extent, names)
+    # Pathways bulge out beside their column and carry labels: keep them on the page too.
+    label_room = {p.id: (BOX_W / 2, 12.0) if p.label.strip() else (0.0, 0.0)
+                  for p in model.pathways}
+    for pid, route in pathway_routes(diagram).items():
+        dx, dy = label_room[pid]
+        extent = extent.united(route.boundingRect().adjusted(-dx, -dy, dx, dy))
+    if boxes:
+        diagram.extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN,
+                                         EXTENT_MARGIN)
+    return diagram
 
 
 # --- shapes ------------------------------------------------------------------------------------
@@ -373,8 +380,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.setPen(Qt.NoPen)
         painter.setBrush(ink)
         painter.drawPolygon(_arrow_head(route))
-        if p.label:
-            labels.append((route, p.label, ink))
+        if p.label.strip():
+            labels.append((route, " ".join(p.label.split()), ink))
 
     for c in diagram.model.components:
         box = diagram.boxes[c.id]
@@ -412,7 +419,8 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
                      lot: Lot | None, plan: LotPlan | None, faded: bool) -> None:
     c = diagram.model.component(cid)
     kind = c.kind_info
-    fade = (lambda colour: blend(colour, "white", FADE)) if faded else (lambda colour: QColor(colour))
+    def fade(colour: QColor | str) -> QColor:
+        return blend(colour, "white", FADE) if faded else QColor(colour)
     unassigned = lot is None and c.id in unassigned_services(diagram.model, plan)
     shape = component_shape(kind, box)
     painter.setBrush(fade(kind.colour))

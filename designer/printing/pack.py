@@ -159,8 +159,9 @@ class LotPack:
         pages = []
         for t in tiles:
             source = QRectF(t.source.x, t.source.y, t.source.width, t.source.height)
+            o = self.options
             page = Page(f"Diagram sheet {t.label} of {rows} × {columns} "
-                        f"({self.options.scale_percent:g}%, overlap {self.options.overlap_mm:g} mm)")
+                        f"({o.scale_percent:g}%, overlap {o.overlap_mm:g} mm)")
             page.placed.append((self._diagram(self.content.height(), source=source),
                                 QRectF(self.content)))
             page.sheet = t.label
@@ -260,7 +261,10 @@ class LotPack:
                    if w is not None]
         start = "not set"
         if c.start_date:
-            start = long_date(date.fromisoformat(c.start_date))
+            try:
+                start = long_date(date.fromisoformat(c.start_date))
+            except ValueError:  # the schema refuses these; print what the file says anyway
+                start = c.start_date
         terms = [
             ("Initial term and extensions", term),
             ("Break clause", f"after {years(c.break_clause_years)}"
@@ -432,7 +436,7 @@ class LotPack:
         right_text = "Lot pack"
         right_w = small.width(right_text) + 4 * PT
         heading.draw(painter, QRectF(f.left(), f.top(), f.width() - right_w, HEADER_H),
-                     heading.elide(page.heading, f.width() - right_w - 30 * PT),
+                     heading.elide(" ".join(page.heading.split()), f.width() - right_w - 30 * PT),
                      Qt.AlignLeft | Qt.AlignVCenter)
         painter.setPen(MUTED)
         small.draw(painter, QRectF(f.right() - right_w, f.top(), right_w, HEADER_H), right_text,
