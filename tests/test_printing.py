@@ -342,3 +342,35 @@ def test_empty_and_awkward_models_print_inside_the_margins(tmp_path, qapp):
         subprocess.run(["pdfseparate", "-f", str(number), "-l", str(number), str(pdf),
                         str(page_pdf)], check=True)
         assert words_outside_margins(page_pdf) == [], number
+
+
+def test_gui_export_writes_the_pack_and_remembers_the_folder(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    from designer.printing import actions
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    QSettings().remove(actions.FOLDER_KEY)
+    model = read_model(template_path("luton"))
+    asked = {}
+
+    def save_name(parent, caption, suggested, filters):
+        asked["suggested"] = suggested
+        return str(tmp_path / "pack"), filters  # no extension typed: .pdf is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    written = actions.export_pack(None, model, "pdf")
+    assert written == [str(tmp_path / "pack.pdf")]
+    assert asked["suggested"].endswith(".pdf") and "Luton" in asked["suggested"]
+    assert pdfinfo(tmp_path / "pack.pdf")[0] == LotPack(model).page_count()
+    assert QSettings().value(actions.FOLDER_KEY) == str(tmp_path)
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda parent, caption, folder: str(pages)))
+    written = actions.export_pack(None, model, "svg", lot_id="recovery")
+    assert len(written) == LotPack(model, PackOptions(lot_id="recovery")).page_count() >= 1
+    assert "Lot L2: Recovery" in Path(written[0]).read_text(encoding="utf-8")
+    assert QSettings().value(actions.FOLDER_KEY) == str(pages)
