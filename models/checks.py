@@ -10,10 +10,9 @@ within a small multiple of a single search even at national size (see docs/bench
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
@@ -103,6 +102,9 @@ def leads_to(starts: Iterable[str], adjacency, wanted: Callable[[str], bool]) ->
     return False
 
 
+COHORT_BIT = {cohort: 1 << i for i, cohort in enumerate(cat.COHORTS)}
+
+
 @dataclass
 class CheckContext:
     model: ServiceModel
@@ -114,19 +116,24 @@ class CheckContext:
     services: list[Component] = field(init=False)
     order: dict[str, int] = field(init=False)  # file order, which findings follow
     by_kind: dict[str, list[str]] = field(init=False)
-    serving_ids: dict[str, set[str]] = field(init=False)  # cohort -> components serving it
+    serves: dict[str, int] = field(init=False)  # the cohorts a component serves, as bits
 
     def __post_init__(self) -> None:
-        components = self.model.components
-        self.by_id = {c.id: c for c in components}
-        self.order = {c.id: i for i, c in enumerate(components)}
-        self.routes = [c for c in components if c.kind_info.is_route]
-        self.services = [c for c in components if c.kind_info.is_service]
-        self.by_kind, self.serving_ids = {}, {cohort: set() for cohort in cat.COHORTS}
-        for c in components:
+        self.by_id, self.order, self.by_kind, self.serves = {}, {}, {}, {}
+        self.routes, self.services = [], []
+        for index, c in enumerate(self.model.components):
+            self.by_id[c.id] = c
+            self.order[c.id] = index
             self.by_kind.setdefault(c.kind, []).append(c.id)
+            kind = cat.KINDS[c.kind]
+            if kind.is_route:
+                self.routes.append(c)
+            elif kind.is_service:
+                self.services.append(c)
+            bits = 0
             for cohort in c.cohorts:
-                self.serving_ids.setdefault(cohort, set()).add(c.id)
+                bits |= COHORT_BIT.get(cohort, 0)
+            self.serves[c.id] = bits
 
     @cached_property
     def route_reach(self) -> set[str]:
@@ -136,8 +143,14 @@ class CheckContext:
     @cached_property
     def open_reach(self) -> set[str]:
         """What referral routes reach without passing through structured treatment."""
-        return reach([r.id for r in self.routes], self.succ,
-                     lambda n: self.by_id[n].kind not in cat.STRUCTURED_TREATMENT)
+        treatment = {i for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
+        open_to_all = self.by_id.keys() - treatment
+        return reach([r.id for r in self.routes], self.succ, open_to_all.__contains__)
+
+    @cached_property
+    def neighbours(self) -> Adjacency:
+        """Neighbours either way along a pathway."""
+        return {n: self.succ[n] + self.pred[n] for n in self.succ}
 
     def reaching(self, targets: Iterable[str]) -> set[str]:
         """Every component with a path to one of `targets` (the targets included)."""
@@ -202,18 +215,43 @@ def core_service_missing(ctx: CheckContext) -> Iterator[Finding]:
 def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dict[str, list[str]]:
     """For each start, the cohorts it carries that cannot reach a target serving them,
     moving only through components that serve that cohort."""
-    gaps: dict[str, list[str]] = {}
-    for cohort in cat.COHORTS:
-        carriers = [c for c in starts if cohort in c.cohorts]
-        if not carriers:
-            continue
-        serving = ctx.serving_ids[cohort]
-        targets = [i for i in ctx.of_kinds(targets_for(cohort)) if i in serving]
-        can_reach = reach(targets, ctx.pred, serving.__contains__)
-        for c in carriers:
-            if c.id not in can_reach:
-                gaps.setdefault(c.id, []).append(cohort)
-    return gaps
+    reaches = _cohort_reach(ctx, targets_for)
+    missing = [(i, c.id, ctx.serves[c.id] & ~reaches[c.id]) for i, c in enumerate(starts)]
+    missing = [m for m in missing if m[2]]
+    # Cohort by cohort, then in the order given: lowest missing cohort first, then position.
+    missing.sort(key=lambda m: ((m[2] & -m[2]).bit_length(), m[0]))
+    return {cid: [cohort for cohort, bit in COHORT_BIT.items() if bits & bit]
+            for _, cid, bits in missing}
+
+
+def _cohort_reach(ctx: CheckContext, targets_for) -> dict[str, int]:
+    """For every component, as bits, the cohorts C for which it has a path to a target of C
+    (a component of a kind in `targets_for(C)` serving C) through components serving C.
+
+    One backward search carries all seven cohorts at once: a component is revisited only
+    when it gains a cohort, so this costs about one search rather than one per cohort."""
+    reaches = dict.fromkeys(ctx.by_id, 0)
+    todo = []
+    for cohort, bit in COHORT_BIT.items():
+        for kind in targets_for(cohort):
+            for target in ctx.by_kind.get(kind, ()):
+                if ctx.serves[target] & bit and not reaches[target] & bit:
+                    reaches[target] |= bit
+                    todo.append(target)
+    serves, queued = ctx.serves, set(todo)
+    todo = deque(todo)  # first in, first out: cohorts gathered on the way travel together
+    while todo:
+        node = todo.popleft()
+        queued.discard(node)
+        bits = reaches[node]
+        for before in ctx.pred[node]:
+            gained = bits & serves[before] & ~reaches[before]
+            if gained:
+                reaches[before] |= gained
+                if before not in queued:
+                    queued.add(before)
+                    todo.append(before)
+    return reaches
 
 
 def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
@@ -376,18 +414,8 @@ def _pieces(ctx: CheckContext, members: list[str]) -> int:
     for start in members:
         if start not in seen:
             pieces += 1
-            seen |= reach([start], _Undirected(ctx), inside.__contains__)
+            seen |= reach([start], ctx.neighbours, inside.__contains__)
     return pieces
-
-
-class _Undirected:
-    """Neighbours either way along a pathway, as an adjacency for `reach`."""
-
-    def __init__(self, ctx: CheckContext):
-        self.ctx = ctx
-
-    def __getitem__(self, node: str):
-        return chain(self.ctx.succ[node], self.ctx.pred[node])
 
 
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
