@@ -20,7 +20,33 @@ def _duplicates(items, path: str, what: str) -> list[Problem]:
     return problems
 
 
+def _unique(ids: list[str]) -> bool:
+    return len(set(ids)) == len(ids)
+
+
+def _consistent(model: ServiceModel) -> bool:
+    """True when the model has none of the problems below. Set operations only, so the usual
+    case (a file the app wrote) costs a fraction of naming each problem in detail."""
+    ids = [c.id for c in model.components]
+    known, plans = set(ids), model.lot_plans
+    localities = set(model.all_localities())
+    sources = {f.id for f in model.funding_sources}
+    ends = [(p.source, p.target) for p in model.pathways]
+    return (_unique(ids) and _unique([p.id for p in model.pathways])
+            and len(sources) == len(model.funding_sources) and _unique([p.id for p in plans])
+            and all(localities.issuperset(c.localities) for c in model.components if c.localities)
+            and len(set(ends)) == len(ends) and all(s != t for s, t in ends)
+            and known.issuperset(s for s, _ in ends) and known.issuperset(t for _, t in ends)
+            and all(_unique([lot.id for lot in plan.lots]) for plan in plans)
+            and all(known.issuperset(lot.components)
+                    and all(a.source in sources for a in lot.funding)
+                    for plan in plans for lot in plan.lots)
+            and model.active_plan in {p.id for p in plans})
+
+
 def integrity_problems(model: ServiceModel) -> list[Problem]:
+    if _consistent(model):
+        return []
     problems: list[Problem] = []
     ids = {c.id for c in model.components}
     localities = set(model.all_localities())
