@@ -31,7 +31,9 @@ def run(args: list[str]) -> int:
     app = make_app()
     window = MainWindow()
     window.show()
-    window.files.offer_recovery()  # copies a crashed session left (designer/file_safety.py)
     if args:
         window.open_file(args[0], ask=False)
+    # Copies a crashed session left (designer/file_safety.py); asked after the file opens, so a
+    # restored model is never replaced by it without asking.
+    window.files.offer_recovery()
     return app.exec()
