@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.checks import run_checks
-from models.fileio import read_model, serialise, write_model
+from models.fileio import parse_model, read_model, serialise, write_model
 from models.layout import layered_positions
 from models.schema import ServiceModel
 
@@ -59,6 +59,10 @@ def bench_save(case: Case, repeats: int) -> list[Result]:
                       note="serialise + read-back check + fsync'd atomic write")]
     s2, b2, r2 = paired(lambda: serialise(case.model), baseline, repeats)
     results.append(Result(case.size, "  of which serialise", s2, "json.dumps", b2, r2))
+    s3, b3, r3 = paired(lambda: parse_model(case.data), baseline, repeats)
+    results.append(Result(case.size, "  of which read-back check", s3, "json.dumps", b3, r3,
+                          note="parse_model of the bytes written: never save what cannot "
+                               "be read back"))
     return results
 
 

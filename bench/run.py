@@ -222,13 +222,16 @@ def run(sizes: list[int], quick: bool, with_peer: bool) -> list[Result]:
             report(new, printed=True)
             took = time.perf_counter() - part_started
             first = next((r.seconds for r in new if r.name.startswith("scene build")), None)
+            failed = any(r.note.startswith("skipped: failed") for r in new)
             if part == "canvas":
                 scene_built_quickly = finished and first is not None \
                     and first <= REBUILD_AGAIN_LIMIT
                 slow_part = not finished or first is None or first > SKIP_LARGER_AFTER
             else:
                 slow_part = not finished or took > SKIP_LARGER_AFTER * 2
-            if slow_part:
+            if failed:
+                too_slow[part] = f"it failed at {size:,} components (see above)"
+            elif slow_part:
                 too_slow[part] = f"it took too long at {size:,} components (see above)"
 
         if quick:
