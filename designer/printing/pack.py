@@ -268,7 +268,7 @@ class LotPack:
         terms = [
             ("Initial term and extensions", term),
             ("Break clause", f"after {years(c.break_clause_years)}"
-             if c.break_clause_years is not None else "none"),
+             if c.break_clause_years is not None else "none recorded"),
             ("Evaluation weights", ", ".join(weights) or "not set"),
             ("Pricing model", catalogue.PRICING_MODELS.get(c.pricing_model or "", "not set")),
             ("Payment basis", catalogue.PAYMENT_BASES.get(c.payment_basis or "", "not set")),
