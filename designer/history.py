@@ -20,9 +20,10 @@ class HistoryPanel(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names never break the layout
-        self.setColumnWidth(0, 70)
-        self.setColumnWidth(1, 120)
-        self.setColumnWidth(2, 130)
+        # Narrow first columns so the summary (what people read) gets the room.
+        metrics = self.fontMetrics()
+        for column, sample in enumerate(("Revision", "Public Health team", "22 Nov 2026 10:00")):
+            self.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
         for signal in (document.modelChanged, document.modelReset):
             signal.connect(self.refresh)
         self.refresh()
@@ -46,7 +47,8 @@ class HistoryPanel(QTreeWidget):
 
 def install_history(window) -> HistoryPanel:
     panel = HistoryPanel(window.doc)
-    window.add_dock("history", "History", panel, Qt.DockWidgetArea.RightDockWidgetArea,
-                    tabify_with="properties")
-    window.docks["properties"].raise_()
+    # Beside Checks and Tables at the bottom, where summaries have the width to be read.
+    window.add_dock("history", "History", panel, Qt.DockWidgetArea.BottomDockWidgetArea,
+                    tabify_with="tables")
+    window.docks["checks"].raise_()
     return panel
