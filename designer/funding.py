@@ -22,6 +22,7 @@ from models import lots
 from models.metrics import money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
+from .canvas.items import plain_tooltip
 from .contract_editor import schema_problem
 from .document import Document
 
@@ -195,7 +196,8 @@ class FundingDialog(QDialog):
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
         for column, source in enumerate(sources):
-            table.horizontalHeaderItem(column).setToolTip(source.name)
+            # A name from the file: escaped, or Qt renders "<b>" in it as HTML.
+            table.horizontalHeaderItem(column).setToolTip(plain_tooltip(source.name))
         table.blockSignals(False)
 
     # --- tables -> model ---------------------------------------------------------------------
