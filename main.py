@@ -5,7 +5,7 @@
     python main.py schema                      the JSON Schema of the file format
     python main.py templates                   the built-in templates
     python main.py new --template NAME OUT     start a model file from a template
-    python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--landscape]
+    python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--portrait]
                                                the printed lot pack (also --svg DIR, --png DIR)
     python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
 
@@ -154,7 +154,11 @@ def cmd_export(args: list[str]) -> int:
     parser.add_argument("--svg", metavar="DIR", help="printed lot pack, one SVG file per page")
     parser.add_argument("--png", metavar="DIR", help="printed lot pack, one PNG file per page")
     parser.add_argument("--paper", choices=["A4", "A3"], default="A4", help="pack paper size")
-    parser.add_argument("--landscape", action="store_true", help="pack pages in landscape")
+    # Landscape by default: the diagram runs left to right and prints at a readable size.
+    parser.add_argument("--landscape", dest="landscape", action="store_true", default=True,
+                        help="pack pages in landscape (the default)")
+    parser.add_argument("--portrait", dest="landscape", action="store_false",
+                        help="pack pages in portrait")
     parser.add_argument("--lot", metavar="LOT_ID", help="only this lot's pages of the pack")
     parser.add_argument("--scale", type=float, metavar="PERCENT",
                         help="also print the diagram at this scale across taped sheets")

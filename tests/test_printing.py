@@ -17,8 +17,8 @@ from designer.printing.diagram import LOT_PAD, lot_region
 from designer.printing.pack import LotPack, PackOptions, PT, write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
-A4 = (595, 842)
-A3 = (842, 1191)
+A4 = (842, 595)  # landscape, the default
+A3 = (1191, 842)
 
 
 def run_export(*args, env_extra=None):
@@ -44,7 +44,7 @@ def pdftext(path, *options):
 
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
-    """Both templates exported once through the real command, portrait A4 (the default)."""
+    """Both templates exported once through the real command, landscape A4 (the default)."""
     folder = tmp_path_factory.mktemp("packs")
     out = {}
     for name in ("luton", "leicestershire"):
@@ -116,7 +116,7 @@ def test_a3_landscape_plan_and_single_lot(tmp_path):
                         "--plan", "three-lots")
     assert result.returncode == 0, result.stderr
     pages, size = pdfinfo(pdf)
-    assert size == (A3[1], A3[0])
+    assert size == A3
     text = pdftext(pdf)
     assert "Three lots (first tender)" in text and "Care and engagement" in text
     # only one lot's pages
@@ -229,10 +229,10 @@ def test_svg_and_png_pages(tmp_path, qapp):
     pngs = sorted((tmp_path / "png").glob("*.png"))
     assert len(svgs) == len(pngs) == pages
     first = svgs[0].read_text(encoding="utf-8")
-    assert f"Page 1 of {pages}" in first and 'width="210' in first  # millimetres, vector text
+    assert f"Page 1 of {pages}" in first and 'width="297' in first  # millimetres, vector text
     assert QSvgRenderer(str(svgs[0])).isValid()
     image = QImage(str(pngs[0]))
-    assert (image.width(), image.height()) == (1240, 1754)  # A4 at 150 dpi
+    assert (image.width(), image.height()) == (1754, 1240)  # A4 landscape at 150 dpi
 
 
 def test_diagram_sheets_at_a_readable_scale(tmp_path):
@@ -329,7 +329,7 @@ def test_empty_and_awkward_models_print_inside_the_margins(tmp_path, qapp):
                          lot_plans=[LotPlan(id="p", name="Plan " * 30, lots=lots)],
                          active_plan="p")
     pdf = tmp_path / "awkward.pdf"
-    pack = LotPack(model, PackOptions(scale_percent=80))
+    pack = LotPack(model, PackOptions(scale_percent=80, landscape=False))
     write_pdf(pack, pdf)
     assert pdfinfo(pdf)[0] == pack.page_count() > 12
     # diagram sheets cover what spills past their frame, so only look at the other pages

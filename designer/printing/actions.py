@@ -26,9 +26,9 @@ FORMATS = {"pdf": "PDF", "svg": "SVG", "png": "PNG"}
 
 
 def saved_page_layout() -> QPageLayout:
-    """The page setup last chosen (A4 portrait, 12 mm margins the first time)."""
+    """The page setup last chosen (A4 landscape, 12 mm margins the first time)."""
     value = QSettings().value(LAYOUT_KEY)
-    paper, landscape, margin = "A4", False, 12.0
+    paper, landscape, margin = "A4", True, 12.0
     if isinstance(value, str) and value.count(",") == 2:
         p, o, m = value.split(",")
         paper = p if p in ("A4", "A3") else paper

@@ -31,7 +31,7 @@ def _folder(path: str, option: str) -> Path:
 
 def export_pack(model: ServiceModel, *, pdf: str | None = None, svg: str | None = None,
                 png: str | None = None, plan: str | None = None, paper: str = "A4",
-                landscape: bool = False, lot: str | None = None,
+                landscape: bool = True, lot: str | None = None,
                 scale: float | None = None) -> list[str]:
     """Write the requested outputs; returns one line per output for the terminal. Raises
     ValueError (bad option or path) or OSError (cannot write) with a one-line message."""

@@ -38,7 +38,7 @@ TITLE_BLOCK_H = 50 * PT
 class PackOptions:
     plan_id: str | None = None  # the active plan when None
     paper: str = "A4"
-    landscape: bool = False
+    landscape: bool = True  # the diagram runs left to right
     margins_mm: float = 12.0
     scale_percent: float | None = None  # None: the overview diagram fits one page
     overlap_mm: float = 10.0
