@@ -21,6 +21,7 @@ from models.fileio import EXTENSION
 from models.templates import load_template, templates
 
 from .canvas import CanvasView, ComponentItem, Minimap, ModelScene, PathwayItem
+from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
 from .checks_dock import ChecksPanel
 from .document import Document
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.doc = document or Document()
+        if self.doc.parent() is None:  # the window owns its document: they go together
+            self.doc.setParent(self)
         self.setObjectName("MainWindow")
         self.setAccessibleName(APP_NAME)
         self.scene = ModelScene(self.doc, self)
@@ -210,13 +213,15 @@ class MainWindow(QMainWindow):
                                              stack.redoTextChanged, stack.canRedo()))
 
     def _short_action(self, label: str, slot, enabled_signal, text_signal, enabled) -> QAction:
-        action = QAction(label, self)
+        action = _StepAction(label, self)
         action.setObjectName(f"toolbar-{label.lower()}")
         action.setEnabled(enabled)
         action.setToolTip(label)
         action.triggered.connect(slot)
         enabled_signal.connect(action.setEnabled)
-        text_signal.connect(lambda text: action.setToolTip(f"{label} {text}".strip()))
+        # A bound method of the action (not a lambda), so Qt drops the connection when the
+        # action is deleted even if the undo stack lives on.
+        text_signal.connect(action.show_step)
         return action
 
     def _add_printing_actions(self, menu: QMenu) -> None:
@@ -513,3 +518,10 @@ Select a box or arrow to edit it under Properties; select nothing to edit the mo
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
 
+
+class _StepAction(QAction):
+    """A toolbar Undo/Redo with a short label whose tool tip names the step."""
+
+    def show_step(self, step: str) -> None:
+        # The step names a component from the file: escaped, so "<b>" in it is not HTML.
+        self.setToolTip(plain_tooltip(f"{self.text()} {step}".strip()))

@@ -117,7 +117,7 @@ class PropertyEditor(QStackedWidget):
         document.pathwayRemoved.connect(self._pathway_removed)
         document.modelChanged.connect(self._model_changed)
         document.lotsChanged.connect(self._model_changed)  # plans may add localities
-        document.modelReset.connect(lambda: self.show_selection([], []))
+        document.modelReset.connect(self._model_reset)
         self.show_selection([], [])
 
     @contextmanager
@@ -227,6 +227,9 @@ class PropertyEditor(QStackedWidget):
             {"share_percent": spin_value(self.share_spin)}))
 
     # --- showing ----------------------------------------------------------------------------
+    def _model_reset(self) -> None:
+        self.show_selection([], [])
+
     def show_selection(self, component_ids: list[str], pathway_ids: list[str]) -> None:
         self.component_id = self.pathway_id = None
         if len(component_ids) + len(pathway_ids) > 1:

@@ -3,7 +3,24 @@
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The app's own data folder (recovery copies, shared email drafts) goes to a fresh folder per
 # test run, never the user's: a window left modified writes a recovery copy there.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="smd-test-data-")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard():
+    """Empty the clipboard before Python shuts down.
+
+    The clipboard owns any QMimeData a test copied (the appraisal's Copy); left there, Qt's own
+    exit handlers delete it after the interpreter is gone and the process segfaults at exit,
+    which fails CI although every test passed."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
