@@ -399,3 +399,25 @@ def test_choice_box_buttons(qtbot):
                                  QMessageBox.Icon.Warning)
     qtbot.addWidget(box)
     assert box.defaultButton().text() == "Restore"
+
+
+def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def press(key=None, label=None):
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, lambda: press(key, label))
+            return
+        if key is not None:
+            QTest.keyClick(box, key)
+        else:
+            next(b for b in box.buttons() if b.text() == label).click()
+
+    QTimer.singleShot(20, lambda: press(label="Discard"))
+    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) == "Discard"
+    QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Escape))
+    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) is None
+    QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Return))
+    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"
