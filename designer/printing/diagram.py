@@ -146,7 +146,25 @@ def lot_region(diagram: Diagram, lot: Lot) -> Region:
                 bridge = _bridge(ra, rb, into=CORNER)
                 path.addRect(bridge)
                 parts.append(bridge)
-    return Region(path.simplified(), parts)
+    return Region(_without_holes(path.simplified()), parts)
+
+
+def _without_holes(outline: QPainterPath) -> QPainterPath:
+    """The outline less the small holes left where bridges meet around a gap: a hole there
+    would print as a stray white box with a border inside the lot."""
+    smallest_part = (BOX_W + 2 * LOT_PAD) * (BOX_H + 2 * LOT_PAD) / 2
+    kept = QPainterPath()
+    kept.setFillRule(Qt.WindingFill)
+    for polygon in outline.toSubpathPolygons():
+        if abs(_area(polygon)) >= smallest_part:
+            kept.addPolygon(polygon)
+            kept.closeSubpath()
+    return kept.simplified() if not kept.isEmpty() else outline
+
+
+def _area(polygon: QPolygonF) -> float:
+    points = [polygon.at(i) for i in range(polygon.size())]
+    return sum(a.x() * b.y() - b.x() * a.y() for a, b in zip(points, points[1:] + points[:1])) / 2
 
 
 def _bridge(a: QRectF, b: QRectF, into: float = 0.0) -> QRectF:
