@@ -5,6 +5,7 @@ Commands hold ids and before/after values, never canvas items, and never push ot
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 MERGE_COMPONENT_EDIT = 1
 MERGE_PATHWAY_EDIT = 2
 MERGE_MODEL_EDIT = 3
+MERGE_SECONDS = 2.0  # a pause longer than this starts a new undo step
 
 
 class AddComponent(QUndoCommand):
@@ -78,33 +80,53 @@ class RemoveItems(QUndoCommand):
             self.doc.lotsChanged.emit()
 
 
-class UpdateComponent(QUndoCommand):
-    """Change component fields. Successive typing in one field merges into one undo step."""
+class _FieldEdit(QUndoCommand):
+    """Set some fields of one thing. Typing in a field pushes one of these per keystroke; they
+    merge into one undo step while they come close together and touch the same fields."""
+
+    MERGE_ID = -1
+
+    def __init__(self, doc: Document, target_id: str | None, changes: dict[str, Any],
+                 merge: bool, text: str):
+        super().__init__(text)
+        self.doc, self.target_id, self.new, self.merge = doc, target_id, changes, merge
+        self.old: dict[str, Any] | None = None
+        self.when = time.monotonic()
+
+    def id(self) -> int:
+        return self.MERGE_ID if self.merge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (type(other) is type(self) and other.target_id == self.target_id
+                and set(other.new) == set(self.new) and other.when - self.when < MERGE_SECONDS):
+            return False
+        self.new, self.when = other.new, other.when
+        return True
+
+    def apply(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Set the fields, tell the views, return the old values."""
+        raise NotImplementedError
+
+    def redo(self):
+        old = self.apply(self.new)
+        self.old = self.old if self.old is not None else old
+
+    def undo(self):
+        self.apply(self.old)
+
+
+class UpdateComponent(_FieldEdit):
+    MERGE_ID = MERGE_COMPONENT_EDIT
 
     def __init__(self, doc: Document, component_id: str, changes: dict[str, Any],
                  merge: bool = False, text: str = ""):
-        super().__init__(text or f"Edit {doc.model.component(component_id).name}")
-        self.doc, self.component_id, self.new, self.merge = doc, component_id, changes, merge
-        self.old: dict[str, Any] | None = None
+        super().__init__(doc, component_id, changes, merge,
+                         text or f"Edit {doc.model.component(component_id).name}")
 
-    def id(self) -> int:
-        return MERGE_COMPONENT_EDIT if self.merge else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, UpdateComponent) and other.component_id == self.component_id
-                and set(other.new) == set(self.new)):
-            return False
-        self.new = other.new
-        return True
-
-    def redo(self):
-        old = edits.update_component(self.doc.model, self.component_id, self.new)
-        self.old = self.old if self.old is not None else old
-        self.doc.componentChanged.emit(self.component_id)
-
-    def undo(self):
-        edits.update_component(self.doc.model, self.component_id, self.old)
-        self.doc.componentChanged.emit(self.component_id)
+    def apply(self, changes):
+        old = edits.update_component(self.doc.model, self.target_id, changes)
+        self.doc.componentChanged.emit(self.target_id)
+        return old
 
 
 class MoveComponents(QUndoCommand):
@@ -146,59 +168,32 @@ class AddPathway(QUndoCommand):
         self.doc.pathwayRemoved.emit(self.pathway.id)
 
 
-class UpdatePathway(QUndoCommand):
+class UpdatePathway(_FieldEdit):
+    MERGE_ID = MERGE_PATHWAY_EDIT
+
     def __init__(self, doc: Document, pathway_id: str, changes: dict[str, Any],
                  merge: bool = False):
-        super().__init__("Edit pathway")
-        self.doc, self.pathway_id, self.new, self.merge = doc, pathway_id, changes, merge
-        self.old: dict[str, Any] | None = None
+        super().__init__(doc, pathway_id, changes, merge, "Edit pathway")
 
-    def id(self) -> int:
-        return MERGE_PATHWAY_EDIT if self.merge else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, UpdatePathway) and other.pathway_id == self.pathway_id
-                and set(other.new) == set(self.new)):
-            return False
-        self.new = other.new
-        return True
-
-    def redo(self):
-        old = edits.update_pathway(self.doc.model, self.pathway_id, self.new)
-        self.old = self.old if self.old is not None else old
-        self.doc.pathwayChanged.emit(self.pathway_id)
-
-    def undo(self):
-        edits.update_pathway(self.doc.model, self.pathway_id, self.old)
-        self.doc.pathwayChanged.emit(self.pathway_id)
+    def apply(self, changes):
+        old = edits.update_pathway(self.doc.model, self.target_id, changes)
+        self.doc.pathwayChanged.emit(self.target_id)
+        return old
 
 
-class UpdateModel(QUndoCommand):
+class UpdateModel(_FieldEdit):
     """Model-level fields: title, authority, localities, required kinds, funding sources."""
+
+    MERGE_ID = MERGE_MODEL_EDIT
 
     def __init__(self, doc: Document, changes: dict[str, Any], text: str = "Edit model",
                  merge: bool = False):
-        super().__init__(text)
-        self.doc, self.new, self.merge = doc, changes, merge
-        self.old: dict[str, Any] | None = None
+        super().__init__(doc, None, changes, merge, text)
 
-    def id(self) -> int:
-        return MERGE_MODEL_EDIT if self.merge else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, UpdateModel) and set(other.new) == set(self.new)):
-            return False
-        self.new = other.new
-        return True
-
-    def redo(self):
-        old = edits.update_model(self.doc.model, self.new)
-        self.old = self.old if self.old is not None else old
+    def apply(self, changes):
+        old = edits.update_model(self.doc.model, changes)
         self.doc.modelChanged.emit()
-
-    def undo(self):
-        edits.update_model(self.doc.model, self.old)
-        self.doc.modelChanged.emit()
+        return old
 
 
 class ReplacePlan(QUndoCommand):
