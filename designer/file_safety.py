@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from models.winpaths import save_elsewhere_reason, suggested_filename
 from .platform import app_data_dir
 
 AUTOSAVE_IDLE_MS = 2000
+AUTOSAVE_AT_LEAST_EVERY_S = 30.0  # someone editing without a pause still gets a copy
 AUTOSAVE_KEY = "files/recoveryCopies"
 AUTHOR_KEY = "files/author"
 FOLDER_KEY = "files/lastFolder"
@@ -187,6 +189,7 @@ class FileSafety(QObject):
         self.elsewhere: str | None = None  # why Save must go to Save As, or None
         self.session: RecoverySession | None = None  # created with the first recovery copy
         self._restoring = False
+        self._unsaved_since: float | None = None  # first edit not yet in a recovery copy
 
         # The banner sits above the canvas: wrap the central view in a small column.
         view = window.takeCentralWidget()
@@ -299,7 +302,14 @@ class FileSafety(QObject):
     def _schedule_autosave(self, *_) -> None:
         if not shiboken6.isValid(self.doc.undo_stack):  # the window is being destroyed
             return
-        if self.autosave_enabled() and self.doc.is_modified():
+        if not (self.autosave_enabled() and self.doc.is_modified()):
+            return
+        now = time.monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        if now - self._unsaved_since > AUTOSAVE_AT_LEAST_EVERY_S:
+            self.write_recovery_copy()
+        else:
             self._autosave_timer.start()
 
     def _modified_changed(self, modified: bool) -> None:
@@ -307,6 +317,7 @@ class FileSafety(QObject):
             self._schedule_autosave()
         elif not self._restoring:  # saved, reverted or replaced: the copy is not needed
             self._autosave_timer.stop()
+            self._unsaved_since = None
             self._discard_copy()
 
     def _session(self) -> RecoverySession:
@@ -315,6 +326,8 @@ class FileSafety(QObject):
         return self.session
 
     def write_recovery_copy(self) -> bool:
+        self._autosave_timer.stop()
+        self._unsaved_since = None
         if not (self.autosave_enabled() and self.doc.is_modified()):
             return False
         try:

@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import subprocess
+import time
 from email import policy
 from pathlib import Path
 
@@ -204,6 +205,17 @@ def test_autosave_writes_a_copy_after_idle_and_a_save_deletes_it(window, qtbot, 
     assert copy.parent != path.parent  # never beside the user's file
     assert window.save()
     assert copies(app_folders) == []
+
+
+def test_editing_without_a_pause_still_gets_a_copy(window, monkeypatch, app_folders):
+    monkeypatch.setattr(file_safety, "AUTOSAVE_AT_LEAST_EVERY_S", 0.2)
+    for title in ("First edit", "Second edit"):
+        window.doc.update_model({"title": title})
+        time.sleep(0.12)  # shorter than the idle time: no pause yet
+    assert copies(app_folders) == []
+    window.doc.update_model({"title": "Third edit"})
+    [copy] = copies(app_folders)  # written at once: the first unsaved edit is 0.2 s old
+    assert read_model(copy).title == "Third edit"
 
 
 def test_autosave_setting_off_writes_no_copy(window, qtbot, app_folders):
