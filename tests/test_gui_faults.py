@@ -266,3 +266,24 @@ def test_bad_corpus_through_the_window(window, prompts, tmp_path):
         assert "Traceback" not in text
         assert serialise(window.doc.model) == before, path.name
         assert window.doc.model.title == "The open model" and window.doc.is_modified()
+
+
+def test_start_up_offers_copies_after_opening_the_file_given(prompts, docs, app_folders,
+                                                            monkeypatch, qtbot):
+    """designer.app.run: the file named on the command line opens first, then the copy a crash
+    left is offered; Restore replaces it only because the user chose so."""
+    from designer import app as app_module
+    from designer.main_window import MainWindow
+
+    crashed_copy(app_folders, docs / "luton.svcmodel")
+    other = docs / "other.svcmodel"
+    write_model(other, load_template("luton"))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    prompts.answers = ["Restore"]
+    before = {id(w) for w in QApplication.topLevelWidgets()}
+    assert app_module.run([str(other)]) == 0
+    [window] = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and id(w) not in before]
+    qtbot.addWidget(window)
+    assert prompts.titles() == ["Recover unsaved changes?"]
+    assert dump(window.doc.model) == dump(edited_luton()) and window.doc.is_modified()
