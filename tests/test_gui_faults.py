@@ -280,10 +280,11 @@ def test_start_up_offers_copies_after_opening_the_file_given(prompts, docs, app_
     write_model(other, load_template("luton"))
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)
     prompts.answers = ["Restore"]
-    before = {id(w) for w in QApplication.topLevelWidgets()}
+    started = []
+    monkeypatch.setattr(app_module, "MainWindow",
+                        lambda: started.append(MainWindow()) or started[-1])
     assert app_module.run([str(other)]) == 0
-    [window] = [w for w in QApplication.topLevelWidgets()
-                if isinstance(w, MainWindow) and id(w) not in before]
+    [window] = started
     qtbot.addWidget(window)
     assert prompts.titles() == ["Recover unsaved changes?"]
     assert dump(window.doc.model) == dump(edited_luton()) and window.doc.is_modified()
