@@ -54,7 +54,8 @@ def outline(diff: ModelDiff) -> list[Node]:
     def section(title: str, part: Section) -> None:
         group(f"{title} added", [leaf(f"+ {i.name}") for i in part.added])
         group(f"{title} removed", [leaf(f"- {i.name}") for i in part.removed])
-        group(f"{title} changed", [(one_line(f"* {i.name}"), [leaf(c.sentence()) for c in i.changes])
+        group(f"{title} changed", [(one_line(f"* {i.name}"),
+                                    [leaf(c.sentence()) for c in i.changes])
                                    for i in part.changed])
 
     if diff.model:

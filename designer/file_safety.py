@@ -138,7 +138,8 @@ class DiskStamp:
     def of(cls, path: Path) -> DiskStamp | None:
         try:
             info = path.stat()
-            return cls(info.st_mtime_ns, info.st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            return cls(info.st_mtime_ns, info.st_size, digest)
         except OSError:
             return None
 
@@ -355,12 +356,15 @@ class FileSafety(QObject):
 
     def _offer(self, copy: RecoveryCopy) -> None:
         when = copy.saved_at.astimezone().strftime("%A %d %B %Y at %H:%M")
+        title = " ".join(copy.title.split())
+        title = title if len(title) <= 100 else title[:99] + "…"
         where = (f"Its file: {copy.original}" if copy.original
                  else "It had not been saved to a file yet.")
         while True:
             answer = choose(
                 self.window, "Recover unsaved changes?",
-                f"Service Model Designer closed unexpectedly while \"{copy.title}\" had unsaved changes.\n\n"
+                f"Service Model Designer closed unexpectedly while \"{title}\" had "
+                "unsaved changes.\n\n"
                 f"A recovery copy was kept on {when}.\n{where}",
                 ["Restore", "Compare...", "Discard", "Decide Later"], QMessageBox.Icon.Warning,
                 "Restore opens the copy (then save it). Discard deletes the copy for good.")
