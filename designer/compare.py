@@ -25,7 +25,7 @@ from models import ModelFileError, read_model
 from models.diff import ModelDiff, Section, diff_models
 from models.schema import ServiceModel
 
-from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY
+from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY, plain_tooltip
 from .file_safety import tell
 
 ADDED = QColor("#2e9e44")
@@ -286,6 +286,8 @@ class CompareDialog(QDialog):
     def _fill(self, nodes: list[Node]) -> None:
         def add(parent, text: str, children: list[Node]) -> None:
             item = QTreeWidgetItem(parent, [text])  # item text is always plain
+            if len(text) > 60:  # elided when the dialog is narrow: the whole line on hover
+                item.setToolTip(0, plain_tooltip(text))
             colour = {"+": ADDED, "-": REMOVED, "*": CHANGED}.get(text[:1])
             if colour is not None:
                 item.setForeground(0, colour.darker(140))
