@@ -26,7 +26,7 @@ from models.diff import ModelDiff, Section, diff_models
 from models.schema import ServiceModel
 
 from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY, plain_tooltip
-from .file_safety import tell
+from . import messages
 
 ADDED = QColor("#2e9e44")
 CHANGED = QColor("#e5a50a")
@@ -334,7 +334,7 @@ def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
     try:
         other = read_model(path)
     except ModelFileError as e:
-        tell(window, "Cannot open the file", f"{Path(path).name}: {e}")
+        messages.tell(window, "Cannot open the file", f"{Path(path).name}: {e}")
         return None
     previous = getattr(window, "comparison", None)
     if previous is not None and shiboken6.isValid(previous):

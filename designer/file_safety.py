@@ -22,7 +22,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, SaveError
@@ -30,6 +30,7 @@ from models.fileio import EXTENSION, clean_stray_temp_files
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.winpaths import save_elsewhere_reason, suggested_filename
 
+from . import messages
 from .platform import app_data_dir
 
 AUTOSAVE_IDLE_MS = 2000
@@ -45,41 +46,6 @@ MAX_SUMMARY = 200
 def recovery_folder() -> Path:
     """The app's own folder for recovery copies, never beside the user's file."""
     return app_data_dir() / "recovery"
-
-
-def choose(parent: QWidget | None, title: str, text: str, buttons: list[str],
-           icon: QMessageBox.Icon = QMessageBox.Icon.Question, detail: str = "") -> str | None:
-    """A message box with named buttons, shown as plain text (names come from files).
-
-    Returns the text of the button clicked, or None for Escape / closing the box. The first
-    button is the default."""
-    box = choice_box(parent, title, text, buttons, icon, detail)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is None or not clicked.property("choice"):
-        return None
-    return clicked.text().replace("&", "")
-
-
-def tell(parent: QWidget | None, title: str, text: str,
-         icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
-    """A plain-text message with an OK button. QMessageBox.warning() would render a name like
-    "<b>x</b>" (in a title or an error about a file's value) as HTML."""
-    choose(parent, title, text, ["OK"], icon)
-
-
-def choice_box(parent, title, text, buttons, icon=QMessageBox.Icon.Question, detail=""):
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    if detail:
-        box.setInformativeText(detail)
-    for i, label in enumerate(buttons):
-        button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
-        button.setProperty("choice", True)
-        if i == 0:
-            box.setDefaultButton(button)
-    box.addButton(QMessageBox.StandardButton.Cancel).setVisible(False)  # Escape closes it
-    return box
 
 
 def elided(name: str, limit: int = 60) -> str:
@@ -246,11 +212,11 @@ class FileSafety(QObject):
         if path is None or self.elsewhere:
             return self.save_as()
         if self.stamp is not None and self.stamp.changed(path):
-            answer = choose(
+            answer = messages.choose(
                 self.window, "File changed on disk",
                 f"{path.name} was changed by someone else since you opened it (a colleague "
                 "on a shared drive, or a sync client).",
-                ["Save As...", "Overwrite", "Reload Theirs"], QMessageBox.Icon.Warning,
+                ["Save As...", "Overwrite", "Reload Theirs"], messages.Icon.Warning,
                 "Overwrite replaces their version with yours (the previous file is kept as "
                 f"{path.name}.bak). Reload Theirs discards your changes.")
             if answer == "Save As...":
@@ -283,8 +249,8 @@ class FileSafety(QObject):
         try:
             self.doc.save(path, author, summary)
         except SaveError as e:
-            answer = choose(self.window, "Cannot save the file", f"{e}",
-                            ["Save As...", "Cancel"], QMessageBox.Icon.Critical,
+            answer = messages.choose(self.window, "Cannot save the file", f"{e}",
+                            ["Save As...", "Cancel"], messages.Icon.Critical,
                             "Your changes are still open in this window.")
             return answer == "Save As..." and self.save_as((author, summary))
         self._remember_disk()
@@ -297,7 +263,7 @@ class FileSafety(QObject):
         try:
             self.doc.revert()
         except ModelFileError as e:
-            tell(self.window, "Cannot reload the file", f"{e}")
+            messages.tell(self.window, "Cannot reload the file", f"{e}")
 
     # --- recovery copies -------------------------------------------------------------------
     def _schedule_autosave(self, *_) -> None:
@@ -361,12 +327,12 @@ class FileSafety(QObject):
         where = (f"Its file: {copy.original}" if copy.original
                  else "It had not been saved to a file yet.")
         while True:
-            answer = choose(
+            answer = messages.choose(
                 self.window, "Recover unsaved changes?",
                 f"Service Model Designer closed unexpectedly while \"{title}\" had "
                 "unsaved changes.\n\n"
                 f"A recovery copy was kept on {when}.\n{where}",
-                ["Restore", "Compare...", "Discard", "Decide Later"], QMessageBox.Icon.Warning,
+                ["Restore", "Compare...", "Discard", "Decide Later"], messages.Icon.Warning,
                 "Restore opens the copy (then save it). Discard deletes the copy for good.")
             if answer == "Compare...":
                 self._compare_copy(copy)
@@ -383,7 +349,7 @@ class FileSafety(QObject):
         try:
             model = self._session().adopt(copy, DOCUMENT)
         except (ModelFileError, SaveError, OSError) as e:
-            tell(self.window, "Cannot restore the copy", f"{e}")
+            messages.tell(self.window, "Cannot restore the copy", f"{e}")
             return False
         original = copy.original if copy.original and copy.original.is_file() else None
         self._restoring = True  # keep the adopted copy while the model is replaced
@@ -403,14 +369,14 @@ class FileSafety(QObject):
         try:
             recovered = restore(copy)
         except ModelFileError as e:
-            tell(self.window, "Cannot read the copy", f"{e}")
+            messages.tell(self.window, "Cannot read the copy", f"{e}")
             return
         if copy.original and copy.original.is_file():
             try:
                 from models import read_model
                 old, old_name = read_model(copy.original), copy.original.name
             except ModelFileError as e:
-                tell(self.window, "Cannot read the file", f"{e}")
+                messages.tell(self.window, "Cannot read the file", f"{e}")
                 return
         else:
             old, old_name = self.doc.model, "the model open now"

@@ -20,6 +20,7 @@ from models import lots
 from models.metrics import cross_lot_handoffs, money
 from models.schema import Lot
 
+from . import messages
 from .canvas.items import plain_tooltip
 from .canvas.lot_regions import LotRegions
 from .canvas.scene import ModelScene
@@ -683,7 +684,7 @@ class LotsPanel(QWidget):
 def install_lots(window) -> LotsPanel:
     """Add the lots feature to a MainWindow: the Lots dock, a Lots menu (lot edits, contract,
     funding, options appraisal, lot schedule export) and the contract window."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QFileDialog
 
     from models.lot_export import ExportError, write_csv, write_xlsx
 
@@ -717,7 +718,7 @@ def install_lots(window) -> LotsPanel:
         try:
             (write_xlsx if kind == "xlsx" else write_csv)(window.doc.model, path)
         except ExportError as e:
-            QMessageBox.warning(window, "Lot schedule not written", str(e))
+            messages.tell(window, "Lot schedule not written", str(e))
             return
         window.statusBar().showMessage(f"Wrote the lot schedule of {plan.name} to {path}.", 8000)
 

@@ -23,6 +23,7 @@ from models.templates import load_template, templates
 from .canvas import CanvasView, ComponentItem, Minimap, ModelScene, PathwayItem
 from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
+from . import messages
 from .checks_dock import ChecksPanel
 from .document import Document
 from .icons import kind_icon
@@ -375,15 +376,13 @@ class MainWindow(QMainWindow):
         """Ask before losing unsaved changes; False means the user cancelled."""
         if not self.doc.is_modified():
             return True
-        answer = QMessageBox.question(
+        answer = messages.choose(
             self, "Save changes?",
             f"Save the changes to {self.doc.path.name if self.doc.path else self.doc.model.title}"
-            " before closing it?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
+            " before closing it?", ["Save", "Discard", "Cancel"])
+        if answer == "Save":
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == "Discard"
 
     def new_blank(self) -> None:
         if self.maybe_save():
@@ -408,7 +407,7 @@ class MainWindow(QMainWindow):
         try:
             self.doc.open(path)
         except ModelFileError as e:
-            QMessageBox.warning(self, "Cannot open the file", f"{Path(path).name}: {e}")
+            messages.tell(self, "Cannot open the file", f"{Path(path).name}: {e}")
             return False
         self._add_recent(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
@@ -427,14 +426,14 @@ class MainWindow(QMainWindow):
     def revert(self) -> None:
         if self.doc.path is None:
             return
-        if self.doc.is_modified() and QMessageBox.question(
+        if self.doc.is_modified() and messages.choose(
                 self, "Revert?", f"Discard your changes and reload {self.doc.path.name}?",
-        ) != QMessageBox.StandardButton.Yes:
+                ["Revert", "Cancel"]) != "Revert":
             return
         try:
             self.doc.revert()
         except ModelFileError as e:
-            QMessageBox.warning(self, "Cannot reload the file", f"{self.doc.path.name}: {e}")
+            messages.tell(self, "Cannot reload the file", f"{self.doc.path.name}: {e}")
 
     # --- recent files and settings ----------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -451,8 +450,10 @@ class MainWindow(QMainWindow):
         menu.clear()
         files = self.recent_files()
         for path in files:
-            action = menu.addAction(Path(path).name, lambda p=path: self.open_file(p))
-            action.setToolTip(path)
+            # "&" in a file name would otherwise become a shortcut marker in the menu
+            label = Path(path).name.replace("&", "&&")
+            action = menu.addAction(label, lambda p=path: self.open_file(p))
+            action.setToolTip(plain_tooltip(path))
             action.setStatusTip(f"Open {path}")
         if not files:
             menu.addAction("No recent files").setEnabled(False)

@@ -17,7 +17,6 @@ from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
 from .document import Document
-from .icons import kind_icon
 
 NOT_SET = "Not set"
 INVALID_STYLE = "border: 2px solid #b00020;"

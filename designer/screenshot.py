@@ -9,7 +9,6 @@ import sys
 import tempfile
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
 
 
 def render(out: str, width: int = 1400, height: int = 900, select: str | None = "adult") -> None:

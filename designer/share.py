@@ -14,13 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMessageBox
 
 from models import serialise
 from models.schema import ServiceModel
 from models.share import MAX_ATTACHMENTS_BYTES, SharedFiles, write_share_files
 
-from .file_safety import choose, tell
+from . import messages
 from .platform import app_data_dir
 
 KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
@@ -73,7 +72,7 @@ def share_by_email(window) -> SharedFiles | None:
     try:
         shared = write_files(model)
     except OSError as e:
-        tell(window, "Cannot prepare the email",
+        messages.tell(window, "Cannot prepare the email",
                             f"Could not write the files to share: {e.strerror or e}")
         return None
     finally:
@@ -81,11 +80,11 @@ def share_by_email(window) -> SharedFiles | None:
 
     names = [p.name for p in (shared.model, shared.pdf) if p is not None]
     if shared.too_large:
-        answer = choose(
+        answer = messages.choose(
             window, "Attachments are large",
             f"The attachments come to {shared.attachments_bytes / 1048576:.1f} MB. Many council "
             f"mail systems refuse messages over {MAX_ATTACHMENTS_BYTES // 1048576} MB.",
-            [SHOW_FILES, "Create the Email Anyway"], QMessageBox.Icon.Warning,
+            [SHOW_FILES, "Create the Email Anyway"], messages.Icon.Warning,
             "You could share the files through a shared drive or a file transfer service "
             "instead.")
         if answer == SHOW_FILES:
@@ -99,8 +98,8 @@ def share_by_email(window) -> SharedFiles | None:
             + " attached. Add the recipients and send it." if opened else
             "Your mail program did not open the email draft. The files are ready to attach "
             "by hand: " + ", ".join(names) + ".") + missing
-    if choose(window, "Share by email", text, [SHOW_FILES, "Close"],
-              QMessageBox.Icon.Information) == SHOW_FILES:
+    if messages.choose(window, "Share by email", text, [SHOW_FILES, "Close"],
+              messages.Icon.Information) == SHOW_FILES:
         show_folder(shared.folder)
     return shared
 

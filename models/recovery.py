@@ -21,7 +21,6 @@ import re
 import secrets
 import socket
 import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 import designer.share
-from designer import file_safety
+from designer import file_safety, messages
 from designer.main_window import MainWindow
 
 
 class Prompts:
-    """Records every dialog; answers `choose` boxes from `answers` (else the first button),
+    """Records every dialog; answers `choose` boxes from `answers` (else Discard where offered, or the first button),
     Save As from `save_as_paths`, and the save summary with `summary`."""
 
     def __init__(self):
@@ -31,7 +31,8 @@ class Prompts:
 
     def choose(self, parent, title, text, buttons, icon=None, detail=""):
         self.shown.append(("choose", title, text))
-        answer = self.answers.pop(0) if self.answers else buttons[0]
+        default = "Discard" if "Discard" in buttons else buttons[0]  # never lose, never block
+        answer = self.answers.pop(0) if self.answers else default
         assert answer is None or answer in buttons, (answer, buttons)
         return answer
 
@@ -66,20 +67,8 @@ def docs() -> Path:
 @pytest.fixture
 def prompts(monkeypatch) -> Prompts:
     p = Prompts()
-    monkeypatch.setattr(file_safety, "choose", p.choose)
-    monkeypatch.setattr(designer.share, "choose", p.choose)
+    monkeypatch.setattr(messages, "choose", p.choose)
     monkeypatch.setattr(file_safety, "ask_summary", lambda parent, name: p.summary)
-
-    def box(kind, answer=QMessageBox.StandardButton.Ok):
-        def show(parent, title, text, *args, **kwargs):
-            p.shown.append((kind, title, text))
-            return answer
-        return show
-    monkeypatch.setattr(QMessageBox, "warning", box("warning"))
-    monkeypatch.setattr(QMessageBox, "critical", box("critical"))
-    monkeypatch.setattr(QMessageBox, "information", box("information"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        box("question", QMessageBox.StandardButton.Discard))
 
     def save_name(parent, caption, start, *args, **kwargs):
         p.save_as_starts.append(start)

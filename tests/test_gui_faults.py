@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from designer import file_safety
+from designer import messages
 from gui_files_helpers import app_folders, docs, private_settings, prompts, window  # noqa: F401
 from models import read_model, serialise, write_model
 from models.recovery import RecoverySession, list_recoverable
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent / "data"))
 from make_bad_corpus import GENERATED, write_generated  # noqa: E402
 
 BAD = Path(__file__).parent / "data" / "bad"
-REAL_CHOOSE = file_safety.choose
+REAL_CHOOSE = messages.choose
 
 
 def dump(model):
@@ -224,7 +224,7 @@ def test_recovery_prompt_compare_then_discard(window, prompts, docs, app_folders
 def test_recovery_prompt_as_shown(window, prompts, app_folders, monkeypatch, qtbot):
     """The real message box, grabbed to a PNG; Decide Later keeps the copy for next time."""
     crashed_copy(app_folders, None)
-    monkeypatch.setattr(file_safety, "choose", REAL_CHOOSE)
+    monkeypatch.setattr(messages, "choose", REAL_CHOOSE)
     seen = []
 
     def answer():
@@ -261,7 +261,7 @@ def test_bad_corpus_through_the_window(window, prompts, tmp_path):
             continue
         assert not opened, path.name
         [(kind, title, text)] = prompts.shown
-        assert (kind, title) == ("warning", "Cannot open the file"), path.name
+        assert (kind, title) == ("choose", "Cannot open the file"), path.name
         assert text.startswith(path.name + ":") and "\n" not in text, (path.name, text)
         assert "Traceback" not in text
         assert serialise(window.doc.model) == before, path.name

@@ -17,10 +17,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from designer import compare, file_safety, share
+from designer import compare, file_safety, messages, share
 from designer.history import HistoryPanel
 from gui_files_helpers import app_folders, docs, private_settings, prompts, window  # noqa: F401
-from models import parse_model, read_model, serialise, write_model
+from models import parse_model, read_model, write_model
 from models.templates import load_template
 from models.winpaths import suggested_filename
 
@@ -373,7 +373,7 @@ def test_names_from_a_file_are_shown_as_plain_text(window, prompts, docs, qtbot)
     history = window.history.topLevelItem(0)
     assert history.text(1) == HTML_NAME and history.text(3) == HTML_NAME
     assert "&lt;b&gt;" in history.toolTip(3)  # escaped for the rich-text tool tip
-    box = file_safety.choice_box(window, "t", f"{HTML_NAME}", ["OK"])
+    box = messages.choice_box(window, "t", f"{HTML_NAME}", ["OK"])
     assert box.textFormat() == Qt.TextFormat.PlainText
     changed = load_template("luton")
     dialog = compare.show_comparison(window, changed, window.doc.model, HTML_NAME)
@@ -407,7 +407,7 @@ def test_share_folder_is_removed_after_a_week(tmp_path, monkeypatch):
 
 
 def test_choice_box_buttons(qtbot):
-    box = file_safety.choice_box(None, "Title", "Text", ["Restore", "Discard"],
+    box = messages.choice_box(None, "Title", "Text", ["Restore", "Discard"],
                                  QMessageBox.Icon.Warning)
     qtbot.addWidget(box)
     assert box.defaultButton().text() == "Restore"
@@ -428,8 +428,8 @@ def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
             next(b for b in box.buttons() if b.text() == label).click()
 
     QTimer.singleShot(20, lambda: press(label="Discard"))
-    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) == "Discard"
+    assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Discard"
     QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Escape))
-    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) is None
+    assert messages.choose(None, "T", "x", ["Restore", "Discard"]) is None
     QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Return))
-    assert file_safety.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"
+    assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"

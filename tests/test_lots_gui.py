@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
 from designer.appraisal import AppraisalDialog
 from designer.canvas.lot_regions import LotRegionItem, UnassignedMark
@@ -14,6 +14,7 @@ from designer.contract_editor import ContractEditor, parse_extensions
 from designer.document import Document
 from designer.funding import FundingDialog, parse_amount
 from designer.lots_dock import MergeDialog
+from designer import messages
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import load_template
@@ -28,8 +29,9 @@ def private_settings(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, buttons, *a, **k:
+                        "Discard" if "Discard" in buttons else buttons[0])
     model = load_template("luton")
     model.active_plan = "three-lots"
     doc = Document(model)

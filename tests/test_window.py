@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
+from designer import messages
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import EXAMPLE, load_template
@@ -30,15 +31,10 @@ def boxes(monkeypatch):
     """Record message boxes instead of showing them; questions answer Discard."""
     shown = []
 
-    def record(kind, answer=QMessageBox.StandardButton.Ok):
-        def box(parent, title, text, *args, **kwargs):
-            shown.append((kind, title, text))
-            return answer
-        return box
-    monkeypatch.setattr(QMessageBox, "warning", record("warning"))
-    monkeypatch.setattr(QMessageBox, "critical", record("critical"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        record("question", QMessageBox.StandardButton.Discard))
+    def choose(parent, title, text, buttons, icon=messages.Icon.Question, detail=""):
+        shown.append(("question" if icon == messages.Icon.Question else "warning", title, text))
+        return "Discard" if "Discard" in buttons else buttons[0]
+    monkeypatch.setattr(messages, "choose", choose)
     return shown
 
 
@@ -259,8 +255,7 @@ def test_unsaved_changes_prompt_before_new_and_close(window, boxes, monkeypatch)
     assert window.doc.model.components == []
     assert not window.isWindowModified()
     window.doc.add_component("exit", 0, 0)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(messages, "choose", lambda *a, **k: "Cancel")
     assert not window.close()
     assert window.isVisible()
 

@@ -13,11 +13,12 @@ from PySide6.QtCore import QMarginsF, QSettings, Qt
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import (QPageSetupDialog, QPrintDialog, QPrinter,
                                     QPrintPreviewDialog)
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
 from models.schema import ServiceModel
 from models.winpaths import safe_file_stem
 
+from .. import messages
 from .pack import LotPack, options_from_layout, paint_pages, write_pdf, write_pngs, write_svgs
 
 LAYOUT_KEY = "printing/pageLayout"
@@ -98,7 +99,7 @@ def print_pack(parent: QWidget | None, model: ServiceModel, lot_id: str | None =
     try:
         return paint_pages(pack, printer, progress)
     except OSError as e:
-        QMessageBox.warning(parent, "Cannot print", str(e))
+        messages.tell(parent, "Cannot print", str(e))
         return False
     finally:
         progress_dialog.close()
@@ -124,7 +125,7 @@ def export_pack(parent: QWidget | None, model: ServiceModel, fmt: str,
     try:
         pack = LotPack(model, options_from_layout(saved_page_layout(), lot_id=lot_id))
     except ValueError as e:
-        QMessageBox.warning(parent, "Cannot export", str(e))
+        messages.tell(parent, "Cannot export", str(e))
         return []
     stem = safe_file_stem(f"{model.title} lot pack") or "lot pack"
     if fmt == "pdf":
@@ -153,7 +154,7 @@ def export_pack(parent: QWidget | None, model: ServiceModel, fmt: str,
         writer = write_svgs if fmt == "svg" else write_pngs
         return [str(p) for p in writer(pack, target, progress=progress)]
     except OSError as e:
-        QMessageBox.warning(parent, "Cannot export", f"{target}: {e}")
+        messages.tell(parent, "Cannot export", f"{target}: {e}")
         return []
     finally:
         progress_dialog.close()
