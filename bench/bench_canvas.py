@@ -225,9 +225,10 @@ def bench_drag(size: int, model: ServiceModel) -> list[Result]:
     from designer.main_window import MainWindow
 
     model = model.model_copy(deep=True)  # the drag moves a component
-    window = MainWindow(Document(model))
+    window = MainWindow(Document())
     window.resize(VIEW_W, VIEW_H)
     window.show()
+    window.doc.set_model(model, None)  # as File > Open does
     settle()
     component_id = busiest_component(model)
     item = window.scene.components[component_id]
