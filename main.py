@@ -35,6 +35,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNREADABLE, f"{self.prog}: {message}\n")
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _fail(message: str) -> int:
     print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
     return EXIT_UNREADABLE
@@ -68,7 +72,8 @@ def cmd_check(args: list[str]) -> int:
         print(f"{model.title} - lot plan: {plan.name}")
         for f in findings:
             print(f"{f.severity.upper():8} {f.rule}: {f.message}")
-        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        print(", ".join(_count(counts[s], word) for s, word in
+                        (("error", "error"), ("warning", "warning"), ("info", "note"))))
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
 
 
@@ -213,7 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return EXIT_OK
+    if argv and not _looks_like_a_model_file(argv[0]):
+        # A mistyped command must not start a window that a script would wait on for ever.
+        return _fail(f"unknown command or file {argv[0]!r}; the commands are "
+                     f"{', '.join(sorted(COMMANDS))}, or give a .svcmodel file to open")
     return run_gui(argv)
+
+
+def _looks_like_a_model_file(arg: str) -> bool:
+    return arg.lower().endswith(".svcmodel") or Path(arg).is_file()
 
 
 if __name__ == "__main__":

@@ -94,7 +94,28 @@ _PLAIN: dict[str, Any] = {
 }
 
 
-def _validation_problems(error: ValidationError) -> list[Problem]:
+_THING = {"components": "component", "lots": "lot", "lot_plans": "lot plan",
+          "funding_sources": "funding source"}
+
+
+def _named_place(loc: tuple, raw: Any) -> str:
+    """The innermost named thing a key path runs through, in words ("the component named
+    'Adult treatment'"), so a commissioner can find it without counting list entries."""
+    found, node, parent_key = "", raw, None
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict) and parent_key in _THING:
+            name = node.get("name")
+            if isinstance(name, str) and name.strip():
+                found = f"the {_THING[parent_key]} named {short_repr(name.strip(), 50)}"
+        parent_key = part
+    return found
+
+
+def _validation_problems(error: ValidationError, raw: Any = None) -> list[Problem]:
     problems = []
     for e in error.errors(include_url=False):
         loc = tuple(part for part in e["loc"] if part not in ("function-after[check(), str]",))
@@ -106,6 +127,9 @@ def _validation_problems(error: ValidationError) -> list[Problem]:
         if e["type"] not in ("missing", "extra_forbidden") and \
                 not isinstance(value, (dict, list)) and repr(value) not in message:
             message += f" (got {short_repr(value)})"
+        place = _named_place(loc, raw)
+        if place:
+            message += f", in {place}"
         problems.append(Problem(key_path(loc), message))
     return problems
 
@@ -122,9 +146,10 @@ def parse_model(data: bytes, source: str = "") -> ServiceModel:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ModelFileError(f"the file is not UTF-8 text (bad byte at position {e.start}), "
-                             "so it is not a service model or was saved in another encoding",
-                             source) from None
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ModelFileError(f"line {line}: the file is not UTF-8 text (a byte that is not "
+                             "UTF-8), so it is not a service model or was saved in another "
+                             "encoding, for example by Notepad as ANSI", source) from None
     model = _parse_well_formed(text, source)
     if model is not None:
         return model
@@ -190,7 +215,7 @@ def model_from_json_object(raw: Any, source: str = "") -> ServiceModel:
     try:
         model = ServiceModel.model_validate(raw)
     except ValidationError as e:
-        raise ModelFileError(_validation_problems(e), source) from None
+        raise ModelFileError(_validation_problems(e, raw), source) from None
     problems = integrity_problems(model)
     if problems:
         raise ModelFileError(problems, source)

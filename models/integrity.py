@@ -11,13 +11,20 @@ from .schema import ServiceModel
 
 
 def _duplicates(items, path: str, what: str) -> list[Problem]:
+    """Items with an id (and maybe a name) whose id was used before in the same list."""
     seen: set[str] = set()
     problems = []
-    for index, item_id in enumerate(items):
-        if item_id in seen:
-            problems.append(Problem(f"{path}[{index}].id", f"duplicate {what} id {short_repr(item_id)}"))
-        seen.add(item_id)
+    for index, item in enumerate(items):
+        if item.id in seen:
+            problems.append(Problem(f"{path}[{index}].id",
+                                    f"duplicate {what} id {short_repr(item.id)}"
+                                    + _named(what, getattr(item, "name", ""))))
+        seen.add(item.id)
     return problems
+
+
+def _named(what: str, name: str) -> str:
+    return f", in the {what} named {short_repr(name.strip(), 50)}" if name.strip() else ""
 
 
 def _unique(ids: list[str]) -> bool:
@@ -50,11 +57,10 @@ def integrity_problems(model: ServiceModel) -> list[Problem]:
     problems: list[Problem] = []
     ids = {c.id for c in model.components}
     localities = set(model.all_localities())
-    problems += _duplicates([c.id for c in model.components], "components", "component")
-    problems += _duplicates([p.id for p in model.pathways], "pathways", "pathway")
-    problems += _duplicates([f.id for f in model.funding_sources], "funding_sources",
-                            "funding source")
-    problems += _duplicates([p.id for p in model.lot_plans], "lot_plans", "lot plan")
+    problems += _duplicates(model.components, "components", "component")
+    problems += _duplicates(model.pathways, "pathways", "pathway")
+    problems += _duplicates(model.funding_sources, "funding_sources", "funding source")
+    problems += _duplicates(model.lot_plans, "lot_plans", "lot plan")
 
     for i, component in enumerate(model.components):
         for j, locality in enumerate(component.localities):
@@ -82,18 +88,20 @@ def integrity_problems(model: ServiceModel) -> list[Problem]:
 
     sources = {f.id for f in model.funding_sources}
     for p, plan in enumerate(model.lot_plans):
-        problems += _duplicates([lot.id for lot in plan.lots], f"lot_plans[{p}].lots", "lot")
+        problems += _duplicates(plan.lots, f"lot_plans[{p}].lots", "lot")
         for n, lot in enumerate(plan.lots):
             where = f"lot_plans[{p}].lots[{n}]"
             for m, member in enumerate(lot.components):
                 if member not in ids:
                     problems.append(Problem(f"{where}.components[{m}]",
-                                            f"no component has id {short_repr(member)}"))
+                                            f"no component has id {short_repr(member)}"
+                                            + _named("lot", lot.name)))
             for m, allocation in enumerate(lot.funding):
                 if allocation.source not in sources:
                     problems.append(Problem(f"{where}.funding[{m}].source",
                                             f"no funding source has id "
-                                            f"{short_repr(allocation.source)}"))
+                                            f"{short_repr(allocation.source)}"
+                                            + _named("lot", lot.name)))
 
     if model.active_plan not in {p.id for p in model.lot_plans}:
         problems.append(Problem("active_plan",

@@ -166,3 +166,24 @@ def test_new_output_is_byte_identical_to_a_resave(tmp_path):
         out = tmp_path / f"{name}.svcmodel"
         run("new", "--template", name, out)
         assert out.read_bytes() == (TEMPLATES / f"{name}.svcmodel").read_bytes()
+
+
+def test_a_mistyped_command_is_refused_not_opened_in_a_window():
+    for word in ("frobnicate", "chek"):
+        result = run(word, "x.svcmodel")
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "unknown command" in result.stderr
+        assert "check" in result.stderr
+
+
+def test_counts_read_as_english():
+    result = run("check", ROOT / "resources" / "templates" / "luton.svcmodel")
+    assert result.stdout.strip().endswith("0 errors, 0 warnings, 1 note")
+
+
+def test_refusals_name_the_component_or_lot_they_are_about():
+    bad = ROOT / "tests" / "data" / "bad"
+    assert "in the component named 'Adult treatment'" in \
+        run("check", bad / "capacity-as-words.svcmodel").stderr
+    assert "in the lot named 'Recovery'" in run("check", bad / "duplicate-lot-id.svcmodel").stderr
+    assert "line 4:" in run("check", bad / "windows-1252.svcmodel").stderr
