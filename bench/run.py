@@ -39,7 +39,7 @@ from models.fileio import write_model  # noqa: E402
 
 SIZES = (100, 1000, 5000, 10000)
 RUN_BUDGET = 540.0  # seconds for the whole run: ten minutes with a margin
-PART_LIMIT = {"canvas": 180.0, "pdf": 90.0}  # seconds for one part at one size
+PART_LIMIT = {"canvas": 180.0, "pdf": 60.0}  # seconds for one part at one size
 SLOW_AFTER = 5.0  # one run slower than this is measured once instead of repeated
 REBUILD_AGAIN_LIMIT = 20.0  # a scene build slower than this is not built again (drag, start)
 SKIP_LARGER_AFTER = 30.0  # a part this slow at one size is skipped at larger sizes
