@@ -107,9 +107,9 @@ def part_canvas(size: int, path: Path, repeats: int, peer: bool) -> None:
         emit([skipped(size, "NodeGraphQt peer", missing)])
     elif size > bench_canvas.NODEGRAPHQT_MAX:
         emit([skipped(size, "NodeGraphQt peer", f"above {bench_canvas.NODEGRAPHQT_MAX:,} "
-                                                "components it takes minutes")])
+                                                "components it takes too long for this run")])
     else:
-        emit(bench_canvas.bench_nodegraphqt(size, model, repeats))
+        emit(bench_canvas.bench_nodegraphqt(size, model, repeats, slow_after(repeats)))
 
 
 def part_pdf(size: int, path: Path, repeats: int) -> None:
