@@ -1,30 +1,46 @@
-"""The options appraisal: every lot plan of the model side by side, one column per plan, rows
-that differ between plans shaded. Copy puts it on the clipboard as a table (tab-separated text
-for Excel, HTML for Word); Print sends it to a printer or PDF. It follows the model live, so
-merging two lots shows at once what changed.
+"""The options appraisal: every lot plan of the model side by side, one column per plan, each
+compared with a baseline plan (by default the plan the shown one was copied from, else the shown
+plan): numbers carry their change against it, cells that differ from it are shaded, and a short
+"What changes" text above the table says it in words. Copy puts it on the clipboard as a table
+(tab-separated text for Excel, HTML for Word); Print sends it to a printer or PDF. It follows the
+model live, so merging two lots shows at once what changed.
 """
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import (QBrush, QColor, QFont, QGuiApplication, QStandardItem,
                            QStandardItemModel, QTextDocument)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableView, QVBoxLayout)
 
-from models.metrics import DIFFERENCE_COLOUR, appraisal_html, appraisal_table, appraisal_tsv
+from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, appraisal_tsv,
+                            appraise)
 
 from .document import Document
+
+NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the change against "
+        "it. Each plan is judged by the same coverage rules as the canvas.")
 
 
 class AppraisalDialog(QDialog):
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
         self.doc = document
+        self.chosen_baseline = ""  # a plan id the commissioner picked; "" follows the default
         self.setWindowTitle("Options appraisal")
+        self.baseline_combo = QComboBox()
+        self.baseline_combo.setAccessibleName("Baseline plan")
+        self.baseline_combo.setToolTip("The plan the others are compared with")
+        self.baseline_combo.activated.connect(self._baseline_chosen)
+        self.changes = QLabel()
+        self.changes.setTextFormat(Qt.TextFormat.PlainText)  # plan names come from files
+        self.changes.setWordWrap(True)
+        self.changes.setAccessibleName("What changes")
         self.table_model = QStandardItemModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
@@ -33,12 +49,14 @@ class AppraisalDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(False)
         self.table.setAccessibleName("Options appraisal table")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.sectionResized.connect(self._wrap_headers)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft
                                                         | Qt.AlignmentFlag.AlignVCenter)
-        self.note = QLabel("Shaded rows differ between the plans. Each plan is judged by the "
-                           "same coverage rules as the canvas.")
+        self.note = QLabel(NOTE)
         self.note.setWordWrap(True)
         copy = QPushButton("Copy table")
         copy.setToolTip("Copy as a table that pastes into Excel or Word")
@@ -47,12 +65,18 @@ class AppraisalDialog(QDialog):
         print_button.clicked.connect(self.print_dialog)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Compare with:"))
+        top.addWidget(self.baseline_combo)
+        top.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(copy)
         buttons.addWidget(print_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.changes)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
@@ -63,51 +87,119 @@ class AppraisalDialog(QDialog):
                        document.modelReset):
             signal.connect(self._timer.start)
         self.refresh()
-        self.resize(900, 620)
+        self.resize(940, 660)
 
+    # --- the baseline ------------------------------------------------------------------------
+    def baseline(self) -> str:
+        """The chosen plan if it still exists; else the plan the shown one was copied from;
+        else the shown plan."""
+        model = self.doc.model
+        ids = {p.id for p in model.lot_plans}
+        if self.chosen_baseline in ids:
+            return self.chosen_baseline
+        origin = self.doc.copied_from.get(model.active_plan, "")
+        return origin if origin in ids else model.active_plan
+
+    def set_baseline(self, plan_id: str) -> None:
+        self.chosen_baseline = plan_id
+        self.refresh()
+
+    def _baseline_chosen(self, index: int) -> None:
+        self.set_baseline(self.baseline_combo.itemData(index))
+
+    # --- the table ---------------------------------------------------------------------------
     def refresh(self) -> None:
         self._timer.stop()
-        headers, rows, differing = appraisal_table(self.doc.model)
-        active = next((i for i, p in enumerate(self.doc.model.lot_plans)
-                       if p.id == self.doc.model.active_plan), -1)
-        self.table_model.clear()
-        self.table_model.setHorizontalHeaderLabels(
-            [h + (" (shown)" if i == active else "") for i, h in enumerate(headers)])
-        shade = QBrush(QColor(DIFFERENCE_COLOUR))
+        model, baseline = self.doc.model, self.baseline()
+        self.appraisal = table = appraise(model, baseline)
+        self.baseline_combo.clear()
+        for plan in model.lot_plans:
+            self.baseline_combo.addItem(plan.name, plan.id)
+        self.baseline_combo.setCurrentIndex(self.baseline_combo.findData(baseline))
+
+        self.changes.setText(changes_text(table))
         bold = QFont()
         bold.setBold(True)
-        for index, (label, cells) in enumerate(rows):
+        self.table_model.clear()
+        self.table_model.setColumnCount(len(table.plans))
+        for column, plan in enumerate(model.lot_plans):
+            marks = column_marks(table, column, plan.id == model.active_plan)
+            item = QStandardItem()
+            item.setData(plan.name, Qt.ItemDataRole.UserRole)  # the full name, wrapped to fit
+            item.setData(marks, Qt.ItemDataRole.UserRole + 1)
+            item.setToolTip(plan.name + (f"\n({marks})" if marks else ""))
+            if column == table.baseline:
+                item.setFont(bold)
+            self.table_model.setHorizontalHeaderItem(column, item)
+        shade = QBrush(QColor(DIFFERENCE_COLOUR))
+        base_name = table.headers[table.baseline] if table.baseline is not None else ""
+        for row, measure in enumerate(table.measures):
             items = []
-            for text in cells:
-                item = QStandardItem(text)  # plain text: names come from files
-                if index in differing:
+            for column in range(len(table.plans)):
+                # Plain text: names come from files. The sign stays with its amount.
+                item = QStandardItem(keep_sign_with_amount(table.text(row, column)))
+                if table.differs(row, column):
                     item.setBackground(shade)
+                    item.setToolTip(f"{base_name} (baseline): {measure.cell(table.baseline)}")
                 items.append(item)
             self.table_model.appendRow(items)
-            header = QStandardItem(label)
-            if index in differing:
-                header.setFont(bold)
-                header.setToolTip("Differs between the plans")
-            self.table_model.setVerticalHeaderItem(index, header)
+            label = QStandardItem(measure.label)
+            if any(table.differs(row, c) for c in range(len(table.plans))):
+                label.setFont(bold)
+                label.setToolTip("Differs from the baseline plan in at least one plan")
+            self.table_model.setVerticalHeaderItem(row, label)
+        self._wrap_headers()
+
+    def _wrap_headers(self, *_args) -> None:
+        """Each column title in full, wrapped to the column's width, its marks on a last line."""
+        header = self.table.horizontalHeader()
+        char = max(1, header.fontMetrics().averageCharWidth())
+        for column in range(self.table_model.columnCount()):
+            item = self.table_model.horizontalHeaderItem(column)
+            if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+                continue  # sections resize while refresh() rebuilds them
+            width = max(12, (header.sectionSize(column) - 12) // char)
+            lines = textwrap.wrap(item.data(Qt.ItemDataRole.UserRole), width) or [""]
+            marks = item.data(Qt.ItemDataRole.UserRole + 1)
+            text = "\n".join(lines + ([f"({marks})"] if marks else []))
+            if item.text() != text:
+                item.setText(text)
+
+    def header_text(self, column: int) -> str:
+        return self.table_model.horizontalHeaderItem(column).text()
 
     def cell(self, label: str, column: int) -> str:
         for row in range(self.table_model.rowCount()):
             if self.table_model.verticalHeaderItem(row).text() == label:
-                return self.table_model.item(row, column).text()
+                return self.table_model.item(row, column).text().replace(WORD_JOINER, "")
         raise KeyError(label)
+
+    def is_shaded(self, label: str, column: int) -> bool:
+        for row in range(self.table_model.rowCount()):
+            if self.table_model.verticalHeaderItem(row).text() == label:
+                return self.table_model.item(row, column).background().style() \
+                    != Qt.BrushStyle.NoBrush
+        raise KeyError(label)
+
+    # --- copy and print ----------------------------------------------------------------------
+    def html(self) -> str:
+        """What changes, then the table: for the clipboard and for paper."""
+        lines = changes_text(self.appraisal).splitlines()
+        summary = (f"<p><b>{escape(lines[0])}</b><br>"
+                   + "<br>".join(escape(line) for line in lines[1:]) + "</p>") if lines else ""
+        return summary + appraisal_html(self.doc.model, self.baseline())
 
     def copy(self) -> None:
         mime = QMimeData()
-        mime.setText(appraisal_tsv(self.doc.model))
-        mime.setHtml(appraisal_html(self.doc.model))
+        mime.setText(appraisal_tsv(self.doc.model, self.baseline()))
+        mime.setHtml(self.html())
         QGuiApplication.clipboard().setMimeData(mime)
 
     def print_document(self) -> QTextDocument:
         document = QTextDocument(self)
         document.setDefaultFont(QFont(self.font().family(), 9))
         document.setHtml(f"<h2>Options appraisal</h2><p>{escape(self.doc.model.title)}</p>"
-                         + appraisal_html(self.doc.model)
-                         + "<p>Shaded rows differ between the plans.</p>")
+                         + self.html() + f"<p>{escape(NOTE)}</p>")
         return document
 
     def print_to(self, printer: QPrinter) -> None:
@@ -119,3 +211,28 @@ class AppraisalDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
+
+WORD_JOINER = "\u2060"
+
+
+def keep_sign_with_amount(text: str) -> str:
+    """'(+£1,200,000)' must not wrap after its sign (the clipboard keeps the plain text)."""
+    for sign in ("(+", "(\u2212"):
+        text = text.replace(sign, sign + WORD_JOINER)
+    return text
+
+
+def column_marks(table: Appraisal, column: int, shown: bool) -> str:
+    marks = (["baseline"] if column == table.baseline else []) \
+        + (["shown on the canvas"] if shown else [])
+    return ", ".join(marks)
+
+
+def changes_text(table: Appraisal) -> str:
+    """'What changes against <baseline>:' then one line per other plan; '' with one plan."""
+    summaries = table.summaries()
+    if not summaries:
+        return ""
+    base = table.headers[table.baseline]
+    return "\n".join([f"What changes against {base}:"]
+                     + [f"\u2022 {name}: {summary}" for name, summary in summaries])

@@ -107,12 +107,14 @@ class LotsTree(QTreeWidget):
 
 
 class MergeDialog(QDialog):
-    """Merge one lot with another of the same plan, under a name the commissioner chooses."""
+    """Merge one lot with another of the same plan, under a name the commissioner chooses;
+    in a copy of the plan, under a short plan name they can change before it is made."""
 
-    def __init__(self, keep: Lot, others: list[Lot], parent=None):
+    def __init__(self, keep: Lot, others: list[Lot], parent=None, plan_name: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Merge lots")
-        self.keep = keep
+        self.keep, self.plan_name = keep, plan_name
+        self.other_names = {lot.id: lot.name for lot in others}
         self.other = QComboBox()
         for lot in others:
             self.other.addItem(lot_swatch(lot), f"{lot.code} {lot.name}".strip(), lot.id)
@@ -127,6 +129,16 @@ class MergeDialog(QDialog):
         self.in_copy = QCheckBox("Merge in a copy of the lot plan, to compare both in the "
                                  "options appraisal")
         form.addRow(self.in_copy)
+        self.copy_name = QLineEdit()
+        self.copy_name.setAccessibleName("Name of the copy of the lot plan")
+        self.copy_name.setEnabled(False)
+        self.in_copy.toggled.connect(self.copy_name.setEnabled)
+        form.addRow("Name of the copy:", self.copy_name)
+        for field in (self.name, self.copy_name):  # room for a suggested name in full
+            field.setMinimumWidth(field.fontMetrics().averageCharWidth() * 64)
+        # The suggested copy name follows the lot chosen, until the commissioner types one.
+        self.other.currentIndexChanged.connect(self._suggest_copy_name)
+        self._suggest_copy_name()
         note = QLabel("The merged lot keeps the first lot's contract terms; annual values and "
                       "funding are added together. Undo reverses the merge.")
         note.setWordWrap(True)
@@ -137,6 +149,12 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _suggest_copy_name(self) -> None:
+        if not self.copy_name.isModified():
+            other = self.other_names.get(self.other.currentData(), "")
+            self.copy_name.setText(lots.merged_copy_name(self.plan_name, self.keep.name, other))
+            self.copy_name.setCursorPosition(0)  # show the start of the name
 
 
 class LotsPanel(QWidget):
@@ -523,18 +541,21 @@ class LotsPanel(QWidget):
         return self.new_lot("", self.selected_components())
 
     def merge(self, keep_id: str, other_id: str, name: str | None = None,
-              in_copy: bool = False) -> None:
+              in_copy: bool = False, copy_name: str | None = None) -> None:
         """Merge two lots of the shown plan, or (in_copy) of a new copy of it, which is then
-        shown: the original stays as it was for the options appraisal. One undo step."""
+        shown: the original stays as it was for the options appraisal, which compares the copy
+        with it. One undo step."""
         keep, other = self.plan.lot(keep_id), self.plan.lot(other_id)
         text = f"Merge lots {keep.name} and {other.name}"
         try:
             if in_copy:
+                original = self.plan.id
                 plans, copy_id = lots.duplicate_plan(
-                    self.doc.model.lot_plans, self.plan.id,
-                    f"{self.plan.name}: {name or keep.name} merged")
+                    self.doc.model.lot_plans, original,
+                    copy_name or lots.merged_copy_name(self.plan.name, keep.name, other.name))
                 index = next(i for i, p in enumerate(plans) if p.id == copy_id)
                 plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
+                self.doc.copied_from[copy_id] = original
                 self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
             else:
                 self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)
@@ -553,13 +574,13 @@ class LotsPanel(QWidget):
             return
         keep = self.plan.lot(keep_id)
         others = [lot for lot in self.plan.lots if lot.id != keep_id]
-        dialog = MergeDialog(keep, others, self)
+        dialog = MergeDialog(keep, others, self, self.plan.name)
         if len(chosen) > 1:
             dialog.other.setCurrentIndex(dialog.other.findData(chosen[1]))
             dialog.name.setText(f"{keep.name} and {self.plan.lot(chosen[1]).name}")
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.merge(keep_id, dialog.other.currentData(), dialog.name.text(),
-                       dialog.in_copy.isChecked())
+                       dialog.in_copy.isChecked(), dialog.copy_name.text())
 
     def split(self, lot_id: str, component_ids: list[str], name: str) -> str | None:
         lot = self.plan.lot(lot_id)

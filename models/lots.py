@@ -205,6 +205,31 @@ def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[
     return new, copy.id
 
 
+# Words that say little in a plan name: "Clinical treatment" reads as "Clinical".
+_GENERIC_WORDS = {"treatment", "service", "services", "support", "provision", "lot"}
+COPY_NAME_LIMIT = 60  # fits the lot plan box and two lines of an appraisal column title
+
+
+def merged_copy_name(plan_name: str, keep_name: str, other_name: str) -> str:
+    """A short name for the copy of a plan in which two lots are merged:
+    'Three lots, Clinical + Care and engagement merged'; '<plan> (merged)' when that is long.
+    The plan's bracketed note ('(first tender)') belongs to the original, so it is dropped."""
+    base = " ".join(plan_name.split())
+    if base.endswith(")") and " (" in base:
+        base = base[:base.rindex(" (")]
+
+    def short(name: str) -> str:
+        words = name.split()
+        kept = [w for w in words if w.lower() not in _GENERIC_WORDS]
+        return " ".join(kept if kept and len(kept) < len(words) else words)
+
+    name = f"{base}, {short(keep_name)} + {short(other_name)} merged"
+    if len(name) <= COPY_NAME_LIMIT:
+        return name
+    base = base if len(base) <= COPY_NAME_LIMIT - 9 else base[:COPY_NAME_LIMIT - 10] + "\u2026"
+    return f"{base} (merged)"
+
+
 def rename_plan(plans: list[LotPlan], plan_id: str, name: str) -> list[LotPlan]:
     new = [p.model_copy(deep=True) for p in plans]
     plan = next(p for p in new if p.id == plan_id)

@@ -1,8 +1,10 @@
 """What each lot plan means, in numbers: the options appraisal (no Qt).
 
-`plan_metrics` measures one plan; `appraisal_table` lays every plan of the model side by side,
-one column per plan, for the appraisal view, the clipboard (`appraisal_tsv`, `appraisal_html`)
-and the printed pack. Lot-level judgements (disconnected, underfunded, unassigned) come from
+`plan_metrics` measures one plan; `appraise` lays every plan of the model side by side, one
+column per plan, each compared with a baseline plan: numbers carry their change against it
+('6 (−3)'), cells that differ from it are marked, and `change_summary` says it in words.
+`appraisal_table` (the printed pack), `appraisal_tsv` and `appraisal_html` (the clipboard) are
+its flat forms; without a baseline they compare nothing. Lot-level judgements (disconnected, underfunded, unassigned) come from
 the same rules as the findings, so the appraisal never disagrees with the checks dock.
 """
 
@@ -100,49 +102,183 @@ def plan_metrics(model: ServiceModel, plan_id: str | None = None) -> PlanMetrics
     return metrics
 
 
-def _count_and_names(names: list[str]) -> str:
-    return f"{len(names)} ({', '.join(names)})" if names else "0"
+@dataclass
+class Measure:
+    """One row of the appraisal. Per plan: a main text and a detail (names, "" when none); where
+    a change between plans can be stated, the number behind the main text."""
+    label: str
+    mains: list[str]
+    details: list[str] | None = None
+    values: list[float | None] | None = None  # None: a text row, no change is stated
+    money: bool = False
+    keys: list[str] | None = None  # a change is stated only between cells with the same key
 
+    def cell(self, column: int, change: str = "", html: bool = False) -> str:
+        """'6 (−3)', '1 (+1): Recovery'; as HTML, escaped, and a change that never wraps after
+        its sign (a word joiner: Qt's rich text ignores white-space:nowrap on a span)."""
+        main, detail = self.mains[column], self.details[column] if self.details else ""
+        if html:
+            main, detail, change = escape(main), escape(detail), escape(change)
+        if change:
+            change = f"({change[0]}\u2060{change[1:]})" if html else f"({change})"
+            return f"{main} {change}" + (f": {detail}" if detail else "")
+        return f"{main} ({detail})" if detail else main
 
-def appraisal_table(model: ServiceModel) -> tuple[list[str], list[tuple[str, list[str]]], set[int]]:
-    """(plan names as column headers, rows of (row label, one formatted cell per plan),
-        indexes of rows whose cells differ between plans)"""
-    plans = [plan_metrics(model, plan.id) for plan in model.lot_plans]
-    widest = max((m.lot_count for m in plans), default=0)
-
-    def lot_cell(m: PlanMetrics, index: int) -> str:
-        if index >= m.lot_count:
+    def change(self, column: int, baseline: int) -> str:
+        """'\u22123', '+£1,600,000'; '' when equal, not a number or not comparable."""
+        if self.values is None or column == baseline:
             return ""
-        lot = m.lots[index]
-        return f"{lot.code} {lot.name}: {money(lot.annual_value)}"
+        if self.keys is not None and self.keys[column] != self.keys[baseline]:
+            return ""
+        value, base = self.values[column], self.values[baseline]
+        if value is None or base is None or value == base:
+            return ""
+        size = money(abs(value - base)) if self.money else f"{abs(value - base):,.0f}"
+        return ("+" if value > base else "\u2212") + size
 
-    def smallest(m: PlanMetrics) -> str:
-        lot = m.smallest
-        return f"{money(lot.annual_value)} ({lot.name})" if lot else "not set"
+
+def _measures(plans: list[PlanMetrics]) -> list[Measure]:
+    def lot_row(index: int) -> Measure:
+        lots = [m.lots[index] if index < m.lot_count else None for m in plans]
+        return Measure(f"Lot {index + 1} annual value",
+                       [f"{lot.code} {lot.name}: {money(lot.annual_value)}" if lot else ""
+                        for lot in lots],
+                       values=[lot.annual_value if lot else None for lot in lots], money=True,
+                       keys=[lot.id if lot else "" for lot in lots])
 
     def balance(m: PlanMetrics) -> str:
         if m.balance is None:
             return "not known"
         return money(m.balance) + (" short" if m.balance < 0 else "")
 
-    rows: list[tuple[str, list[str]]] = [("Number of lots", [str(m.lot_count) for m in plans])]
-    rows += [(f"Lot {i + 1} annual value", [lot_cell(m, i) for m in plans])
-             for i in range(widest)]
-    rows += [
-        ("Smallest lot value", [smallest(m) for m in plans]),
-        ("Total lot value", [money(m.lots_total) for m in plans]),
-        ("Cross-lot handoffs (pathways)", [str(m.handoffs) for m in plans]),
-        ("Disconnected lots", [_count_and_names(m.disconnected_lots) for m in plans]),
-        ("Unassigned procured services", [_count_and_names(m.unassigned) for m in plans]),
-        ("Underfunded lots", [_count_and_names(m.underfunded_lots) for m in plans]),
-        ("Funding available a year", [money(m.funding_total) for m in plans]),
-        ("Funding balance", [balance(m) for m in plans]),
-        ("Findings: errors", [str(m.findings["error"]) for m in plans]),
-        ("Findings: warnings", [str(m.findings["warning"]) for m in plans]),
-        ("Findings: notes", [str(m.findings["info"]) for m in plans]),
+    def count(label: str, numbers: list[int]) -> Measure:
+        return Measure(label, [str(n) for n in numbers], values=list(numbers))
+
+    def named(label: str, names: list[list[str]]) -> Measure:
+        return Measure(label, [str(len(n)) for n in names], [", ".join(n) for n in names],
+                       values=[len(n) for n in names])
+
+    def amount(label: str, values: list[float | None]) -> Measure:
+        return Measure(label, [money(v) for v in values], values=values, money=True)
+
+    smallest = [m.smallest for m in plans]
+    widest = max((m.lot_count for m in plans), default=0)
+    return [
+        count("Number of lots", [m.lot_count for m in plans]),
+        *(lot_row(i) for i in range(widest)),
+        Measure("Smallest lot value", [money(lot.annual_value) if lot else "not set"
+                                       for lot in smallest],
+                [lot.name if lot else "" for lot in smallest],
+                values=[lot.annual_value if lot else None for lot in smallest], money=True),
+        amount("Total lot value", [m.lots_total for m in plans]),
+        count("Cross-lot handoffs (pathways)", [m.handoffs for m in plans]),
+        named("Disconnected lots", [m.disconnected_lots for m in plans]),
+        named("Unassigned procured services", [m.unassigned for m in plans]),
+        named("Underfunded lots", [m.underfunded_lots for m in plans]),
+        amount("Funding available a year", [m.funding_total for m in plans]),
+        Measure("Funding balance", [balance(m) for m in plans],
+                values=[m.balance for m in plans], money=True),
+        count("Findings: errors", [m.findings["error"] for m in plans]),
+        count("Findings: warnings", [m.findings["warning"] for m in plans]),
+        count("Findings: notes", [m.findings["info"] for m in plans]),
     ]
-    differing = {i for i, (_, cells) in enumerate(rows) if len(set(cells)) > 1}
-    return [m.plan_name for m in plans], rows, differing
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
+    """What a plan changes against the baseline, in a few words, the decisive measures first:
+    '3 fewer cross-lot handoffs (9 → 6); 1 fewer lot; 1 lot underfunded still'."""
+    parts = []
+
+    def more_or_fewer(after: float, before: float, noun: str, detail: str = "") -> None:
+        if after != before:
+            word = "more" if after > before else "fewer"
+            parts.append(f"{abs(after - before):,.0f} {word} {noun}"
+                         + ("" if abs(after - before) == 1 else "s") + detail)
+
+    def still(after: list[str], before: list[str], noun: str, state: str) -> None:
+        if after:
+            parts.append(f"{_count(len(after), noun)} {state}" + (" still" if before else ""))
+        elif before:
+            parts.append(f"no {noun} {state} now")
+
+    more_or_fewer(plan.handoffs, base.handoffs, "cross-lot handoff",
+                  f" ({base.handoffs} \u2192 {plan.handoffs})")
+    more_or_fewer(plan.lot_count, base.lot_count, "lot")
+    still(plan.underfunded_lots, base.underfunded_lots, "lot", "underfunded")
+    still(plan.disconnected_lots, base.disconnected_lots, "lot", "disconnected")
+    still(plan.unassigned, base.unassigned, "procured service", "in no lot")
+    if None not in (plan.lots_total, base.lots_total) and plan.lots_total != base.lots_total:
+        word = "more" if plan.lots_total > base.lots_total else "less"
+        parts.append(f"{money(abs(plan.lots_total - base.lots_total))} {word} a year in lots")
+    more_or_fewer(plan.findings["error"], base.findings["error"], "error")
+    more_or_fewer(plan.findings["warning"], base.findings["warning"], "warning")
+    return "; ".join(parts) or "no change in lots, handoffs, value or findings"
+
+
+@dataclass
+class Appraisal:
+    """Every plan side by side, each compared with the baseline plan (None: no comparison)."""
+    plans: list[PlanMetrics]
+    measures: list[Measure]
+    baseline: int | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        return [m.plan_name for m in self.plans]
+
+    def text(self, row: int, column: int, html: bool = False) -> str:
+        """The cell, with its change against the baseline where it is a number."""
+        measure = self.measures[row]
+        if self.baseline is None:
+            return measure.cell(column, html=html)
+        return measure.cell(column, measure.change(column, self.baseline), html)
+
+    def differs(self, row: int, column: int) -> bool:
+        """Differs from the baseline's cell; with no baseline, from any other plan's."""
+        measure = self.measures[row]
+        if self.baseline is None:
+            return len({measure.cell(c) for c in range(len(self.plans))}) > 1
+        return measure.cell(column) != measure.cell(self.baseline)
+
+    def differing_rows(self) -> set[int]:
+        return {row for row in range(len(self.measures))
+                if any(self.differs(row, c) for c in range(len(self.plans)))}
+
+    def summaries(self) -> list[tuple[str, str]]:
+        """(plan name, what it changes against the baseline) for every other plan."""
+        if self.baseline is None:
+            return []
+        base = self.plans[self.baseline]
+        return [(m.plan_name, change_summary(base, m))
+                for i, m in enumerate(self.plans) if i != self.baseline]
+
+
+def appraise(model: ServiceModel, baseline: str | None = None) -> Appraisal:
+    """The appraisal of every lot plan; `baseline` is the id of the plan the others are
+    compared with (an id no plan has means no comparison)."""
+    plans = [plan_metrics(model, plan.id) for plan in model.lot_plans]
+    column = next((i for i, p in enumerate(model.lot_plans) if p.id == baseline), None)
+    return Appraisal(plans, _measures(plans), column)
+
+
+def appraisal_table(model: ServiceModel, baseline: str | None = None
+                    ) -> tuple[list[str], list[tuple[str, list[str]]], set[int]]:
+    """(plan names as column headers, rows of (row label, one formatted cell per plan),
+        indexes of rows whose cells differ between plans). With a baseline plan id, numeric
+        cells of the other plans carry their change against it: '6 (\u22123)'."""
+    table = appraise(model, baseline)
+    rows = [(m.label, [table.text(r, c) for c in range(len(table.plans))])
+            for r, m in enumerate(table.measures)]
+    return table.headers, rows, table.differing_rows()
+
+
+def _header(table: Appraisal, column: int) -> str:
+    name = table.headers[column]
+    return f"{name} (baseline)" if column == table.baseline else name
 
 
 def _tsv_cell(text: str) -> str:
@@ -150,27 +286,32 @@ def _tsv_cell(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
 
-def appraisal_tsv(model: ServiceModel) -> str:
+def appraisal_tsv(model: ServiceModel, baseline: str | None = None) -> str:
     """Tab-separated, header row first: pastes into Excel and Word as a table."""
-    headers, rows, _ = appraisal_table(model)
-    lines = ["\t".join(_tsv_cell(c) for c in ["", *headers])]
-    lines += ["\t".join(_tsv_cell(c) for c in [label, *cells]) for label, cells in rows]
+    table = appraise(model, baseline)
+    columns = range(len(table.plans))
+    lines = ["\t".join(_tsv_cell(c) for c in ["", *(_header(table, c) for c in columns)])]
+    lines += ["\t".join(_tsv_cell(c) for c in [m.label, *(table.text(r, c) for c in columns)])
+              for r, m in enumerate(table.measures)]
     return "\n".join(lines) + "\n"
 
 
 DIFFERENCE_COLOUR = "#fff2b3"  # a pale yellow that prints as a light grey
 
 
-def appraisal_html(model: ServiceModel) -> str:
-    """The appraisal as an HTML table (rich clipboard); rows that differ are shaded."""
-    headers, rows, differing = appraisal_table(model)
+def appraisal_html(model: ServiceModel, baseline: str | None = None) -> str:
+    """The appraisal as an HTML table (rich clipboard, print). Cells that differ from the
+    baseline plan's are shaded (with no baseline, rows that differ between plans)."""
+    table = appraise(model, baseline)
+    columns = range(len(table.plans))
+    shade = f' bgcolor="{DIFFERENCE_COLOUR}"'
     cell = 'style="border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top"'
     out = ['<table width="100%" style="border-collapse:collapse;font-family:sans-serif">',
-           "<tr>" + f"<th {cell}></th>" + "".join(f"<th {cell}>{escape(h)}</th>" for h in headers)
-           + "</tr>"]
-    for i, (label, cells) in enumerate(rows):
-        shade = f' bgcolor="{DIFFERENCE_COLOUR}"' if i in differing else ""
-        out.append(f"<tr{shade}><th {cell}>{escape(label)}</th>"
-                   + "".join(f"<td {cell}>{escape(c)}</td>" for c in cells) + "</tr>")
+           "<tr>" + f"<th {cell}></th>"
+           + "".join(f"<th {cell}>{escape(_header(table, c))}</th>" for c in columns) + "</tr>"]
+    for r, measure in enumerate(table.measures):
+        cells = "".join(f"<td {cell}{shade if table.differs(r, c) else ''}>"
+                        f"{table.text(r, c, html=True)}</td>" for c in columns)
+        out.append(f"<tr><th {cell}>{escape(measure.label)}</th>{cells}</tr>")
     out.append("</table>")
     return "\n".join(out)

@@ -288,8 +288,10 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     doc, panel = window.doc, window.lots
     appraisal = AppraisalDialog(doc, window)
     qtbot.addWidget(appraisal)
-    before = int(appraisal.cell("Cross-lot handoffs (pathways)", 0))
-    assert before > int(appraisal.cell("Cross-lot handoffs (pathways)", 1))
+    before = int(appraisal.cell("Cross-lot handoffs (pathways)", 0))  # the shown plan: baseline
+    after = int(appraisal.cell("Cross-lot handoffs (pathways)", 1).split()[0])
+    assert appraisal.cell("Cross-lot handoffs (pathways)", 1) == \
+        f"{after} (\u2212{before - after})"  # fewer handoffs: a negative change
     assert appraisal.cell("Underfunded lots", 0) == "1 (Clinical treatment)"
 
     panel.merge("clinical", "engagement", "Treatment and engagement alliance")
@@ -306,7 +308,8 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     # Copy puts a table on the clipboard in both forms.
     appraisal.copy()
     mime = QApplication.clipboard().mimeData()
-    assert mime.text().startswith("\tThree lots (first tender)") and "<table" in mime.html()
+    assert mime.text().startswith("\tThree lots (first tender) (baseline)\t")
+    assert "<table" in mime.html()
 
     path = tmp_path / "luton.svcmodel"
     doc.save(path)
@@ -327,6 +330,7 @@ def test_appraisal_prints_to_pdf(window, qtbot, tmp_path):
                           capture_output=True, text=True, check=True).stdout
     assert "Options appraisal" in text and "Cross-lot hand" in text  # "ff" may print as a ligature
     assert "Two-lot alliance" in text and "£4,470,000" in text
+    assert "What changes against Three lots" in text  # "fi" may print as a ligature
 
 
 def test_menu_and_unassigned_marks(window, qtbot):
@@ -432,14 +436,61 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     assert [p.id for p in doc.model.lot_plans][0] == "three-lots"
     assert len(doc.model.plan("three-lots").lots) == 3  # the original is untouched
     assert doc.model.active_plan != "three-lots" and len(plan(window).lots) == 2
-    assert plan(window).name == "Three lots (first tender): Alliance merged"
+    name = "Three lots, Clinical + Care and engagement merged"
+    assert plan(window).name == name
+    # The appraisal compares the copy with the plan it was made from, not with itself.
     appraisal = AppraisalDialog(doc, window)
     qtbot.addWidget(appraisal)
+    appraisal.resize(700, 600)
     assert appraisal.table_model.columnCount() == 3
-    assert int(appraisal.cell("Cross-lot handoffs (pathways)", 1)) < \
-        int(appraisal.cell("Cross-lot handoffs (pathways)", 0))
+    assert appraisal.baseline() == "three-lots"
+    assert appraisal.baseline_combo.currentData() == "three-lots"
+    handoffs = "Cross-lot handoffs (pathways)"
+    assert appraisal.cell(handoffs, 0) == "9" and appraisal.cell(handoffs, 1) == "6 (\u22123)"
+    assert "3 fewer cross-lot handoffs (9 \u2192 6)" in appraisal.changes.text()
+    assert "1 lot underfunded still" in appraisal.changes.text()
+    # Full names in the column titles (wrapped), the baseline and the shown plan marked.
+    titles = [appraisal.header_text(c) for c in range(3)]
+    assert titles[0].endswith("(baseline)") and titles[1].endswith("(shown on the canvas)")
+    assert " ".join(titles[1].splitlines()[:-1]) == name and "\n" in titles[1]
+    assert appraisal.table_model.horizontalHeaderItem(1).toolTip().startswith(name)
+    # Only cells that differ from the baseline are shaded.
+    assert appraisal.is_shaded(handoffs, 1) and not appraisal.is_shaded(handoffs, 0)
+    assert not appraisal.is_shaded("Total lot value", 1)  # merging keeps the total
+    assert appraisal.is_shaded("Total lot value", 2)  # the retender raised it
+    assert not any(appraisal.is_shaded("Funding available a year", c) for c in range(3))
+    # Another baseline, chosen in the box.
+    appraisal.baseline_combo.activated.emit(appraisal.baseline_combo.findData("two-lots"))
+    assert appraisal.cell(handoffs, 0) == "9 (+3)" and appraisal.cell(handoffs, 2) == "6"
+    assert not appraisal.is_shaded(handoffs, 1)  # the copy has as many handoffs as two-lots
+    appraisal.set_baseline("")
     doc.undo_stack.undo()
     assert [p.id for p in doc.model.lot_plans] == ["three-lots", "two-lots"]
+    qtbot.waitUntil(lambda: appraisal.table_model.columnCount() == 2, timeout=2000)
+    assert appraisal.baseline() == "three-lots"  # the shown plan again
+
+
+def test_merge_dialog_suggests_a_copy_name_that_can_be_changed(window, qtbot, monkeypatch):
+    panel = window.lots
+    seen = {}
+
+    def accept(dialog):
+        assert not dialog.copy_name.isEnabled()  # only for a merge in a copy
+        dialog.other.setCurrentIndex(dialog.other.findData("recovery"))
+        seen["recovery"] = dialog.copy_name.text()
+        dialog.other.setCurrentIndex(dialog.other.findData("engagement"))
+        seen["engagement"] = dialog.copy_name.text()
+        dialog.in_copy.setChecked(True)
+        assert dialog.copy_name.isEnabled()
+        dialog.copy_name.setText("Option B: one treatment lot")
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(MergeDialog, "exec", accept)
+    panel.select_lot("clinical")
+    panel.merge_action.trigger()
+    assert seen == {"recovery": "Three lots, Clinical + Recovery merged",
+                    "engagement": "Three lots, Clinical + Care and engagement merged"}
+    assert plan(window).name == "Option B: one treatment lot"
+    assert window.doc.copied_from[plan(window).id] == "three-lots"
 
 
 def test_lot_name_code_colour_and_hatch(window, qtbot):

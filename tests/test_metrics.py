@@ -1,7 +1,8 @@
 """The options appraisal: per-plan metrics and the side-by-side table, on the Luton template."""
 
-from models.metrics import (appraisal_html, appraisal_table, appraisal_tsv, money,
-                            plan_metrics)
+from models import lots
+from models.metrics import (appraisal_html, appraisal_table, appraisal_tsv, appraise,
+                            change_summary, money, plan_metrics)
 from models.schema import ServiceModel
 from models.templates import load_template
 
@@ -63,3 +64,79 @@ def test_model_without_lots_or_funding():
     assert metrics.lot_count == 0 and metrics.balance is None and metrics.handoffs == 0
     headers, rows, differing = appraisal_table(model)
     assert headers == ["Lot plan 1"] and differing == set()
+
+
+def luton_with_merged_copy():
+    """Luton with the three-lot plan copied and clinical + engagement merged in the copy,
+    as the Lots dock does: [three lots, merged copy, two lots], the copy shown."""
+    model = load_template("luton")
+    plans, copy_id = lots.duplicate_plan(model.lot_plans, "three-lots", "Merged copy")
+    index = [p.id for p in plans].index(copy_id)
+    plans[index] = lots.merge_lots(plans[index], "clinical", "engagement")
+    model.lot_plans, model.active_plan = plans, copy_id
+    return model
+
+
+def test_numbers_carry_their_change_against_the_baseline():
+    model = load_template("luton")
+    three, two = plan_metrics(model, "three-lots"), plan_metrics(model, "two-lots")
+    headers, rows, _ = appraisal_table(model, "three-lots")
+    table = dict(rows)
+    fewer = three.handoffs - two.handoffs
+    assert fewer > 0  # the two-lot plan has fewer cross-lot handoffs: a negative change
+    assert table["Cross-lot handoffs (pathways)"] == [str(three.handoffs),
+                                                      f"{two.handoffs} (\u2212{fewer})"]
+    assert table["Total lot value"] == ["£3,700,000", "£4,100,000 (+£400,000)"]
+    assert table["Underfunded lots"] == ["1 (Clinical treatment)", "0 (\u22121)"]
+    assert table["Smallest lot value"] == ["£700,000 (Recovery)"] * 2  # equal: no change
+    # Lot rows state a change only for the same lot: the alliance is not Clinical treatment.
+    assert table["Lot 1 annual value"][1] == "L1 Treatment and engagement alliance: £3,400,000"
+    # The other way round, the three-lot plan has more.
+    assert dict(appraisal_table(model, "two-lots")[1])["Cross-lot handoffs (pathways)"][0] \
+        == f"{three.handoffs} (+{fewer})"
+
+
+def test_only_cells_that_differ_from_the_baseline_are_shaded():
+    model = luton_with_merged_copy()
+    table = appraise(model, "three-lots")
+    assert table.baseline == 0 and len(table.plans) == 3
+    row = {m.label: i for i, m in enumerate(table.measures)}
+    merged, two = 1, 2
+    assert not any(table.differs(r, table.baseline) for r in range(len(table.measures)))
+    assert table.differs(row["Cross-lot handoffs (pathways)"], merged)
+    assert table.text(row["Lot 1 annual value"], merged) \
+        == "L1 Clinical treatment: £3,000,000 (+£1,200,000)"  # the same lot, grown
+    # The merge keeps the total: its cell is plain although the two-lot plan's differs, so
+    # the row as a whole differs (row shading would have marked the merged copy too).
+    total = row["Total lot value"]
+    assert table.differs(total, two) and not table.differs(total, merged)
+    assert total in table.differing_rows()
+    html = appraisal_html(model, "three-lots")
+    assert html.count("bgcolor") == sum(table.differs(r, c) for r in range(len(table.measures))
+                                        for c in range(3))
+
+
+def test_what_changes_in_words():
+    table = appraise(luton_with_merged_copy(), "three-lots")
+    summaries = dict(table.summaries())
+    assert list(summaries) == ["Merged copy", "Two-lot alliance (retender)"]
+    assert summaries["Merged copy"] == ("3 fewer cross-lot handoffs (9 \u2192 6); 1 fewer lot; "
+                                        "1 lot underfunded still")
+    assert "no lot underfunded now" in summaries["Two-lot alliance (retender)"]
+    assert "£400,000 more a year in lots" in summaries["Two-lot alliance (retender)"]
+    model = load_template("luton")
+    same = plan_metrics(model, "two-lots")
+    assert change_summary(same, same) == "no change in lots, handoffs, value or findings"
+    assert appraise(model).summaries() == []  # no baseline, nothing compared
+
+
+def test_clipboard_with_a_baseline_stays_a_clean_table():
+    model = luton_with_merged_copy()
+    tsv = appraisal_tsv(model, "three-lots")
+    lines = tsv.splitlines()
+    assert lines[0] == ("\tThree lots (first tender) (baseline)\tMerged copy"
+                        "\tTwo-lot alliance (retender)")
+    assert all(line.count("\t") == 3 for line in lines)
+    assert len(lines) == len(appraise(model).measures) + 1
+    assert "Cross-lot handoffs (pathways)\t9\t6 (\u22123)\t6 (\u22123)" in lines
+    assert "(baseline)" in appraisal_html(model, "three-lots")
