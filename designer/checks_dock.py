@@ -11,6 +11,7 @@ from models.checks import ERROR, INFO, SEVERITIES, WARNING
 
 from .canvas.items import plain_tooltip
 from .document import Document
+from .wrapping import WrapDelegate
 
 TITLES = {ERROR: "Errors", WARNING: "Warnings", INFO: "Notes"}
 ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -29,14 +30,15 @@ class ChecksPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Finding", "Suggested fix"])
         self.tree.setAccessibleName("Coverage findings")
-        self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
+        # Findings wrap to the column width, so a long warning is read whole without a click.
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        WrapDelegate(self.tree)
         self.tree.header().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
-        # The whole message and fix of the current finding, wrapped: tree rows are one line.
+        # The current finding in full, selectable for copying into a report.
         self.details = QLabel()
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setWordWrap(True)
@@ -81,7 +83,8 @@ class ChecksPanel(QWidget):
         self._size_columns()
 
     def _size_columns(self) -> None:
-        self.tree.setColumnWidth(0, max(200, int(self.width() * 0.55)))
+        # The finding is what matters: it gets two thirds, the suggested fix the rest.
+        self.tree.setColumnWidth(0, max(200, int(self.tree.viewport().width() * 0.66)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

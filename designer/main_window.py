@@ -7,13 +7,15 @@ and `self.menus` holds the File, Edit, View, Arrange and Help menus for new acti
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMenu, QMessageBox, QWidget)
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFileDialog,
+                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu,
+                               QMessageBox, QWidget)
 
 from models import ModelFileError, ServiceModel
 from models.catalogue import KINDS, stage_group
@@ -68,10 +70,18 @@ class MainWindow(QMainWindow):
                       tabify_with="checks")
         self.docks["checks"].raise_()
 
+        self._renaming: _Rename | None = None
+        for field in (self.properties.name_edit, self.properties.label_edit,
+                      self.properties.title_edit):
+            field.installEventFilter(self)  # Enter and Esc end an F2 rename
         self._build_status_bar()
         self._build_actions()
         self._connect()
         self.lots = install_lots(self)  # Lots dock and menu (designer/lots_dock.py)
+        # The Lots panel needs a wide row of buttons: beside the Checks it has the width, and
+        # the canvas keeps it (a laptop at 1024x768 still shows the names on the boxes).
+        self.tabifyDockWidget(self.docks["checks"], self.docks["lots"])
+        self.docks["checks"].raise_()
         # Save flow, changed-on-disk check, banner, recovery copies, Compare, Share, History.
         self.files = install_files(self)  # designer/file_safety.py
         self._restore_settings()
@@ -162,6 +172,9 @@ class MainWindow(QMainWindow):
         self.act_delete = self._action("&Delete", self.delete_selection, SK.Delete,
                                        "Delete the selected components and pathways", menu=edit)
         self._action("Re&name", self.rename_selection, "F2", "Rename the selected item",
+                     menu=edit)
+        self._action("&Connect To...", self.connect_to, "Ctrl+K",
+                     "Add a pathway from the selected component to one chosen by name",
                      menu=edit)
         self._action("Select &All", self.select_all, SK.SelectAll, "Select every component",
                      menu=edit)
@@ -264,6 +277,7 @@ class MainWindow(QMainWindow):
         self.view.fileDropped.connect(self.open_file)
         self.view.zoomChanged.connect(self._update_zoom)
         self.view.menuRequested.connect(self._canvas_menu)
+        self.docks["tables"].visibilityChanged.connect(self._tables_shown)
 
     # --- state shown in the window ----------------------------------------------------------
     def _update_title(self, *_) -> None:
@@ -297,6 +311,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._fitted:  # fit once the window has its real size
             self._fitted = True
+            if self._first_run:
+                self._first_layout()
             QTimer.singleShot(0, self.view.fit_to_window)
             self.view.setFocus()  # keyboard users start on the diagram (Tab walks the boxes)
 
@@ -325,6 +341,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a component or pathway to delete.", 5000)
 
     def rename_selection(self) -> None:
+        """F2: edit the name in Properties; Enter keeps it, Esc puts the old name back, and
+        both return to the canvas with the item still selected (as in Explorer or Visio)."""
         components, pathways = self.scene.selected_ids()
         self.docks["properties"].show()
         self.docks["properties"].raise_()
@@ -334,8 +352,101 @@ class MainWindow(QMainWindow):
             field = self.properties.label_edit
         else:
             field = self.properties.title_edit
+        self._seal_undo_step()
+        self._renaming = _Rename(field, field.text(), self.doc.undo_stack.index(),
+                                 components, pathways)
         field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         field.selectAll()
+
+    def _finish_rename(self, keep: bool) -> None:
+        rename, self._renaming = self._renaming, None
+        if not keep and rename.field.text() != rename.original:
+            stack = self.doc.undo_stack
+            if stack.index() > rename.undo_index:
+                stack.setIndex(rename.undo_index)
+            if rename.field.text() != rename.original:  # typing merged into an older step
+                if rename.components:
+                    self.doc.update_component(rename.components[0], {"name": rename.original})
+                elif rename.pathways:
+                    self.doc.update_pathway(rename.pathways[0], {"label": rename.original})
+                else:
+                    self.doc.update_model({"title": rename.original})
+        self._seal_undo_step()
+        self.scene.select_ids(rename.components, rename.pathways)
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _seal_undo_step(self) -> None:
+        """Typing merges into the last undo step for a couple of seconds: an F2 rename is a
+        step of its own, so Esc can take back exactly it and one Undo takes back all of it."""
+        stack = self.doc.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() else None
+        if top is not None and hasattr(top, "when"):  # a field edit (designer/commands.py)
+            top.when = float("-inf")
+
+    def eventFilter(self, watched, event) -> bool:
+        rename = getattr(self, "_renaming", None)
+        if rename is not None and watched is rename.field:
+            if event.type() == QEvent.Type.KeyPress and event.key() in (
+                    Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+                self._finish_rename(keep=event.key() != Qt.Key.Key_Escape)
+                return True
+            if event.type() == QEvent.Type.FocusOut and event.reason() not in (
+                    Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
+                self._renaming = None  # left the field another way: the edit stays
+        return super().eventFilter(watched, event)
+
+    def connect_to(self) -> None:
+        """Add a pathway without the mouse: choose the target by name (typing filters)."""
+        components = self.scene.selected_ids()[0]
+        if len(components) != 1:
+            self.statusBar().showMessage("Select one component to connect from.", 5000)
+            return
+        source = components[0]
+        dialog, choices = self.connect_dialog(source)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            text = dialog.textValue().strip()
+            target = choices.get(text)
+            if target is None:  # typed part of a name: take it if only one name matches
+                matches = [cid for label, cid in choices.items() if text.lower() in label.lower()]
+                target = matches[0] if len(matches) == 1 and text else None
+            if target is None:
+                self.statusBar().showMessage(f"No pathway added: no component called {text}.",
+                                             8000)
+            else:
+                self.scene.connect_components(source, target)
+        self.scene.select_ids([source])
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def connect_dialog(self, source: str) -> tuple[QInputDialog, dict[str, str]]:
+        """The Connect To dialog and its choices (label -> component id); names that appear
+        twice carry their kind, and a number if that is not enough."""
+        model = self.doc.model
+        others = [c for c in model.components if c.id != source]
+        choices: dict[str, str] = {}
+        for c in others:
+            label = c.name.strip() or "(no name)"
+            if sum(o.name.strip() == c.name.strip() for o in others) > 1:
+                label = f"{label} ({KINDS[c.kind].name})"
+            n = 2
+            unique = label
+            while unique in choices:
+                unique, n = f"{label} {n}", n + 1
+            choices[unique] = c.id
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Connect to")
+        dialog.setAccessibleName("Connect to")
+        dialog.setLabelText(f"Add a pathway from {model.component(source).name} to:")
+        dialog.setComboBoxItems(sorted(choices, key=str.lower))
+        dialog.setComboBoxEditable(True)  # type part of a name to find it
+        dialog.setOkButtonText("Connect")
+        combo = dialog.findChild(QComboBox)
+        combo.setAccessibleName("Component to connect to")
+        combo.setCurrentIndex(-1)
+        combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        for label in dialog.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the source's name is from a file
+        return dialog, choices
 
     def canvas_menu(self, pos) -> QMenu:
         """The right-click menu: edit what is under the mouse, or add a component there."""
@@ -358,7 +469,9 @@ class MainWindow(QMainWindow):
         if not item.isSelected():
             self.scene.select_ids(*(([item.component_id], []) if isinstance(item, ComponentItem)
                                     else ([], [item.pathway_id])))
-        for name in ("rename", "delete"):
+        names = ("connect-to", "rename", "delete") if isinstance(item, ComponentItem) \
+            else ("rename", "delete")
+        for name in names:
             menu.addAction(self.findChild(QAction, f"act-{name}"))
         lots = getattr(self, "lots", None)  # the Lots feature adds "Move to lot" entries
         if lots is not None and hasattr(lots, "add_canvas_menu_actions"):
@@ -469,11 +582,27 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 900)
         state = settings.value("window/state")
-        if state is None or not self.restoreState(state):
-            # First run: give the canvas most of the room.
-            self.resizeDocks([self.docks["palette"], self.docks["properties"]], [185, 300],
-                             Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["checks"]], [175], Qt.Orientation.Vertical)
+        # First run: size the docks in showEvent, once the window has its real size.
+        self._first_run = state is None or not self.restoreState(state)
+
+    def _first_layout(self) -> None:
+        """Dock sizes for a first run: the canvas gets most of the room, the docks enough to
+        read (palette names wrap, the Properties form fits without sideways scrolling)."""
+        width, height = self.width(), self.height()
+        self.resizeDocks([self.docks["palette"], self.docks["properties"]],
+                         [min(200, max(165, width // 7)), min(360, max(300, width // 4))],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["checks"]], [min(220, max(150, height // 5))],
+                         Qt.Orientation.Vertical)
+        self._tables_grown = False
+
+    def _tables_shown(self, visible: bool) -> None:
+        # The first time the Tables tab is raised, give it room for about ten rows.
+        if visible and not getattr(self, "_tables_grown", True):
+            self._tables_grown = True
+            wanted = min(340, self.height() * 2 // 5)
+            if self.docks["tables"].height() < wanted:
+                self.resizeDocks([self.docks["tables"]], [wanted], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         settings = QSettings()
@@ -518,6 +647,16 @@ Drag from the dot on a box's right edge to another box to add a pathway (or Shif
 Select a box or arrow to edit it under Properties; select nothing to edit the model's details.
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
+
+
+@dataclass
+class _Rename:
+    """An F2 rename in progress: the field, what it held, and the undo step it started at."""
+    field: QLineEdit
+    original: str
+    undo_index: int
+    components: list[str]
+    pathways: list[str]
 
 
 class _StepAction(QAction):

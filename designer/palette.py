@@ -12,6 +12,7 @@ from models.catalogue import KINDS, stage_group
 
 from .canvas.view import KIND_MIME
 from .icons import kind_icon
+from .wrapping import WrapDelegate
 
 GROUPS = ("Referral routes", "Services", "Exits")
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -49,6 +50,10 @@ class Palette(QWidget):
         self.tree.setToolTip("Drag a kind onto the canvas, or double-click to add it.")
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(8)
+        # Long names wrap onto a second line rather than being cut at a narrow dock width.
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.header().setStretchLastSection(True)
+        WrapDelegate(self.tree)
         groups = {}
         for name in GROUPS:
             group = QTreeWidgetItem(self.tree, [name])

@@ -8,14 +8,16 @@ from contextlib import contextmanager
 
 from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
                                QGridLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QScrollArea, QSpinBox,
+                               QListWidgetItem, QPlainTextEdit, QScrollArea, QSizePolicy, QSpinBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
+from .canvas.items import plain_tooltip, wrap_two_lines
 from .document import Document
 
 NOT_SET = "Not set"
@@ -36,6 +38,12 @@ def plain_label(text: str = "", wrap: bool = True) -> QLabel:
 def _name(widget, name: str):
     widget.setAccessibleName(name)
     return widget
+
+
+def _lines_high(widget: QWidget, lines: int) -> int:
+    """A height showing `lines` lines of text: the pages scroll rather than squash a field
+    to a single line."""
+    return widget.fontMetrics().lineSpacing() * lines + 14
 
 
 def optional_spin(maximum: int, minimum: int = 0, suffix: str = "") -> QSpinBox:
@@ -67,6 +75,35 @@ def set_spin(spin, value) -> None:
     spin.setValue(spin.minimum() if value is None else value)
 
 
+class Heading(QLabel):
+    """A bold heading cut to two lines with "…" (a 300-character name must not push the form
+    out of view); the whole text is in the tool tip and, for a component, the Name field."""
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.setFont(font)
+        self.full_text = ""
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(plain_tooltip(text))
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(40, self.contentsRect().width())
+        self.setText("\n".join(wrap_two_lines(self.full_text, QFontMetricsF(self.font()), width)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+
 class Page(QScrollArea):
     def __init__(self, title: str):
         super().__init__()
@@ -74,11 +111,7 @@ class Page(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
-        self.heading = plain_label(title)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = Heading(title)
         self.layout_.addWidget(self.heading)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -136,8 +169,10 @@ class PropertyEditor(QStackedWidget):
         self.model_localities = _name(QPlainTextEdit(), "Localities, one per line")
         self.model_localities.setPlaceholderText("One locality per line, e.g. Blaby")
         self.model_localities.setMaximumHeight(150)
+        self.model_localities.setMinimumHeight(_lines_high(self.model_localities, 4))
         self.model_notes = _name(QPlainTextEdit(), "Model notes")
         self.model_notes.setMaximumHeight(160)
+        self.model_notes.setMinimumHeight(_lines_high(self.model_notes, 4))
         page.form.addRow("&Title", self.title_edit)
         page.form.addRow("A&uthority", self.authority_edit)
         page.form.addRow("Aut&hor", self.author_edit)
@@ -164,26 +199,27 @@ class PropertyEditor(QStackedWidget):
         self.name_edit = _name(QLineEdit(), "Component name")
         box = QGroupBox("Cohorts served (for a referral route: brought in)")
         box.setAccessibleName("Cohorts")
-        grid = QGridLayout(box)
+        self.cohort_grid = QGridLayout(box)
         self.cohort_boxes: dict[str, QCheckBox] = {}
-        for n, (cohort_id, label) in enumerate(COHORTS.items()):
+        for cohort_id, label in COHORTS.items():
             check = _name(QCheckBox(label), f"Cohort: {label}")
             check.toggled.connect(self._cohorts_edited)
-            grid.addWidget(check, n // 2, n % 2)
             self.cohort_boxes[cohort_id] = check
+        self._place_cohorts(2)
         self.commissioner_combo = _name(QComboBox(), "Commissioner")
         for cid, label in COMMISSIONERS.items():
             self.commissioner_combo.addItem(label, cid)
-        self.procured_check = _name(QCheckBox("Procured (put out to tender, not in-house)"),
-                                    "Procured")
+        self.procured_check = _name(QCheckBox("Procured (tendered, not in-house)"), "Procured")
         self.localities_list = _name(QListWidget(), "Localities with a physical base")
         self.localities_list.setMaximumHeight(140)
+        self.localities_list.setMinimumHeight(_lines_high(self.localities_list, 4))
         self.capacity_spin = _name(optional_spin(10_000_000, suffix=" places"),
                                    "Annual capacity")
         self.cost_spin = _name(money_spin(), "Estimated annual cost in pounds")
         self.upper_age_spin = _name(optional_spin(30, minimum=10, suffix=" years"), "Upper age")
         self.notes_edit = _name(QPlainTextEdit(), "Component notes")
         self.notes_edit.setMaximumHeight(120)
+        self.notes_edit.setMinimumHeight(_lines_high(self.notes_edit, 4))
         page.form.addRow("&Name", self.name_edit)
         page.form.addRow(box)
         page.form.addRow("&Commissioner", self.commissioner_combo)
@@ -224,6 +260,20 @@ class PropertyEditor(QStackedWidget):
         self.label_edit.textEdited.connect(lambda t: self._edit_pathway({"label": t}))
         self.share_spin.valueChanged.connect(lambda _: self._edit_pathway(
             {"share_percent": spin_value(self.share_spin)}))
+
+    def _place_cohorts(self, columns: int) -> None:
+        """Cohort boxes in two columns, or one in a narrow dock (no sideways scrolling)."""
+        self.cohort_columns = columns
+        for check in self.cohort_boxes.values():
+            self.cohort_grid.removeWidget(check)
+        for n, check in enumerate(self.cohort_boxes.values()):
+            self.cohort_grid.addWidget(check, n // columns, n % columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        columns = 2 if self.width() >= 350 else 1
+        if columns != self.cohort_columns:
+            self._place_cohorts(columns)
 
     # --- showing ----------------------------------------------------------------------------
     def _model_reset(self) -> None:
@@ -269,7 +319,7 @@ class PropertyEditor(QStackedWidget):
         c = self.doc.model.component(self.component_id)
         kind = KINDS[c.kind]
         with self.loading():
-            self.component_page.heading.setText(c.name or "(no name)")
+            self.component_page.heading.set_full_text(c.name or "(no name)")
             self.kind_label.setText(f"{kind.name} · {STAGE_NAMES[kind.stage]}\n{kind.description}")
             if self.name_edit.text() != c.name:
                 self.name_edit.setText(c.name)

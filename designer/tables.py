@@ -4,8 +4,9 @@ keyboard and screen-reader users, and for long models). Edits go through the Doc
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 
@@ -186,7 +187,7 @@ class ModelTables(QTabWidget):
         self.component_view = _table(self.components, "Components table")
         self.pathway_view = _table(self.pathways, "Pathways table")
         self.addTab(self.component_view, "Components")
-        self.addTab(self.pathway_view, "Pathways")
+        self.addTab(self._pathways_tab(document), "Pathways")
         self.component_view.setColumnWidth(0, 240)
         self.component_view.setColumnWidth(1, 180)
         self.component_view.setColumnWidth(3, 260)
@@ -197,11 +198,71 @@ class ModelTables(QTabWidget):
         self.component_view.selectionModel().selectionChanged.connect(self._rows_chosen)
         self.pathway_view.selectionModel().selectionChanged.connect(self._rows_chosen)
 
+    def _pathways_tab(self, document: Document) -> QWidget:
+        """The pathways table with a row above it to add one: From, To, Add pathway."""
+        self.doc = document
+        self.from_combo = QComboBox()
+        self.from_combo.setAccessibleName("New pathway from")
+        self.to_combo = QComboBox()
+        self.to_combo.setAccessibleName("New pathway to")
+        for combo in (self.from_combo, self.to_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
+        self.add_button = QPushButton("&Add pathway")
+        self.add_button.setAccessibleName("Add pathway")
+        self.add_button.clicked.connect(self.add_pathway)
+        self.add_message = QLabel()
+        self.add_message.setTextFormat(Qt.TextFormat.PlainText)
+        self.add_message.setAccessibleName("Result of adding a pathway")
+        row = QHBoxLayout()
+        from_label, to_label = QLabel("&From"), QLabel("&To")
+        from_label.setBuddy(self.from_combo)
+        to_label.setBuddy(self.to_combo)
+        for widget in (from_label, self.from_combo, to_label, self.to_combo, self.add_button):
+            row.addWidget(widget)
+        row.addWidget(self.add_message, 1)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.pathway_view, 1)
+        # Names change on every keystroke and boxes on every drag step: refill once, later.
+        self._fill_timer = QTimer(self, singleShot=True, interval=0)
+        self._fill_timer.timeout.connect(self._fill_ends)
+        for signal in (document.componentAdded, document.componentRemoved,
+                       document.componentChanged, document.modelReset):
+            signal.connect(self._fill_timer.start)
+        self._fill_ends()
+        return tab
+
+    def _fill_ends(self) -> None:
+        """Component names in model order (the id behind each), keeping the current choices."""
+        for combo in (self.from_combo, self.to_combo):
+            chosen = combo.currentData()
+            combo.clear()
+            for c in self.doc.model.components:
+                combo.addItem(kind_icon(c.kind), c.name or "(no name)", c.id)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+
+    def add_pathway(self) -> str | None:
+        source, target = self.from_combo.currentData(), self.to_combo.currentData()
+        if source is None or target is None:
+            return None
+        pathway_id, refusal = self.doc.add_pathway(source, target)
+        if refusal:
+            self.add_message.setText(f"Not added: {refusal}")
+            return None
+        self.add_message.setText(f"Added {self.from_combo.currentText()} to "
+                                 f"{self.to_combo.currentText()}.")
+        self.selectionRequested.emit([], [pathway_id])
+        return pathway_id
+
     def _rows_chosen(self, *_) -> None:
         def ids(view):
             return [view.model().index(i.row(), 0).data(ID_ROLE)
                     for i in view.selectionModel().selectedRows()]
-        view = self.currentWidget()
+        view = self.component_view if self.currentIndex() == 0 else self.pathway_view
         if not view.hasFocus():
             return  # rows changed by a model reset, not by the user
         if view is self.component_view:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from designer import messages
+from designer.canvas import PathwayItem
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import EXAMPLE, load_template
@@ -365,5 +366,175 @@ def test_right_click_menu_adds_here_or_edits_what_is_under_the_mouse(window):
     menu = window.canvas_menu(on_box)
     assert window.scene.selected_ids()[0] == ["adult"]
     texts = [a.text().replace("&", "") for a in menu.actions()]
-    assert texts[:2] == ["Rename", "Delete"]
+    assert texts[:3] == ["Connect To...", "Rename", "Delete"]
     assert "Remove from lot" in texts  # the Lots feature's entries join the same menu
+
+
+def test_first_screen_at_1024x768_draws_the_names(qtbot, boxes):
+    from designer.canvas.items import LOD_TEXT
+    from designer.canvas.view import READABLE_ZOOM
+    QSettings().remove("window")  # a first run: the default dock layout
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.view.viewport().width() > 400)
+    QTest.qWait(50)
+    assert w.view.zoom() >= READABLE_ZOOM >= LOD_TEXT
+    assert w.view.viewport().width() >= 500  # the docks leave the canvas half the window
+    # The top-left of the diagram (where it starts reading) is on screen; the rest scrolls.
+    visible = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    first = min(w.scene.components.values(), key=lambda i: (i.pos().x(), i.pos().y()))
+    assert visible.contains(first.sceneBoundingRect())
+    # A bigger window fits again while the user has not zoomed or scrolled...
+    w.resize(1600, 1000)
+    qtbot.waitUntil(lambda: w.view.zoom() > READABLE_ZOOM)
+    # ...but not once they have.
+    w.view.zoom_in()
+    zoom = w.view.zoom()
+    w.resize(1300, 900)
+    QTest.qWait(50)
+    assert w.view.zoom() == zoom
+
+
+def test_pressing_the_inner_half_of_the_dot_starts_a_pathway(window):
+    """The dot on the right edge overlaps the box and the arrows that leave there: a press
+    anywhere on it, inner half included, starts a connection (not a move, not the arrow)."""
+    window.view.set_zoom(1.0)
+    adult, family = window.scene.components["adult"], window.scene.components["family"]
+    window.view.centerOn(adult)
+    steps, count = window.doc.undo_stack.count(), len(window.doc.model.pathways)
+    assert not any(p.source == "adult" and p.target == "family" for p in window.doc.model.pathways)
+    port = window.view.viewport()
+    start = window.view.mapFromScene(adult.mapToScene(adult.handle_centre() + QPointF(-4, 0)))
+    end = window.view.mapFromScene(family.sceneBoundingRect().center())
+    # Arrows leave from under the dot: the press must still go to the box.
+    assert any(isinstance(i, PathwayItem)
+               for i in window.scene.items(adult.mapToScene(adult.handle_centre())))
+    QTest.mouseMove(port, start)
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 6):
+        QTest.mouseMove(port, start + (end - start) * i / 5)
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert len(window.doc.model.pathways) == count + 1
+    assert any(p.source == "adult" and p.target == "family" for p in window.doc.model.pathways)
+    assert window.doc.undo_stack.count() == steps + 1  # one step: the connection, no move
+    assert window.doc.undo_stack.undoText().startswith("Connect")
+
+
+def _answer_next_dialog(qtbot, answer):
+    """Run `answer(dialog)` on the next modal dialog once it is shown."""
+    def act():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, act)
+            return
+        answer(dialog)
+    QTimer.singleShot(0, act)
+
+
+def test_connect_to_by_keyboard_from_the_canvas(window, qtbot):
+    window.scene.select_ids(["harm"])
+    window.view.setFocus()
+    count = len(window.doc.model.pathways)
+    target = window.doc.model.component("rehab").name
+
+    def choose(dialog):
+        from PySide6.QtWidgets import QComboBox
+        combo = dialog.findChild(QComboBox)
+        assert combo.accessibleName() == "Component to connect to"
+        assert window.doc.model.component("harm").name not in \
+            [combo.itemText(i) for i in range(combo.count())]  # not to itself
+        combo.lineEdit().setFocus()
+        QTest.keyClicks(combo.lineEdit(), target)
+        QTest.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+        if dialog.isVisible():  # the completer's popup took the first Return
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+    _answer_next_dialog(qtbot, choose)
+    QTest.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.doc.model.pathways) == count + 1
+    assert any(p.source == "harm" and p.target == "rehab" for p in window.doc.model.pathways)
+    assert window.scene.selected_ids()[0] == ["harm"] and window.focusWidget() is window.view
+    assert "Added a pathway" in window.statusBar().currentMessage()
+    window.act_undo.trigger()
+    assert len(window.doc.model.pathways) == count
+
+
+def test_add_pathway_from_the_tables_panel(window):
+    window.docks["tables"].show()
+    window.docks["tables"].raise_()
+    tables = window.tables
+    tables.setCurrentIndex(1)
+    count = len(window.doc.model.pathways)
+    assert tables.add_button.accessibleName() == "Add pathway"
+    tables.from_combo.setCurrentIndex(tables.from_combo.findData("family"))
+    tables.to_combo.setCurrentIndex(tables.to_combo.findData("ips"))
+    QTest.mouseClick(tables.add_button, Qt.MouseButton.LeftButton)
+    assert any(p.source == "family" and p.target == "ips" for p in window.doc.model.pathways)
+    assert len(window.doc.model.pathways) == count + 1
+    assert tables.pathway_view.model().rowCount() == count + 1
+    assert window.scene.selected_ids()[1]  # the new arrow is selected on the canvas
+    QTest.mouseClick(tables.add_button, Qt.MouseButton.LeftButton)  # the same again
+    assert "already a pathway" in tables.add_message.text()
+    assert len(window.doc.model.pathways) == count + 1
+
+
+def test_new_components_land_in_clear_space(window, qtbot):
+    """Quick add and a palette double-click put the box where it covers no box and no lot."""
+    from designer.canvas.items import BOX_H, BOX_W
+    QApplication.processEvents()
+    for add in ("quick", "double-click", "quick"):
+        before = set(window.scene.components)
+        if add == "quick":
+            window.palette.search.setFocus()
+            QTest.keyClicks(window.palette.search, "detox")
+            QTest.keyClick(window.palette.search, Qt.Key.Key_Return)
+        else:
+            window.palette.tree.itemDoubleClicked.emit(palette_item(window, "harm_reduction"), 0)
+        QApplication.processEvents()
+        window.lots.regions.rebuild()
+        [new] = set(window.scene.components) - before
+        box = window.scene.components[new].sceneBoundingRect()
+        assert box.width() >= BOX_W and box.height() >= BOX_H
+        for cid, item in window.scene.components.items():
+            if cid != new:
+                assert not item.sceneBoundingRect().intersects(box), (new, cid)
+        for region in window.lots.regions.regions.values():
+            assert not region.region.intersects(box), region.lot.name
+        visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+        assert visible.contains(box)
+
+
+def test_f2_enter_keeps_the_name_and_esc_cancels_both_back_to_the_canvas(window):
+    window.scene.select_ids(["adult"])
+    window.view.setFocus()
+    field = window.properties.name_edit
+    QTest.keyClick(window.view, Qt.Key.Key_F2)
+    assert QApplication.focusWidget() is field
+    QTest.keyClicks(field, "Adult hub")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert window.doc.model.component("adult").name == "Adult hub"
+    assert window.view.hasFocus() and window.scene.selected_ids()[0] == ["adult"]
+    QTest.keyClick(window.view, Qt.Key.Key_F2)
+    assert QApplication.focusWidget() is field
+    QTest.keyClicks(field, "Something else")
+    assert window.doc.model.component("adult").name == "Something else"
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert window.doc.model.component("adult").name == "Adult hub"
+    assert field.text() == "Adult hub"
+    assert window.view.hasFocus() and window.scene.selected_ids()[0] == ["adult"]
+    window.act_undo.trigger()  # the kept rename is one undo step
+    assert window.doc.model.component("adult").name == "Adult community treatment"
+
+
+def test_lot_tags_sit_above_the_arrows_and_show_the_whole_name(window):
+    from designer.canvas.items import Z_COMPONENT, Z_PATHWAY
+    QApplication.processEvents()
+    regions = window.lots.regions.regions
+    assert regions
+    for region in regions.values():
+        tags = region.tags
+        assert tags.scene() is window.scene
+        assert Z_PATHWAY < tags.zValue() < Z_COMPONENT
+        assert tags.tags and all(text == region.label() for _, text in tags.tags)

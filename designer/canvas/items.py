@@ -22,8 +22,9 @@ from ..icons import kind_renderer
 
 BOX_W, BOX_H = 190.0, 66.0
 GRID = 20.0
-# Stacking order; lot regions (drawn by the lots feature) sit behind everything.
-Z_LOT, Z_PATHWAY, Z_COMPONENT, Z_DRAGGING = -10.0, 0.0, 10.0, 20.0
+# Stacking order; lot regions (drawn by the lots feature) sit behind everything, their name
+# tags above the arrows and their labels but below the boxes.
+Z_LOT, Z_PATHWAY, Z_LOT_TAG, Z_COMPONENT, Z_DRAGGING = -10.0, 0.0, 5.0, 10.0, 20.0
 HANDLE_RADIUS = 6.0
 BADGE_RADIUS = 10.0
 LOD_TEXT = 0.35  # below this zoom names are unreadable anyway: skip text and icons
@@ -140,7 +141,10 @@ class ComponentItem(QGraphicsItem):
         return self.box().adjusted(-4, -BADGE_RADIUS - 2, HANDLE_RADIUS + 4, 4)
 
     def shape(self) -> QPainterPath:
+        # Winding fill: with the default odd-even rule the half of the dot over the box would
+        # be a hole, and a press there would go to the arrow underneath.
         path = QPainterPath(self._outline)
+        path.setFillRule(Qt.FillRule.WindingFill)
         path.addEllipse(self.handle_centre(), HANDLE_RADIUS + 3, HANDLE_RADIUS + 3)
         return path
 

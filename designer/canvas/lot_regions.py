@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QGraphicsItem
 from models.schema import Lot
 
 from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, paint_lot_fill
-from .items import Z_LOT, plain_tooltip
+from .items import Z_LOT, Z_LOT_TAG, plain_tooltip
 from .scene import ModelScene
 
 UNASSIGNED = QColor("#c00000")
 TAG_FONT_PX = 12
+TAG_ROOM = 320.0  # a tag may run past a narrow piece's edge up to this width before it is cut
 
 
 def _tag_font() -> QFont:
@@ -30,12 +31,17 @@ def _tag_font() -> QFont:
     return font
 
 
+def _tag_rect(at: QPointF, text: str, max_width: float) -> tuple[QRectF, str]:
+    """Where a tag with its left end at `at` goes, and its text (cut only past max_width)."""
+    metrics = QFontMetricsF(_tag_font())
+    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(40.0, max_width))
+    return QRectF(at.x(), at.y() - 10, metrics.horizontalAdvance(text) + 12, 20), text
+
+
 def _paint_tag(painter: QPainter, at: QPointF, text: str, ink: QColor, max_width: float) -> None:
     """A white label with a coloured border, its left end at `at`, centred on the line y."""
     font = _tag_font()
-    metrics = QFontMetricsF(font)
-    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(40.0, max_width))
-    rect = QRectF(at.x(), at.y() - 10, metrics.horizontalAdvance(text) + 12, 20)
+    rect, text = _tag_rect(at, text, max_width)
     painter.setPen(QPen(ink, 1.5))
     painter.setBrush(QColor("white"))
     painter.drawRoundedRect(rect, 5, 5)
@@ -44,9 +50,44 @@ def _paint_tag(painter: QPainter, at: QPointF, text: str, ink: QColor, max_width
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
+class LotTagsItem(QGraphicsItem):
+    """The 'L1 Name' tags of one lot, on the top edge of each separate piece of its region.
+    A separate item so they stack above the arrows and their labels (the region is behind)."""
+
+    def __init__(self, region: "LotRegionItem"):
+        super().__init__()
+        self.region = region
+        self.tags: list[tuple[QRectF, str]] = []
+        self.setZValue(Z_LOT_TAG)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
+        self.setToolTip(region.toolTip())
+
+    def place(self) -> None:
+        self.prepareGeometryChange()
+        self.tags = []
+        for piece in self.region.pieces():
+            # The full name whenever the piece leaves room for it, even a narrow one.
+            room = max(piece.width() - 24, TAG_ROOM)
+            self.tags.append(_tag_rect(QPointF(piece.left() + 12, piece.top()),
+                                       self.region.label(), room))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        rect = QRectF()
+        for tag, _ in self.tags:
+            rect = rect.united(tag)
+        return rect.adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ink = lot_ink(self.region.lot)
+        for rect, text in self.tags:
+            _paint_tag(painter, rect.topLeft() + QPointF(0, 10), text, ink, rect.width())
+
+
 class LotRegionItem(QGraphicsItem):
-    """One lot: the padded union of its member boxes, tinted and hatched, labelled 'L1 Name'
-    on the top edge of every separate piece."""
+    """One lot: the padded union of its member boxes, tinted and hatched; its name tags are
+    a LotTagsItem (self.tags) that the owner adds to the scene with it."""
 
     def __init__(self, lot: Lot):
         super().__init__()
@@ -58,6 +99,7 @@ class LotRegionItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # the hatch is costly
         self.setToolTip(plain_tooltip(f"{lot.code} {lot.name}".strip()))
+        self.tags = LotTagsItem(self)
 
     def set_region(self, region) -> None:
         """`region` as diagram.lot_region returns it: what paint_lot_fill takes; its outline
@@ -65,6 +107,7 @@ class LotRegionItem(QGraphicsItem):
         self.prepareGeometryChange()
         self.fill = region
         self.region = getattr(region, "outline", region)
+        self.tags.place()
         self.update()
 
     def set_highlighted(self, on: bool) -> None:
@@ -97,9 +140,6 @@ class LotRegionItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(ink, 5))
             painter.drawPath(self.region)
-        for piece in self.pieces():
-            _paint_tag(painter, QPointF(piece.left() + 12, piece.top()), self.label(), ink,
-                       piece.width() - 24)
 
 
 class UnassignedMark(QGraphicsItem):
@@ -166,6 +206,8 @@ class LotRegions(QObject):
         # scene.rebuild() clears the scene, deleting our items under us.
         if shiboken6.isValid(item) and item.scene() is self.scene:
             self.scene.removeItem(item)
+            if isinstance(item, LotRegionItem):
+                self._drop(item.tags)
 
     def _reshape(self, item: LotRegionItem) -> None:
         """The lot's region from its members and only the boxes near them (which may block a
@@ -201,6 +243,7 @@ class LotRegions(QObject):
                 item = LotRegionItem(lot.model_copy(deep=True))
                 self.regions[lot_id] = item
                 self.scene.addItem(item)
+                self.scene.addItem(item.tags)
                 self._reshape(item)
 
         loose = set()

@@ -55,6 +55,7 @@ class Minimap(QGraphicsView):
         painter.fillRect(rect, QColor("#fbfbfa"))
 
     def _jump(self, event) -> None:
+        self.main_view.auto_fit = False
         self.main_view.centerOn(self.mapToScene(event.position().toPoint()))
 
     def mousePressEvent(self, event) -> None:

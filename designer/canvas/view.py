@@ -7,12 +7,15 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView
 
-from .items import GRID, ComponentItem
+from .items import BOX_H, BOX_W, GRID, Z_LOT, Z_LOT_TAG, ComponentItem
 from .scene import ModelScene
 
 KIND_MIME = "application/x-svcmodel-kind"  # palette drags carry a kind id
 ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+# Fit to Window stops here and scrolls instead: names are 8 px high, and the boxes draw them
+# (they skip text below LOD_TEXT).
+READABLE_ZOOM = 0.5  # must stay at or above LOD_TEXT
 
 
 class CanvasView(QGraphicsView):
@@ -39,6 +42,10 @@ class CanvasView(QGraphicsView):
             "moves to the next component, Delete removes, F2 renames.")
         self._pan_from: QPointF | None = None
         self._space_down = False
+        # Fit again when the window or the docks resize, until the user zooms or pans.
+        self.auto_fit = True
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._user_scrolled)  # only the user's own scrolling
 
     @property
     def model_scene(self) -> ModelScene:
@@ -49,6 +56,7 @@ class CanvasView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
+        self.auto_fit = False
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         self.scale(factor / self.zoom(), factor / self.zoom())
         self.zoomChanged.emit(self.zoom())
@@ -63,13 +71,35 @@ class CanvasView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit_to_window(self) -> None:
+        """Show the whole model, but never so small that the names are not drawn: when it
+        does not fit at READABLE_ZOOM, show its top-left part at that zoom and let the user
+        scroll (a diagram reads from the referral routes on the left)."""
         rect = self.scene().itemsBoundingRect()
         if rect.isEmpty():
             rect = QRectF(-200, -150, 400, 300)
-        self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        rect = rect.adjusted(-30, -30, 30, 30)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.5:  # a tiny model should not appear huge
             self.set_zoom(1.5)
+        elif self.zoom() < READABLE_ZOOM:
+            self.set_zoom(READABLE_ZOOM)
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            centre = rect.center()
+            if rect.width() > visible.width():
+                centre.setX(rect.left() + visible.width() / 2)
+            if rect.height() > visible.height():
+                centre.setY(rect.top() + visible.height() / 2)
+            self.centerOn(centre)
+        self.auto_fit = True
         self.zoomChanged.emit(self.zoom())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit_to_window()
+
+    def _user_scrolled(self, _action) -> None:
+        self.auto_fit = False
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y()
@@ -82,6 +112,7 @@ class CanvasView(QGraphicsView):
         if event.button() == Qt.MouseButton.MiddleButton or (
                 event.button() == Qt.MouseButton.LeftButton and self._space_down):
             self._pan_from = event.position()
+            self.auto_fit = False
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
@@ -186,6 +217,7 @@ class CanvasView(QGraphicsView):
                  if c in self.model_scene.components]
         if not items:
             return
+        self.auto_fit = False  # the user went somewhere: a resize must not undo that
         rect = QRectF()
         for item in items:
             rect |= item.sceneBoundingRect()
@@ -242,12 +274,26 @@ class CanvasView(QGraphicsView):
         return component_id
 
     def free_spot(self, pos: QPointF) -> QPointF:
-        """The nearest point below `pos` not already covered by a box."""
-        for _ in range(50):
-            if not any(isinstance(i, ComponentItem) for i in self.scene().items(pos)):
-                return pos
-            pos += QPointF(GRID, 80)
-        return pos
+        """The grid point nearest `pos` where a new box, with a margin, covers no other box and
+        no lot region (a new component is in no lot, so it must not look like a member)."""
+        step = 2 * GRID
+        origin = QPointF(round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID)
+        for ring in range(60):  # search outward, ring by ring, nearest first within a ring
+            spots = [(i, j) for i in range(-ring, ring + 1) for j in range(-ring, ring + 1)
+                     if max(abs(i), abs(j)) == ring]
+            spots.sort(key=lambda s: (s[0] * s[0] + s[1] * s[1], abs(s[1])))
+            for i, j in spots:
+                candidate = origin + QPointF(i * step, j * step)
+                if self._is_clear(candidate):
+                    return candidate
+        return origin
+
+    def _is_clear(self, centre: QPointF) -> bool:
+        margin = GRID
+        rect = QRectF(centre.x() - BOX_W / 2 - margin, centre.y() - BOX_H / 2 - margin,
+                      BOX_W + 2 * margin, BOX_H + 2 * margin)
+        return not any(isinstance(item, ComponentItem) or item.zValue() in (Z_LOT, Z_LOT_TAG)
+                       for item in self.scene().items(rect))
 
     # --- background -------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
