@@ -8,12 +8,11 @@ model live, so merging two lots shows at once what changed.
 
 from __future__ import annotations
 
-import textwrap
 from html import escape
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtGui import (QBrush, QColor, QFont, QGuiApplication, QStandardItem,
-                           QStandardItemModel, QTextDocument)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QGuiApplication,
+                           QStandardItem, QStandardItemModel, QTextDocument)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableView, QVBoxLayout)
@@ -150,18 +149,23 @@ class AppraisalDialog(QDialog):
             self.table_model.setVerticalHeaderItem(row, label)
         self._wrap_headers()
 
-    def _wrap_headers(self, *_args) -> None:
-        """Each column title in full, wrapped to the column's width, its marks on a last line."""
+    def _wrap_headers(self, resized: int = -1, _old: int = 0, new_size: int = 0) -> None:
+        """Each column title in full, wrapped to the column's width, its marks on a last line.
+        Called by refresh (every column) and as each column is resized (that column, at the
+        size the signal gives: the header has not finished resizing the others yet)."""
         header = self.table.horizontalHeader()
-        char = max(1, header.fontMetrics().averageCharWidth())
         for column in range(self.table_model.columnCount()):
             item = self.table_model.horizontalHeaderItem(column)
-            if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
-                continue  # sections resize while refresh() rebuilds them
-            width = max(12, (header.sectionSize(column) - 12) // char)
-            lines = textwrap.wrap(item.data(Qt.ItemDataRole.UserRole), width) or [""]
+            if (resized >= 0 and column != resized) or item is None \
+                    or item.data(Qt.ItemDataRole.UserRole) is None:
+                continue  # sections also resize while refresh() rebuilds them
+            font = QFont(header.font())
+            font.setBold(item.font().bold())  # the baseline's title is bold
+            metrics = QFontMetrics(font)
+            width = (new_size if resized >= 0 else header.sectionSize(column)) - 12  # margins
             marks = item.data(Qt.ItemDataRole.UserRole + 1)
-            text = "\n".join(lines + ([f"({marks})"] if marks else []))
+            text = "\n".join(wrap(item.data(Qt.ItemDataRole.UserRole), metrics, width)
+                             + (wrap(f"({marks})", metrics, width) if marks else []))
             if item.text() != text:
                 item.setText(text)
 
@@ -220,6 +224,17 @@ def keep_sign_with_amount(text: str) -> str:
     for sign in ("(+", "(\u2212"):
         text = text.replace(sign, sign + WORD_JOINER)
     return text
+
+
+def wrap(text: str, metrics: QFontMetrics, width: int) -> list[str]:
+    """Lines of whole words that fit the width (a word longer than the width gets a line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def column_marks(table: Appraisal, column: int, shown: bool) -> str:

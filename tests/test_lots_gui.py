@@ -442,6 +442,8 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     appraisal = AppraisalDialog(doc, window)
     qtbot.addWidget(appraisal)
     appraisal.resize(700, 600)
+    appraisal.show()
+    qtbot.waitExposed(appraisal)
     assert appraisal.table_model.columnCount() == 3
     assert appraisal.baseline() == "three-lots"
     assert appraisal.baseline_combo.currentData() == "three-lots"
@@ -451,9 +453,12 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     assert "1 lot underfunded still" in appraisal.changes.text()
     # Full names in the column titles (wrapped), the baseline and the shown plan marked.
     titles = [appraisal.header_text(c) for c in range(3)]
-    assert titles[0].endswith("(baseline)") and titles[1].endswith("(shown on the canvas)")
-    assert " ".join(titles[1].splitlines()[:-1]) == name and "\n" in titles[1]
+    assert " ".join(titles[0].split()).endswith("(baseline)")
+    assert " ".join(titles[1].split()) == f"{name} (shown on the canvas)" and "\n" in titles[1]
     assert appraisal.table_model.horizontalHeaderItem(1).toolTip().startswith(name)
+    header = appraisal.table.horizontalHeader()
+    assert all(header.fontMetrics().horizontalAdvance(line) < header.sectionSize(c)
+               for c in (1, 2) for line in titles[c].splitlines())  # nothing cut off
     # Only cells that differ from the baseline are shaded.
     assert appraisal.is_shaded(handoffs, 1) and not appraisal.is_shaded(handoffs, 0)
     assert not appraisal.is_shaded("Total lot value", 1)  # merging keeps the total
