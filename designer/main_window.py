@@ -410,8 +410,9 @@ class MainWindow(QMainWindow):
                 matches = [cid for label, cid in choices.items() if text.lower() in label.lower()]
                 target = matches[0] if len(matches) == 1 and text else None
             if target is None:
-                self.statusBar().showMessage(f"No pathway added: no component called {text}.",
-                                             8000)
+                self.statusBar().showMessage(
+                    f"No pathway added: no component called {text}." if text
+                    else "No pathway added: no component was chosen.", 8000)
             else:
                 self.scene.connect_components(source, target)
         self.scene.select_ids([source])
@@ -600,7 +601,7 @@ class MainWindow(QMainWindow):
         # The first time the Tables tab is raised, give it room for about ten rows.
         if visible and not getattr(self, "_tables_grown", True):
             self._tables_grown = True
-            wanted = min(340, self.height() * 2 // 5)
+            wanted = min(300, self.height() * 3 // 10)
             if self.docks["tables"].height() < wanted:
                 self.resizeDocks([self.docks["tables"]], [wanted], Qt.Orientation.Vertical)
 

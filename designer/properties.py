@@ -197,7 +197,8 @@ class PropertyEditor(QStackedWidget):
         self.kind_label.setStyleSheet("color: #444;")
         page.layout_.insertWidget(1, self.kind_label)
         self.name_edit = _name(QLineEdit(), "Component name")
-        box = QGroupBox("Cohorts served (for a referral route: brought in)")
+        # A short title (a group box is never narrower than it), set per kind when shown.
+        box = self.cohort_box = QGroupBox("Cohorts served")
         box.setAccessibleName("Cohorts")
         self.cohort_grid = QGridLayout(box)
         self.cohort_boxes: dict[str, QCheckBox] = {}
@@ -207,6 +208,9 @@ class PropertyEditor(QStackedWidget):
             self.cohort_boxes[cohort_id] = check
         self._place_cohorts(2)
         self.commissioner_combo = _name(QComboBox(), "Commissioner")
+        self.commissioner_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.commissioner_combo.setMinimumContentsLength(14)
         for cid, label in COMMISSIONERS.items():
             self.commissioner_combo.addItem(label, cid)
         self.procured_check = _name(QCheckBox("Procured (tendered, not in-house)"), "Procured")
@@ -324,6 +328,8 @@ class PropertyEditor(QStackedWidget):
             if self.name_edit.text() != c.name:
                 self.name_edit.setText(c.name)
                 self.name_edit.setCursorPosition(0)
+            self.cohort_box.setTitle("Cohorts brought in" if kind.is_route
+                                     else "Cohorts served")
             for cohort_id, check in self.cohort_boxes.items():
                 check.setChecked(cohort_id in c.cohorts)
             combo = self.commissioner_combo
