@@ -86,12 +86,12 @@ def test_leicestershire_pack_content(packs):
     assert "County service (chosen) (this pack)" in text  # the appraisal marks the plan
 
 
-def test_luton_lot_pages_list_pathways_into_other_lots(packs):
+def test_luton_lot_pages_list_pathways_to_and_from_other_lots(packs):
     text = " ".join(pdftext(packs["luton"]).split())
     assert "Lot L1: Treatment and engagement alliance" in text
     assert "Lot L2: Recovery" in text
-    assert "Pathways into other lots" in text
-    assert "Out of this lot" in text and "Into this lot" in text
+    assert "Pathways to and from other lots" in text and "Pathways into other lots" not in text
+    assert "Out: handed on from this lot" in text and "In: received into this lot" in text
     assert "after 2 years" in text  # Luton's break clause
 
 
@@ -374,3 +374,143 @@ def test_gui_export_writes_the_pack_and_remembers_the_folder(qtbot, tmp_path, mo
     assert len(written) == LotPack(model, PackOptions(lot_id="recovery")).page_count() >= 1
     assert "Lot L2: Recovery" in Path(written[0]).read_text(encoding="utf-8")
     assert QSettings().value(actions.FOLDER_KEY) == str(pages)
+
+
+def squeeze(text):
+    return " ".join(text.split())
+
+
+def diagram_pages(pack):
+    """1-based numbers of the pages that carry the whole diagram: the overview and the first
+    page of each lot."""
+    return [i + 1 for i, page in enumerate(pack.pages)
+            if not page.heading.endswith("(continued)") and
+            (page.heading.startswith("Overview") or page.heading.startswith("Lot "))]
+
+
+def test_templates_print_every_component_name_in_full(packs, qapp):
+    """No name on the printed diagram is cut short: each is found whole (wrapped lines read
+    in order) on the overview and on each lot's page, and no "…" is printed there."""
+    for name, pdf in packs.items():
+        model = read_model(template_path(name))
+        pack = LotPack(model)
+        for number in diagram_pages(pack):
+            text = squeeze(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number)))
+            assert "…" not in text, (name, number)
+            for c in model.components:
+                assert squeeze(c.name) in text, (name, number, c.name)
+        assert "Names shortened on the diagram" not in pdftext(pdf)
+
+
+def long_names_model():
+    """Leicestershire with 40-60 character names (as some councils write them)."""
+    model = read_model(template_path("leicestershire"))
+    names = ["Self-referral by phone, online form or walk-in at the hub",
+             "GP and primary care referral including social prescribers",
+             "Hospital referral from A&E, wards and the alcohol care team",
+             "Police custody, courts and probation (DRR and ATR orders)",
+             "Integrated community treatment and recovery hub service",
+             "Outreach, engagement and harm reduction for rough sleepers",
+             "Young people's specialist substance misuse and family service",
+             "Shared care with GPs and community pharmacies (supervised)",
+             "Individual placement and support (IPS) employment service",
+             "Residential rehabilitation, spot purchased per placement",
+             "Inpatient detoxification in the regional consortium unit",
+             "Recovery community, peer mentoring and mutual aid groups",
+             "Criminal justice treatment and prison in-reach (40 chars)"]
+    for component, new in zip(model.components, names):
+        component.name = new
+    return model
+
+
+@pytest.mark.parametrize("landscape, paper", [(True, "A4"), (False, "A4"), (True, "A3")])
+def test_long_names_wrap_and_any_cut_short_are_keyed_on_the_same_page(tmp_path, qapp,
+                                                                      landscape, paper):
+    from designer.printing.diagram import name_fits, shortened_names
+
+    model = long_names_model()
+    pack = LotPack(model, PackOptions(landscape=landscape, paper=paper))
+    pdf = tmp_path / "long.pdf"
+    write_pdf(pack, pdf)
+    fits = name_fits(pack.diagram, pack.plan)
+    assert any(len(f.lines) == 3 and f.complete for f in fits.values())  # wrapped, not cut
+    short = shortened_names(pack.diagram, pack.plan)
+    assert len(short) < len(model.components) / 2
+    for number in diagram_pages(pack):
+        text = squeeze(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number)))
+        for c in model.components:
+            assert squeeze(c.name) in text, (number, c.name)  # in the box, or in the key
+        for n, full in short:
+            assert f"[{n}] {full}" in text
+    assert words_outside_margins(pdf) == []
+
+
+def overview_name_points(pack):
+    """The smallest component name on the overview diagram, in points."""
+    from designer.printing.diagram import name_fits
+
+    _, rect = pack.pages[0].placed[0]
+    extent = pack.diagram.extent
+    scale = min(rect.width() / extent.width(), rect.height() / extent.height())
+    return scale * min(f.style.size for f in name_fits(pack.diagram, pack.plan).values()) / PT
+
+
+def test_landscape_overview_is_one_page_with_readable_names(packs, qapp):
+    """Landscape A4 spends no extra page on the overview's legends, and its names stay at
+    7 pt or more; portrait and A3 keep the full legends on page 1."""
+    for name, pdf in packs.items():
+        model = read_model(template_path(name))
+        landscape = LotPack(model)
+        assert [p.heading for p in landscape.pages].count(
+            f"Overview: {landscape.plan.name} (continued)") == 0
+        assert overview_name_points(landscape) >= 7
+        text = squeeze(pdftext(pdf, "-f", "1", "-l", "1"))
+        for lot in landscape.plan.lots:
+            assert f"{lot.code} {lot.name}" in text
+        assert "Summary: " in text  # the compact legends
+        assert landscape.page_count() <= LotPack(model, PackOptions(landscape=False)).page_count()
+        for options in (PackOptions(landscape=False), PackOptions(paper="A3")):
+            other = LotPack(model, options)
+            assert len(other.pages[0].placed) > 4  # diagram and the full legends
+            assert not other.pages[1].heading.startswith("Overview")
+
+
+def test_pathway_labels_never_cover_a_lot_badge(qapp):
+    """Two boxes almost touching, a long-labelled pathway between them and long lot codes:
+    the badges look exactly the same with and without the label."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QPainter
+
+    from designer.printing.diagram import badge_rect, layout_diagram, paint_diagram
+    from models.schema import Component, Lot, LotPlan, Pathway, Position, ServiceModel
+
+    def render(label):
+        model = ServiceModel(
+            components=[Component(id="a", kind="adult_treatment", name="Adult",
+                                  position=Position(x=0, y=0)),
+                        Component(id="b", kind="recovery_service", name="Recovery",
+                                  position=Position(x=0, y=76))],
+            pathways=[Pathway(source="a", target="b", label=label)],
+            lot_plans=[LotPlan(id="p", name="Plan", lots=[
+                Lot(id="one", code="LOT-ONE1", name="One", components=["a"]),
+                Lot(id="two", code="LOT-TWO2", name="Two", components=["b"])])],
+            active_plan="p")
+        diagram = layout_diagram(model)
+        extent = diagram.extent
+        image = QImage(round(extent.width()), round(extent.height()), QImage.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        paint_diagram(painter, diagram, model.plan(), QRectF(0, 0, image.width(),
+                                                             image.height()))
+        painter.end()
+        badges = [badge_rect(model.component(cid).kind_info, diagram.boxes[cid], code, False)
+                  .translated(-extent.left(), -extent.top())
+                  for cid, code in (("a", "LOT-ONE1"), ("b", "LOT-TWO2"))]
+        return image, badges
+
+    plain, badges = render("")
+    labelled, _ = render("A long label placed between two close boxes")
+    assert plain != labelled  # the label was drawn somewhere
+    for badge in badges:
+        r = badge.toAlignedRect()
+        assert plain.copy(r) == labelled.copy(r)

@@ -6,7 +6,9 @@ centres, as in models.layout) with real pen widths, so lines and text scale with
 Lots are tinted, hatched regions behind their components, and every member box carries the
 lot code, so a greyscale copy still tells the lots apart. Drawing avoids clip paths (the SVG
 generator ignores them): hatches are intersected geometrically and callers cover the outside
-of a tiled diagram instead.
+of a tiled diagram instead. Names print in full (up to three lines, a font step smaller if
+need be); one that still does not fit is cut short behind a key number, and the pack prints
+the full name under the diagram. Lot badges are painted last: no pathway label hides them.
 """
 
 from __future__ import annotations
@@ -33,13 +35,21 @@ INK = QColor("#1a1a1a")
 PATHWAY_INK = QColor("#404040")
 UNASSIGNED = QColor("#c00000")
 FADE = 0.72  # how far faded parts move towards white on a lot's page
+LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9)  # along the pathway
+NAME_SIZES = (17.0, 15.0)  # the name font, and the step down for names that need it
 
 
 @lru_cache(maxsize=None)
 def styles() -> dict[str, Style]:
     # Created on first use: fonts need the QGuiApplication.
-    return {"name": Style(17, bold=True), "kind": Style(12), "label": Style(12, italic=True),
-            "code": Style(12, bold=True), "flag": Style(11, bold=True)}
+    return {"name": Style(NAME_SIZES[0], bold=True), "kind": Style(12),
+            "label": Style(12, italic=True), "code": Style(12, bold=True),
+            "flag": Style(11, bold=True)}
+
+
+@lru_cache(maxsize=None)
+def name_style(size: float) -> Style:
+    return Style(size, bold=True)
 
 
 def blend(colour: QColor | str, towards: QColor | str, amount: float) -> QColor:
@@ -353,6 +363,114 @@ def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
     return {m: lot for lot in (plan.lots if plan else []) for m in lot.components}
 
 
+# --- component names ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NameFit:
+    """How a component's name is set in its box."""
+    style: Style
+    lines: tuple[str, ...]
+    show_kind: bool  # the kind line under the name (dropped to give the name a third line)
+    complete: bool  # False: the name is cut short and printed in full in the page's key
+
+
+def wrap_within(style: Style, text: str, widths: list[float]) -> list[str] | None:
+    """Greedy word wrap with line i at most widths[i] wide, or None when the words do not fit
+    in that many lines (nothing is ever elided here)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and style.width(f"{lines[-1]} {word}") <= widths[len(lines) - 1]:
+            lines[-1] = f"{lines[-1]} {word}"
+        elif len(lines) < len(widths) and style.width(word) <= widths[len(lines)]:
+            lines.append(word)
+        else:
+            return None
+    return lines
+
+
+def _inner(kind: catalogue.Kind, box: QRectF) -> QRectF:
+    """Where text goes in a box: clear of a route's notch and an exit's round ends."""
+    inset = 18.0 if kind.is_route else (BOX_H / 3 if kind.is_exit else 9.0)
+    return box.adjusted(inset, 6, -9 if not kind.is_exit else -BOX_H / 3, -5)
+
+
+@lru_cache(maxsize=4096)
+def fit_name(name: str, kind: catalogue.Kind, flag_w: float, number: int = 0) -> NameFit:
+    """The largest setting that prints the whole name: up to two lines over the kind line;
+    three lines without it; three lines a font step smaller. Failing all, the name is cut
+    short behind its key number, e.g. "[1] Self-referral (phone, online, w…"."""
+    inner = _inner(kind, QRectF(0, 0, BOX_W, BOX_H))
+    width, height = inner.width(), inner.height()
+    kind_h = styles()["kind"].line_height
+    # "GP referral / GP referral" is noise
+    kind_wanted = name.casefold() != kind.name.casefold()
+    # Without a kind line the name's last line shares the bottom with the lot badge (which
+    # an exit's centred text clears on both sides).
+    badge_gap = (flag_w + 4) * (2 if kind.is_exit else 1) if flag_w else 0.0
+    text = " ".join(name.split())
+    for size in NAME_SIZES:
+        style = name_style(size)
+        tries = [(n, True) for n in (1, 2)] if kind_wanted and size == NAME_SIZES[0] else []
+        tries += [(n, False) for n in (1, 2, 3)]
+        for count, with_kind in tries:
+            if count * style.line_height + (kind_h if with_kind else 0) > height + 0.5:
+                continue
+            widths = [width] * count
+            if not with_kind:
+                widths[-1] -= badge_gap
+            lines = wrap_within(style, text, widths)
+            if lines is not None:
+                return NameFit(style, tuple(lines), with_kind, True)
+    style = name_style(NAME_SIZES[-1])
+    count = max(1, min(3, int((height + 0.5) // style.line_height)))
+    lines = style.wrap(f"[{number}] {text}", width, max_lines=count)
+    if len(lines) == count and style.width(lines[-1]) > width - badge_gap:
+        lines[-1] = style.elide(lines[-1], width - badge_gap)
+    return NameFit(style, tuple(lines), False, False)
+
+
+def badge_text(lot: Lot | None, unassigned: bool) -> str:
+    return lot.code or lot.name if lot is not None else ("UNASSIGNED" if unassigned else "")
+
+
+def _badge_width(text: str, unassigned: bool) -> float:
+    s = styles()
+    return (s["flag"] if unassigned else s["code"]).width(text) + 10 if text else 0.0
+
+
+def badge_rect(kind: catalogue.Kind, box: QRectF, text: str, unassigned: bool) -> QRectF:
+    """Where a box's lot badge (or UNASSIGNED flag) goes: the bottom right corner."""
+    width = _badge_width(text, unassigned)
+    height = styles()["flag" if unassigned else "code"].line_height + 2
+    return QRectF(_inner(kind, box).right() - width, box.bottom() - height - 4, width, height)
+
+
+def name_fits(diagram: Diagram, plan: LotPlan | None) -> dict[str, NameFit]:
+    """Each component's name setting under a plan (its lot badge takes room); names that do
+    not fit are numbered 1, 2... in model order for the key printed beside the diagram."""
+    home = lot_of(plan)
+    unassigned = set(unassigned_services(diagram.model, plan))
+    fits, number = {}, 0
+    for c in diagram.model.components:
+        lot = home.get(c.id)
+        flag = badge_text(lot, lot is None and c.id in unassigned)
+        args = (diagram.names[c.id], c.kind_info,
+                _badge_width(flag, lot is None and c.id in unassigned))
+        fit = fit_name(*args)
+        if not fit.complete:
+            number += 1
+            fit = fit_name(*args, number=number)
+        fits[c.id] = fit
+    return fits
+
+
+def shortened_names(diagram: Diagram, plan: LotPlan | None) -> list[tuple[int, str]]:
+    """(key number, full name) of the names the diagram had to cut short."""
+    fits = name_fits(diagram, plan)
+    return [(n + 1, diagram.names[cid]) for n, cid in
+            enumerate(cid for cid, fit in fits.items() if not fit.complete)]
+
+
 def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, target: QRectF,
                   source: QRectF | None = None, focus_lot: str | None = None) -> float:
     """Paint the part `source` of the diagram (the whole extent by default) into `target`,
@@ -382,6 +500,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     routes = pathway_routes(diagram)
     label_boxes: list[QRectF] = []
     labels = []
+
     def touches_focus(p) -> bool:
         return focus_lot is None or any(home.get(end) is not None and home[end].id == focus_lot
                                         for end in (p.source, p.target))
@@ -389,7 +508,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     # Faded pathways first, so the focused lot's pathways are drawn over them.
     for p in sorted(diagram.model.pathways, key=touches_focus):
         route = routes.get(p.id)
-        if route is None or not route.boundingRect().intersects(visible):
+        # (padded: a straight vertical route has a zero-width box, which intersects nothing)
+        if route is None or not route.boundingRect().adjusted(-1, -1, 1, 1).intersects(visible):
             continue
         ink = PATHWAY_INK if touches_focus(p) else blend(PATHWAY_INK, "white", FADE)
         painter.setPen(QPen(ink, 1.8, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
@@ -401,45 +521,58 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         if p.label.strip():
             labels.append((route, " ".join(p.label.split()), ink))
 
+    fits = name_fits(diagram, plan)
+    unassigned = set(unassigned_services(diagram.model, plan))
+    badges = []
     for c in diagram.model.components:
         box = diagram.boxes[c.id]
         if box.intersects(visible):
             lot = home.get(c.id)
-            _paint_component(painter, diagram, c.id, box, lot, plan, faded_lot(lot))
+            badge = _paint_component(painter, diagram, c.id, box, lot, fits[c.id],
+                                     lot is None and c.id in unassigned, faded_lot(lot))
+            if badge is not None:
+                badges.append(badge)
 
-    # Pathway labels last, on a white ground, where they cover no component.
+    # Pathway labels on a white ground where they cover no component (or at least no lot
+    # badge), then the badges over everything: a lot code is never hidden.
     style = styles()["label"]
+    badge_rects = [b[0] for b in badges]
     for route, text, ink in labels:
         text = style.elide(text, BOX_W * 0.9)
         width, height = style.width(text) + 8, style.line_height + 2
-        spot = None
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
-            at = route.pointAtPercent(t)
-            candidate = QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
-            if not any(candidate.intersects(b) for b in diagram.boxes.values()) and \
-                    not any(candidate.intersects(b) for b in label_boxes):
-                spot = candidate
-                break
-        if spot is None:
-            at = route.pointAtPercent(0.5)
-            spot = QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
+
+        candidates = [QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
+                      for at in (route.pointAtPercent(t) for t in LABEL_SPOTS)]
+        free = [r for r in candidates if not any(r.intersects(b) for b in label_boxes)]
+        spot = next((r for r in free if not any(r.intersects(b) for b in diagram.boxes.values())),
+                    None) or next((r for r in free if not any(r.intersects(b)
+                                                              for b in badge_rects)),
+                                  None) or candidates[0]
         label_boxes.append(spot)
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(spot, 4, 4)
         painter.setPen(ink)
         style.draw(painter, spot, text, Qt.AlignCenter)
+    for rect, flag, flag_style, ink, text_ink in badges:
+        painter.setPen(QPen(ink, 1.2))
+        painter.setBrush(QColor("white"))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(text_ink)
+        flag_style.draw(painter, rect, flag, Qt.AlignCenter)
     painter.restore()
     return scale
 
 
 def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
-                     lot: Lot | None, plan: LotPlan | None, faded: bool) -> None:
+                     lot: Lot | None, fit: NameFit, unassigned: bool, faded: bool):
+    """The box, its name and kind; returns its lot badge (rect, text, style, border ink,
+    text ink) for painting last, or None."""
     c = diagram.model.component(cid)
     kind = c.kind_info
+
     def fade(colour: QColor | str) -> QColor:
         return blend(colour, "white", FADE) if faded else QColor(colour)
-    unassigned = lot is None and c.id in unassigned_services(diagram.model, plan)
     shape = component_shape(kind, box)
     painter.setBrush(fade(kind.colour))
     if unassigned:
@@ -449,36 +582,28 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     painter.drawPath(shape)
 
     s = styles()
-    name_style = s["name"]
-    inset = 18.0 if kind.is_route else (BOX_H / 3 if kind.is_exit else 9.0)
-    inner = box.adjusted(inset, 6, -9 if not kind.is_exit else -BOX_H / 3, -5)
+    inner = _inner(kind, box)
     # The bottom line holds the kind name on the left and the lot code (or a flag) on the right.
-    flag = lot.code or lot.name if lot is not None else ("UNASSIGNED" if unassigned else "")
+    flag = badge_text(lot, unassigned)
     flag_style = s["flag"] if unassigned else s["code"]
-    flag_w = flag_style.width(flag) + 10 if flag else 0
-    name = diagram.names[cid]
-    # "GP referral / GP referral" is noise
-    show_kind = name.casefold() != kind.name.casefold()
-    # Without a kind line the name's last line shares the bottom with the badge: keep clear.
-    name_width = inner.width() - (0 if show_kind or not flag else flag_w + 4)
-    name_lines = name_style.wrap(name, name_width, max_lines=2)
-    block = len(name_lines) * name_style.line_height + (s["kind"].line_height if show_kind else 0)
+    flag_w = _badge_width(flag, unassigned)
+    name_style = fit.style
+    block = len(fit.lines) * name_style.line_height + \
+        (s["kind"].line_height if fit.show_kind else 0)
     top = inner.top() + max(0.0, (inner.height() - block) / 2)
     painter.setPen(fade(INK))
-    name_style.draw_lines(painter, QRectF(inner.left(), top, inner.width(), 0), name_lines,
+    name_style.draw_lines(painter, QRectF(inner.left(), top, inner.width(), 0), list(fit.lines),
                           Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft)
-    kind_y = top + len(name_lines) * name_style.line_height
-    kind_text = s["kind"].elide(kind.name, inner.width() - flag_w - 4) if show_kind else ""
-    painter.setPen(fade("#4a4a4a"))
-    s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(), s["kind"].line_height),
-                   kind_text, (Qt.AlignHCenter if kind.is_exit and not flag else Qt.AlignLeft)
-                   | Qt.AlignVCenter)
-    if flag:
-        h = flag_style.line_height + 2
-        badge = QRectF(inner.right() - flag_w, box.bottom() - h - 4, flag_w, h)
-        ink = UNASSIGNED if unassigned else lot_ink(lot)
-        painter.setPen(QPen(fade(ink), 1.2))
-        painter.setBrush(fade("white"))
-        painter.drawRoundedRect(badge, 4, 4)
-        painter.setPen(fade(ink if unassigned else INK))
-        flag_style.draw(painter, badge, flag, Qt.AlignCenter)
+    if fit.show_kind:
+        kind_y = top + len(fit.lines) * name_style.line_height
+        painter.setPen(fade("#4a4a4a"))
+        s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(),
+                                       s["kind"].line_height),
+                       s["kind"].elide(kind.name, inner.width() - flag_w - 4),
+                       (Qt.AlignHCenter if kind.is_exit and not flag else Qt.AlignLeft)
+                       | Qt.AlignVCenter)
+    if not flag:
+        return None
+    badge = badge_rect(kind, box, flag, unassigned)
+    ink = UNASSIGNED if unassigned else lot_ink(lot)
+    return badge, flag, flag_style, fade(ink), fade(ink if unassigned else INK)

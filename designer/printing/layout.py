@@ -187,6 +187,42 @@ class Grid(Block):
                                  w, self.cell_height))
 
 
+class KeyRow(Block):
+    """Legend entries, each a swatch and its text, side by side and wrapping onto more rows."""
+
+    SWATCH_W, ROW_H, SPACING = 22 * PT, 14 * PT, 14 * PT
+
+    def __init__(self, entries: list[tuple[Callable[[QPainter, QRectF], None], str]],
+                 points: float = 8.5):
+        self.entries, self.style = entries, style(points)
+
+    def _placed(self, width: float) -> list[tuple[int, float, float, str]]:
+        """(row, x, text width, text) per entry; a text wider than the row is elided."""
+        placed, row, x = [], 0, 0.0
+        for _, text in self.entries:
+            room = width - self.SWATCH_W - 4 * PT
+            text_w = min(self.style.width(text), room)
+            if x > 0 and x + self.SWATCH_W + 4 * PT + text_w > width:
+                row, x = row + 1, 0.0
+            placed.append((row, x, text_w, self.style.elide(text, room)))
+            x += self.SWATCH_W + 4 * PT + text_w + self.SPACING
+        return placed
+
+    def height(self, width: float) -> float:
+        placed = self._placed(width)
+        return (placed[-1][0] + 1) * self.ROW_H if placed else 0.0
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        for (swatch, _), (row, x, text_w, text) in zip(self.entries, self._placed(rect.width())):
+            top = rect.top() + row * self.ROW_H
+            swatch(painter, QRectF(rect.left() + x, top + 2 * PT, self.SWATCH_W,
+                                   self.ROW_H - 4 * PT))
+            painter.setPen(QColor("#1a1a1a"))
+            self.style.draw(painter, QRectF(rect.left() + x + self.SWATCH_W + 4 * PT, top,
+                                            text_w + PT, self.ROW_H), text,
+                            Qt.AlignLeft | Qt.AlignVCenter)
+
+
 @dataclass
 class Page:
     heading: str

@@ -22,16 +22,18 @@ from models.checks import ERROR, INFO, RULES_BY_ID, WARNING, run_checks
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 
-from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, component_shape, layout_diagram,
-                      Region, lot_of, paint_diagram, paint_lot_fill, unassigned_services)
-from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, Page, Paragraph, Table, flow,
-                     style)
+from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
+                      layout_diagram, Region, lot_of, name_fits, paint_diagram, paint_lot_fill,
+                      shortened_names, unassigned_services)
+from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
+                     Table, flow, style)
 
 PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
 NORMAL_SCALE = 5.0  # page units per scene unit at 100%: component names print at about 8.5 pt
 PNG_DPI = 150
 HEADER_H = 24 * PT
 TITLE_BLOCK_H = 50 * PT
+READABLE_PT = 7.0  # the overview shrinks its diagram for the legends only down to this
 
 
 @dataclass
@@ -116,31 +118,92 @@ class LotPack:
                 pages += self._options_page()
         return pages
 
-    def _diagram(self, height: float, focus: str | None = None,
-                 source: QRectF | None = None) -> Graphic:
+    def _names_key(self) -> Paragraph | None:
+        """The full names the diagram had to cut short, printed under it on the same page."""
+        short = shortened_names(self.diagram, self.plan)
+        if not short:
+            return None
+        return Paragraph("Names shortened on the diagram: " + "; ".join(
+            f"[{n}] {name}" for n, name in short) + ".", 8)
+
+    def _key_height(self) -> float:
+        key = self._names_key()
+        return key.height(self.content.width()) + GAP if key is not None else 0.0
+
+    def _diagram(self, height: float, focus: str | None = None) -> Graphic:
+        """The whole diagram `height` high, with the key of shortened names under it."""
+        key = self._names_key()
+        key_h = self._key_height()
+
         def paint(painter: QPainter, rect: QRectF) -> None:
-            paint_diagram(painter, self.diagram, self.plan, rect, source, focus)
-        return Graphic(height, paint, covers_outside=source is not None)
+            area = QRectF(rect.left(), rect.top(), rect.width(), rect.height() - key_h)
+            paint_diagram(painter, self.diagram, self.plan, area, None, focus)
+            if key is not None:
+                key.paint(painter, QRectF(rect.left(), area.bottom() + GAP, rect.width(),
+                                          key_h - GAP))
+        return Graphic(height + key_h, paint)
+
+    def _sheet(self, source: QRectF) -> Graphic:
+        """Part of the diagram at a fixed scale; the page covers what spills past it."""
+        def paint(painter: QPainter, rect: QRectF) -> None:
+            paint_diagram(painter, self.diagram, self.plan, rect, source)
+        return Graphic(self.content.height() - self._key_height(), paint, covers_outside=True)
+
+    def _name_points(self, diagram_h: float) -> float:
+        """The smallest name size, in points, with the overview diagram `diagram_h` high."""
+        extent = self.diagram.extent
+        scale = min(self.content.width() / extent.width(), diagram_h / extent.height())
+        sizes = [fit.style.size for fit in name_fits(self.diagram, self.plan).values()]
+        return scale * min(sizes, default=NAME_SIZES[0]) / PT
 
     def _overview(self) -> list[Page]:
+        full = self._full_legend()
+        width, height = self.content.width(), self.content.height()
+        room = height - self._key_height()
+        extent = self.diagram.extent
+        alone = min(room, width * extent.height() / extent.width())  # fitted to the page
+        # The diagram takes what the legends leave, and no more than it needs at the full
+        # width. The full legends go on page 1 if the diagram keeps its size there, or 55% of
+        # the page with its names still readable; else the compact legend does; else the
+        # diagram gets the page and the full legends follow on the next.
+        readable = min(READABLE_PT, self._name_points(alone)) - 0.01
+        for legend in (full, self._compact_legend()):
+            left = room - sum(b.height(width) + GAP for b in legend) - PT  # rounding slack
+            if left >= alone or (left >= 0.55 * height and
+                                 self._name_points(left) >= readable):
+                return flow(f"Overview: {self.plan.name}",
+                            [self._diagram(min(left, alone)), *legend], self.content)
+        return flow(f"Overview: {self.plan.name}", [self._diagram(alone), *full], self.content)
+
+    def _full_legend(self) -> list[Block]:
         legend: list[Block] = []
         if self.plan.lots:
             legend += [Heading("Lots"), self._lot_legend()]
         else:
             legend.append(Paragraph("This lot plan has no lots yet.", italic=True))
-        legend += [Heading("Component kinds"), self._kind_legend(),
-                   Heading("Summary"), self._summary()]
-        width = self.content.width()
-        legend_h = sum(b.height(width) + GAP for b in legend)
-        # The diagram takes what the legends leave, and no more height than it needs at the
-        # full width; if that would leave it under 55% of the page, it gets the whole page
-        # and the legends follow on the next.
-        extent = self.diagram.extent
-        height = self.content.height()
-        left = height - legend_h if height - legend_h >= 0.55 * height else height
-        diagram_h = min(left, width * extent.height() / extent.width())
-        blocks = [self._diagram(diagram_h), *legend]
-        return flow(f"Overview: {self.plan.name}", blocks, self.content)
+        return legend + [Heading("Component kinds"), self._kind_legend(),
+                         Heading("Summary"), self._summary()]
+
+    def _compact_legend(self) -> list[Block]:
+        """The legends in a few lines: lots without their members (each lot's page lists
+        them), kinds in small cells, the summary as a sentence."""
+        legend: list[Block] = []
+        if self.plan.lots:
+            legend.append(KeyRow([(self._lot_swatch(lot), f"{lot.code} {lot.name}: "
+                                   + (f"{money(lot.contract.annual_value)} a year"
+                                      if lot.contract.annual_value is not None
+                                      else "value not set")) for lot in self.plan.lots]))
+        else:
+            legend.append(Paragraph("This lot plan has no lots yet.", 8.5, italic=True))
+        unassigned = unassigned_services(self.model, self.plan)
+        if unassigned:
+            legend.append(Paragraph(
+                "Dashed red outline: in no lot, though procured by the council: "
+                + ", ".join(self.diagram.names[m] for m in unassigned) + ".", 8.5,
+                colour=UNASSIGNED))
+        legend.append(self._kind_legend(points=7.5, cell_height=12 * PT))
+        legend.append(Paragraph(self._summary_sentence(), 8.5))
+        return legend
 
     def _sheets(self) -> list[Page]:
         """The overview diagram at a readable scale across several sheets (A1, A2, B1...)."""
@@ -150,7 +213,7 @@ class LotPack:
         content = [Rect(b.x(), b.y(), b.width(), b.height()) for b in self.diagram.boxes.values()]
         overlap = self.options.overlap_mm * 72 / 25.4 * PT
         tiles = paginate(Rect(extent.x(), extent.y(), extent.width(), extent.height()),
-                         self.content.width(), self.content.height(),
+                         self.content.width(), self.content.height() - self._key_height(),
                          NORMAL_SCALE * self.options.scale_percent / 100, overlap, content)
         if len(tiles) <= 1:
             return []  # the overview already shows it at a larger scale
@@ -162,29 +225,47 @@ class LotPack:
             o = self.options
             page = Page(f"Diagram sheet {t.label} of {rows} × {columns} "
                         f"({o.scale_percent:g}%, overlap {o.overlap_mm:g} mm)")
-            page.placed.append((self._diagram(self.content.height(), source=source),
-                                QRectF(self.content)))
+            sheet = self._sheet(source)
+            page.placed.append((sheet, QRectF(self.content.left(), self.content.top(),
+                                              self.content.width(), sheet.height(0))))
+            key = self._names_key()
+            if key is not None:  # under the sheet's frame, clear of what the frame covers
+                page.placed.append((key, QRectF(self.content.left(),
+                                                self.content.bottom() - self._key_height() + GAP,
+                                                self.content.width(), self._key_height() - GAP)))
             page.sheet = t.label
             pages.append(page)
         return pages
 
-    def _summary(self) -> Table:
-        m = self.model
+    def _summary_figures(self) -> tuple[str, str, str]:
+        """The lots' annual value, the funding a year and the coverage check counts."""
         values = [lot.contract.annual_value for lot in self.plan.lots]
-        funding = [f.annual_amount for f in m.funding_sources if f.annual_amount is not None]
+        funding = [f.annual_amount for f in self.model.funding_sources
+                   if f.annual_amount is not None]
         counts = {s: 0 for s in (ERROR, WARNING, INFO)}
-        for f in run_checks(m, self.plan.id):
+        for f in run_checks(self.model, self.plan.id):
             counts[f.severity] += 1
         checks = (f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, "
                   f"{plural(counts[INFO], 'note')} (see Coverage checks)") if any(
             counts.values()) else "No findings"
+        value = money(sum(v for v in values if v is not None)) if any(
+            v is not None for v in values) else "not set"
+        return value, money(sum(funding)) if funding else "not recorded", checks
+
+    def _summary(self) -> Table:
+        m = self.model
         return Table(["Components", "Pathways", "Lots", "Lots' annual value", "Funding a year",
                       "Coverage checks"],
                      [[str(len(m.components)), str(len(m.pathways)), str(len(self.plan.lots)),
-                       money(sum(v for v in values if v is not None)) if any(
-                           v is not None for v in values) else "not set",
-                       money(sum(funding)) if funding else "not recorded", checks]],
+                       *self._summary_figures()]],
                      [1.5, 1.1, 0.8, 1.7, 1.7, 3.2])
+
+    def _summary_sentence(self) -> str:
+        value, funding, checks = self._summary_figures()
+        return (f"Summary: {plural(len(self.model.components), 'component')}, "
+                f"{plural(len(self.model.pathways), 'pathway')}, "
+                f"{plural(len(self.plan.lots), 'lot')}; lots' annual value {value}; "
+                f"funding a year {funding}; coverage checks: {checks[0].lower()}{checks[1:]}.")
 
     def _lot_legend(self) -> Table:
         names = self.diagram.names
@@ -222,10 +303,10 @@ class LotPack:
             painter.restore()
         return paint
 
-    def _kind_legend(self) -> Grid:
+    def _kind_legend(self, points: float = 8, cell_height: float = 15 * PT) -> Grid:
         used = list(dict.fromkeys(c.kind for c in self.model.components))
         used.sort(key=lambda k: (catalogue.KINDS[k].stage, k))
-        body = style(8)
+        body = style(points)
 
         def cell(kind: catalogue.Kind) -> Callable[[QPainter, QRectF], None]:
             def paint(painter: QPainter, rect: QRectF) -> None:
@@ -243,7 +324,11 @@ class LotPack:
                           Qt.AlignLeft | Qt.AlignVCenter)
                 painter.restore()
             return paint
-        return Grid([cell(catalogue.KINDS[k]) for k in used], 150 * PT, 15 * PT)
+        # Cells as wide as the longest kind name needs (at most the usual 150 pt).
+        swatch = (cell_height - 4 * PT) * BOX_W / BOX_H * 0.6
+        widest = max((body.width(catalogue.KINDS[k].name) for k in used), default=0.0)
+        return Grid([cell(catalogue.KINDS[k]) for k in used],
+                    min(150 * PT, swatch + widest + 14 * PT), cell_height)
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
         names = self.diagram.names
@@ -318,11 +403,15 @@ class LotPack:
                                 row_fills={len(rows) - 1: QColor("#f2f2f2")}))
         else:
             blocks.append(Paragraph("No funding allocated to this lot.", italic=True))
-        blocks.append(Heading("Pathways into other lots"))
+        blocks.append(Heading("Pathways to and from other lots"))
         crossings = self._crossings(lot)
         if crossings:
-            blocks.append(Table(["From", "To", "Other lot", "Direction"], crossings,
-                                [3, 3, 2.6, 2]))
+            header, widths = ["Direction", "From", "To", "Other lot"], [2.4, 3, 3, 2.6]
+            if any(row[-1] for row in crossings):
+                header, widths = header + ["Pathway label"], widths + [2]
+            else:
+                crossings = [row[:-1] for row in crossings]
+            blocks.append(Table(header, crossings, widths))
         else:
             blocks.append(Paragraph("No pathway crosses between this lot and another lot.",
                                     italic=True))
@@ -331,7 +420,7 @@ class LotPack:
         # When the tables leave a third of the page or more, the diagram gets what they leave
         # (up to half) and the lot fits one page; otherwise the tables run on to the next
         # page anyway, so the diagram may as well be large.
-        width, height = self.content.width(), self.content.height()
+        width, height = self.content.width(), self.content.height() - self._key_height()
         tables_h = sum(b.height(width) + GAP for b in blocks)
         extent = self.diagram.extent
         share = min(height - tables_h, height / 2) if height - tables_h >= height / 3 \
@@ -341,19 +430,22 @@ class LotPack:
         return flow(f"Lot {lot.code}: {lot.name}", blocks, self.content)
 
     def _crossings(self, lot: Lot) -> list[list[str]]:
+        """Rows (direction, from, to, other lot, label) of the pathways between this lot and
+        another: people coming in first, then people going out."""
         home = lot_of(self.plan)
         names = self.diagram.names
-        rows = []
+        incoming, outgoing = [], []
         for p in self.model.pathways:
             a, b = home.get(p.source), home.get(p.target)
             if a is None or b is None or a.id == b.id or lot.id not in (a.id, b.id):
                 continue
-            other = b if a.id == lot.id else a
-            rows.append([names.get(p.source, p.source), names.get(p.target, p.target),
-                         f"{other.code} {other.name}",
-                         ("Out of this lot" if a.id == lot.id else "Into this lot")
-                         + (f" ({p.label})" if p.label else "")])
-        return rows
+            out = a.id == lot.id
+            other = b if out else a
+            (outgoing if out else incoming).append([
+                "Out: handed on from this lot" if out else "In: received into this lot",
+                names.get(p.source, p.source), names.get(p.target, p.target),
+                f"{other.code} {other.name}", " ".join(p.label.split())])
+        return incoming + outgoing
 
     def _coverage(self) -> list[Page]:
         findings = run_checks(self.model, self.plan.id)
