@@ -46,6 +46,15 @@ def _lines_high(widget: QWidget, lines: int) -> int:
     return widget.fontMetrics().lineSpacing() * lines + 14
 
 
+def _add_wide_row(form: QFormLayout, label: str, field: QWidget) -> None:
+    """A label above a field that takes the whole width (lists and notes read badly when
+    squeezed beside a long label)."""
+    title = QLabel(label)
+    title.setBuddy(field)
+    form.addRow(title)
+    form.addRow(field)
+
+
 def optional_spin(maximum: int, minimum: int = 0, suffix: str = "") -> QSpinBox:
     """A whole-number field that can be left blank: one below the minimum reads "Not set"."""
     spin = QSpinBox()
@@ -228,11 +237,11 @@ class PropertyEditor(QStackedWidget):
         page.form.addRow(box)
         page.form.addRow("&Commissioner", self.commissioner_combo)
         page.form.addRow("", self.procured_check)
-        page.form.addRow("&Localities (physical base)", self.localities_list)
+        _add_wide_row(page.form, "&Localities (physical base)", self.localities_list)
         page.form.addRow("Ca&pacity a year", self.capacity_spin)
         page.form.addRow("Estimated annual &cost", self.cost_spin)
         page.form.addRow("&Upper age (young people)", self.upper_age_spin)
-        page.form.addRow("N&otes", self.notes_edit)
+        _add_wide_row(page.form, "N&otes", self.notes_edit)
         self.name_edit.textEdited.connect(lambda t: self._edit_component({"name": t}, True))
         self.commissioner_combo.activated.connect(lambda _: self._edit_component(
             {"commissioner": self.commissioner_combo.currentData()}))
