@@ -13,7 +13,6 @@ import statistics
 import time
 
 import shiboken6
-
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsScene, QGraphicsView
@@ -59,7 +58,6 @@ class AppCanvas:
     def __init__(self, model: ServiceModel, with_lots: bool = True):
         from designer.canvas import CanvasView, ModelScene
         from designer.canvas.lot_regions import LotRegions
-
         from designer.document import Document
 
         self.doc = Document(model)  # runs the checks: not part of the scene build
@@ -296,7 +294,6 @@ def nodegraphqt_build(model: ServiceModel) -> None:
     viewer = graph.viewer()
     viewer.resize(VIEW_W, VIEW_H)
     viewer.grab()
-    graph.close() if hasattr(graph, "close") else None
 
 
 def bench_nodegraphqt(size: int, model: ServiceModel, repeats: int,

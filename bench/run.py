@@ -50,7 +50,7 @@ def repeats_for(size: int, quick: bool) -> tuple[int, int]:
     """(repeats for fast domain work, repeats for slow Qt work) at this size."""
     if quick:
         return 3, 1
-    return {100: (15, 5), 1000: (9, 3), 5000: (5, 3)}.get(size, (5, 2))
+    return {100: (15, 5), 1000: (9, 3), 5000: (7, 3)}.get(size, (7, 2))
 
 
 def machine() -> list[str]:
