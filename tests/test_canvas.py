@@ -229,3 +229,33 @@ def test_a_reconnected_pathway_is_redrawn_between_its_new_ends(canvas):
     assert scene.pathways["self->adult"] not in scene.components["adult"].pathways
     doc.undo_stack.undo()
     assert scene.pathways["self->adult"].target is scene.components["adult"]
+
+
+def test_fit_never_hides_the_names_and_refits_until_the_user_zooms(qtbot):
+    from designer.canvas.items import LOD_TEXT
+    from designer.canvas.view import READABLE_ZOOM
+    doc = Document(load_template(EXAMPLE))
+    scene = ModelScene(doc)
+    view = CanvasView(scene)
+    qtbot.addWidget(view)
+    view.resize(400, 300)  # far too small for the whole model
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_to_window()
+    assert view.zoom() == pytest.approx(READABLE_ZOOM) and READABLE_ZOOM >= LOD_TEXT
+    # It shows the start of the diagram (top left) and scrolls for the rest.
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    items = scene.itemsBoundingRect()
+    assert visible.left() <= items.left() and visible.top() <= items.top()
+    assert view.horizontalScrollBar().maximum() > 0
+    view.resize(1800, 1100)  # room for everything: it fits again by itself
+    qtbot.waitUntil(lambda: view.zoom() > READABLE_ZOOM)
+    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(items)
+    # Once the user scrolls, a resize leaves their view alone.
+    view.resize(900, 600)
+    zoom = view.zoom()
+    bar = view.horizontalScrollBar()
+    bar.triggerAction(bar.SliderAction.SliderSingleStepAdd)
+    view.resize(1000, 650)
+    QApplication.processEvents()
+    assert view.zoom() == zoom

@@ -538,3 +538,36 @@ def test_lot_tags_sit_above_the_arrows_and_show_the_whole_name(window):
         assert tags.scene() is window.scene
         assert Z_PATHWAY < tags.zValue() < Z_COMPONENT
         assert tags.tags and all(text == region.label() for _, text in tags.tags)
+
+
+def test_a_very_long_name_keeps_the_properties_form_in_view(window):
+    long_name = "Community recovery and peer support network " * 7
+    window.doc.update_component("recovery", {"name": long_name})
+    window.scene.select_ids(["recovery"])
+    QApplication.processEvents()
+    heading = window.properties.component_page.heading
+    assert len(heading.text().splitlines()) <= 2 and heading.text().endswith("…")
+    assert "Community recovery" in heading.toolTip() and long_name.strip()[-20:] in \
+        heading.toolTip()
+    assert heading.height() < 4 * heading.fontMetrics().lineSpacing()
+    assert window.properties.name_edit.text() == long_name
+
+
+def test_long_findings_wrap_and_get_most_of_the_width(window, qtbot):
+    window.doc.set_model(load_template("luton"), None)
+    plan = next(p for p in window.doc.model.lot_plans if "Three" in p.name)
+    window.doc.set_active_plan(plan.id)
+    window.doc.run_checks()
+    tree = window.checks.tree
+    warnings = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                    if tree.topLevelItem(i).text(0).startswith("Warnings"))
+    warnings.setExpanded(True)
+    long_one = next(warnings.child(i) for i in range(warnings.childCount())
+                    if "worth" in warnings.child(i).text(0))
+    tree.header().resizeSection(0, 420)
+    QApplication.processEvents()
+    line = tree.fontMetrics().lineSpacing()
+    assert tree.visualItemRect(long_one).height() >= 2 * line  # wrapped, not cut
+    window.checks.resize(1000, 200)
+    QApplication.processEvents()
+    assert tree.columnWidth(0) >= 0.6 * tree.viewport().width()

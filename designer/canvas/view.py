@@ -95,7 +95,7 @@ class CanvasView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.auto_fit:
+        if self.auto_fit and self.scene() is not None:
             self.fit_to_window()
 
     def _user_scrolled(self, _action) -> None:
