@@ -514,3 +514,24 @@ def test_pathway_labels_never_cover_a_lot_badge(qapp):
     for badge in badges:
         r = badge.toAlignedRect()
         assert plain.copy(r) == labelled.copy(r)
+
+
+def test_a_key_too_long_for_the_page_runs_on_after_the_diagram(tmp_path, qapp):
+    """Forty 300-character names: the key cannot share the diagram's page, so it follows
+    the diagram (and tiled sheets print without it) instead of squeezing the diagram away."""
+    from models.schema import Component, Lot, LotPlan, ServiceModel
+
+    names = [f"Service {i} " + "with a very long description " * 10 for i in range(40)]
+    model = ServiceModel(
+        components=[Component(id=f"c{i}", kind="adult_treatment", name=name)
+                    for i, name in enumerate(names)],
+        lot_plans=[LotPlan(id="p", name="Plan", lots=[Lot(id="l", name="Lot", components=["c0"])])],
+        active_plan="p")
+    pack = LotPack(model, PackOptions(scale_percent=100))
+    pdf = tmp_path / "long-key.pdf"
+    write_pdf(pack, pdf)
+    _, rect = pack.pages[0].placed[0]
+    assert rect.height() > pack.content.height() / 2  # the diagram keeps its room
+    text = squeeze(pdftext(pdf, "-raw"))
+    for n, name in enumerate(names, 1):
+        assert f"[{n}] {squeeze(name)}" in text

@@ -34,6 +34,7 @@ PNG_DPI = 150
 HEADER_H = 24 * PT
 TITLE_BLOCK_H = 50 * PT
 READABLE_PT = 7.0  # the overview shrinks its diagram for the legends only down to this
+KEY_SHARE = 0.3  # a key of shortened names longer than this share of a page runs on instead
 
 
 @dataclass
@@ -127,10 +128,15 @@ class LotPack:
             f"[{n}] {name}" for n, name in short) + ".", 8)
 
     def _key_height(self) -> float:
+        """The room the key of shortened names takes under each diagram; 0 when there is no
+        key, or when it is too long to share a page and runs on after the diagram instead."""
         key = self._names_key()
-        return key.height(self.content.width()) + GAP if key is not None else 0.0
+        if key is None:
+            return 0.0
+        height = key.height(self.content.width()) + GAP
+        return height if height <= KEY_SHARE * self.content.height() else 0.0
 
-    def _diagram(self, height: float, focus: str | None = None) -> Graphic:
+    def _diagram(self, height: float, focus: str | None = None) -> list[Block]:
         """The whole diagram `height` high, with the key of shortened names under it."""
         key = self._names_key()
         key_h = self._key_height()
@@ -138,10 +144,11 @@ class LotPack:
         def paint(painter: QPainter, rect: QRectF) -> None:
             area = QRectF(rect.left(), rect.top(), rect.width(), rect.height() - key_h)
             paint_diagram(painter, self.diagram, self.plan, area, None, focus)
-            if key is not None:
+            if key is not None and key_h:
                 key.paint(painter, QRectF(rect.left(), area.bottom() + GAP, rect.width(),
                                           key_h - GAP))
-        return Graphic(height + key_h, paint)
+        graphic = Graphic(height + key_h, paint)
+        return [graphic] if key is None or key_h else [graphic, key]
 
     def _sheet(self, source: QRectF) -> Graphic:
         """Part of the diagram at a fixed scale; the page covers what spills past it."""
@@ -172,8 +179,8 @@ class LotPack:
             if left >= alone or (left >= 0.55 * height and
                                  self._name_points(left) >= readable):
                 return flow(f"Overview: {self.plan.name}",
-                            [self._diagram(min(left, alone)), *legend], self.content)
-        return flow(f"Overview: {self.plan.name}", [self._diagram(alone), *full], self.content)
+                            [*self._diagram(min(left, alone)), *legend], self.content)
+        return flow(f"Overview: {self.plan.name}", [*self._diagram(alone), *full], self.content)
 
     def _full_legend(self) -> list[Block]:
         legend: list[Block] = []
@@ -229,7 +236,7 @@ class LotPack:
             page.placed.append((sheet, QRectF(self.content.left(), self.content.top(),
                                               self.content.width(), sheet.height(0))))
             key = self._names_key()
-            if key is not None:  # under the sheet's frame, clear of what the frame covers
+            if key is not None and self._key_height():  # under the frame, clear of its cover
                 page.placed.append((key, QRectF(self.content.left(),
                                                 self.content.bottom() - self._key_height() + GAP,
                                                 self.content.width(), self._key_height() - GAP)))
@@ -426,7 +433,7 @@ class LotPack:
         share = min(height - tables_h, height / 2) if height - tables_h >= height / 3 \
             else height * 0.6
         diagram_h = min(share, width * extent.height() / extent.width())
-        blocks.insert(0, self._diagram(diagram_h, focus=lot.id))
+        blocks[0:0] = self._diagram(diagram_h, focus=lot.id)
         return flow(f"Lot {lot.code}: {lot.name}", blocks, self.content)
 
     def _crossings(self, lot: Lot) -> list[list[str]]:
