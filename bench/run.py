@@ -123,7 +123,7 @@ def part_pdf(size: int, path: Path, repeats: int) -> None:
 
 
 def run_part(part: str, size: int, path: Path, repeats: int, peer: bool,
-             limit: float) -> tuple[list[Result], bool]:
+             limit: float, config_home: Path) -> tuple[list[Result], bool]:
     """Run a part in a child process, printing its results as they come; returns them and
     whether it finished within `limit` seconds (it is stopped there)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--part", part,
@@ -131,7 +131,8 @@ def run_part(part: str, size: int, path: Path, repeats: int, peer: bool,
     if not peer:
         command.append("--no-peer")
     deadline = time.monotonic() + limit
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    env = dict(os.environ, XDG_CONFIG_HOME=str(config_home))  # not the user's window settings
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     results: list[Result] = []
     with selectors.DefaultSelector() as waiting:
         waiting.register(child.stdout, selectors.EVENT_READ)
@@ -218,7 +219,7 @@ def run(sizes: list[int], quick: bool, with_peer: bool) -> list[Result]:
                 report([skipped(size, label, "the ten-minute budget of the run is spent")])
                 continue
             part_started = time.perf_counter()
-            new, finished = run_part(part, size, path, slow, with_peer, limit)
+            new, finished = run_part(part, size, path, slow, with_peer, limit, config_home)
             report(new, printed=True)
             took = time.perf_counter() - part_started
             first = next((r.seconds for r in new if r.name.startswith("scene build")), None)
