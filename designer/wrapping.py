@@ -19,7 +19,10 @@ class WrapDelegate(QStyledItemDelegate):
         view.setUniformRowHeights(False)
         view.setItemDelegate(self)
         # A column that changes width changes every row's height.
-        view.header().sectionResized.connect(lambda *_: view.doItemsLayout())
+        view.header().sectionResized.connect(self._relayout)
+
+    def _relayout(self, *_) -> None:
+        self.view.doItemsLayout()
 
     def _indent(self, index) -> int:
         if index.column() != 0:
