@@ -645,6 +645,8 @@ class MainWindow(QMainWindow):
 GETTING_STARTED = """\
 Drag a kind from the Palette onto the canvas (or type "detox" in the quick-add box and press Enter).
 Drag from the dot on a box's right edge to another box to add a pathway (or Shift+drag a box).
+Keyboard: Tab walks the boxes; Ctrl+K connects the selected box to another chosen by name.
+F2 renames (Enter keeps the new name, Esc puts the old one back); arrow keys move; Delete removes.
 Select a box or arrow to edit it under Properties; select nothing to edit the model's details.
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
