@@ -37,6 +37,7 @@ UNASSIGNED = QColor("#c00000")
 FADE = 0.72  # how far faded parts move towards white on a lot's page
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9)  # along the pathway
 NAME_SIZES = (17.0, 15.0)  # the name font, and the step down for names that need it
+NAME_PITCH = 1.2  # name lines at most this many font sizes apart (Segoe UI's own is 1.33)
 
 
 @lru_cache(maxsize=None)
@@ -369,6 +370,7 @@ def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
 class NameFit:
     """How a component's name is set in its box."""
     style: Style
+    pitch: float  # from one line to the next
     lines: tuple[str, ...]
     show_kind: bool  # the kind line under the name (dropped to give the name a third line)
     complete: bool  # False: the name is cut short and printed in full in the page's key
@@ -410,23 +412,25 @@ def fit_name(name: str, kind: catalogue.Kind, flag_w: float, number: int = 0) ->
     text = " ".join(name.split())
     for size in NAME_SIZES:
         style = name_style(size)
+        pitch = min(style.line_height, NAME_PITCH * size)
         tries = [(n, True) for n in (1, 2)] if kind_wanted and size == NAME_SIZES[0] else []
         tries += [(n, False) for n in (1, 2, 3)]
         for count, with_kind in tries:
-            if count * style.line_height + (kind_h if with_kind else 0) > height + 0.5:
+            if count * pitch + (kind_h if with_kind else 0) > height + 0.5:
                 continue
             widths = [width] * count
             if not with_kind:
                 widths[-1] -= badge_gap
             lines = wrap_within(style, text, widths)
             if lines is not None:
-                return NameFit(style, tuple(lines), with_kind, True)
+                return NameFit(style, pitch, tuple(lines), with_kind, True)
     style = name_style(NAME_SIZES[-1])
-    count = max(1, min(3, int((height + 0.5) // style.line_height)))
+    pitch = min(style.line_height, NAME_PITCH * style.size)
+    count = max(1, min(3, int((height + 0.5) // pitch)))
     lines = style.wrap(f"[{number}] {text}", width, max_lines=count)
     if len(lines) == count and style.width(lines[-1]) > width - badge_gap:
         lines[-1] = style.elide(lines[-1], width - badge_gap)
-    return NameFit(style, tuple(lines), False, False)
+    return NameFit(style, pitch, tuple(lines), False, False)
 
 
 def badge_text(lot: Lot | None, unassigned: bool) -> str:
@@ -587,15 +591,15 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     flag = badge_text(lot, unassigned)
     flag_style = s["flag"] if unassigned else s["code"]
     flag_w = _badge_width(flag, unassigned)
-    name_style = fit.style
-    block = len(fit.lines) * name_style.line_height + \
-        (s["kind"].line_height if fit.show_kind else 0)
+    block = len(fit.lines) * fit.pitch + (s["kind"].line_height if fit.show_kind else 0)
     top = inner.top() + max(0.0, (inner.height() - block) / 2)
     painter.setPen(fade(INK))
-    name_style.draw_lines(painter, QRectF(inner.left(), top, inner.width(), 0), list(fit.lines),
-                          Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft)
+    for i, line in enumerate(fit.lines):
+        fit.style.draw(painter, QRectF(inner.left(), top + i * fit.pitch, inner.width(),
+                                       fit.pitch),
+                       line, (Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft) | Qt.AlignVCenter)
     if fit.show_kind:
-        kind_y = top + len(fit.lines) * name_style.line_height
+        kind_y = top + len(fit.lines) * fit.pitch
         painter.setPen(fade("#4a4a4a"))
         s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(),
                                        s["kind"].line_height),
