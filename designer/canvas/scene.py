@@ -17,7 +17,7 @@ from ..document import Document
 from .items import SELECTED, Z_COMPONENT, Z_DRAGGING, ComponentItem, PathwayItem
 
 CONNECT_HINT = ("Drag from the dot on a box's right edge (or Shift+drag a box) to another box "
-                "to add a pathway, or press Ctrl+K to choose the other box by name.")
+                "to add a pathway; Ctrl+K picks it by name.")
 
 
 class ModelScene(QGraphicsScene):
