@@ -434,7 +434,10 @@ def fit_name(name: str, kind: catalogue.Kind, flag_w: float, number: int = 0) ->
 
 
 def badge_text(lot: Lot | None, unassigned: bool) -> str:
-    return lot.code or lot.name if lot is not None else ("UNASSIGNED" if unassigned else "")
+    """The lot's code (its name, shortened to part of the box, if it has no code)."""
+    if lot is None:
+        return "UNASSIGNED" if unassigned else ""
+    return lot.code or styles()["code"].elide(" ".join(lot.name.split()), BOX_W * 0.55)
 
 
 def _badge_width(text: str, unassigned: bool) -> float:

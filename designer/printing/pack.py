@@ -196,7 +196,7 @@ class LotPack:
         them), kinds in small cells, the summary as a sentence."""
         legend: list[Block] = []
         if self.plan.lots:
-            legend.append(KeyRow([(self._lot_swatch(lot), f"{lot.code} {lot.name}: "
+            legend.append(KeyRow([(self._lot_swatch(lot), f"{lot.code} {lot.name}".strip() + ": "
                                    + (f"{money(lot.contract.annual_value)} a year"
                                       if lot.contract.annual_value is not None
                                       else "value not set")) for lot in self.plan.lots]))
