@@ -96,7 +96,7 @@ class AppraisalDialog(QDialog):
         ids = {p.id for p in model.lot_plans}
         if self.chosen_baseline in ids:
             return self.chosen_baseline
-        origin = self.doc.copied_from.get(model.active_plan, "")
+        origin = model.plan().based_on
         return origin if origin in ids else model.active_plan
 
     def set_baseline(self, plan_id: str) -> None:

@@ -43,9 +43,6 @@ class Document(QObject):
         self.model = model if model is not None else load_template(EXAMPLE)
         self.path = Path(path) if path else None
         self.findings: list[Finding] = []
-        # Copy plan id -> the plan it was copied from (merge in a copy), so the options
-        # appraisal compares a copy with its original. This session only: not in the file.
-        self.copied_from: dict[str, str] = {}
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self.schedule_checks)
@@ -149,7 +146,6 @@ class Document(QObject):
     def set_model(self, model: ServiceModel, path: Path | None) -> None:
         self.model, self.path = model, Path(path) if path else None
         self._place_unplaced()
-        self.copied_from.clear()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.modelReset.emit()

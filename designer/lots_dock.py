@@ -549,13 +549,11 @@ class LotsPanel(QWidget):
         text = f"Merge lots {keep.name} and {other.name}"
         try:
             if in_copy:
-                original = self.plan.id
                 plans, copy_id = lots.duplicate_plan(
-                    self.doc.model.lot_plans, original,
+                    self.doc.model.lot_plans, self.plan.id,
                     copy_name or lots.merged_copy_name(self.plan.name, keep.name, other.name))
                 index = next(i for i, p in enumerate(plans) if p.id == copy_id)
                 plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
-                self.doc.copied_from[copy_id] = original
                 self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
             else:
                 self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)

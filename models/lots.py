@@ -200,6 +200,7 @@ def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[
     copy = original.model_copy(deep=True)
     copy.name = _name(name, f"{original.name} (copy)"[:NAME_LIMIT])
     copy.id = _plan_id(copy.name, plans)
+    copy.based_on = original.id
     new = [p.model_copy(deep=True) for p in plans]
     new.insert(index + 1, copy)
     return new, copy.id

@@ -193,6 +193,9 @@ class LotPlan(Strict):
     # Localities this option covers beyond the model's own, e.g. a joint service with a
     # neighbouring council.
     localities: list[Text] = Field(default_factory=list)
+    # The plan this one was copied from (Duplicate, or Merge in a copy): the options appraisal
+    # compares a copy with its original. A plan id that no longer exists is simply ignored.
+    based_on: Id | None = None
     lots: list[Lot] = Field(default_factory=list)
 
     def lot(self, lot_id: str) -> Lot | None:

@@ -221,3 +221,15 @@ def test_merged_copy_name_is_short_and_readable():
     huge = lots.merged_copy_name("P" * 200, "A", "B")
     assert len(huge) <= lots.COPY_NAME_LIMIT and huge.endswith("\u2026 (merged)")
     assert lots.merged_copy_name("Plan", "Lot", "Service") == "Plan, Lot + Service merged"
+
+
+def test_a_copy_remembers_its_original_in_the_file():
+    from models import parse_model, serialise
+    from models.templates import load_template
+
+    model = load_template("luton")
+    plans, copy_id = lots.duplicate_plan(model.lot_plans, "three-lots")
+    model.lot_plans = plans
+    reopened = parse_model(serialise(model))
+    assert reopened.plan(copy_id).based_on == "three-lots"
+    assert reopened.plan("three-lots").based_on is None

@@ -495,7 +495,7 @@ def test_merge_dialog_suggests_a_copy_name_that_can_be_changed(window, qtbot, mo
     assert seen == {"recovery": "Three lots, Clinical + Recovery merged",
                     "engagement": "Three lots, Clinical + Care and engagement merged"}
     assert plan(window).name == "Option B: one treatment lot"
-    assert window.doc.copied_from[plan(window).id] == "three-lots"
+    assert plan(window).based_on == "three-lots"  # saved in the file, so it survives reopening
 
 
 def test_lot_name_code_colour_and_hatch(window, qtbot):
