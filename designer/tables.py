@@ -28,6 +28,7 @@ class ComponentTable(QAbstractTableModel):
         super().__init__()
         self.doc = document
         self.error = ""
+        self._rows: dict[str, int] | None = None  # component id -> row, built when needed
         for signal in (document.componentAdded, document.componentRemoved):
             signal.connect(self._reset)
         document.modelReset.connect(self._reset)
@@ -35,11 +36,16 @@ class ComponentTable(QAbstractTableModel):
 
     def _reset(self, *_) -> None:
         self.beginResetModel()
+        self._rows = None  # rows moved; rebuilt on the next lookup, once per burst of edits
         self.endResetModel()
 
+    def row_of(self, component_id: str) -> int | None:
+        if self._rows is None:
+            self._rows = {c.id: i for i, c in enumerate(self.doc.model.components)}
+        return self._rows.get(component_id)
+
     def _changed(self, component_id: str) -> None:
-        row = next((i for i, c in enumerate(self.doc.model.components) if c.id == component_id),
-                   None)
+        row = self.row_of(component_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
@@ -109,16 +115,30 @@ class PathwayTable(QAbstractTableModel):
     def __init__(self, document: Document):
         super().__init__()
         self.doc = document
+        # Component id -> name source for the From and To cells. The model's own lookup is a
+        # linear scan: per cell, sorting 18,000 rows by a name took minutes. Components are
+        # edited in place, so this holds until one is added or removed or the model replaced.
+        self._components: dict | None = None
         for signal in (document.pathwayAdded, document.pathwayRemoved,
                        document.componentRemoved, document.componentAdded):
             signal.connect(self._reset)
         document.modelReset.connect(self._reset)
         document.pathwayChanged.connect(self._reset)
-        document.componentChanged.connect(self._names_changed)
+        # One repaint of the name columns per burst: an automatic layout changes every
+        # component, and a whole-column dataChanged per component was seconds at 5,000.
+        self._names_timer = QTimer(self, singleShot=True, interval=0)
+        self._names_timer.timeout.connect(self._names_changed)
+        document.componentChanged.connect(self._names_timer.start)
 
     def _reset(self, *_) -> None:
         self.beginResetModel()
+        self._components = None
         self.endResetModel()
+
+    def _name(self, component_id: str) -> str:
+        if self._components is None:
+            self._components = {c.id: c for c in self.doc.model.components}
+        return self._components[component_id].name
 
     def _names_changed(self, *_) -> None:
         if self.rowCount():
@@ -144,9 +164,8 @@ class PathwayTable(QAbstractTableModel):
         if role == ID_ROLE:
             return p.id
         if role in (DISPLAY, EDIT):
-            model = self.doc.model
-            return [model.component(p.source).name, model.component(p.target).name,
-                    p.label][index.column()]
+            column = index.column()
+            return p.label if column == 2 else self._name(p.source if column == 0 else p.target)
         return None
 
     def setData(self, index, value, role=EDIT) -> bool:
@@ -161,8 +180,10 @@ def _table(model, name: str) -> QTableView:
     proxy = QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     view.setModel(proxy)
+    # File order until a header is clicked. The indicator is cleared first: enabling sorting
+    # sorts by it at once, which on a national model is seconds of work thrown away.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # file order until a header is clicked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)

@@ -222,6 +222,30 @@ def test_table_edits_go_through_the_undo_stack(window):
         table.index(row, 0).data() == window.doc.model.component("ips").name
 
 
+def test_tables_follow_adds_renames_and_deletes_and_sort_by_name(window):
+    """The tables look components up through an index: it must follow every kind of edit."""
+    doc, tables = window.doc, window.tables
+    view = tables.pathway_view
+    assert view.horizontalHeader().sortIndicatorSection() == -1  # file order at first
+    new = doc.add_component("harm_reduction", 260, 700, "Aardvark outreach")
+    window.scene.connect_components(new, "ips")
+    names = [(doc.model.component(p.source).name, doc.model.component(p.target).name)
+             for p in doc.model.pathways]
+    rows = [(tables.pathways.index(r, 0).data(), tables.pathways.index(r, 1).data())
+            for r in range(tables.pathways.rowCount())]
+    assert rows == names
+    doc.update_component(new, {"name": "Zebra outreach"})
+    row = tables.components.row_of(new)
+    assert tables.components.index(row, 0).data() == "Zebra outreach"
+    assert tables.pathways.index(len(names) - 1, 0).data() == "Zebra outreach"
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert view.model().index(0, 0).data() == "Zebra outreach"
+    doc.remove_items([new])
+    assert tables.components.row_of(new) is None
+    assert tables.pathways.rowCount() == len(names) - 1
+    window.act_undo.trigger()
+    assert tables.components.index(tables.components.row_of(new), 0).data() == "Zebra outreach"
+
 def test_save_reopen_and_compare(window, tmp_path, qtbot):
     window.doc.add_component("harm_reduction", 260, 700, "Pharmacy needle exchange")
     window.scene.connect_components("self", window.doc.model.components[-1].id)
