@@ -93,8 +93,9 @@ class Document(QObject):
         self.undo_stack.push(commands.UpdateComponent(self, component_id, changes, merge, text))
 
     def move_components(self, positions: dict[str, tuple[float, float]], text: str = "") -> None:
+        by_id = {c.id: c for c in self.model.components}  # one pass, not a scan per component
         moved = {cid: xy for cid, xy in positions.items()
-                 if (p := self.model.component(cid).position) is None or (p.x, p.y) != tuple(xy)}
+                 if (p := by_id[cid].position) is None or (p.x, p.y) != tuple(xy)}
         if moved:
             self.undo_stack.push(commands.MoveComponents(self, moved, text))
 
