@@ -6,14 +6,19 @@ that cannot be read is reported in a message box and the example stays open.
 
 from __future__ import annotations
 
+import os
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from resources import resource_path
 
 from .main_window import APP_NAME, MainWindow
+from .single_instance import SingleInstance
+
+APP_ID = "service-model-designer"
 
 
 def make_app() -> QApplication:
@@ -29,11 +34,45 @@ def make_app() -> QApplication:
 
 def run(args: list[str]) -> int:
     app = make_app()
+    # Double-clicking a second model hands it to the running app, which opens it in a new
+    # window. SMD_NO_SINGLE_INSTANCE=1 (tests) lets each process stand alone.
+    if os.environ.get("SMD_NO_SINGLE_INSTANCE") != "1":
+        instance = SingleInstance(APP_ID, app)
+        if not instance.is_primary() and instance.send_paths(args[:1]):
+            return 0
+        instance.pathsReceived.connect(open_windows)
     window = MainWindow()
+    _WINDOWS.append(window)
     window.show()
     if args:
         window.open_file(args[0], ask=False)
     # Copies a crashed session left (designer/file_safety.py); asked after the file opens, so a
     # restored model is never replaced by it without asking.
     window.files.offer_recovery()
-    return app.exec()
+    code = app.exec()
+    _WINDOWS.clear()  # windows go before the application does
+    return code
+
+
+_WINDOWS: list[MainWindow] = []  # windows opened for forwarded files stay alive here
+
+
+def open_windows(paths: list[str]) -> None:
+    """Open each forwarded file in a window of its own; with none, bring a window forward."""
+    for path in paths:
+        window = MainWindow()
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda _=None, w=window: _forget(w))
+        _WINDOWS.append(window)
+        window.show()
+        window.open_file(path, ask=False)
+    shown = [w for w in _WINDOWS if w.isVisible()]
+    if shown:
+        target = shown[-1]
+        target.raise_()
+        target.activateWindow()
+
+
+def _forget(window: MainWindow) -> None:
+    if window in _WINDOWS:
+        _WINDOWS.remove(window)

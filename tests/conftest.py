@@ -6,6 +6,9 @@ import tempfile
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every app a test starts stands alone: otherwise the first would receive the files of the
+# next (designer/app.py forwards a second launch's files to the running app).
+os.environ["SMD_NO_SINGLE_INSTANCE"] = "1"
 # The app's own data folder (recovery copies, shared email drafts) goes to a fresh folder per
 # test run, never the user's: a window left modified writes a recovery copy there.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="smd-test-data-")
