@@ -245,12 +245,17 @@ class ServiceModel(Strict):
             plan_id = self.active_plan if "active_plan" in self.model_fields_set else DEFAULT_PLAN_ID
             self.lot_plans.append(LotPlan(id=plan_id, name="Lot plan 1"))
             self.active_plan = plan_id
+        # Only touch what is missing: setting a field on a pydantic model is slow, and a
+        # national model has hundreds of lots and thousands of pathways (docs/benchmarks.md).
         for plan in self.lot_plans:
             for index, lot in enumerate(plan.lots):
-                colour, pattern, code = catalogue.default_lot_style(index)
-                lot.code = lot.code or code
-                lot.colour = lot.colour or colour
-                lot.pattern = lot.pattern or pattern
+                if not (lot.code and lot.colour and lot.pattern):
+                    colour, pattern, code = catalogue.default_lot_style(index)
+                    lot.code = lot.code or code
+                    lot.colour = lot.colour or colour
+                    lot.pattern = lot.pattern or pattern
+        if all(p.id for p in self.pathways):
+            return self
         taken = {p.id for p in self.pathways if p.id}
         for pathway in self.pathways:
             if not pathway.id:
