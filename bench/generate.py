@@ -6,7 +6,7 @@ localities and five funding sources), with seeded variation in names, costs, cap
 few missing pathways, so the checks have real findings to report. Neighbouring councils on
 the grid are cross-linked (shared rehab, prison leavers placed next door...). Three lot plans
 cut the region: one lot per council (active), one lot per region of eight councils, and
-treatment and recovery lots per region. The same N and seed always give the same bytes.
+treatment and recovery lots per region. The same N, seed and template always give the same bytes.
 
     python bench/generate.py N OUT [--seed S]
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.fileio import write_model  # noqa: E402
+from models.fileio import SaveError, write_model  # noqa: E402
 from models.schema import ServiceModel  # noqa: E402
 from models.templates import template_path  # noqa: E402
 
@@ -174,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     if opts.n < 1:
         parser.error("N must be at least 1")
-    data = write_model(opts.out, generate(opts.n, opts.seed), keep_backup=False)
+    try:
+        data = write_model(opts.out, generate(opts.n, opts.seed), keep_backup=False)
+    except SaveError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {opts.out}: {opts.n} components, {len(data):,} bytes")
     return 0
 

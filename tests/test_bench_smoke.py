@@ -46,6 +46,9 @@ def test_generator_refuses_a_bad_size(tmp_path):
     assert done.returncode == 2
     assert "at least 1" in done.stderr
     assert "Traceback" not in done.stderr
+    done = _run("bench/generate.py", "10", str(tmp_path / "no-such-folder" / "x.svcmodel"))
+    assert done.returncode == 2
+    assert "could not save" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_quick_benchmark_run_prints_every_figure(tmp_path):
