@@ -63,10 +63,20 @@ def _child(mode: str, file: str | None) -> int:
     return 0
 
 
-def start_once(mode: str, file: Path | None, config_home: Path) -> tuple[float, float]:
+def isolated_env(home: Path) -> dict[str, str]:
+    """Settings, data, caches and temporary files (the single-instance lock and socket) of
+    the started app in `home`: never the user's, and never handed to an app already running."""
+    folders = {name: home / name.lower() for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                                       "XDG_CACHE_HOME", "TMPDIR")}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
+                **{name: str(folder) for name, folder in folders.items()})
+
+
+def start_once(mode: str, file: Path | None, home: Path) -> tuple[float, float]:
     """(seconds from launch to first paint, peak MB) of one child process."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(config_home),
-               PYTHONPATH=str(ROOT))
+    env = isolated_env(home)
     command = [sys.executable, str(Path(__file__).resolve()), mode] + ([str(file)] if file else [])
     launched = time.time()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT,
@@ -80,13 +90,20 @@ def start_once(mode: str, file: Path | None, config_home: Path) -> tuple[float, 
     return report["painted"] - launched, report["maxrss_mb"]
 
 
-def bench_start(size: int | str, file: Path | None, repeats: int,
-                config_home: Path) -> list[Result]:
+def bench_start(size: int | str, file: Path | None, repeats: int, home: Path) -> list[Result]:
     """Start to first paint against a bare window (paired), and peak memory against it."""
+    try:
+        return _bench_start(size, file, repeats, home)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        message = str(e).splitlines()[-1] if str(e) else type(e).__name__
+        return [Result(size, "start to first paint", note=f"skipped: failed ({message})")]
+
+
+def _bench_start(size: int | str, file: Path | None, repeats: int, home: Path) -> list[Result]:
     ours, bare, ratios, our_mb, bare_mb = [], [], [], [], []
     for _ in range(repeats):
-        s, s_mb = start_once("app", file, config_home)
-        b, b_mb = start_once("bare", file, config_home)
+        s, s_mb = start_once("app", file, home)
+        b, b_mb = start_once("bare", file, home)
         ours.append(s)
         bare.append(b)
         ratios.append(s / b)

@@ -32,7 +32,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_domain  # noqa: E402
+from bench import bench_domain, bench_start  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.timing import Result, skipped  # noqa: E402
 from models.fileio import write_model  # noqa: E402
@@ -131,8 +131,8 @@ def run_part(part: str, size: int, path: Path, repeats: int, peer: bool,
     if not peer:
         command.append("--no-peer")
     deadline = time.monotonic() + limit
-    env = dict(os.environ, XDG_CONFIG_HOME=str(config_home))  # not the user's window settings
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             env=bench_start.isolated_env(config_home))
     results: list[Result] = []
     with selectors.DefaultSelector() as waiting:
         waiting.register(child.stdout, selectors.EVENT_READ)
@@ -167,7 +167,7 @@ def run_part(part: str, size: int, path: Path, repeats: int, peer: bool,
 # --- the whole run -------------------------------------------------------------------------
 
 def run(sizes: list[int], quick: bool, with_peer: bool) -> list[Result]:
-    from bench import bench_canvas, bench_pdf, bench_start
+    from bench import bench_canvas, bench_pdf
 
     started = time.perf_counter()
     results: list[Result] = []
@@ -182,8 +182,7 @@ def run(sizes: list[int], quick: bool, with_peer: bool) -> list[Result]:
         return RUN_BUDGET - (time.perf_counter() - started)
 
     folder = Path(tempfile.mkdtemp(prefix="svcmodel-bench-"))
-    config_home = folder / "config"  # the started app's settings, not the user's
-    config_home.mkdir()
+    config_home = folder / "home"  # the started app's settings and files, not the user's
     canvas_missing = bench_canvas.canvas_missing()
     pdf_missing = bench_pdf.pdf_missing()
     too_slow = {"canvas": canvas_missing or "", "pdf": pdf_missing or ""}
