@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen, QPolygonF)
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
@@ -69,6 +70,31 @@ def wrap_two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]
     return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
 
 
+_COMPONENT_BOUNDS = QRectF(-BOX_W / 2 - 4, -BOX_H / 2 - BADGE_RADIUS - 2,
+                           BOX_W + HANDLE_RADIUS + 8, BOX_H + BADGE_RADIUS + 6)
+_POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
+_POSITION_HAS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+
+
+@lru_cache(maxsize=None)
+def _outline(stage: int) -> QPainterPath:
+    """Referral routes are tags pointing into the system, exits are pills, services boxes.
+    One path per stage, shared by every box of it (QPainterPath is copy-on-write)."""
+    r = QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H)
+    path = QPainterPath()
+    if stage == 0:
+        tip = 16.0
+        path.addPolygon(QPolygonF([r.topLeft(), QPointF(r.right() - tip, r.top()),
+                                   QPointF(r.right(), r.center().y()),
+                                   QPointF(r.right() - tip, r.bottom()), r.bottomLeft(),
+                                   r.topLeft()]))
+    elif stage == 5:
+        path.addRoundedRect(r, BOX_H / 2, BOX_H / 2)
+    else:
+        path.addRoundedRect(r, 8, 8)
+    return path
+
+
 class ComponentItem(QGraphicsItem):
     """A component: a box in its kind's colour, icon and name. pos() is the component's centre."""
 
@@ -96,7 +122,7 @@ class ComponentItem(QGraphicsItem):
         self.name = component.name
         self.kind_name = kind.name
         self.colour = QColor(kind.colour)
-        self._outline = self._make_outline()
+        self._outline = _outline(self.stage)
         self._syncing = True
         if component.position is not None:
             self.setPos(component.position.x, component.position.y)
@@ -105,7 +131,8 @@ class ComponentItem(QGraphicsItem):
         self._about = (f"{component.name}\n{kind.name} ({STAGE_NAMES[kind.stage]})\n"
                        f"Cohorts: {cohorts}")
         self._update_tooltip()
-        self.update()
+        if self.scene() is not None:  # a new box is drawn when it is added anyway
+            self.update()
 
     def _update_tooltip(self) -> None:
         problems = f"\n\nProblems:\n{self.error_text}" if self.error_text else ""
@@ -121,24 +148,8 @@ class ComponentItem(QGraphicsItem):
     def box(self) -> QRectF:
         return QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H)
 
-    def _make_outline(self) -> QPainterPath:
-        """Referral routes are tags pointing into the system, exits are pills, services boxes."""
-        r = self.box()
-        path = QPainterPath()
-        if self.stage == 0:
-            tip = 16.0
-            path.addPolygon(QPolygonF([r.topLeft(), QPointF(r.right() - tip, r.top()),
-                                       QPointF(r.right(), r.center().y()),
-                                       QPointF(r.right() - tip, r.bottom()), r.bottomLeft(),
-                                       r.topLeft()]))
-        elif self.stage == 5:
-            path.addRoundedRect(r, BOX_H / 2, BOX_H / 2)
-        else:
-            path.addRoundedRect(r, 8, 8)
-        return path
-
     def boundingRect(self) -> QRectF:
-        return self.box().adjusted(-4, -BADGE_RADIUS - 2, HANDLE_RADIUS + 4, 4)
+        return _COMPONENT_BOUNDS  # Qt asks for this many times per box: no arithmetic
 
     def shape(self) -> QPainterPath:
         # Winding fill: with the default odd-even rule the half of the dot over the box would
@@ -222,13 +233,15 @@ class ComponentItem(QGraphicsItem):
 
     # --- interaction -----------------------------------------------------------------------
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and not self._syncing \
-                and getattr(self.scene(), "snap", True):
-            return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        # Every change of every box comes through here (about a dozen while a box is built):
+        # only the two position changes matter, everything else goes back as it came.
+        if change == _POSITION_CHANGE:
+            if not self._syncing and getattr(self.scene(), "snap", True):
+                return QPointF(round(value.x() / GRID) * GRID, round(value.y() / GRID) * GRID)
+        elif change == _POSITION_HAS_CHANGED:
             for pathway in self.pathways:
                 pathway.adjust()
-        return super().itemChange(change, value)
+        return value
 
     def hoverEnterEvent(self, event) -> None:
         self.show_handle = True
@@ -257,8 +270,11 @@ class PathwayItem(QGraphicsItem):
         self.pathway_id = pathway.id
         self.source, self.target = source, target
         self.label = ""
+        self._label_width = 0.0
         self._path = QPainterPath()
+        self._ends = QLineF()
         self._head = QPolygonF()
+        self._label_rect = self._bounds = QRectF()
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_PATHWAY)
         source.pathways.add(self)
@@ -270,7 +286,10 @@ class PathwayItem(QGraphicsItem):
         self.target.pathways.discard(self)
 
     def sync(self, pathway: Pathway) -> None:
-        self.label = pathway.label
+        if pathway.label != self.label or not self._label_width:
+            self.label = pathway.label
+            self._label_width = min(QFontMetricsF(LABEL_FONT).horizontalAdvance(self.label) + 8,
+                                    160) if self.label else 0.0
         text = f"{self.source.name} to {self.target.name}"
         if pathway.label:
             text += f"\n{pathway.label}"
@@ -294,25 +313,31 @@ class PathwayItem(QGraphicsItem):
             path.moveTo(start)
             path.lineTo(end)
         self._path = path
-        angle = math.radians(-path.angleAtPercent(1.0))  # Qt angles are counter-clockwise
-        direction = QPointF(math.cos(angle), math.sin(angle))
+        self._ends = QLineF(start, end)
+        if t.x() - s.x() > BOX_W and end.x() > start.x():
+            direction = QPointF(1, 0)  # the curve's last control point is level with its end
+        else:
+            angle = math.radians(-path.angleAtPercent(1.0))  # Qt angles are counter-clockwise
+            direction = QPointF(math.cos(angle), math.sin(angle))
         normal = QPointF(-direction.y(), direction.x())
         back = end - direction * self.ARROW_SIZE
         self._head = QPolygonF([end, back + normal * (self.ARROW_SIZE * 0.45),
                                 back - normal * (self.ARROW_SIZE * 0.45)])
+        # Qt asks for the bounds several times per arrow: work them out once here.
+        if self.label:
+            mid, width = path.pointAtPercent(0.5), self._label_width
+            self._label_rect = QRectF(mid.x() - width / 2, mid.y() - 10, width, 20)
+        else:
+            self._label_rect = QRectF()
+        self._bounds = (path.boundingRect() | self._head.boundingRect()
+                        | self._label_rect).adjusted(-6, -6, 6, 6)
         self.update()
 
     def label_rect(self) -> QRectF:
-        if not self.label:
-            return QRectF()
-        metrics = QFontMetricsF(LABEL_FONT)
-        width = min(metrics.horizontalAdvance(self.label) + 8, 160)
-        mid = self._path.pointAtPercent(0.5)
-        return QRectF(mid.x() - width / 2, mid.y() - 10, width, 20)
+        return QRectF(self._label_rect)
 
     def boundingRect(self) -> QRectF:
-        return (self._path.boundingRect() | self._head.boundingRect()
-                | self.label_rect()).adjusted(-6, -6, 6, 6)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -329,12 +354,15 @@ class PathwayItem(QGraphicsItem):
         pen = QPen(colour, 2.6 if selected else 1.4)
         pen.setCosmetic(True)
         painter.setPen(pen)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_TEXT:  # zoomed out: heads and labels are specks; a straight line reads
+            painter.drawLine(self._ends)
+            return
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         painter.setBrush(colour)
         painter.drawPolygon(self._head)
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self.label and lod >= LOD_TEXT:
+        if self.label:
             rect = self.label_rect()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 230))
