@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from models.schema import Lot
 
+from ..printing.box_index import BoxIndex
 from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, paint_lot_fill
 from .items import Z_LOT, Z_LOT_TAG, plain_tooltip
 from .scene import ModelScene
@@ -186,6 +187,7 @@ class LotRegions(QObject):
         self.marks: dict[str, UnassignedMark] = {}
         self.highlighted_lot: str | None = None
         self._boxes: dict[str, QRectF] = {}
+        self._index = BoxIndex({})  # the same boxes by grid cell, for "boxes near a lot"
         self._rebuild_timer = QTimer(self, singleShot=True, interval=0)
         self._rebuild_timer.timeout.connect(self.rebuild)
         for signal in (self.doc.lotsChanged, self.doc.modelReset, self.doc.componentAdded,
@@ -220,7 +222,7 @@ class LotRegions(QObject):
         for box in members.values():
             area = area.united(box)
         area = area.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
-        near = {cid: box for cid, box in self._boxes.items() if box.intersects(area)}
+        near = self._index.near(area)
         item.set_region(lot_region(Diagram(self.doc.model, {**near, **members}, QRectF()),
                                    item.lot))
 
@@ -235,6 +237,7 @@ class LotRegions(QObject):
         plan = self.doc.model.plan()
         lots_now = {lot.id: lot for lot in (plan.lots if plan else [])}
         self._boxes = self._current_boxes()
+        self._index = BoxIndex(self._boxes)
         for lot_id in list(self.regions):
             if lots_now.get(lot_id) != self.regions[lot_id].lot:
                 self._drop(self.regions.pop(lot_id))
@@ -271,6 +274,11 @@ class LotRegions(QObject):
                    if boxes.get(cid) != self._boxes.get(cid)]
         moved = [r for cid in changed for r in (boxes.get(cid), self._boxes.get(cid)) if r]
         self._boxes = boxes
+        for cid in changed:
+            if cid in boxes:
+                self._index.place(cid, boxes[cid])
+            else:
+                self._index.remove(cid)
         changed_set = set(changed)
         for item in self.regions.values():
             bounds = item.region.boundingRect()
