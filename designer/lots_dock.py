@@ -703,14 +703,8 @@ class LotsPanel(QWidget):
 def install_lots(window) -> LotsPanel:
     """Add the lots feature to a MainWindow: the Lots dock, a Lots menu (lot edits, contract,
     funding, options appraisal, lot schedule export) and the contract window."""
-    from PySide6.QtWidgets import QFileDialog
-
-    from models.lot_export import ExportError, write_csv, write_xlsx
-
-    from .appraisal import AppraisalDialog
-    from .contract_editor import ContractDialog
-    from .funding import FundingDialog
-
+    # The dialogs and the lot schedule export (openpyxl alone is 0.13 s) are imported when
+    # first used, not while the window is being built.
     panel = LotsPanel(window.doc, window.scene)
     window.add_dock("lots", "Lots", panel, Qt.DockWidgetArea.RightDockWidgetArea)
     dialogs: dict[str, QDialog] = {}
@@ -724,9 +718,13 @@ def install_lots(window) -> LotsPanel:
         return dialogs[key]
 
     def open_contract(lot_id: str) -> None:
+        from .contract_editor import ContractDialog
         show("contract", lambda: ContractDialog(window.doc, lot_id, window)).editor.set_lot(lot_id)
 
     def export(kind: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from models.lot_export import ExportError, write_csv, write_xlsx
         plan = window.doc.model.plan()
         suffix = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV (*.csv)"}[kind]
         start = (window.doc.path.with_name(f"{window.doc.path.stem} - {plan.name}.{kind}")
@@ -759,9 +757,9 @@ def install_lots(window) -> LotsPanel:
             window.addAction(action)  # shortcuts work wherever the focus is in the window
     menu.addSeparator()
     for text, slot in (
-            ("&Funding...", lambda: show("funding", lambda: FundingDialog(window.doc, window))),
+            ("&Funding...", lambda: show("funding", lambda: _dialog("funding", window))),
             ("&Options Appraisal...",
-             lambda: show("appraisal", lambda: AppraisalDialog(window.doc, window))),
+             lambda: show("appraisal", lambda: _dialog("appraisal", window))),
             ("Export Lot Schedule as &Excel...", lambda: export("xlsx")),
             ("Export Lot Schedule as &CSV...", lambda: export("csv"))):
         action = menu.addAction(text)
@@ -770,6 +768,14 @@ def install_lots(window) -> LotsPanel:
     panel.dialogs = dialogs
     _add_canvas_menu(window, panel)
     return panel
+
+
+def _dialog(name: str, window) -> QDialog:
+    if name == "funding":
+        from .funding import FundingDialog
+        return FundingDialog(window.doc, window)
+    from .appraisal import AppraisalDialog
+    return AppraisalDialog(window.doc, window)
 
 
 def _add_canvas_menu(window, panel: LotsPanel) -> None:
