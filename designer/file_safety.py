@@ -384,19 +384,30 @@ class FileSafety(QObject):
                         f"Recovery copy compared with {old_name}", modal=True)
 
 
+# Compare and Share are imported when first used: not needed to show the window.
+def _compare_with_file(window) -> None:
+    from .compare import compare_with_file
+    compare_with_file(window)
+
+
+def _share_by_email(window) -> None:
+    from .share import share_by_email
+    share_by_email(window)
+
+
 def install_files(window) -> FileSafety:
     """Add file safety, Compare with..., Share... and History to a MainWindow."""
     from PySide6.QtGui import QAction
 
-    from . import compare, history, share
+    from . import history
 
     files = FileSafety(window)
     file_menu = window.menus["file"]
     quit_action = window.findChild(QAction, "act-quit")
     actions = [
-        window._action("Compare &with...", lambda: compare.compare_with_file(window), None,
+        window._action("Compare &with...", lambda: _compare_with_file(window), None,
                        "Show what changed between this model and another file"),
-        window._action("S&hare...", lambda: share.share_by_email(window), None,
+        window._action("S&hare...", lambda: _share_by_email(window), None,
                        "Put the model and its lot pack into an email draft"),
         window._action("Keep Re&covery Copies", files.set_autosave, None,
                        "Keep a copy of unsaved changes in case the app closes unexpectedly",
