@@ -24,6 +24,7 @@ from models import catalogue
 from models.layout import layered_positions
 from models.schema import Lot, LotPlan, ServiceModel
 
+from .box_index import BoxIndex
 from .text import Style
 
 BOX_W, BOX_H = 212.0, 72.0
@@ -77,6 +78,22 @@ class Diagram:
     boxes: dict[str, QRectF]
     extent: QRectF
     names: dict[str, str] = field(default_factory=dict)
+    # Worked out on first use and kept, since every page asks again (boxes never change).
+    _index: BoxIndex | None = field(default=None, repr=False, compare=False)
+    _routes: dict[str, QPainterPath] | None = field(default=None, repr=False, compare=False)
+    _regions: dict = field(default_factory=dict, repr=False, compare=False)
+    _components: dict | None = field(default=None, repr=False, compare=False)
+
+    def component(self, component_id: str):
+        if self._components is None:
+            self._components = {c.id: c for c in self.model.components}
+        return self._components[component_id]
+
+    def index(self) -> BoxIndex:
+        """The boxes by grid cell: "which boxes are near here" without testing every box."""
+        if self._index is None:
+            self._index = BoxIndex(self.boxes)
+        return self._index
 
 
 def layout_diagram(model: ServiceModel) -> Diagram:
@@ -127,14 +144,31 @@ class Region:
     """A lot's area: the outline to fill and stroke, and rectangles inside it to hatch."""
     outline: QPainterPath
     parts: list[QRectF]
+    # (pattern, spacing, dot) -> hatch(): the same region is painted on many pages, and on
+    # the canvas at every zoom.
+    _hatches: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def lot_region(diagram: Diagram, lot: Lot) -> Region:
     """A padded union of the lot's member boxes; close members are joined by a bridge when
     no other component sits between them, so a lot reads as one area."""
+    key = (lot.id, tuple(lot.components))
+    if key not in diagram._regions:
+        diagram._regions[key] = _lot_region(diagram, lot)
+    return diagram._regions[key]
+
+
+def _lot_region(diagram: Diagram, lot: Lot) -> Region:
     members = [m for m in dict.fromkeys(lot.components) if m in diagram.boxes]
-    others = [box.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
-              for cid, box in diagram.boxes.items() if cid not in set(members)]
+    member_set = set(members)
+
+    def blocked(bridge: QRectF) -> bool:
+        """Does a padded box of a non-member cross the bridge? Only boxes near it can."""
+        reach = LOT_PAD + 1
+        near = diagram.index().near(bridge.adjusted(-reach, -reach, reach, reach))
+        return any(bridge.intersects(box.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD))
+                   for cid, box in near.items() if cid not in member_set)
+
     path = QPainterPath()
     path.setFillRule(Qt.WindingFill)
     padded = {m: diagram.boxes[m].adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
@@ -152,7 +186,7 @@ def lot_region(diagram: Diagram, lot: Lot) -> Region:
             if gap_x > NEIGHBOUR_REACH or gap_y > NEIGHBOUR_REACH:
                 continue
             bridge = _bridge(ra, rb)
-            if not any(bridge.intersects(o) for o in others):
+            if not blocked(bridge):
                 # reach into both boxes past their rounded corners, so the join is seamless
                 bridge = _bridge(ra, rb, into=CORNER)
                 path.addRect(bridge)
@@ -257,7 +291,10 @@ def paint_lot_fill(painter: QPainter, region: Region, lot: Lot, faded: bool = Fa
     """Tint, hatch and outline: the same in the diagram and in the legend swatches."""
     fade = (lambda c: blend(c, "white", FADE)) if faded else (lambda c: c)
     hatch_ink = fade(blend(lot_ink(lot), "white", 0.15))
-    lines, dots = hatch(region.parts, lot.pattern or "diagonal", spacing, line * 1.2)
+    key = (lot.pattern or "diagonal", spacing, line * 1.2)
+    if key not in region._hatches:
+        region._hatches[key] = hatch(region.parts, *key)
+    lines, dots = region._hatches[key]
     painter.setPen(Qt.NoPen)
     painter.setBrush(fade(lot_tint(lot)))
     painter.drawPath(region.outline)
@@ -282,8 +319,7 @@ def _sides(diagram: Diagram, source: str, target: str) -> tuple[str, str]:
         return "left", "right"
     # Same column: straight down or up when nothing is in between, else a bulge to the side.
     between = QRectF(a.center(), b.center()).normalized().adjusted(-BOX_W / 4, 0, BOX_W / 4, 0)
-    blocked = any(box.intersects(between) for cid, box in diagram.boxes.items()
-                  if cid not in (source, target))
+    blocked = diagram.index().any_in(between, besides=(source, target))
     if not blocked:
         return ("bottom", "top") if dy > 0 else ("top", "bottom")
     return ("right", "right") if dy > 0 else ("left", "left")
@@ -305,6 +341,12 @@ _DIRECTION = {"right": (1, 0), "left": (-1, 0), "top": (0, -1), "bottom": (0, 1)
 def pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
     """A curve per pathway id; pathways sharing a side of a box are spread along it in the
     order of their other ends, so they do not cross at the box."""
+    if diagram._routes is None:
+        diagram._routes = _pathway_routes(diagram)
+    return diagram._routes
+
+
+def _pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
     sides = {p.id: _sides(diagram, p.source, p.target) for p in diagram.model.pathways
              if p.source in diagram.boxes and p.target in diagram.boxes and p.source != p.target}
     attached: dict[tuple[str, str], list[tuple[float, str, int]]] = {}
@@ -505,7 +547,6 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
             paint_lot_fill(painter, region, lot, faded=faded_lot(lot))
 
     routes = pathway_routes(diagram)
-    label_boxes: list[QRectF] = []
     labels = []
 
     def touches_focus(p) -> bool:
@@ -543,19 +584,19 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     # Pathway labels on a white ground where they cover no component (or at least no lot
     # badge), then the badges over everything: a lot code is never hidden.
     style = styles()["label"]
-    badge_rects = [b[0] for b in badges]
+    badge_index = BoxIndex({str(i): b[0] for i, b in enumerate(badges)})
+    placed = BoxIndex({})  # the labels already placed, by grid cell
     for route, text, ink in labels:
         text = style.elide(text, BOX_W * 0.9)
         width, height = style.width(text) + 8, style.line_height + 2
 
         candidates = [QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
                       for at in (route.pointAtPercent(t) for t in LABEL_SPOTS)]
-        free = [r for r in candidates if not any(r.intersects(b) for b in label_boxes)]
-        spot = next((r for r in free if not any(r.intersects(b) for b in diagram.boxes.values())),
-                    None) or next((r for r in free if not any(r.intersects(b)
-                                                              for b in badge_rects)),
+        free = [r for r in candidates if not placed.any_in(r)]
+        spot = next((r for r in free if not diagram.index().any_in(r)),
+                    None) or next((r for r in free if not badge_index.any_in(r)),
                                   None) or candidates[0]
-        label_boxes.append(spot)
+        placed.place(str(len(placed.boxes)), spot)
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(spot, 4, 4)
@@ -575,7 +616,7 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
                      lot: Lot | None, fit: NameFit, unassigned: bool, faded: bool):
     """The box, its name and kind; returns its lot badge (rect, text, style, border ink,
     text ink) for painting last, or None."""
-    c = diagram.model.component(cid)
+    c = diagram.component(cid)
     kind = c.kind_info
 
     def fade(colour: QColor | str) -> QColor:
