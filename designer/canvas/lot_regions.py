@@ -58,26 +58,49 @@ class LotTagsItem(QGraphicsItem):
     def __init__(self, region: "LotRegionItem"):
         super().__init__()
         self.region = region
-        self.tags: list[tuple[QRectF, str]] = []
+        self._tags: list[tuple[QRectF, str]] = []
+        self._later = False  # placed when first painted or asked for (see place_later)
+        self._bounds = QRectF(-2, -2, 4, 4)
         self.setZValue(Z_LOT_TAG)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
         self.setToolTip(region.toolTip())
 
-    def place(self) -> None:
-        self.prepareGeometryChange()
-        self.tags = []
+    @property
+    def tags(self) -> list[tuple[QRectF, str]]:
+        if self._later:
+            self._later = False
+            self._tags = self._placed()
+        return self._tags
+
+    def _placed(self) -> list[tuple[QRectF, str]]:
+        tags = []
         for piece in self.region.pieces():
             # The full name whenever the piece leaves room for it, even a narrow one.
             room = max(piece.width() - 24, TAG_ROOM)
-            self.tags.append(_tag_rect(QPointF(piece.left() + 12, piece.top()),
-                                       self.region.label(), room))
+            tags.append(_tag_rect(QPointF(piece.left() + 12, piece.top()),
+                                  self.region.label(), room))
+        return tags
+
+    def place(self) -> None:
+        self.prepareGeometryChange()
+        self._later = False
+        self._tags = self._placed()
+        rect = QRectF()
+        for tag, _ in self._tags:
+            rect = rect.united(tag)
+        self._bounds = rect.adjusted(-2, -2, 2, 2)
+        self.update()
+
+    def place_later(self, area: QRectF) -> None:
+        """Tags go on the top edges of pieces inside `area`; until then bound by all the
+        places they could be (a tag may run TAG_ROOM past a piece's left end)."""
+        self.prepareGeometryChange()
+        self._later = True
+        self._bounds = area.adjusted(-2, -12, TAG_ROOM + 26, 12)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        rect = QRectF()
-        for tag, _ in self.tags:
-            rect = rect.united(tag)
-        return rect.adjusted(-2, -2, 2, 2)
+        return self._bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -94,7 +117,9 @@ class LotRegionItem(QGraphicsItem):
         super().__init__()
         self.lot = lot
         self.lot_id = lot.id
-        self.region = self.fill = QPainterPath()
+        self._region = self._fill = QPainterPath()
+        self._later = None  # a function working the region out, until it is first needed
+        self._bounds = self._region.boundingRect().adjusted(-12, -14, 12, 12)
         self.highlighted = False
         self.setZValue(Z_LOT)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the canvas
@@ -106,10 +131,41 @@ class LotRegionItem(QGraphicsItem):
         """`region` as diagram.lot_region returns it: what paint_lot_fill takes; its outline
         (the region itself when it is a plain path) gives the item's shape."""
         self.prepareGeometryChange()
-        self.fill = region
-        self.region = getattr(region, "outline", region)
+        self._later = None
+        self._set(region)
+        self._bounds = self._region.boundingRect().adjusted(-12, -14, 12, 12)
         self.tags.place()
         self.update()
+
+    def set_region_later(self, make, area: QRectF) -> None:
+        """Work the region out with `make()` when it is first painted or asked for: a national
+        model has hundreds of lots, most of them off screen. `area` holds the whole region
+        (the members' padded boxes), so it bounds the item until then."""
+        self.prepareGeometryChange()
+        self._later = make
+        self._bounds = area.adjusted(-12, -14, 12, 12)
+        self.tags.place_later(area)
+        self.update()
+
+    def _set(self, region) -> None:
+        self._fill = region
+        self._region = getattr(region, "outline", region)
+
+    @property
+    def region(self) -> QPainterPath:
+        if self._later is not None:
+            make, self._later = self._later, None
+            self._set(make())  # the bounds stay those given, which hold the region
+        return self._region
+
+    @property
+    def fill(self):
+        self.region  # noqa: B018 (works it out if it is still to come)
+        return self._fill
+
+    def area(self) -> QRectF:
+        """Where the region may be, without working it out."""
+        return self._bounds.adjusted(12, 14, -12, -12)
 
     def set_highlighted(self, on: bool) -> None:
         if on != self.highlighted:
@@ -126,7 +182,7 @@ class LotRegionItem(QGraphicsItem):
         return sorted(outer, key=lambda r: (r.top(), r.left()))
 
     def boundingRect(self) -> QRectF:
-        return self.region.boundingRect().adjusted(-12, -14, 12, 12)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         return self.region
@@ -211,9 +267,9 @@ class LotRegions(QObject):
             if isinstance(item, LotRegionItem):
                 self._drop(item.tags)
 
-    def _reshape(self, item: LotRegionItem) -> None:
+    def _reshape(self, item: LotRegionItem, later: bool = False) -> None:
         """The lot's region from its members and only the boxes near them (which may block a
-        bridge between members)."""
+        bridge between members); `later`: when the region is first painted or asked for."""
         members = {m: self._boxes[m] for m in item.lot.components if m in self._boxes}
         if not members:
             item.set_region(QPainterPath())
@@ -222,9 +278,14 @@ class LotRegions(QObject):
         for box in members.values():
             area = area.united(box)
         area = area.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
-        near = self._index.near(area)
-        item.set_region(lot_region(Diagram(self.doc.model, {**near, **members}, QRectF()),
-                                   item.lot))
+
+        def region():
+            near = self._index.near(area)
+            return lot_region(Diagram(self.doc.model, {**near, **members}, QRectF()), item.lot)
+        if later:
+            item.set_region_later(region, area)
+        else:
+            item.set_region(region())
 
     def rebuild(self) -> None:
         """Match the items to the active plan's lots and unassigned services, keeping the
@@ -247,7 +308,7 @@ class LotRegions(QObject):
                 self.regions[lot_id] = item
                 self.scene.addItem(item)
                 self.scene.addItem(item.tags)
-                self._reshape(item)
+                self._reshape(item, later=True)
 
         loose = set()
         if lots_now:  # like the unassigned-component rule: only once lots are being drawn
@@ -281,7 +342,7 @@ class LotRegions(QObject):
                 self._index.remove(cid)
         changed_set = set(changed)
         for item in self.regions.values():
-            bounds = item.region.boundingRect()
+            bounds = item.area()  # (a region still to be worked out stays so if untouched)
             if changed_set.intersection(item.lot.components) or \
                     any(bounds.intersects(r) for r in moved):
                 self._reshape(item)
