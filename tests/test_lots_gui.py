@@ -172,6 +172,21 @@ def test_switch_add_duplicate_rename_delete_plans(window, qtbot):
     assert panel.plan_combo.currentData() == "three-lots"
 
 
+def test_regions_follow_moves_made_by_the_model(window, qtbot):
+    """A nudge, a layout or an undo moves boxes through the model: regions follow those too."""
+    regions = window.lots.regions
+    settle(qtbot, window)
+    lot_id = next(k for k, r in regions.regions.items() if "family" in r.lot.components)
+    region = regions.regions[lot_id]
+    before = region.region.boundingRect()
+    p = window.doc.model.component("family").position
+    window.doc.move_components({"family": (p.x + 3000, p.y + 3000)})
+    qtbot.waitUntil(lambda: region.region.boundingRect() != before, timeout=2000)
+    item = window.scene.components["family"]
+    assert region.region.boundingRect().contains(item.mapRectToScene(item.box()))
+    window.doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: region.region.boundingRect() == before, timeout=2000)
+
 def test_regions_follow_boxes_and_the_model(window, qtbot):
     regions = window.lots.regions
     settle(qtbot, window)

@@ -297,11 +297,16 @@ class LotRegions(QObject):
             self.marks.clear()
         plan = self.doc.model.plan()
         lots_now = {lot.id: lot for lot in (plan.lots if plan else [])}
-        self._boxes = self._current_boxes()
-        self._index = BoxIndex(self._boxes)
         for lot_id in list(self.regions):
             if lots_now.get(lot_id) != self.regions[lot_id].lot:
                 self._drop(self.regions.pop(lot_id))
+        if self.regions:
+            # The lots kept follow boxes the model moved meanwhile (an undo, a layout, a
+            # nudge): the scene's change signal was passed over while this was pending.
+            self.refresh()
+        else:
+            self._boxes = self._current_boxes()
+            self._index = BoxIndex(self._boxes)
         for lot_id, lot in lots_now.items():
             if lot_id not in self.regions:
                 item = LotRegionItem(lot.model_copy(deep=True))
