@@ -241,6 +241,9 @@ class ComponentItem(QGraphicsItem):
         elif change == _POSITION_HAS_CHANGED:
             for pathway in self.pathways:
                 pathway.adjust()
+            moved = getattr(self.scene(), "moved", None)  # read by the lot regions
+            if moved is not None:
+                moved.add(self.component_id)
         return value
 
     def hoverEnterEvent(self, event) -> None:

@@ -305,6 +305,7 @@ class LotRegions(QObject):
             # nudge): the scene's change signal was passed over while this was pending.
             self.refresh()
         else:
+            self.scene.moved.clear()
             self._boxes = self._current_boxes()
             self._index = BoxIndex(self._boxes)
         for lot_id, lot in lots_now.items():
@@ -331,13 +332,25 @@ class LotRegions(QObject):
             self.marks[cid].set_box(self._boxes[cid])
         self.highlight(self.highlighted_lot)
 
-    def refresh(self) -> None:
-        """Reshape the regions that boxes moved since the last look affect."""
-        boxes = self._current_boxes()
-        if boxes == self._boxes:
+    def refresh(self, moved_ids: set[str] | None = None) -> None:
+        """Reshape the regions that boxes moved since the last look affect: those in
+        `moved_ids`, or any box at all (added and removed ones too) when it is None."""
+        if moved_ids is None:
+            self.scene.moved.clear()
+            boxes = self._current_boxes()
+            if boxes == self._boxes:
+                return
+            candidates = boxes.keys() | self._boxes.keys()
+        else:  # a drag: look at the boxes being dragged, not at all 10,000
+            boxes = dict(self._boxes)
+            for cid in moved_ids:
+                item = self.scene.components.get(cid)
+                if item is not None and shiboken6.isValid(item):
+                    boxes[cid] = item.mapRectToScene(item.box())
+            candidates = moved_ids
+        changed = [cid for cid in candidates if boxes.get(cid) != self._boxes.get(cid)]
+        if not changed:
             return
-        changed = [cid for cid in boxes.keys() | self._boxes.keys()
-                   if boxes.get(cid) != self._boxes.get(cid)]
         moved = [r for cid in changed for r in (boxes.get(cid), self._boxes.get(cid)) if r]
         self._boxes = boxes
         for cid in changed:
@@ -356,8 +369,9 @@ class LotRegions(QObject):
                 self.marks[cid].set_box(boxes[cid])
 
     def _scene_changed(self, _rects) -> None:
-        if not self._rebuild_timer.isActive():
-            self.refresh()
+        if not self._rebuild_timer.isActive() and self.scene.moved:
+            moved, self.scene.moved = self.scene.moved, set()
+            self.refresh(moved)
 
     def highlight(self, lot_id: str | None) -> None:
         self.highlighted_lot = lot_id

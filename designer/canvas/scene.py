@@ -32,6 +32,9 @@ class ModelScene(QGraphicsScene):
         self._connect_from: ComponentItem | None = None
         self._connect_line: QGraphicsLineItem | None = None
         self.snap = True  # moved boxes land on the grid (Arrange > Snap to Grid)
+        # Ids of boxes moved since the lot regions last looked (ComponentItem adds them), so
+        # a drag step reshapes from the boxes that moved instead of mapping every box.
+        self.moved: set[str] = set()
         self._drop_target: ComponentItem | None = None
         # id -> model object. The model's own lookups are linear scans, too slow when a drag or
         # an undo touches hundreds of items; edits change objects in place, so this stays valid
