@@ -11,17 +11,18 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from models.schema import Lot
 
 from ..printing.box_index import BoxIndex
-from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, paint_lot_fill
+from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, lot_tint, paint_lot_fill
 from .items import Z_LOT, Z_LOT_TAG, plain_tooltip
 from .scene import ModelScene
 
 UNASSIGNED = QColor("#c00000")
 TAG_FONT_PX = 12
+OVERVIEW_LOD = 0.1  # below this zoom (the minimap) a lot not yet shaped is drawn as its area
 TAG_ROOM = 320.0  # a tag may run past a narrow piece's edge up to this width before it is cut
 
 
@@ -103,6 +104,9 @@ class LotTagsItem(QGraphicsItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self._later and lod < OVERVIEW_LOD:
+            return  # unreadable specks in the minimap: not worth shaping the lot for
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         ink = lot_ink(self.region.lot)
         for rect, text in self.tags:
@@ -188,6 +192,12 @@ class LotRegionItem(QGraphicsItem):
         return self.region
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self._later is not None and lod < OVERVIEW_LOD:
+            # In the minimap a box is a pixel: the lot's tinted area will do, and the region
+            # is worked out only when the canvas itself shows the lot.
+            painter.fillRect(self.area(), lot_tint(self.lot))
+            return
         if self.region.isEmpty():
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -4,7 +4,7 @@ Click or drag in it to move the main view there."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 SIZE = (220, 150)
@@ -26,17 +26,45 @@ class Minimap(QGraphicsView):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         main_view.horizontalScrollBar().valueChanged.connect(self.viewport().update)
         main_view.verticalScrollBar().valueChanged.connect(self.viewport().update)
-        # Refit at most a few times a second: scene.changed fires on every step of a drag.
+        # The overview is drawn once into a picture and redrawn when the model changes, not
+        # on every change of the scene: a hover or a drag step changes the scene, and painting
+        # 10,000 boxes again each time stalled a drag for most of a second.
+        self._picture: QPixmap | None = None
         self._refit_timer = QTimer(self, singleShot=True, interval=200)
         self._refit_timer.timeout.connect(self.refit)
-        main_view.scene().changed.connect(self._refit_timer.start)
+        doc = getattr(main_view.scene(), "doc", None)
+        if doc is None:
+            main_view.scene().changed.connect(self._refit_timer.start)
+        else:
+            for signal in (doc.componentAdded, doc.componentRemoved, doc.componentChanged,
+                           doc.pathwayAdded, doc.pathwayRemoved, doc.pathwayChanged,
+                           doc.lotsChanged, doc.modelReset):
+                signal.connect(self._refit_timer.start)
         self.refit()
 
     def refit(self) -> None:
         rect = self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
         if not rect.isEmpty():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        self._picture = None
         self.viewport().update()
+
+    def paintEvent(self, event) -> None:
+        port = self.viewport()
+        if self._picture is None or self._picture.size() != port.size():
+            self._picture = QPixmap(port.size())
+            self._picture.fill(QColor("#fbfbfa"))
+            painter = QPainter(self._picture)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.scene().render(painter, QRectF(self._picture.rect()),
+                                self.mapToScene(port.rect()).boundingRect(),
+                                Qt.AspectRatioMode.IgnoreAspectRatio)
+            painter.end()
+        painter = QPainter(port)
+        painter.drawPixmap(0, 0, self._picture)
+        painter.setTransform(self.viewportTransform())
+        self.drawForeground(painter, QRectF())
+        painter.end()
 
     def place(self) -> None:
         """Keep to the bottom-right corner of the main view's viewport."""
