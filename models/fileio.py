@@ -293,6 +293,23 @@ def _replace_with_retry(source: Path, target: Path) -> None:
             time.sleep(LOCK_RETRY_SECONDS * (attempt + 1))
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: on POSIX the new name lives in the folder, which has its own
+    buffers. Windows opens no folder handles this way and NTFS journals the rename itself."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a folder we may write to but not open (rare network mounts): the save stands
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the file itself is already synced
+    finally:
+        os.close(fd)
+
+
 def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True) -> bytes:
     """Save atomically; keep the previous file as NAME.svcmodel.bak. Returns the bytes written.
 
@@ -325,6 +342,7 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
         replacing = True
         _replace_with_retry(temp, path)
         replaced = True
+        _sync_folder(folder)
         if path.read_bytes() != data:
             raise OSError(5, "the file read back differs from what was written")
     except OSError as e:
