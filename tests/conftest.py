@@ -14,6 +14,26 @@ os.environ["SMD_NO_SINGLE_INSTANCE"] = "1"
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="smd-test-data-")
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory):
+    """Window geometry, recent files and the like go to the run's own folder, never the user's."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.getbasetemp() / "settings"))
+    QApplication.setOrganizationName("Service Model Designer tests")
+
+
+def show_window(qtbot, window, width: int = 1400, height: int = 900):
+    """A real main window on the offscreen screen, closed by qtbot after the test."""
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_clipboard():
     """Empty the clipboard before Python shuts down.

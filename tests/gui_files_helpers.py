@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 import designer.share
 from designer import file_safety, messages
 from designer.main_window import MainWindow
+from conftest import show_window
 
 
 class Prompts:
@@ -41,10 +42,7 @@ class Prompts:
 
 
 @pytest.fixture(autouse=True)
-def private_settings(tmp_path_factory):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.getbasetemp() / "settings"))
-    QApplication.setOrganizationName("Service Model Designer tests")
+def forget_recent_files(private_settings):
     QSettings().remove("files")
 
 
@@ -84,9 +82,4 @@ def prompts(monkeypatch) -> Prompts:
 
 @pytest.fixture
 def window(qtbot, prompts):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return show_window(qtbot, MainWindow())

@@ -4,7 +4,7 @@ step, dragging from the edge handle connects, refusals reach the status bar, zoo
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -13,12 +13,6 @@ from designer.canvas.items import BOX_W, GRID, plain_tooltip
 from designer.document import Document
 from models.schema import Component, ServiceModel
 from models.templates import EXAMPLE, load_template
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path_factory):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.getbasetemp() / "settings"))
 
 
 def small_model() -> ServiceModel:

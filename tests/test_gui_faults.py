@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from designer import messages
-from gui_files_helpers import app_folders, docs, private_settings, prompts, window  # noqa: F401
+from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
 from models import read_model, serialise, write_model
 from models.recovery import RecoverySession, list_recoverable
 from models.templates import load_template

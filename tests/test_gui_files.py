@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from designer import compare, file_safety, messages, share
 from designer.history import HistoryPanel
-from gui_files_helpers import app_folders, docs, private_settings, prompts, window  # noqa: F401
+from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
 from models import parse_model, read_model, write_model
 from models.templates import load_template
 from models.winpaths import suggested_filename

@@ -5,7 +5,7 @@ and the boxes; the contract editor, funding and the appraisal; Luton's real deci
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
 from designer.appraisal import AppraisalDialog
@@ -15,16 +15,10 @@ from designer.document import Document
 from designer.funding import FundingDialog, parse_amount
 from designer.lots_dock import MergeDialog
 from designer import messages
+from conftest import show_window
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import load_template
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path_factory):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.getbasetemp() / "settings"))
-    QApplication.setOrganizationName("Service Model Designer tests")
 
 
 @pytest.fixture
@@ -35,12 +29,7 @@ def window(qtbot, monkeypatch):
     model = load_template("luton")
     model.active_plan = "three-lots"
     doc = Document(model)
-    w = MainWindow(doc)
-    qtbot.addWidget(w)
-    w.resize(1500, 950)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
+    yield show_window(qtbot, MainWindow(doc), 1500, 950)
     # The document outlives the window here: keep its signals from reaching deleted actions.
     doc.blockSignals(True)
     doc.undo_stack.blockSignals(True)

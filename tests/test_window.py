@@ -13,18 +13,12 @@ from PySide6.QtWidgets import QApplication
 
 from designer import messages
 from designer.canvas import PathwayItem
+from conftest import show_window
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import EXAMPLE, load_template
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path_factory):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                      str(tmp_path_factory.getbasetemp() / "settings"))
-    QApplication.setOrganizationName("Service Model Designer tests")
 
 
 @pytest.fixture
@@ -41,12 +35,7 @@ def boxes(monkeypatch):
 
 @pytest.fixture
 def window(qtbot, boxes):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return show_window(qtbot, MainWindow())
 
 
 def dump(model):
