@@ -24,6 +24,7 @@ from . import messages
 from .canvas.items import plain_tooltip
 from .canvas.lot_regions import LotRegions
 from .canvas.scene import ModelScene
+from .canvas.view import COMPONENTS_MIME
 from .document import Document
 from .icons import kind_icon
 from .printing import diagram
@@ -58,9 +59,6 @@ def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
     diagram.paint_lot_fill(painter, fill, lot, spacing=5, line=1)
     painter.end()
     return QIcon(pixmap)
-
-
-COMPONENTS_MIME = "application/x-svcmodel-components"  # newline-separated component ids
 
 
 class LotsTree(QTreeWidget):

@@ -404,6 +404,49 @@ def test_dragging_member_rows_onto_another_lot(window, qtbot):
     assert "harm" in members(window, "engagement")
 
 
+def test_dragging_boxes_out_of_the_canvas_onto_a_lot(window, qtbot, monkeypatch):
+    """Boxes dragged past the canvas's edge go back in place and travel on as a drag; dropped
+    on a lot in the Lots panel they join it, one undo step. Offscreen Qt has no real drag
+    loop, so QDrag.exec is replaced by a drop onto the Recovery lot's row."""
+    from PySide6.QtGui import QDrag, QDropEvent
+    from PySide6.QtTest import QTest
+    tree, view, scene = window.lots.tree, window.view, window.scene
+    row = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "recovery")
+    row.setExpanded(False)
+    carried = []
+
+    def drop_on_recovery(drag, *actions):
+        carried.append(bytes(drag.mimeData().data("application/x-svcmodel-components")).decode())
+        event = QDropEvent(tree.visualItemRect(row).center(), Qt.DropAction.CopyAction,
+                           drag.mimeData(), Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier)
+        tree.dropEvent(event)
+        return Qt.DropAction.CopyAction
+    monkeypatch.setattr(QDrag, "exec", drop_on_recovery)
+
+    harm = scene.components["harm"]
+    view.set_zoom(1.0)
+    view.centerOn(harm)
+    scene.select_ids(["harm"])
+    start = harm.pos()
+    steps = window.doc.undo_stack.count()
+    port = view.viewport()
+    at = view.mapFromScene(harm.mapToScene(harm.box().center()))
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseMove(port, at + QPointF(40, 10).toPoint())  # an ordinary move inside first
+    assert harm.pos() != start
+    QTest.mouseMove(port, QPointF(-30, at.y()).toPoint())  # past the left edge
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPointF(-30, at.y()).toPoint())
+    assert carried == ["harm"]
+    assert harm.pos() == start  # the box went back: the drag was not a move
+    assert "harm" in members(window, "recovery") and "harm" not in members(window, "engagement")
+    assert window.doc.undo_stack.count() == steps + 1
+    window.doc.undo_stack.undo()
+    assert "harm" in members(window, "engagement") and harm.pos() == start
+
+
 def test_contract_window_opens_for_the_chosen_lot_and_follows_the_dock(window, qtbot):
     panel = window.lots
     panel.select_lot("recovery")

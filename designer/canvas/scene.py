@@ -233,6 +233,24 @@ class ModelScene(QGraphicsScene):
             self.doc.move_components(moved)
             self.update_scene_rect()
 
+    def dragged_ids(self) -> list[str]:
+        """The components a left-button drag on the canvas is moving, if one is under way."""
+        return list(self._press_positions) if self.mouseGrabberItem() is not None else []
+
+    def take_back_drag(self) -> list[str]:
+        """Put the boxes of an unfinished drag back where it started, with no undo step: the
+        view hands the drag to another panel (a lot in the Lots dock) instead."""
+        pressed, self._press_positions = self._press_positions, {}
+        grabber = self.mouseGrabberItem()
+        if grabber is not None:
+            grabber.ungrabMouse()
+        for cid, start in pressed.items():
+            item = self.components.get(cid)
+            if item is not None:
+                item.setPos(start)
+                item.setZValue(Z_COMPONENT)
+        return list(pressed)
+
     def _start_connecting(self, item: ComponentItem, pos: QPointF) -> None:
         self._connect_from = item
         pen = QPen(SELECTED, 2, Qt.PenStyle.DashLine)

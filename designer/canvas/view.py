@@ -1,16 +1,18 @@
 """The canvas view: zoom (wheel, Ctrl++/Ctrl+-), pan (middle drag or Space+drag), fit, nudge
-with the arrow keys, Tab between components, and drops from the palette or the file manager."""
+with the arrow keys, Tab between components, drops from the palette or the file manager, and
+boxes dragged out of the canvas onto a lot in the Lots panel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView, QTabBar
 
 from .items import BOX_H, BOX_W, GRID, Z_LOT, Z_LOT_TAG, ComponentItem
 from .scene import ModelScene
 
 KIND_MIME = "application/x-svcmodel-kind"  # palette drags carry a kind id
+COMPONENTS_MIME = "application/x-svcmodel-components"  # newline-separated component ids
 ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 # Fit to Window stops here and scrolls instead: names are 8 px high, and the boxes draw them
@@ -39,7 +41,8 @@ class CanvasView(QGraphicsView):
         self.setAccessibleName("Service model canvas")
         self.setAccessibleDescription(
             "Components as boxes and pathways as arrows. Arrow keys move the selection, Tab "
-            "moves to the next component, Delete removes, F2 renames.")
+            "moves to the next component, Delete removes, F2 renames. Drag boxes out of the "
+            "canvas onto a lot in the Lots panel to put them in that lot.")
         self._pan_from: QPointF | None = None
         self._space_down = False
         # Fit again when the window or the docks resize, until the user zooms or pans.
@@ -127,7 +130,29 @@ class CanvasView(QGraphicsView):
             vertical.setValue(vertical.value() - round(delta.y()))
             event.accept()
             return
+        if (event.buttons() & Qt.MouseButton.LeftButton
+                and not self.viewport().rect().contains(event.position().toPoint())
+                and self.model_scene.dragged_ids()):
+            self._drag_out(self.model_scene.take_back_drag())
+            event.accept()
+            return
         super().mouseMoveEvent(event)
+
+    def _drag_out(self, component_ids: list[str]) -> None:
+        """Boxes dragged past the canvas's edge go back in place and travel on as a drag that
+        a lot in the Lots panel accepts (dropping there assigns them, one undo step)."""
+        mime = QMimeData()
+        mime.setData(COMPONENTS_MIME, "\n".join(component_ids).encode())
+        # Hovering a tab of the docked panels brings its panel (the Lots tab) to the front.
+        for bar in self.window().findChildren(QTabBar):
+            bar.setChangeCurrentOnDrag(True)
+            bar.setAcceptDrops(True)
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        if drag.exec(Qt.DropAction.CopyAction) == Qt.DropAction.IgnoreAction:
+            self.model_scene.statusMessage.emit(
+                "Nothing moved: drop boxes on a lot in the Lots panel to put them in it. "
+                "To move a box further than the canvas shows, zoom out first.")
 
     def mouseReleaseEvent(self, event) -> None:
         if self._pan_from is not None:
