@@ -1,12 +1,16 @@
 """Service Model Designer: the window, and the headless commands scripts rely on.
 
     python main.py [FILE]                      open the designer (the built-in example if no FILE)
-    python main.py check FILE [--json]         coverage findings; exit 0 clean, 1 errors, 2 unreadable
+    python main.py check FILE [--json] [--plan ID]
+                                               coverage findings; exit 0 clean, 1 errors, 2 unreadable
     python main.py schema                      the JSON Schema of the file format
     python main.py templates                   the built-in templates
     python main.py new --template NAME OUT     start a model file from a template
     python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--portrait]
+                                 [--lot ID] [--scale PCT]
                                                the printed lot pack (also --svg DIR, --png DIR)
+    python main.py export FILE --xlsx OUT.xlsx | --csv OUT.csv [--plan ID]
+                                               the lot schedule for tender documents
     python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
 
 Errors print one line to stderr, never a traceback.
@@ -35,10 +39,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNREADABLE, f"{self.prog}: {message}\n")
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _fail(message: str) -> int:
     print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
     return EXIT_UNREADABLE
@@ -47,7 +47,8 @@ def _fail(message: str) -> int:
 @command("check", "print the coverage findings of a model file")
 def cmd_check(args: list[str]) -> int:
     from models import ModelFileError, read_model
-    from models.checks import run_checks, severity_counts
+    from models.checks import counts_text, run_checks, severity_counts
+    from models.lots import unknown_plan
 
     parser = _Parser(prog="main.py check", description="Print the coverage findings.")
     parser.add_argument("file")
@@ -59,7 +60,7 @@ def cmd_check(args: list[str]) -> int:
     except ModelFileError as e:
         return _fail(f"{opts.file}: {e}")
     if opts.plan and model.plan(opts.plan) is None:
-        return _fail(f"{opts.file}: no lot plan has id {opts.plan!r}")
+        return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
     findings = run_checks(model, opts.plan)
     counts = severity_counts(findings)
     if opts.json:
@@ -72,8 +73,7 @@ def cmd_check(args: list[str]) -> int:
         print(f"{model.title} - lot plan: {plan.name}")
         for f in findings:
             print(f"{f.severity.upper():8} {f.rule}: {f.message}")
-        print(", ".join(_count(counts[s], word) for s, word in
-                        (("error", "error"), ("warning", "warning"), ("info", "note"))))
+        print(counts_text(counts))
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
 
 
@@ -110,6 +110,8 @@ def cmd_new(args: list[str]) -> int:
     out = Path(opts.out)
     if out.exists():
         return _fail(f"{out} already exists; choose another name")
+    if not out.parent.is_dir():
+        return _fail(f"{out}: the folder {out.parent} does not exist")
     try:
         write_model(out, load_template(opts.template), keep_backup=False)
     except (KeyError, ModelFileError, SaveError) as e:
@@ -149,6 +151,7 @@ def cmd_diff(args: list[str]) -> int:
 def cmd_export(args: list[str]) -> int:
     from models import ModelFileError, read_model
     from models.lot_export import ExportError, export_schedule
+    from models.lots import unknown_lot, unknown_plan
 
     parser = _Parser(prog="main.py export",
                      description="Write the printed lot pack and/or the lot schedule of a lot "
@@ -180,8 +183,11 @@ def cmd_export(args: list[str]) -> int:
             from designer.printing.headless import export_pack
 
             model = read_model(opts.file)
-            if opts.plan and model.plan(opts.plan) is None:
-                return _fail(f"{opts.file}: no lot plan has id {opts.plan!r}")
+            plan = model.plan(opts.plan)
+            if opts.plan and plan is None:
+                return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
+            if opts.lot and plan is not None and plan.lot(opts.lot) is None:
+                return _fail(f"{opts.file}: {unknown_lot(plan, opts.lot)}")
             written += export_pack(model, pdf=opts.pdf, svg=opts.svg, png=opts.png,
                                    plan=opts.plan, paper=opts.paper, landscape=opts.landscape,
                                    lot=opts.lot, scale=opts.scale)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFil
 
 from models import ModelFileError, ServiceModel
 from models.catalogue import KINDS, stage_group
+from models.checks import counts_text
 from models.fileio import EXTENSION
 from models.templates import load_template, templates
 
@@ -288,8 +289,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         counts = self.doc.counts()
-        self.counts_label.setText(f"{counts['error']} errors · {counts['warning']} warnings · "
-                                  f"{counts['info']} notes")
+        self.counts_label.setText(counts_text(counts, " · "))
 
     def _update_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom:.0%}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
 from .schema import Component, Lot, LotPlan, ServiceModel
+from .wording import plural
 
 if TYPE_CHECKING:  # networkx takes 0.4 s to import: only pathway_graph needs it
     import networkx as nx
@@ -625,3 +626,9 @@ def run_checks(model: ServiceModel, plan_id: str | None = None,
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def counts_text(counts: dict[str, int], separator: str = ", ") -> str:
+    """'0 errors, 2 warnings, 1 note': the counts as the window and the command line say them."""
+    return separator.join(plural(counts[severity], word) for severity, word
+                          in ((ERROR, "error"), (WARNING, "warning"), (INFO, "note")))

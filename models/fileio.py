@@ -134,6 +134,34 @@ def _validation_problems(error: ValidationError, raw: Any = None) -> list[Proble
     return problems
 
 
+# The JSON parser's wording, said for someone who has never seen JSON.
+JSON_PROBLEMS = {
+    "Expecting value": "a value is missing here (or is not in quotes)",
+    "Expecting property name enclosed in double quotes":
+        "a name should be in double quotes here (or a comma is one too many)",
+    "Expecting ',' delimiter": "a comma is missing between two entries",
+    "Expecting ':' delimiter": "a colon is missing after a name",
+    "Unterminated string starting at": "a piece of text has no closing quote",
+    "Invalid control character at": "a piece of text holds a line break or a control character",
+    "Extra data": "there is more after the end of the model (two files joined together?)",
+    "Invalid \\escape": "a backslash in a piece of text is not followed by a valid character",
+}
+
+
+def _json_problem(text: str, e: json.JSONDecodeError) -> str:
+    lines = text.count("\n") + 1
+    rest = text[e.pos:]
+    cut_short = not rest.strip() or (e.msg.startswith("Unterminated string")
+                                     and '"' not in rest[1:])
+    if cut_short:
+        return (f"the file stops part-way, at line {e.lineno} of {lines}: it may have been cut "
+                "off when it was saved or sent. Ask for it again; if it is your own file, its "
+                "previous version is in the .bak file beside it")
+    reason = JSON_PROBLEMS.get(e.msg, e.msg[:1].lower() + e.msg[1:])
+    return (f"the file is damaged or was edited by hand (it is not valid JSON) at line "
+            f"{e.lineno}, column {e.colno}: {reason}")
+
+
 def parse_model(data: bytes, source: str = "") -> ServiceModel:
     """Turn file bytes into a validated model, or raise ModelFileError naming what is wrong."""
     if len(data) > MAX_FILE_BYTES:
@@ -159,8 +187,7 @@ def parse_model(data: bytes, source: str = "") -> ServiceModel:
     try:
         raw = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise ModelFileError(f"the file is not valid JSON: {e.msg} at line {e.lineno} "
-                             f"column {e.colno}", source) from None
+        raise ModelFileError(_json_problem(text, e), source) from None
     except (ValueError, RecursionError) as e:
         where = re.search(r"\bNaN\b|-?\bInfinity\b|\d{4000,}", text)
         line = f"line {text.count(chr(10), 0, where.start()) + 1}: " if where else ""

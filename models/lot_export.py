@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from . import catalogue as cat
 from .checks import run_checks
+from .lots import unknown_plan
 from .schema import Lot, LotPlan, ServiceModel
 
 POUNDS = "£#,##0"
@@ -36,8 +37,7 @@ class ExportError(Exception):
 def _plan(model: ServiceModel, plan_id: str | None) -> LotPlan:
     plan = model.plan(plan_id)
     if plan is None:
-        known = ", ".join(p.id for p in model.lot_plans)
-        raise ExportError(f"no lot plan has id {plan_id!r}; the plans are: {known}")
+        raise ExportError(unknown_plan(model, plan_id))
     return plan
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Iterable
 
 from . import catalogue
-from .schema import Contract, FundingAllocation, Lot, LotPlan, unique_id
+from .schema import Contract, FundingAllocation, Lot, LotPlan, ServiceModel, unique_id
 
 
 NAME_LIMIT = 10_000  # the schema's limit on text fields
@@ -31,10 +31,21 @@ def _copy(plan: LotPlan) -> LotPlan:
     return plan.model_copy(deep=True)
 
 
+def unknown_plan(model: ServiceModel, plan_id: str) -> str:
+    """Why a plan id was refused, with the ids that would work (they show nowhere else)."""
+    known = "; ".join(f"{p.id} ({p.name})" for p in model.lot_plans) or "none"
+    return f"no lot plan has id {plan_id!r}; the plans are: {known}"
+
+
+def unknown_lot(plan: LotPlan, lot_id: str) -> str:
+    known = "; ".join(f"{lot.id} ({lot.code} {lot.name})" for lot in plan.lots) or "none"
+    return f"lot plan {plan.name!r} has no lot with id {lot_id!r}; its lots are: {known}"
+
+
 def _lot(plan: LotPlan, lot_id: str) -> Lot:
     lot = plan.lot(lot_id)
     if lot is None:
-        raise KeyError(f"lot plan {plan.name!r} has no lot with id {lot_id!r}")
+        raise KeyError(unknown_lot(plan, lot_id))
     return lot
 
 

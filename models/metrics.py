@@ -15,6 +15,7 @@ from html import escape
 
 from .checks import run_checks, severity_counts
 from .schema import ServiceModel
+from .wording import plural
 
 
 @dataclass
@@ -184,10 +185,6 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
     ]
 
 
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     """What a plan changes against the baseline, in a few words, the decisive measures first:
     '3 fewer cross-lot handoffs (9 → 6); 1 fewer lot; 1 lot underfunded still'."""
@@ -201,7 +198,7 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
 
     def still(after: list[str], before: list[str], noun: str, state: str) -> None:
         if after:
-            parts.append(f"{_count(len(after), noun)} {state}" + (" still" if before else ""))
+            parts.append(f"{plural(len(after), noun)} {state}" + (" still" if before else ""))
         elif before:
             parts.append(f"no {noun} {state} now")
 

@@ -44,7 +44,7 @@ def check_json(path, *extra) -> tuple[int, dict]:
 def test_template_active_plan_checks_clean(name):
     path = TEMPLATES / f"{name}.svcmodel"
     notes = read_model(path).notes
-    assert "illustrative" in notes.lower() and "exits 0" in notes
+    assert "illustrative" in notes.lower() and "has no errors" in notes
     result = run("check", path)
     assert result.returncode == 0, result.stdout
     assert "0 errors" in result.stdout.splitlines()[-1]
@@ -112,7 +112,13 @@ def test_check_json_text_is_utf8_not_escaped():
 @pytest.mark.parametrize("args, words", [
     (["check"], ["file"]),
     (["check", "missing.svcmodel"], ["missing.svcmodel", "cannot read"]),
-    (["check", TEMPLATES / "luton.svcmodel", "--plan", "nope"], ["no lot plan", "'nope'"]),
+    # A mistyped id is answered with the ids that work: they show nowhere in the window.
+    (["check", TEMPLATES / "luton.svcmodel", "--plan", "nope"],
+     ["no lot plan", "'nope'", "three-lots (Three lots (first tender))", "two-lots"]),
+    (["export", TEMPLATES / "luton.svcmodel", "--pdf", "out.pdf", "--lot", "nope"],
+     ["no lot with id 'nope'", "alliance (L1 Treatment and engagement alliance)", "recovery"]),
+    (["new", "--template", "luton", "no-such-folder/out.svcmodel"],
+     ["the folder no-such-folder does not exist"]),
     (["check", TEMPLATES / "luton.svcmodel", "--bogus"], ["--bogus"]),
     (["check", DATA / "bad" / "unknown-kind.svcmodel", "--json"], ["components[3].kind"]),
     (["new", "--template", "nope", "out.svcmodel"], ["'nope'", "leicestershire, luton"]),
@@ -174,6 +180,18 @@ def test_a_mistyped_command_is_refused_not_opened_in_a_window():
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and "unknown command" in result.stderr
         assert "check" in result.stderr
+
+
+def test_damaged_json_is_explained_in_plain_words(tmp_path):
+    text = (TEMPLATES / "luton.svcmodel").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.svcmodel"
+    cut.write_text(text[:text.index('"name"', 2000) + 4], encoding="utf-8")  # inside a string
+    assert_refused(run("check", cut), "stops part-way", "cut off", ".bak")
+    edited = tmp_path / "edited.svcmodel"
+    edited.write_text(text.replace('"title":', '"title"', 1), encoding="utf-8")
+    result = run("check", edited)
+    assert_refused(result, "not valid JSON", "line 4, column 11", "a colon is missing")
+    assert "delimiter" not in result.stderr and "at at" not in result.stderr
 
 
 def test_counts_read_as_english():

@@ -26,7 +26,7 @@ BAD = Path(__file__).parent / "data" / "bad"
 # one). None: the file must load.
 EXPECTED: dict[str, tuple[str, ...] | None] = {
     "not-json.svcmodel": ("not valid JSON", "line 1"),
-    "truncated.svcmodel": ("not valid JSON", "line 46"),
+    "truncated.svcmodel": ("stops part-way", "line 46 of 46"),
     "empty.svcmodel": ("the file is empty",),
     "impossible-start-date.svcmodel": ("lot_plans[0].lots[0].contract.start_date", "'2024-13-45'",
                                        "not a real date"),
