@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
-from .canvas.items import plain_tooltip, wrap_two_lines
+from .canvas.items import plain_tooltip, wrap_lines
 from .document import Document
 
 NOT_SET = "Not set"
@@ -106,7 +106,7 @@ class Heading(QLabel):
 
     def _fit(self) -> None:
         width = max(40, self.contentsRect().width())
-        self.setText("\n".join(wrap_two_lines(self.full_text, QFontMetricsF(self.font()), width)))
+        self.setText("\n".join(wrap_lines(self.full_text, QFontMetricsF(self.font()), width, 2)[0]))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

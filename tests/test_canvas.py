@@ -253,3 +253,17 @@ def test_fit_never_hides_the_names_and_refits_until_the_user_zooms(qtbot):
     view.resize(1000, 650)
     QApplication.processEvents()
     assert view.zoom() == zoom
+
+
+def test_names_get_a_third_line_before_they_are_cut_short(qtbot):
+    from designer.canvas.items import name_layout
+    width = 140.0
+    setting, lines = name_layout("Clinical treatment and prescribing", width)
+    assert " ".join(lines) == "Clinical treatment and prescribing" and len(lines) == 3
+    setting, lines = name_layout("Custody, liaison and diversion, courts", width)
+    assert " ".join(lines) == "Custody, liaison and diversion, courts"
+    setting, lines = name_layout("Adult treatment", width)
+    assert lines == ("Adult treatment",) and setting == 0  # short names keep the large type
+    too_long = "Integrated community drug and alcohol treatment, recovery and aftercare service"
+    setting, lines = name_layout(too_long, width)
+    assert len(lines) == 3 and lines[-1].endswith("…")  # the tool tip has the whole name

@@ -56,18 +56,41 @@ LABEL_FONT = _font(13)
 BADGE_FONT = _font(13, QFont.Weight.Bold)
 
 
-def wrap_two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
-    """Greedy word wrap into at most two lines, eliding the second: names stay inside the box."""
+def wrap_lines(text: str, metrics: QFontMetricsF, width: float,
+               most: int) -> tuple[list[str], bool]:
+    """Greedy word wrap into at most `most` lines, eliding the last: names stay inside the
+    box. Also says whether the whole name fitted."""
     words = " ".join(text.split()).split(" ")
-    first = ""
-    while words and metrics.horizontalAdvance((first + " " + words[0]).strip()) <= width:
-        first = (first + " " + words.pop(0)).strip()
-    if not first:  # one very long word
-        return [metrics.elidedText(text.strip(), Qt.TextElideMode.ElideRight, width)]
+    lines: list[str] = []
+    while words and len(lines) < most - 1:
+        line = ""
+        while words and metrics.horizontalAdvance((line + " " + words[0]).strip()) <= width:
+            line = (line + " " + words.pop(0)).strip()
+        if not line:  # a word wider than the box: cut it on the last line
+            break
+        lines.append(line)
     rest = " ".join(words)
-    if not rest:
-        return [first]
-    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+    if rest:
+        last = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        lines.append(last)
+        return lines, last == rest
+    return lines, True
+
+
+# How a name is set in a box, tried in turn until the whole name fits: two lines over the
+# kind's name; three lines; three lines a size smaller. (font, line height, lines)
+NAME_SETTINGS = ((NAME_FONT, 20.0, 2), (NAME_FONT, 19.0, 3),
+                 (_font(14, QFont.Weight.DemiBold), 16.5, 3))
+
+
+@lru_cache(maxsize=4096)
+def name_layout(name: str, width: float) -> tuple[int, tuple[str, ...]]:
+    """(index into NAME_SETTINGS, lines) for a box's name; the last setting elides."""
+    for index, (font, _, most) in enumerate(NAME_SETTINGS):
+        lines, whole = wrap_lines(name, QFontMetricsF(font), width, most)
+        if whole:
+            return index, tuple(lines)
+    return index, tuple(lines)
 
 
 _COMPONENT_BOUNDS = QRectF(-BOX_W / 2 - 4, -BOX_H / 2 - BADGE_RADIUS - 2,
@@ -202,13 +225,13 @@ class ComponentItem(QGraphicsItem):
         kind_renderer(self.kind_id).render(painter, icon)
         left = icon.right() + 7
         width = r.right() - left - (16 if self.stage == 0 else 8)
-        lines = wrap_two_lines(self.name, QFontMetricsF(NAME_FONT), width * 0.95)
+        setting, lines = name_layout(self.name, width * 0.95)
+        font, line_h, _ = NAME_SETTINGS[setting]
         show_kind = len(lines) == 1 and self.name.strip() != self.kind_name
-        line_h = 20.0
         block = line_h * len(lines) + (15 if show_kind else 0)
         y = -block / 2
         painter.setPen(QColor("#1b1b1b"))
-        painter.setFont(NAME_FONT)
+        painter.setFont(font)
         for line in lines:
             painter.drawText(QRectF(left, y, width, line_h), Qt.AlignmentFlag.AlignLeft
                              | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip, line)
