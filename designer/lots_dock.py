@@ -159,6 +159,7 @@ class LotsPanel(QWidget):
     statusMessage = Signal(str)
     lotSelected = Signal(str)  # lot id, "" when none
     contractRequested = Signal(str)  # lot id: open its contract editor
+    refreshed = Signal()  # the lot rows were rebuilt (the window makes room for them)
 
     def __init__(self, document: Document, scene: ModelScene | None = None, parent=None):
         super().__init__(parent)
@@ -408,6 +409,14 @@ class LotsPanel(QWidget):
         if self.regions is not None:
             self.regions.highlight(self.current_lot_id() if self.tree.selectedItems() else None)
         self._update_actions()
+        self.refreshed.emit()
+
+    def rows_wanted_height(self, most: int = 8) -> int:
+        """How tall the lots list must be to show every lot row (up to `most`) unscrolled."""
+        tree = self.tree
+        rows = min(tree.topLevelItemCount(), most)
+        row = tree.sizeHintForRow(0) if rows else 0
+        return tree.header().sizeHint().height() + rows * row + 2 * tree.frameWidth() + 2
 
     def _update_actions(self) -> None:
         has_lot = self.current_lot_id() is not None

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFileDialog,
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu,
-                               QMessageBox, QWidget)
+                               QMessageBox, QTabBar, QWidget)
 
 from models import ModelFileError, ServiceModel
 from models.catalogue import KINDS, stage_group
@@ -83,6 +83,11 @@ class MainWindow(QMainWindow):
         # the canvas keeps it (a laptop at 1024x768 still shows the names on the boxes).
         self.tabifyDockWidget(self.docks["checks"], self.docks["lots"])
         self.docks["checks"].raise_()
+        # A plan called "Three lots" must show three lots: make room whenever the Lots panel
+        # is raised or its plan changes.
+        self.docks["lots"].visibilityChanged.connect(
+            lambda shown: shown and QTimer.singleShot(0, self._fit_lots))
+        self.lots.refreshed.connect(self._fit_lots)
         # Save flow, changed-on-disk check, banner, recovery copies, Compare, Share, History.
         self.files = install_files(self)  # designer/file_safety.py
         self._restore_settings()
@@ -604,6 +609,20 @@ class MainWindow(QMainWindow):
             wanted = min(300, self.height() * 3 // 10)
             if self.docks["tables"].height() < wanted:
                 self.resizeDocks([self.docks["tables"]], [wanted], Qt.Orientation.Vertical)
+
+    def _fit_lots(self) -> None:
+        dock = self.docks["lots"]
+        if dock.visibleRegion().isEmpty() or dock.isFloating():
+            return  # behind another tab, or floating where the user sized it
+        short = self.lots.rows_wanted_height() - self.lots.tree.height()
+        if short > 0:
+            # resizeDocks sizes a tabbed group including its tab bar
+            tabs = max((bar.height() for bar in self.findChildren(QTabBar) if bar.isVisible()
+                        and any(bar.tabText(i) == dock.windowTitle() for i in range(bar.count()))),
+                       default=0)
+            wanted = min(dock.height() + tabs + short, self.height() * 2 // 5)
+            if wanted > dock.height() + tabs:
+                self.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         settings = QSettings()

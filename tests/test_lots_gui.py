@@ -447,6 +447,18 @@ def test_dragging_boxes_out_of_the_canvas_onto_a_lot(window, qtbot, monkeypatch)
     assert "harm" in members(window, "engagement") and harm.pos() == start
 
 
+def test_the_lots_panel_shows_every_lot_of_the_plan(window, qtbot):
+    window.resizeDocks([window.docks["lots"]], [120], Qt.Orientation.Vertical)  # squeezed
+    window.docks["lots"].raise_()
+    tree = window.lots.tree
+
+    def all_rows_show():
+        last = tree.topLevelItem(tree.topLevelItemCount() - 1)
+        return 0 < tree.visualItemRect(last).bottom() <= tree.viewport().height()
+    qtbot.waitUntil(all_rows_show, timeout=2000)
+    assert window.view.viewport().height() > 400  # the canvas still has most of the room
+
+
 def test_contract_window_opens_for_the_chosen_lot_and_follows_the_dock(window, qtbot):
     panel = window.lots
     panel.select_lot("recovery")
