@@ -305,9 +305,17 @@ class MainWindow(QMainWindow):
 
     def _model_reset(self) -> None:
         self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
-        self.view.fit_to_window()
+        self._fit_model()
         self.minimap.refit()
         self._update_title()
+
+    def _fit_model(self) -> None:
+        """Fit the model to the canvas; when names would be too small for all of it to show
+        (a small screen, a large model), show the minimap so the rest is not missed."""
+        self.view.fit_to_window()
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        if self.isVisible() and not visible.contains(self.scene.itemsBoundingRect()):
+            self.act_minimap.setChecked(True)
 
     def _set_snap(self, on: bool) -> None:
         self.scene.snap = on
@@ -318,7 +326,7 @@ class MainWindow(QMainWindow):
             self._fitted = True
             if self._first_run:
                 self._first_layout()
-            QTimer.singleShot(0, self.view.fit_to_window)
+            QTimer.singleShot(0, self._fit_model)
             self.view.setFocus()  # keyboard users start on the diagram (Tab walks the boxes)
 
     def resizeEvent(self, event) -> None:

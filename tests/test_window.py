@@ -400,6 +400,9 @@ def test_first_screen_at_1024x768_draws_the_names(qtbot, boxes):
     visible = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
     first = min(w.scene.components.values(), key=lambda i: (i.pos().x(), i.pos().y()))
     assert visible.contains(first.sceneBoundingRect())
+    # The rest of the model is off screen, so the minimap shows that there is more.
+    assert not visible.contains(w.scene.itemsBoundingRect())
+    assert w.minimap.isVisible() and w.act_minimap.isChecked()
     # A bigger window fits again while the user has not zoomed or scrolled...
     w.resize(1600, 1000)
     qtbot.waitUntil(lambda: w.view.zoom() > READABLE_ZOOM)
