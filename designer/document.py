@@ -131,7 +131,7 @@ class Document(QObject):
     def set_active_plan(self, plan_id: str) -> None:
         if plan_id != self.model.active_plan:
             name = self.model.plan(plan_id).name
-            self.set_plans(self.model.lot_plans, plan_id, f"Show lot plan {name}")
+            self.set_plans(self.model.lot_plans, plan_id, f"Choose lot plan {name}")
 
     def apply_layout(self) -> None:
         self.move_components(layered_positions(self.model), "Automatic layout")

@@ -170,7 +170,10 @@ class LotsPanel(QWidget):
 
         self.plan_combo = QComboBox()
         self.plan_combo.setAccessibleName("Lot plan shown")
-        self.plan_combo.setToolTip("The lot plan shown on the canvas and judged by the checks")
+        self.plan_combo.setToolTip("The lot plan shown on the canvas, judged by the checks and "
+                                   "printed in the lot pack. It is saved with the model, so "
+                                   "choosing another is a change you can undo. To compare "
+                                   "plans without choosing, use Lots > Options Appraisal.")
         self.plan_combo.activated.connect(self._plan_chosen)
         self.plan_button = QToolButton(text="Plans", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
 
