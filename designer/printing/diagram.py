@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
@@ -35,7 +36,13 @@ EXTENT_MARGIN = 24.0  # white space around the drawing
 INK = QColor("#1a1a1a")
 PATHWAY_INK = QColor("#404040")
 UNASSIGNED = QColor("#c00000")
-FADE = 0.72  # how far faded parts move towards white on a lot's page
+FADE = 0.72  # how far faded lot areas move towards white on a lot's page
+# Faded (outside the lot) boxes and pathways on a lot's page: clearly secondary, yet their
+# names still read in a greyscale copy (mid-grey text on an almost white fill).
+FADED_FILL = 0.8  # how far a faded box's fill moves towards white
+FADED_LINE = QColor("#9a9a9a")  # box outlines, pathways and arrowheads
+FADED_TEXT = QColor("#5e5e5e")  # names, lot codes and pathway labels
+FADED_KIND = QColor("#7a7a7a")  # the kind line under a name
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9)  # along the pathway
 NAME_SIZES = (17.0, 15.0)  # the name font, and the step down for names that need it
 NAME_PITCH = 1.2  # name lines at most this many font sizes apart (Segoe UI's own is 1.33)
@@ -406,6 +413,56 @@ def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
     return {m: lot for lot in (plan.lots if plan else []) for m in lot.components}
 
 
+NEIGHBOURHOOD_MARGIN = LOT_PAD + EXTENT_MARGIN  # lot region padding, arrowheads and labels
+
+
+def neighbourhood(diagram: Diagram, lot: Lot,
+                  fits: Callable[[QRectF], bool] | None = None) -> tuple[set[str], QRectF | None]:
+    """The part of the diagram a lot's page shows, and the components it is there for: the
+    lot's members and the components one pathway away from one (either direction), their
+    boxes and the pathways between them (which may bulge out beside a column), padded. With
+    `fits`, neighbours are taken nearest first, and one that would make the part too big
+    for `fits` is left out (its pathways then run off the edge). (set(), None) for a lot
+    with no components."""
+    members = {m for m in lot.components if m in diagram.boxes}
+    if not members:
+        return set(), None
+    routes = pathway_routes(diagram)
+    area = QRectF()
+    for cid in members:
+        area = area.united(diagram.boxes[cid])
+    links: dict[str, list[str]] = {}  # neighbour -> its pathways to or from members
+    for p in diagram.model.pathways:
+        ends = (p.source, p.target)
+        if not any(end in members for end in ends):
+            continue
+        outside = [end for end in ends if end not in members and end in diagram.boxes]
+        for end in outside:
+            links.setdefault(end, []).append(p.id)
+        if not outside and p.id in routes:
+            area = area.united(routes[p.id].boundingRect())
+    m = NEIGHBOURHOOD_MARGIN
+
+    def padded(r: QRectF) -> QRectF:
+        return r.adjusted(-m, -m, m, m)
+
+    def distance(cid: str) -> float:
+        box = diagram.boxes[cid]
+        dx = max(area.left() - box.right(), box.left() - area.right(), 0.0)
+        dy = max(area.top() - box.bottom(), box.top() - area.bottom(), 0.0)
+        return math.hypot(dx, dy)
+    shown = set(members)
+    for cid in sorted(links, key=lambda c: (distance(c), c)):
+        trial = area.united(diagram.boxes[cid])
+        for pid in links[cid]:
+            if pid in routes:
+                trial = trial.united(routes[pid].boundingRect())
+        if fits is None or fits(padded(trial)):
+            area = trial
+            shown.add(cid)
+    return shown, padded(area)
+
+
 # --- component names ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -520,13 +577,27 @@ def shortened_names(diagram: Diagram, plan: LotPlan | None) -> list[tuple[int, s
             enumerate(cid for cid, fit in fits.items() if not fit.complete)]
 
 
+def shown_area(target: QRectF, source: QRectF) -> QRectF:
+    """The part of the diagram that `target` shows when `source` is fitted into it (scaled
+    uniformly, centred): `source` grown to the target's shape."""
+    scale = min(target.width() / source.width(), target.height() / source.height())
+    w, h = target.width() / scale, target.height() / scale
+    c = source.center()
+    return QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
+
+
 def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, target: QRectF,
-                  source: QRectF | None = None, focus_lot: str | None = None) -> float:
+                  source: QRectF | None = None, focus_lot: str | None = None,
+                  whole_boxes: bool = False) -> float:
     """Paint the part `source` of the diagram (the whole extent by default) into `target`,
     scaled uniformly and centred. With `focus_lot`, that lot is drawn in full and the rest
-    faded. Returns the scale (target units per scene unit)."""
+    faded. With `whole_boxes`, only components wholly inside the target are drawn, and
+    pathway labels only where they fit inside it: pathways leaving it are cut at its edge,
+    and no text is cut (a crop of the diagram on a lot's page). Returns the scale (target
+    units per scene unit)."""
     source = source or diagram.extent
     scale = min(target.width() / source.width(), target.height() / source.height())
+    shown = shown_area(target, source)
     painter.save()
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setClipRect(target, Qt.IntersectClip)
@@ -534,6 +605,11 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     painter.scale(scale, scale)
     painter.translate(-source.center())
     visible = source.adjusted(-LOT_PAD * 2, -LOT_PAD * 2, LOT_PAD * 2, LOT_PAD * 2)
+    if whole_boxes:
+        visible = shown
+
+    def drawn(box: QRectF) -> bool:
+        return shown.contains(box) if whole_boxes else box.intersects(visible)
 
     home = lot_of(plan)
     lots = plan.lots if plan else []
@@ -559,22 +635,25 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         # (padded: a straight vertical route has a zero-width box, which intersects nothing)
         if route is None or not route.boundingRect().adjusted(-1, -1, 1, 1).intersects(visible):
             continue
-        ink = PATHWAY_INK if touches_focus(p) else blend(PATHWAY_INK, "white", FADE)
-        painter.setPen(QPen(ink, 1.8, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        focused = touches_focus(p)
+        ink = PATHWAY_INK if focused else FADED_LINE
+        painter.setPen(QPen(ink, 1.8 if focused else 1.4, Qt.SolidLine, Qt.RoundCap,
+                            Qt.RoundJoin))
         painter.setBrush(Qt.NoBrush)
         painter.drawPath(route)
         painter.setPen(Qt.NoPen)
         painter.setBrush(ink)
         painter.drawPolygon(_arrow_head(route))
         if p.label.strip():
-            labels.append((route, " ".join(p.label.split()), ink))
+            labels.append((route, " ".join(p.label.split()), ink,
+                           PATHWAY_INK if focused else FADED_TEXT))
 
     fits = name_fits(diagram, plan)
     unassigned = set(unassigned_services(diagram.model, plan))
     badges = []
     for c in diagram.model.components:
         box = diagram.boxes[c.id]
-        if box.intersects(visible):
+        if drawn(box):
             lot = home.get(c.id)
             badge = _paint_component(painter, diagram, c.id, box, lot, fits[c.id],
                                      lot is None and c.id in unassigned, faded_lot(lot))
@@ -586,12 +665,16 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     style = styles()["label"]
     badge_index = BoxIndex({str(i): b[0] for i, b in enumerate(badges)})
     placed = BoxIndex({})  # the labels already placed, by grid cell
-    for route, text, ink in labels:
+    for route, text, ink, text_ink in labels:
         text = style.elide(text, BOX_W * 0.9)
         width, height = style.width(text) + 8, style.line_height + 2
 
         candidates = [QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
                       for at in (route.pointAtPercent(t) for t in LABEL_SPOTS)]
+        if whole_boxes:  # a label cut at the edge would be half a word
+            candidates = [r for r in candidates if shown.contains(r)]
+            if not candidates:
+                continue
         free = [r for r in candidates if not placed.any_in(r)]
         spot = next((r for r in free if not diagram.index().any_in(r)),
                     None) or next((r for r in free if not badge_index.any_in(r)),
@@ -600,7 +683,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(spot, 4, 4)
-        painter.setPen(ink)
+        painter.setPen(text_ink)
         style.draw(painter, spot, text, Qt.AlignCenter)
     for rect, flag, flag_style, ink, text_ink in badges:
         painter.setPen(QPen(ink, 1.2))
@@ -622,11 +705,11 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     def fade(colour: QColor | str) -> QColor:
         return blend(colour, "white", FADE) if faded else QColor(colour)
     shape = component_shape(kind, box)
-    painter.setBrush(fade(kind.colour))
+    painter.setBrush(blend(kind.colour, "white", FADED_FILL) if faded else QColor(kind.colour))
     if unassigned:
         painter.setPen(QPen(fade(UNASSIGNED), 2.6, Qt.DashLine))
     else:
-        painter.setPen(QPen(fade(INK), 1.4))
+        painter.setPen(QPen(FADED_LINE if faded else INK, 1.0 if faded else 1.4))
     painter.drawPath(shape)
 
     s = styles()
@@ -637,14 +720,14 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     flag_w = _badge_width(flag, unassigned)
     block = len(fit.lines) * fit.pitch + (s["kind"].line_height if fit.show_kind else 0)
     top = inner.top() + max(0.0, (inner.height() - block) / 2)
-    painter.setPen(fade(INK))
+    painter.setPen(FADED_TEXT if faded else INK)
     for i, line in enumerate(fit.lines):
         fit.style.draw(painter, QRectF(inner.left(), top + i * fit.pitch, inner.width(),
                                        fit.pitch),
                        line, (Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft) | Qt.AlignVCenter)
     if fit.show_kind:
         kind_y = top + len(fit.lines) * fit.pitch
-        painter.setPen(fade("#4a4a4a"))
+        painter.setPen(FADED_KIND if faded else QColor("#4a4a4a"))
         s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(),
                                        s["kind"].line_height),
                        s["kind"].elide(kind.name, inner.width() - flag_w - 4),
@@ -654,4 +737,7 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
         return None
     badge = badge_rect(kind, box, flag, unassigned)
     ink = UNASSIGNED if unassigned else lot_ink(lot)
-    return badge, flag, flag_style, fade(ink), fade(ink if unassigned else INK)
+    if not faded:
+        return badge, flag, flag_style, ink, ink if unassigned else INK
+    return badge, flag, flag_style, fade(ink), blend(UNASSIGNED, "white", 0.3) if unassigned \
+        else FADED_TEXT

@@ -153,9 +153,10 @@ class Graphic(Block):
     """A fixed-height picture, such as the diagram, painted by a callable."""
 
     def __init__(self, height: float, paint: Callable[[QPainter, QRectF], None],
-                 covers_outside: bool = False):
+                 covers_outside: bool = False, scene: QRectF | None = None):
         self._height, self._paint = height, paint
         self.covers_outside = covers_outside  # painted first; the page covers what spills
+        self.scene = scene  # the part of the diagram it shows, when it is a crop
 
     def height(self, width: float) -> float:
         return self._height
