@@ -381,24 +381,41 @@ def squeeze(text):
 
 
 def diagram_pages(pack):
-    """1-based numbers of the pages that carry the whole diagram: the overview and the first
-    page of each lot."""
+    """1-based numbers of the pages that carry the diagram: the overview and the first page
+    of each lot."""
     return [i + 1 for i, page in enumerate(pack.pages)
             if not page.heading.endswith("(continued)") and
             (page.heading.startswith("Overview") or page.heading.startswith("Lot "))]
 
 
+def shown_components(pack, number):
+    """The components the diagram on page `number` draws: all of them, or on a lot page
+    whose diagram is a crop, those whose boxes lie wholly inside it."""
+    block = pack.pages[number - 1].placed[0][0]
+    scene = getattr(block, "scene", None)
+    return [c for c in pack.model.components
+            if scene is None or scene.contains(pack.diagram.boxes[c.id])]
+
+
 def test_templates_print_every_component_name_in_full(packs, qapp):
-    """No name on the printed diagram is cut short: each is found whole (wrapped lines read
-    in order) on the overview and on each lot's page, and no "…" is printed there."""
+    """No name on the printed diagram is cut short: each one drawn is found whole (wrapped
+    lines read in order) on the overview and on each lot's page, and no "…" is printed
+    there. A lot's page draws at least the lot's own components."""
     for name, pdf in packs.items():
         model = read_model(template_path(name))
         pack = LotPack(model)
         for number in diagram_pages(pack):
             text = squeeze(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number)))
             assert "…" not in text, (name, number)
-            for c in model.components:
+            shown = shown_components(pack, number)
+            if number == 1:
+                assert len(shown) == len(model.components)
+            for c in shown:
                 assert squeeze(c.name) in text, (name, number, c.name)
+        for lot in pack.plan.lots:
+            first = next(n for n in diagram_pages(pack)
+                         if pack.pages[n - 1].heading.startswith(f"Lot {lot.code}:"))
+            assert set(lot.components) <= {c.id for c in shown_components(pack, first)}
         assert "Names shortened on the diagram" not in pdftext(pdf)
 
 
@@ -438,10 +455,12 @@ def test_long_names_wrap_and_any_cut_short_are_keyed_on_the_same_page(tmp_path, 
     assert len(short) < len(model.components) / 2
     for number in diagram_pages(pack):
         text = squeeze(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number)))
-        for c in model.components:
+        shown = shown_components(pack, number)
+        for c in shown:
             assert squeeze(c.name) in text, (number, c.name)  # in the box, or in the key
-        for n, full in short:
-            assert f"[{n}] {full}" in text
+        names = {squeeze(c.name) for c in shown}
+        for n, full in short:  # a lot page's key lists only the names its crop shows
+            assert (f"[{n}] {full}" in text) == (squeeze(full) in names or number == 1)
     assert words_outside_margins(pdf) == []
 
 
@@ -532,6 +551,87 @@ def test_a_key_too_long_for_the_page_runs_on_after_the_diagram(tmp_path, qapp):
     write_pdf(pack, pdf)
     _, rect = pack.pages[0].placed[0]
     assert rect.height() > pack.content.height() / 2  # the diagram keeps its room
-    text = squeeze(pdftext(pdf, "-raw"))
+    # The key runs on over the overview's pages: read it without the page furniture
+    # between them. (A lot page's key lists only the names its crop of the diagram shows.)
+    text = []
+    for number in range(1, pack.page_count() + 1):
+        if pack.pages[number - 1].heading.startswith("Overview"):
+            c = pack.content  # only the content area: no header or title block
+            text.append(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number),
+                                "-x", str(round(c.left() / PT)), "-y", str(round(c.top() / PT)),
+                                "-W", str(round(c.width() / PT)),
+                                "-H", str(round(c.height() / PT))))
+    text = squeeze(" ".join(text))
     for n, name in enumerate(names, 1):
         assert f"[{n}] {squeeze(name)}" in text
+
+
+def words(pdf, number):
+    """(word, x0, y0, x1, y1) in points of the words pdftotext finds on page `number`."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number),
+                           str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [(w, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="([\d.]+)">([^<]*)<', html)]
+
+
+@pytest.mark.parametrize("landscape", [True, False])
+def test_lot_pages_show_the_lots_neighbourhood_with_8_pt_names(tmp_path, qapp, landscape):
+    """Luton's two lots: each lot page draws its part of the model with names of 7.5 pt or
+    more (they were under 6 pt with the whole model drawn), on no more pages than before;
+    L2's page leaves out the referral routes, which are nowhere near it."""
+    from designer.printing.diagram import name_fits
+
+    model = read_model(template_path("luton"))
+    pack = LotPack(model, PackOptions(landscape=landscape))
+    assert pack.page_count() == 7
+    pdf = tmp_path / "pack.pdf"
+    write_pdf(pack, pdf)
+    fits = name_fits(pack.diagram, pack.plan)
+    names = {c.id: c.name for c in model.components}
+    for lot in pack.plan.lots:
+        number = next(i + 1 for i, page in enumerate(pack.pages)
+                      if page.heading.startswith(f"Lot {lot.code}:"))
+        block, rect = pack.pages[number - 1].placed[0]
+        scene = block.scene or pack.diagram.extent
+        shown = shown_components(pack, number)
+        scale = rect.width() / scene.width()
+        assert scale * min(fits[c.id].style.size for c in shown) / PT >= 7.5, lot.code
+        # The same, measured in the PDF against the 9 pt "Components:" line under it.
+        found = words(pdf, number)
+        nine = next(y1 - y0 for w, x0, y0, x1, y1 in found if w == "Components:")
+        # (the largest of each name's first word: a kind line or label may share it)
+        heights = [max(y1 - y0 for w, x0, y0, x1, y1 in found
+                       if w == names[m].split()[0] and y1 < rect.bottom() / PT)
+                   for m in lot.components]
+        assert min(heights) / nine * 9 >= 7.4, (lot.code, heights, nine)
+        text = squeeze(pdftext(pdf, "-raw", "-f", str(number), "-l", str(number)))
+        for m in lot.components:
+            assert squeeze(names[m]) in text
+    l2 = next(i + 1 for i, page in enumerate(pack.pages) if page.heading.startswith("Lot L2:"))
+    text = squeeze(pdftext(pdf, "-raw", "-f", str(l2), "-l", str(l2)))
+    for far in ("GP referral", "Probation", "Prison release", "Young people's referrals"):
+        assert far not in text  # one of L1's referral routes: no pathway to or from L2
+
+
+def test_faded_parts_of_a_lot_page_read_in_greyscale(packs, tmp_path, qapp):
+    """On L2's page, rendered grey at 110 dpi: a component outside the lot prints its name
+    in a clear mid grey (it was near white), lighter than the lot's own names."""
+    model = read_model(template_path("luton"))
+    pack = LotPack(model)
+    number = next(i + 1 for i, page in enumerate(pack.pages)
+                  if page.heading.startswith("Lot L2:"))
+    pdf = packs["luton"]
+    subprocess.run(["pdftoppm", "-r", "110", "-gray", "-png", "-f", str(number), "-l",
+                    str(number), str(pdf), str(tmp_path / "grey")], check=True)
+    image = QImage(str(next(tmp_path.glob("grey*.png"))))
+    found = words(pdf, number)
+
+    def darkest(word):
+        x0, y0, x1, y1 = next((x0, y0, x1, y1) for w, x0, y0, x1, y1 in found if w == word)
+        k = 110 / 72
+        return min(image.pixelColor(x, y).value() for x in range(int(x0 * k), int(x1 * k))
+                   for y in range(int(y0 * k), int(y1 * k)))
+    faded, member = darkest("Inpatient"), darkest("Routes")
+    assert faded <= 130, faded  # readable
+    assert member + 30 <= faded, (member, faded)  # and still secondary
