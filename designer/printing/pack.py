@@ -18,9 +18,11 @@ from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPagedPaintDe
                            QPainterPath, QPen)
 
 from models import catalogue
-from models.checks import ERROR, INFO, RULES_BY_ID, WARNING, run_checks
+from models.checks import (ERROR, INFO, RULES_BY_ID, WARNING, counts_text, run_checks,
+                           severity_counts)
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
+from models.wording import plural
 
 from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
                       layout_diagram, Region, lot_of, name_fits, neighbourhood, paint_diagram,
@@ -78,10 +80,6 @@ def money(value: float | None) -> str:
 def years(value: float) -> str:
     number = f"{value:g}"
     return f"{number} year" if value == 1 else f"{number} years"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def long_date(d: date) -> str:
@@ -342,11 +340,8 @@ class LotPack:
         values = [lot.contract.annual_value for lot in self.plan.lots]
         funding = [f.annual_amount for f in self.model.funding_sources
                    if f.annual_amount is not None]
-        counts = {s: 0 for s in (ERROR, WARNING, INFO)}
-        for f in run_checks(self.model, self.plan.id):
-            counts[f.severity] += 1
-        checks = (f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, "
-                  f"{plural(counts[INFO], 'note')} (see Coverage checks)") if any(
+        counts = severity_counts(run_checks(self.model, self.plan.id))
+        checks = f"{counts_text(counts)} (see Coverage checks)" if any(
             counts.values()) else "No findings"
         value = money(sum(v for v in values if v is not None)) if any(
             v is not None for v in values) else "not set"
