@@ -26,6 +26,9 @@ KEEP_DAYS = 7  # older share folders are removed: the email has long gone by the
 SHOW_FILES = "Show the Files in a Folder"
 
 
+SAVE_AND_SHARE = "Save and Share"
+
+
 def share_root() -> Path:
     return app_data_dir() / "share"
 
@@ -55,7 +58,7 @@ def _remove_old_folders(root: Path) -> None:
             pass
 
 
-def write_files(model: ServiceModel) -> SharedFiles:
+def write_files(model: ServiceModel, unsaved: bool = False) -> SharedFiles:
     """Write the draft and attachments into a new folder. Raises OSError."""
     root = share_root()
     _remove_old_folders(root)
@@ -63,14 +66,29 @@ def write_files(model: ServiceModel) -> SharedFiles:
     folder.mkdir(parents=True)
     pdf_bytes = lot_pack_pdf(model, folder / "pack.tmp.pdf")
     (folder / "pack.tmp.pdf").unlink(missing_ok=True)
-    return write_share_files(folder, model, serialise(model), pdf_bytes)
+    return write_share_files(folder, model, serialise(model), pdf_bytes, unsaved=unsaved)
 
 
 def share_by_email(window) -> SharedFiles | None:
+    # A copy with unsaved edits must not travel under the saved revision's number: partners
+    # would compare it with the saved file of that number and find it differs.
+    unsaved = window.doc.is_modified()
+    if unsaved:
+        answer = messages.choose(
+            window, "Share by email",
+            "The model has changes that are not saved yet. Save them first, so the email "
+            "carries a new revision, or share a copy marked as having unsaved changes?",
+            [SAVE_AND_SHARE, "Share Unsaved Copy", "Cancel"], messages.Icon.Question)
+        if answer == SAVE_AND_SHARE:
+            if not window.save():
+                return None
+            unsaved = window.doc.is_modified()
+        elif answer != "Share Unsaved Copy":
+            return None
     model = window.doc.model
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # printing a pack takes a moment
     try:
-        shared = write_files(model)
+        shared = write_files(model, unsaved)
     except OSError as e:
         messages.tell(window, "Cannot prepare the email",
                             f"Could not write the files to share: {e.strerror or e}")

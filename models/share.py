@@ -28,8 +28,13 @@ PDF_CONTENT_TYPE = ("application", "pdf")
 PACK_SUFFIX = " - lot pack.pdf"
 
 
-def share_subject(model: ServiceModel) -> str:
-    return " ".join(f"Service model: {model.title} (revision {model.revision})".split())
+def version_words(model: ServiceModel, unsaved: bool = False) -> str:
+    """'revision 3', or 'revision 3 with unsaved changes' for a copy shared before saving."""
+    return f"revision {model.revision}" + (" with unsaved changes" if unsaved else "")
+
+
+def share_subject(model: ServiceModel, unsaved: bool = False) -> str:
+    return " ".join(f"Service model: {model.title} ({version_words(model, unsaved)})".split())
 
 
 def attachment_filename(name: str) -> str:
@@ -40,16 +45,18 @@ def attachment_filename(name: str) -> str:
     return safe_file_stem(stem, ascii_only=True) + ("." + extension if extension else "")
 
 
-def attachment_filenames(model: ServiceModel) -> tuple[str, str]:
-    """(model file name, lot pack file name) made from the model title."""
-    stem = safe_file_stem(model.title, ascii_only=True)
+def attachment_filenames(model: ServiceModel, unsaved: bool = False) -> tuple[str, str]:
+    """(model file name, lot pack file name) made from the model title and revision, so two
+    versions sent by email do not overwrite each other when saved to one folder."""
+    version = f"r{model.revision}" + (" unsaved" if unsaved else "")
+    stem = safe_file_stem(f"{model.title} ({version})", ascii_only=True)
     return stem + EXTENSION, stem + PACK_SUFFIX
 
 
-def default_body(model: ServiceModel, with_pack: bool = True) -> str:
-    model_name, pack_name = attachment_filenames(model)
+def default_body(model: ServiceModel, with_pack: bool = True, unsaved: bool = False) -> str:
+    model_name, pack_name = attachment_filenames(model, unsaved)
     lines = [f'Please find attached the service model "{" ".join(model.title.split())}" '
-             f"(revision {model.revision}).", "",
+             f"({version_words(model, unsaved)}).", "",
              f"{model_name} opens in Service Model Designer."]
     if with_pack:
         lines.append(f"{pack_name} is the printed lot pack, readable without it.")
@@ -97,16 +104,17 @@ class SharedFiles:
 
 
 def write_share_files(folder: str | os.PathLike, model: ServiceModel, model_bytes: bytes,
-                      pdf_bytes: bytes | None, body: str | None = None) -> SharedFiles:
+                      pdf_bytes: bytes | None, body: str | None = None,
+                      unsaved: bool = False) -> SharedFiles:
     """Write the draft and, beside it, the two attachments (the "show the files" fallback).
 
     `folder` should be a fresh folder of the app's own (not the user's documents). Raises
     OSError when the folder cannot be written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    model_name, pack_name = attachment_filenames(model)
-    eml = build_eml(model_bytes, model_name, pdf_bytes, pack_name, share_subject(model),
-                    default_body(model, pdf_bytes is not None) if body is None else body)
+    model_name, pack_name = attachment_filenames(model, unsaved)
+    eml = build_eml(model_bytes, model_name, pdf_bytes, pack_name, share_subject(model, unsaved),
+                    default_body(model, pdf_bytes is not None, unsaved) if body is None else body)
     model_path = folder / model_name
     pdf_path = folder / pack_name if pdf_bytes is not None else None
     eml_path = folder / (Path(model_name).stem + ".eml")

@@ -346,6 +346,31 @@ def test_share_writes_a_draft_with_both_attachments_and_offers_the_folder(window
     assert not shared.folder.is_relative_to(docs)
 
 
+def test_share_with_unsaved_changes_saves_first_or_marks_the_copy(window, prompts, docs):
+    path = saved_luton(docs)
+    window.open_file(str(path))
+    saved_revision = window.doc.model.revision
+    window.doc.update_model({"title": "Luton, edited"})
+    # A copy shared unsaved says so, in the subject and in the file names.
+    prompts.answers = ["Share Unsaved Copy", "Close"]
+    shared = share.share_by_email(window)
+    message = email.message_from_bytes(shared.eml.read_bytes(), policy=policy.default)
+    assert f"(revision {saved_revision} with unsaved changes)" in message["Subject"]
+    assert "unsaved" in shared.model.name and window.doc.is_modified()
+    # Saving first shares the new revision under its own number.
+    prompts.answers = ["Save and Share", "Close"]
+    shared = share.share_by_email(window)
+    assert not window.doc.is_modified()
+    assert read_model(path).revision == saved_revision + 1
+    message = email.message_from_bytes(shared.eml.read_bytes(), policy=policy.default)
+    assert message["Subject"].endswith(f"(revision {saved_revision + 1})")
+    assert f"(r{saved_revision + 1})" in shared.model.name
+    # Cancel shares nothing.
+    window.doc.update_model({"title": "Luton, edited again"})
+    prompts.answers = ["Cancel"]
+    assert share.share_by_email(window) is None
+
+
 def test_share_warns_about_large_attachments(window, prompts, monkeypatch):
     import models.share
     monkeypatch.setattr(models.share, "attachments_too_large", lambda size: True)

@@ -49,7 +49,7 @@ def test_luton_eml_is_a_draft_with_both_attachments_byte_identical(qapp, luton, 
     files = {part.get_filename(): part for part in message.iter_attachments()}
     model_name, pack_name = attachment_filenames(luton)
     assert set(files) == {model_name, pack_name}
-    assert model_name == "Luton 'alliance' 2024-25 - Cafe draft.svcmodel"
+    assert model_name == "Luton 'alliance' 2024-25 - Cafe draft (r1).svcmodel"  # revision too
     assert all(name.isascii() and not set(name) & set('<>:"/\\|?*') for name in files)
     assert files[model_name].get_content_type() == "application/octet-stream"
     assert files[pack_name].get_content_type() == "application/pdf"
