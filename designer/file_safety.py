@@ -83,9 +83,12 @@ class SummaryDialog(QDialog):
         self.summary.setFocus()
 
 
-def ask_summary(parent: QWidget | None, file_name: str) -> tuple[str, str] | None:
+def ask_summary(parent: QWidget | None, file_name: str,
+                fallback_author: str = "") -> tuple[str, str] | None:
     """(author, summary) for the revision log, or None when the user cancels the save."""
     dialog = SummaryDialog(parent, file_name, str(QSettings().value(AUTHOR_KEY, "") or ""))
+    if fallback_author:  # what the log records when the name is left blank (Document.save)
+        dialog.author.setPlaceholderText(f"If blank: {' '.join(fallback_author.split())}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     author = " ".join(dialog.author.text().split())
@@ -211,6 +214,13 @@ class FileSafety(QObject):
         path = self.doc.path
         if path is None or self.elsewhere:
             return self.save_as()
+        if not self.doc.is_modified() and path.exists() and not (
+                self.stamp is not None and self.stamp.changed(path)):
+            # Nothing new: another revision would only add an empty line to the history.
+            self.window.statusBar().showMessage(
+                f"No changes to save: {path.name} already holds this model "
+                f"(revision {self.doc.model.revision}).", 5000)
+            return True
         if self.stamp is not None and self.stamp.changed(path):
             answer = messages.choose(
                 self.window, "File changed on disk",
@@ -226,7 +236,7 @@ class FileSafety(QObject):
                 return False
             if answer != "Overwrite":
                 return False
-        entry = ask_summary(self.window, path.name)
+        entry = ask_summary(self.window, path.name, self.doc.model.author)
         return entry is not None and self.write(path, *entry)
 
     def save_as(self, entry: tuple[str, str] | None = None) -> bool:
@@ -241,7 +251,7 @@ class FileSafety(QObject):
         if not chosen.lower().endswith(EXTENSION):
             chosen += EXTENSION
         QSettings().setValue(FOLDER_KEY, str(Path(chosen).parent))
-        entry = entry or ask_summary(self.window, Path(chosen).name)
+        entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
     def write(self, path: Path, author: str = "", summary: str = "") -> bool:

@@ -226,10 +226,11 @@ class ModelDiff:
                     body.append(f"    No longer includes {_and(i.name for i in lot.left)}")
                 body += [f"    {c.sentence()}" for c in lot.changes]
             block(f"Lot plan {plan.name}", body)
+        # No +/- on findings: one that appears is bad news, not an addition (as in the window).
         block("Findings that appeared",
-              [f"  + {f.severity.upper()}: {f.message}" for f in self.findings_appeared])
+              [f"  {f.severity.capitalize()}: {f.message}" for f in self.findings_appeared])
         block("Findings that went",
-              [f"  - {f.severity.upper()}: {f.message}" for f in self.findings_gone])
+              [f"  {f.severity.capitalize()}: {f.message}" for f in self.findings_gone])
         return "\n".join(lines) + "\n"
 
 

@@ -66,7 +66,7 @@ def docs() -> Path:
 def prompts(monkeypatch) -> Prompts:
     p = Prompts()
     monkeypatch.setattr(messages, "choose", p.choose)
-    monkeypatch.setattr(file_safety, "ask_summary", lambda parent, name: p.summary)
+    monkeypatch.setattr(file_safety, "ask_summary", lambda parent, name, author="": p.summary)
 
     def save_name(parent, caption, start, *args, **kwargs):
         p.save_as_starts.append(start)

@@ -54,6 +54,18 @@ def test_save_records_summary_and_author_and_history_lists_them(window, prompts,
     assert history.topLevelItemCount() == len(saved.revisions)
 
 
+def test_saving_with_nothing_changed_adds_no_empty_revision(window, prompts, docs):
+    path = saved_luton(docs)
+    window.open_file(str(path))
+    before = path.read_bytes()
+    assert window.save()
+    assert path.read_bytes() == before
+    assert "No changes to save" in window.statusBar().currentMessage()
+    # Save As to a new file still writes it.
+    prompts.save_as_paths = [str(docs / "copy.svcmodel")]
+    assert window.save_as() and (docs / "copy.svcmodel").exists()
+
+
 def test_cancelling_the_summary_cancels_the_save(window, prompts, docs):
     path = saved_luton(docs)
     window.open_file(str(path))
