@@ -116,29 +116,29 @@ class MergeDialog(QDialog):
         self.other = QComboBox()
         for lot in others:
             self.other.addItem(lot_swatch(lot), f"{lot.code} {lot.name}".strip(), lot.id)
-        self.name = QLineEdit(keep.name)
+        self.name = QLineEdit()
         self.name.setAccessibleName("Name of the merged lot")
         keep_label = QLabel(f"{keep.code} {keep.name}".strip())
         keep_label.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout(self)
-        form.addRow("Keep lot:", keep_label)
-        form.addRow("Merge into it:", self.other)
+        form.addRow("Lot:", keep_label)
+        form.addRow("Merge with:", self.other)
         form.addRow("Name of the merged lot:", self.name)
+        # A copy by default: merging in place would lose the plan the merge is judged against.
         self.in_copy = QCheckBox("Merge in a copy of the lot plan, to compare both in the "
-                                 "options appraisal")
+                                 "options appraisal", checked=True)
         form.addRow(self.in_copy)
         self.copy_name = QLineEdit()
         self.copy_name.setAccessibleName("Name of the copy of the lot plan")
-        self.copy_name.setEnabled(False)
         self.in_copy.toggled.connect(self.copy_name.setEnabled)
         form.addRow("Name of the copy:", self.copy_name)
         for field in (self.name, self.copy_name):  # room for a suggested name in full
             field.setMinimumWidth(field.fontMetrics().averageCharWidth() * 64)
-        # The suggested copy name follows the lot chosen, until the commissioner types one.
-        self.other.currentIndexChanged.connect(self._suggest_copy_name)
-        self._suggest_copy_name()
-        note = QLabel("The merged lot keeps the first lot's contract terms; annual values and "
-                      "funding are added together. Undo reverses the merge.")
+        # The suggested names follow the lot chosen, until the commissioner types their own.
+        self.other.currentIndexChanged.connect(self._suggest_names)
+        self._suggest_names()
+        note = QLabel(f"The merged lot keeps the contract terms of {keep.code or keep.name}; annual "
+                      "values and funding are added together. Undo reverses the merge.")
         note.setWordWrap(True)
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -148,9 +148,12 @@ class MergeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def _suggest_copy_name(self) -> None:
+    def _suggest_names(self) -> None:
+        other = self.other_names.get(self.other.currentData(), "")
+        if not self.name.isModified():
+            self.name.setText(f"{self.keep.name} and {other}" if other else self.keep.name)
+            self.name.setCursorPosition(0)
         if not self.copy_name.isModified():
-            other = self.other_names.get(self.other.currentData(), "")
             self.copy_name.setText(lots.merged_copy_name(self.plan_name, self.keep.name, other))
             self.copy_name.setCursorPosition(0)  # show the start of the name
 

@@ -223,8 +223,9 @@ COPY_NAME_LIMIT = 60  # fits the lot plan box and two lines of an appraisal colu
 
 
 def merged_copy_name(plan_name: str, keep_name: str, other_name: str) -> str:
-    """A short name for the copy of a plan in which two lots are merged:
-    'Three lots, Clinical + Care and engagement merged'; '<plan> (merged)' when that is long.
+    """A short name for the copy of a plan in which two lots are merged, saying where it
+    came from: 'From Three lots: Clinical + Care and engagement merged'; 'From <plan>, merged'
+    when that is long.
     The plan's bracketed note ('(first tender)') belongs to the original, so it is dropped."""
     base = " ".join(plan_name.split())
     if base.endswith(")") and " (" in base:
@@ -235,11 +236,12 @@ def merged_copy_name(plan_name: str, keep_name: str, other_name: str) -> str:
         kept = [w for w in words if w.lower() not in _GENERIC_WORDS]
         return " ".join(kept if kept and len(kept) < len(words) else words)
 
-    name = f"{base}, {short(keep_name)} + {short(other_name)} merged"
+    name = f"From {base}: {short(keep_name)} + {short(other_name)} merged"
     if len(name) <= COPY_NAME_LIMIT:
         return name
-    base = base if len(base) <= COPY_NAME_LIMIT - 9 else base[:COPY_NAME_LIMIT - 10] + "\u2026"
-    return f"{base} (merged)"
+    room = COPY_NAME_LIMIT - len("From , merged")
+    base = base if len(base) <= room else base[:room - 1] + "\u2026"
+    return f"From {base}, merged"
 
 
 def rename_plan(plans: list[LotPlan], plan_id: str, name: str) -> list[LotPlan]:

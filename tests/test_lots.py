@@ -213,14 +213,14 @@ def test_names_and_terms_the_schema_would_refuse_are_refused_in_words(luton):
 def test_merged_copy_name_is_short_and_readable():
     assert lots.merged_copy_name("Three lots (first tender)", "Clinical treatment",
                                  "Care and engagement") \
-        == "Three lots, Clinical + Care and engagement merged"
-    # Too long for the lot plan box and a column title: the plan's name and "(merged)".
+        == "From Three lots: Clinical + Care and engagement merged"
+    # Too long for the lot plan box and a column title: the plan's name and "merged".
     long = lots.merged_copy_name("Two lots", "Treatment and engagement alliance",
                                  "Recovery, aftercare and employment")
-    assert long == "Two lots (merged)"
+    assert long == "From Two lots, merged"
     huge = lots.merged_copy_name("P" * 200, "A", "B")
-    assert len(huge) <= lots.COPY_NAME_LIMIT and huge.endswith("\u2026 (merged)")
-    assert lots.merged_copy_name("Plan", "Lot", "Service") == "Plan, Lot + Service merged"
+    assert len(huge) <= lots.COPY_NAME_LIMIT and huge.endswith("\u2026, merged")
+    assert lots.merged_copy_name("Plan", "Lot", "Service") == "From Plan: Lot + Service merged"
 
 
 def test_a_copy_remembers_its_original_in_the_file():

@@ -98,8 +98,11 @@ def test_merge_through_the_dialog_and_undo(window, qtbot, monkeypatch):
     panel, doc = window.lots, window.doc
 
     def accept(dialog):
+        assert dialog.in_copy.isChecked()  # a copy unless the commissioner says otherwise
         dialog.other.setCurrentIndex(dialog.other.findData("engagement"))
+        assert dialog.name.text() == "Clinical treatment and Care and engagement"
         dialog.name.setText("Treatment and engagement alliance")
+        dialog.in_copy.setChecked(False)
         return QDialog.DialogCode.Accepted
     monkeypatch.setattr(MergeDialog, "exec", accept)
     panel.select_lot("clinical")
@@ -495,7 +498,7 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     assert [p.id for p in doc.model.lot_plans][0] == "three-lots"
     assert len(doc.model.plan("three-lots").lots) == 3  # the original is untouched
     assert doc.model.active_plan != "three-lots" and len(plan(window).lots) == 2
-    name = "Three lots, Clinical + Care and engagement merged"
+    name = "From Three lots: Clinical + Care and engagement merged"
     assert plan(window).name == name
     # The appraisal compares the copy with the plan it was made from, not with itself.
     appraisal = AppraisalDialog(doc, window)
@@ -539,20 +542,21 @@ def test_merge_dialog_suggests_a_copy_name_that_can_be_changed(window, qtbot, mo
     seen = {}
 
     def accept(dialog):
-        assert not dialog.copy_name.isEnabled()  # only for a merge in a copy
+        assert dialog.copy_name.isEnabled()  # a copy is the default
         dialog.other.setCurrentIndex(dialog.other.findData("recovery"))
         seen["recovery"] = dialog.copy_name.text()
         dialog.other.setCurrentIndex(dialog.other.findData("engagement"))
         seen["engagement"] = dialog.copy_name.text()
+        dialog.in_copy.setChecked(False)
+        assert not dialog.copy_name.isEnabled()  # only for a merge in a copy
         dialog.in_copy.setChecked(True)
-        assert dialog.copy_name.isEnabled()
         dialog.copy_name.setText("Option B: one treatment lot")
         return QDialog.DialogCode.Accepted
     monkeypatch.setattr(MergeDialog, "exec", accept)
     panel.select_lot("clinical")
     panel.merge_action.trigger()
-    assert seen == {"recovery": "Three lots, Clinical + Recovery merged",
-                    "engagement": "Three lots, Clinical + Care and engagement merged"}
+    assert seen == {"recovery": "From Three lots: Clinical + Recovery merged",
+                    "engagement": "From Three lots: Clinical + Care and engagement merged"}
     assert plan(window).name == "Option B: one treatment lot"
     assert plan(window).based_on == "three-lots"  # saved in the file, so it survives reopening
 
