@@ -28,6 +28,14 @@ class LotFigures:
     estimated_cost: float
     findings: int  # findings that name this lot
 
+    @property
+    def shortfall(self) -> float:
+        """How much less the lot is worth than its services are estimated to cost (the
+        lot-underfunded rule); 0 when it is not underfunded or has no value set."""
+        if self.annual_value is None or self.annual_value < 0:
+            return 0.0
+        return max(0.0, self.estimated_cost - self.annual_value)
+
 
 @dataclass
 class PlanMetrics:
@@ -49,6 +57,19 @@ class PlanMetrics:
     def lots_total(self) -> float | None:
         values = [lot.annual_value for lot in self.lots if lot.annual_value is not None]
         return sum(values) if values else None
+
+    @property
+    def estimated_cost(self) -> float:
+        return sum(lot.estimated_cost for lot in self.lots)
+
+    @property
+    def shortfall(self) -> float:
+        """The underfunded lots' shortfalls added up: what their values would need to rise by."""
+        return sum(lot.shortfall for lot in self.lots)
+
+    def underfunded_details(self) -> list[str]:
+        return [f"{lot.name}, {money(lot.shortfall)} short" for lot in self.lots
+                if lot.shortfall > 0]
 
     @property
     def smallest(self) -> LotFigures | None:
@@ -172,10 +193,14 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
                 [lot.name if lot else "" for lot in smallest],
                 values=[lot.annual_value if lot else None for lot in smallest], money=True),
         amount("Total lot value", [m.lots_total for m in plans]),
+        amount("Estimated cost of the lots' services", [m.estimated_cost for m in plans]),
         count("Cross-lot handoffs (pathways)", [m.handoffs for m in plans]),
         named("Disconnected lots", [m.disconnected_lots for m in plans]),
         named("Unassigned procured services", [m.unassigned for m in plans]),
-        named("Underfunded lots", [m.underfunded_lots for m in plans]),
+        Measure("Underfunded lots", [str(len(m.underfunded_lots)) for m in plans],
+                [", ".join(m.underfunded_details()) for m in plans],
+                values=[len(m.underfunded_lots) for m in plans]),
+        amount("Underfunded by (a year)", [m.shortfall for m in plans]),
         amount("Funding available a year", [m.funding_total for m in plans]),
         Measure("Funding balance", [balance(m) for m in plans],
                 values=[m.balance for m in plans], money=True),
@@ -187,7 +212,8 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
 
 def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     """What a plan changes against the baseline, in a few words, the decisive measures first:
-    '3 fewer cross-lot handoffs (9 → 6); 1 fewer lot; 1 lot underfunded still'."""
+    '3 fewer cross-lot handoffs (9 → 6); 1 fewer lot; 1 lot underfunded still, by £350,000
+    a year'."""
     parts = []
 
     def more_or_fewer(after: float, before: float, noun: str, detail: str = "") -> None:
@@ -196,16 +222,18 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
             parts.append(f"{abs(after - before):,.0f} {word} {noun}"
                          + ("" if abs(after - before) == 1 else "s") + detail)
 
-    def still(after: list[str], before: list[str], noun: str, state: str) -> None:
+    def still(after: list[str], before: list[str], noun: str, state: str, by: str = "") -> None:
         if after:
-            parts.append(f"{plural(len(after), noun)} {state}" + (" still" if before else ""))
+            parts.append(f"{plural(len(after), noun)} {state}" + (" still" if before else "")
+                         + (f", by {by}" if by else ""))
         elif before:
             parts.append(f"no {noun} {state} now")
 
     more_or_fewer(plan.handoffs, base.handoffs, "cross-lot handoff",
                   f" ({base.handoffs} \u2192 {plan.handoffs})")
     more_or_fewer(plan.lot_count, base.lot_count, "lot")
-    still(plan.underfunded_lots, base.underfunded_lots, "lot", "underfunded")
+    still(plan.underfunded_lots, base.underfunded_lots, "lot", "underfunded",
+          f"{money(plan.shortfall)} a year" if plan.shortfall else "")
     still(plan.disconnected_lots, base.disconnected_lots, "lot", "disconnected")
     still(plan.unassigned, base.unassigned, "procured service", "in no lot")
     if None not in (plan.lots_total, base.lots_total) and plan.lots_total != base.lots_total:

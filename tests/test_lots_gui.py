@@ -299,7 +299,7 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     after = int(appraisal.cell("Cross-lot handoffs (pathways)", 1).split()[0])
     assert appraisal.cell("Cross-lot handoffs (pathways)", 1) == \
         f"{after} (\u2212{before - after})"  # fewer handoffs: a negative change
-    assert appraisal.cell("Underfunded lots", 0) == "1 (Clinical treatment)"
+    assert appraisal.cell("Underfunded lots", 0) == "1 (Clinical treatment, £400,000 short)"
 
     panel.merge("clinical", "engagement", "Treatment and engagement alliance")
     editor = ContractEditor(doc, "clinical")

@@ -87,7 +87,10 @@ def test_numbers_carry_their_change_against_the_baseline():
     assert table["Cross-lot handoffs (pathways)"] == [str(three.handoffs),
                                                       f"{two.handoffs} (\u2212{fewer})"]
     assert table["Total lot value"] == ["£3,700,000", "£4,100,000 (+£400,000)"]
-    assert table["Underfunded lots"] == ["1 (Clinical treatment)", "0 (\u22121)"]
+    # How much a lot is short says why the alliance is worth more.
+    assert table["Underfunded lots"] == ["1 (Clinical treatment, £400,000 short)", "0 (\u22121)"]
+    assert table["Underfunded by (a year)"] == ["£400,000", "£0 (\u2212£400,000)"]
+    assert table["Estimated cost of the lots' services"] == ["£4,000,000"] * 2
     assert table["Smallest lot value"] == ["£700,000 (Recovery)"] * 2  # equal: no change
     # Lot rows state a change only for the same lot: the alliance is not Clinical treatment.
     assert table["Lot 1 annual value"][1] == "L1 Treatment and engagement alliance: £3,400,000"
@@ -121,7 +124,7 @@ def test_what_changes_in_words():
     summaries = dict(table.summaries())
     assert list(summaries) == ["Merged copy", "Two-lot alliance (retender)"]
     assert summaries["Merged copy"] == ("3 fewer cross-lot handoffs (9 \u2192 6); 1 fewer lot; "
-                                        "1 lot underfunded still")
+                                        "1 lot underfunded still, by £350,000 a year")
     assert "no lot underfunded now" in summaries["Two-lot alliance (retender)"]
     assert "£400,000 more a year in lots" in summaries["Two-lot alliance (retender)"]
     model = load_template("luton")
