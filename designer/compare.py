@@ -17,7 +17,8 @@ import shiboken6
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainterPath, QPen, QTextDocument
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphicsItem,
-                               QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem,
+                               QGraphicsLineItem, QGraphicsPathItem, QGraphicsRectItem,
+                               QGraphicsSimpleTextItem,
                                QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -25,11 +26,13 @@ from models import ModelFileError, read_model
 from models.diff import ModelDiff, Section, diff_models
 from models.schema import ServiceModel
 
-from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_PATHWAY, plain_tooltip
+from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY, plain_tooltip
 from . import messages
 
-ADDED = QColor("#2e9e44")
-CHANGED = QColor("#e5a50a")
+# Dark and unlike any lot colour (models.catalogue.LOT_COLOURS), on a white rim, so a mark
+# shows on every lot's tint; "changed" is also dashed, for greyscale and colour-blind readers.
+ADDED = QColor("#006d2c")
+CHANGED = QColor("#6a1b9a")
 REMOVED = QColor("#77767b")
 MAX_GHOST_NAME = 28  # characters of a removed component's name drawn inside its ghost
 
@@ -102,7 +105,7 @@ def _tag(text: str, colour: QColor) -> QGraphicsSimpleTextItem:
     font.setPixelSize(12)
     font.setBold(True)
     tag.setFont(font)
-    tag.setBrush(colour.darker(130))
+    tag.setBrush(colour)
     return tag
 
 
@@ -188,13 +191,22 @@ class DiffMarkers:
         rect = QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H).adjusted(-7, -7, 7, 7)
         path = QPainterPath()
         path.addRoundedRect(rect, 12, 12)
-        halo = QGraphicsPathItem(path)
-        halo.setPen(QPen(colour, 3))
-        halo.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60))
-        halo.setPos(centre)
-        self._add(halo, Z_COMPONENT - 0.5)  # behind the box: a coloured rim around it
+        style = Qt.PenStyle.SolidLine if colour == ADDED else Qt.PenStyle.DashLine
+        for pen in (QPen(QColor("white"), 9), QPen(colour, 5, style)):
+            ring = QGraphicsPathItem(path)  # a rim around the box, above lots and arrows
+            ring.setPen(pen)
+            ring.setPos(centre)
+            self._add(ring, Z_LOT_TAG - 0.5)  # under the lot's name tag, which stays readable
+        # The word sits on the box's bottom edge, clear of the lot's name tag above the box.
         tag = _tag(word, colour)
-        tag.setPos(centre + QPointF(-BOX_W / 2 - 6, -BOX_H / 2 - 24))
+        size = tag.boundingRect()
+        at = centre + QPointF(-BOX_W / 2 + 10, BOX_H / 2 - size.height() / 2)
+        back = QGraphicsRectItem(size.adjusted(-4, -1, 4, 1))
+        back.setPen(QPen(colour, 1.5))
+        back.setBrush(QColor("white"))
+        back.setPos(at)
+        self._add(back, Z_COMPONENT + 0.4)
+        tag.setPos(at)
         self._add(tag, Z_COMPONENT + 0.5)
 
     def _ghost(self, centre: QPointF, name: str) -> None:
