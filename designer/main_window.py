@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFil
 from models import ModelFileError, ServiceModel
 from models.catalogue import KINDS, stage_group
 from models.checks import counts_text
+from models.wording import plural
 from models.fileio import EXTENSION
 from models.templates import load_template, templates
 
@@ -349,7 +350,13 @@ class MainWindow(QMainWindow):
     def delete_selection(self) -> None:
         components, pathways = self.scene.selected_ids()
         if components or pathways:
+            # Said in the status bar for keyboard and screen-reader users too.
+            what = (f'"{self.doc.model.component(components[0]).name}"'
+                    if len(components) == 1 and not pathways else
+                    " and ".join(plural(n, word) for n, word in ((len(components), "component"),
+                                                                  (len(pathways), "pathway")) if n))
             self.doc.remove_items(components, pathways)
+            self.statusBar().showMessage(f"Deleted {what}. Undo (Ctrl+Z) brings it back.", 8000)
         else:
             self.statusBar().showMessage("Select a component or pathway to delete.", 5000)
 

@@ -153,6 +153,8 @@ def test_delete_then_undo_restores_pathways_and_lots(window):
     QTest.keyClick(window.view, Qt.Key.Key_Delete)
     assert window.doc.model.component("adult") is None
     assert "adult" not in window.scene.components
+    assert window.statusBar().currentMessage() == \
+        'Deleted "Adult community treatment". Undo (Ctrl+Z) brings it back.'
     window.doc.run_checks()
     assert window.doc.counts()["error"] > 0  # the core service is now missing
     window.act_undo.trigger()
