@@ -2,16 +2,21 @@
 payment basis, annual value, procurement route, start date, KPIs and funding allocations.
 
 Each field writes when it is committed (Enter, leaving the field, a choice in a list), through
-Document.replace_plan, so one field edit is one undo step. Problems are shown at the field and
-listed underneath in the words of the `contract-invalid` finding (checks.contract_problems).
+Document.replace_plan, so one field edit is one undo step; Enter clicks no button (the window has
+no default button). Problems are shown at the field and listed underneath in the words of the
+`contract-invalid` finding (checks.contract_problems). Text a field cannot take (a negative
+amount, 31/02/2027) is refused there, in words, and the model keeps its value. Amounts are read
+by parse_amount, which the Funding window uses too.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette, QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
@@ -31,6 +36,63 @@ COLOUR_NAMES = ("Blue", "Orange", "Bluish green", "Reddish purple", "Sky blue", 
                 "Yellow", "Black")
 BAD = "color: #c00000;"
 GOOD = "color: #26734d;"
+# A field whose value is refused or wrong: a pale red fill, which (unlike a style sheet border)
+# leaves the field its size, so the form does not widen when something goes wrong.
+INVALID_FILL = QColor("#fde2e2")
+INVALID_TEXT = QColor("#7a0000")
+MOST_MONEY = 1e12
+NEGATIVE = re.compile(r"^\(.*\)$|^[-\u2212\u2013]")  # -5 (minus, hyphen or dash), or (5,000)
+
+
+def parse_amount(text: str) -> float | None:
+    """'£1,250,000', '1250000', '1.25m', '250k' -> pounds; '' -> None; ValueError otherwise,
+    in words. The one reading of money typed by hand: the contract window and Funding use it."""
+    cleaned = text.strip().lower().replace("£", "").replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None
+    if NEGATIVE.search(cleaned):
+        raise ValueError("An amount cannot be negative")
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", cleaned)
+    if not match:
+        raise ValueError(f"{text.strip()!r} is not an amount of money, for example £250,000 or "
+                         "1.2m")
+    value = float(match.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2)]
+    if value > MOST_MONEY:
+        raise ValueError(f"{text.strip()!r} is too large an amount")
+    return value
+
+
+def amount_problem(text: str) -> str:
+    """Why `text` cannot be an amount ('' when it can: 'not set' and an empty field included)."""
+    if text.strip() == NOT_SET:
+        return ""
+    try:
+        parse_amount(text)
+    except ValueError as e:
+        return str(e)
+    return ""
+
+
+def mark_invalid(widget: QWidget, reason: str = "") -> None:
+    """Fill a field pale red and give it the reason as its tooltip; '' puts it back."""
+    if reason:
+        palette = widget.palette()
+        palette.setColor(QPalette.ColorRole.Base, INVALID_FILL)
+        palette.setColor(QPalette.ColorRole.Text, INVALID_TEXT)
+        widget.setPalette(palette)
+    else:
+        widget.setPalette(QPalette())
+    widget.setToolTip(reason)
+    widget.setProperty("invalid", bool(reason))
+
+
+def quiet_button(text: str) -> QPushButton:
+    """A button that Enter in a field never clicks: these windows have no default button, so
+    Enter commits the field being typed in and nothing else (Space still clicks a focused one)."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    button.setDefault(False)
+    return button
 
 
 def optional_spin(maximum: float, decimals: int = 0, prefix: str = "", suffix: str = "",
@@ -47,6 +109,66 @@ def optional_spin(maximum: float, decimals: int = 0, prefix: str = "", suffix: s
     spin.setKeyboardTracking(False)  # valueChanged on Enter or leaving the field, not per key
     spin.setAlignment(Qt.AlignmentFlag.AlignRight)
     return spin
+
+
+class AmountSpin(QDoubleSpinBox):
+    """Pounds, typed as anywhere else in the app ('£1,250,000', '1.2m', '250k': parse_amount);
+    an empty field is 'not set' (None). Text that is not an amount, a negative one included, is
+    refused at the field: the box keeps its value, turns pale red with the reason as tooltip, and
+    `refusal` carries the reason for a note beside it. The refusal stays until the next amount
+    typed there is accepted (then `refusal` carries '')."""
+
+    refusal = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setRange(-1, MOST_MONEY)  # the lowest value reads 'not set'
+        self.setDecimals(0)
+        self.setSingleStep(10_000)
+        self.setSpecialValueText(NOT_SET)
+        self.setKeyboardTracking(False)  # valueChanged on Enter or leaving the field
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToPreviousValue)
+        self._refused = ""
+        self._typed = False  # typed in since the last commit
+        self.lineEdit().textEdited.connect(self._typing)
+        self.editingFinished.connect(self._finished)
+
+    def _typing(self) -> None:
+        self._typed = True
+
+    def validate(self, text: str, pos: int):
+        # Anything may be typed (so '-' can be, and then be explained); only amounts commit.
+        state = (QValidator.State.Acceptable if not amount_problem(text)
+                 else QValidator.State.Intermediate)
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        # Qt asks for a fix only when the text is committed and is not an amount: note why,
+        # and leave the text alone, so Qt puts the previous value back.
+        self._refused = amount_problem(text)
+        return text
+
+    def valueFromText(self, text: str) -> float:
+        amount = None if text.strip() == NOT_SET else parse_amount(text)
+        return self.minimum() if amount is None else amount
+
+    def textFromValue(self, value: float) -> str:
+        return f"£{value:,.0f}"
+
+    def _finished(self) -> None:
+        # Qt says 'finished' on every Enter and every focus change: only a commit of text typed
+        # since the last one decides, so leaving the field keeps the refusal on show.
+        reason, typed = self._refused, self._typed
+        self._refused, self._typed = "", False
+        if reason or (typed and self.toolTip()):
+            mark_invalid(self, reason)
+            self.refusal.emit(reason)
+
+    def clear_refusal(self) -> None:
+        if self.toolTip():
+            mark_invalid(self, "")
+            self.refusal.emit("")
 
 
 def spin_value(spin: QDoubleSpinBox) -> float | None:
@@ -83,15 +205,37 @@ def parse_extensions(text: str) -> list[float] | None:
     return years if all(0 <= y <= 100 for y in years) else None
 
 
-def real_date(text: str) -> bool:
-    """A calendar date written YYYY-MM-DD (the file keeps it as that text)."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is None:
-        return False
+DATE_EXAMPLE = "for example 01/04/2025 or 2025-04-01"
+
+
+def parse_date(text: str) -> str | None:
+    """'31/03/2027', '1/4/2027' (day first, as in England) or '2027-03-31' -> '2027-03-31', the
+    form the file keeps; '' -> None; ValueError in words otherwise ('31 February 2027 does not
+    exist...')."""
+    text = text.strip()
+    if not text:
+        return None
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValueError(f"Write a real date as DD/MM/YYYY or YYYY-MM-DD, {DATE_EXAMPLE}.")
+    if not 1 <= month <= 12:
+        raise ValueError(f"There is no month {month}: write a real date, {DATE_EXAMPLE}.")
     try:
-        date.fromisoformat(text)
+        return date(year, month, day).isoformat()
     except ValueError:
-        return False
-    return True
+        raise ValueError(f"{day} {calendar.month_name[month]} {year} does not exist: write a "
+                         f"real date, {DATE_EXAMPLE}.") from None
+
+
+def uk_date(iso: str | None) -> str:
+    """'2027-03-31' -> '31/03/2027' for the field; text that is not ISO is shown as it is."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+    except ValueError:
+        return iso
 
 
 def schema_problem(error: ValueError) -> str:
@@ -109,6 +253,24 @@ def _plain_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+class Note(QLabel):
+    """A note under a field, in red, that takes no room while it has nothing to say."""
+
+    def __init__(self):
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setStyleSheet(BAD)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
 
 
 class ContractEditor(QWidget):
@@ -146,11 +308,11 @@ class ContractEditor(QWidget):
 
         self.initial_term = optional_spin(100, 1, suffix=" years", step=1)
         self.extensions = QLineEdit(placeholderText="for example 2 + 2")
-        self.extensions_note = _plain_label()
+        self.extensions_note = Note()
         self.break_clause = optional_spin(100, 1, suffix=" years", step=1)
-        self.break_note = _plain_label()
-        self.start_date = QLineEdit(placeholderText="YYYY-MM-DD")
-        self.start_note = _plain_label()
+        self.break_note = Note()
+        self.start_date = QLineEdit(placeholderText="DD/MM/YYYY")
+        self.start_note = Note()
         self.quality = optional_spin(100, 1, suffix=" %", step=5)
         self.price = optional_spin(100, 1, suffix=" %", step=5)
         self.social_value = optional_spin(100, 1, suffix=" %", step=5)
@@ -158,7 +320,9 @@ class ContractEditor(QWidget):
         self.pricing = choice_combo(cat.PRICING_MODELS)
         self.payment = choice_combo(cat.PAYMENT_BASES)
         self.route = choice_combo(cat.PROCUREMENT_ROUTES)
-        self.annual_value = optional_spin(1e12, 0, prefix="£", step=10_000)
+        self.annual_value = AmountSpin()
+        self.annual_note = Note()
+        self.annual_value.refusal.connect(self.refused_annual_value)
         for widget, name in ((self.initial_term, "Initial term in years"),
                              (self.extensions, "Extensions in years"),
                              (self.break_clause, "Break clause after years"),
@@ -187,7 +351,8 @@ class ContractEditor(QWidget):
         terms.addRow("Evaluation weights:", weights_box)
         terms.addRow("Pricing model:", self.pricing)
         terms.addRow("Payment:", self.payment)
-        terms.addRow("Annual value:", self._with_note(self.annual_value, self.cost_note))
+        terms.addRow("Annual value:", self._with_note(self.annual_value, self.annual_note,
+                                                     self.cost_note))
         terms.addRow("Procurement route:", self.route)
         terms_group = QGroupBox("Contract terms")
         terms_group.setLayout(terms)
@@ -199,7 +364,7 @@ class ContractEditor(QWidget):
         self.kpis.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.kpis.setAccessibleName("Key performance indicators")
         self.kpis.itemChanged.connect(lambda _item: self.commit_kpis())
-        add_kpi, remove_kpi = QPushButton("Add KPI"), QPushButton("Remove KPI")
+        add_kpi, remove_kpi = quiet_button("Add KPI"), quiet_button("Remove KPI")
         add_kpi.clicked.connect(self.add_kpi)
         remove_kpi.clicked.connect(self.remove_kpi)
         kpi_group = QGroupBox("Key performance indicators")
@@ -210,15 +375,20 @@ class ContractEditor(QWidget):
         self.funding = QTableWidget(0, 2)
         self.funding.setHorizontalHeaderLabels(["Funding source", "Allocated a year"])
         self.funding.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Wide enough for its heading and the amounts, which were clipped at the window's width.
+        self.funding.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
         self.funding.setAccessibleName("Funding allocated to the lot")
         self.funding_note = _plain_label()
-        add_funding = QPushButton("Allocate a source")
-        remove_funding = QPushButton("Remove allocation")
+        self.funding_message = Note()  # an amount refused in the table
+        add_funding = quiet_button("Allocate a source")
+        remove_funding = quiet_button("Remove allocation")
         add_funding.clicked.connect(self.add_allocation)
         remove_funding.clicked.connect(self.remove_allocation)
         funding_group = QGroupBox("Funding")
         funding_layout = QVBoxLayout(funding_group)
         funding_layout.addWidget(self.funding)
+        funding_layout.addWidget(self.funding_message)
         funding_layout.addWidget(self.funding_note)
         funding_layout.addLayout(self._buttons(add_funding, remove_funding))
 
@@ -253,11 +423,12 @@ class ContractEditor(QWidget):
         self.set_lot(lot_id)
 
     @staticmethod
-    def _with_note(field: QWidget, note: QLabel) -> QVBoxLayout:
+    def _with_note(field: QWidget, *notes: QLabel) -> QVBoxLayout:
         box = QVBoxLayout()
         box.setSpacing(1)
         box.addWidget(field)
-        box.addWidget(note)
+        for note in notes:
+            box.addWidget(note)
         return box
 
     @staticmethod
@@ -275,6 +446,10 @@ class ContractEditor(QWidget):
         return plan.lot(self.lot_id) if plan and self.lot_id else None
 
     def set_lot(self, lot_id: str | None) -> None:
+        if lot_id != self.lot_id:  # refusals are about the lot shown before
+            for spin in (self.annual_value, *self._allocation_spins()):
+                spin.clear_refusal()
+            self.start_note.clear()
         self.lot_id = lot_id
         self.reload()
 
@@ -298,8 +473,8 @@ class ContractEditor(QWidget):
         set_combo(self.route, c.procurement_route)
         if parse_extensions(self.extensions.text()) != c.extensions_years:
             self.extensions.setText(" + ".join(f"{y:g}" for y in c.extensions_years))
-        if not self.start_note.text():
-            self.start_date.setText(c.start_date or "")
+        if not self.start_note.text():  # a refused date stays in the field to be corrected
+            self.start_date.setText(uk_date(c.start_date))
         self._load_kpis(lot)
         self._load_funding(lot)
         self.show_checks()
@@ -366,8 +541,10 @@ class ContractEditor(QWidget):
             for row in range(len(lot.funding)):
                 combo = QComboBox()
                 combo.activated.connect(lambda _i: self.commit_funding())
-                spin = optional_spin(1e12, 0, prefix="£", step=10_000)
+                spin = AmountSpin()
+                spin.setAccessibleName("Allocated a year")
                 spin.valueChanged.connect(lambda _v: self.commit_funding())
+                spin.refusal.connect(lambda reason, r=row: self.refused_allocation(r, reason))
                 self.funding.setCellWidget(row, 0, combo)
                 self.funding.setCellWidget(row, 1, spin)
         for row, allocation in enumerate(lot.funding):
@@ -389,6 +566,7 @@ class ContractEditor(QWidget):
             return
         c = lot.contract
         weights = [c.quality_weight, c.price_weight, c.social_value_weight]
+        ok = True
         if all(w is None for w in weights):
             self.weights_note.setText("Quality, price and social value must add to 100.")
             self.weights_note.setStyleSheet("")
@@ -399,13 +577,11 @@ class ContractEditor(QWidget):
                                                                "must add to 100."))
             self.weights_note.setStyleSheet(GOOD if ok else BAD)
         for spin in (self.quality, self.price, self.social_value):
-            spin.setStyleSheet("" if self.weights_note.styleSheet() != BAD
-                               else "QDoubleSpinBox { border: 2px solid #c00000; }")
+            mark_invalid(spin, "" if ok else f"The weights add to {total:g}, not 100.")
         bad_break = (c.break_clause_years is not None and c.initial_term_years is not None
                      and c.break_clause_years >= c.initial_term_years)
         self.break_note.setText("Must come before the end of the initial term."
                                 if bad_break else "")
-        self.break_note.setStyleSheet(BAD)
         cost = sum(m.estimated_annual_cost or 0 for m in self.doc.model.components
                    if m.id in lot.components)
         short = c.annual_value is not None and cost > c.annual_value
@@ -446,12 +622,15 @@ class ContractEditor(QWidget):
         extensions = parse_extensions(self.extensions.text())
         self.extensions_note.setText("" if extensions is not None else
                                      "Write the extensions as years, for example 2 + 2.")
-        self.extensions_note.setStyleSheet(BAD)
-        start = self.start_date.text().strip()
-        start_ok = not start or real_date(start)
-        self.start_note.setText("" if start_ok else "Write a real date as YYYY-MM-DD, for "
-                                                    "example 2025-04-01.")
-        self.start_note.setStyleSheet(BAD)
+        mark_invalid(self.extensions, self.extensions_note.text())
+        try:
+            start, start_refused = parse_date(self.start_date.text()), ""
+        except ValueError as e:
+            start, start_refused = lot.contract.start_date, str(e)
+        self.start_note.setText(start_refused)
+        mark_invalid(self.start_date, start_refused)
+        if not start_refused:  # as the field shows dates, whichever way it was typed
+            self.start_date.setText(uk_date(start))
         contract = lot.contract.model_copy(deep=True, update={
             "initial_term_years": spin_value(self.initial_term),
             "break_clause_years": spin_value(self.break_clause),
@@ -464,7 +643,7 @@ class ContractEditor(QWidget):
             "procurement_route": self.route.currentData(),
             "extensions_years": extensions if extensions is not None
             else lot.contract.extensions_years,
-            "start_date": (start or None) if start_ok else lot.contract.start_date})
+            "start_date": start})
         self._replace(contract)
 
     def commit_kpis(self) -> None:
@@ -495,6 +674,23 @@ class ContractEditor(QWidget):
             kpis = [k for i, k in enumerate(lot.contract.kpis) if i != row]
             self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
                           text=f"Remove a KPI from lot {lot.name}")
+
+    def _allocation_spins(self) -> list[AmountSpin]:
+        return [self.funding.cellWidget(row, 1) for row in range(self.funding.rowCount())]
+
+    def refused_annual_value(self, reason: str) -> None:
+        lot = self.lot
+        self.annual_note.setText(f"{reason}; the annual value stays "
+                                 f"{money(lot.contract.annual_value)}." if reason and lot else "")
+
+    def refused_allocation(self, row: int, reason: str) -> None:
+        lot = self.lot
+        if not reason or lot is None or row >= len(lot.funding):
+            self.funding_message.clear()
+            return
+        source = self.funding.cellWidget(row, 0).currentText()
+        self.funding_message.setText(f"{source}: {reason}; it stays "
+                                     f"{money(lot.funding[row].annual_amount)}.")
 
     def _allocations(self) -> list[FundingAllocation]:
         out = []
@@ -538,6 +734,9 @@ class ContractDialog(QDialog):
         self.editor = ContractEditor(document, lot_id, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)  # Enter in a field commits the field; it never closes
+        close.setDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
         layout.addWidget(buttons)

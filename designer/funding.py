@@ -8,14 +8,12 @@ plan (Document.replace_plan). Each committed cell is one undo step. The funding 
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMenu, QPushButton, QTableWidget, QTableWidgetItem, QToolButton,
-                               QVBoxLayout)
+                               QMenu, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout)
 
 from models import catalogue as cat
 from models import lots
@@ -23,7 +21,7 @@ from models.metrics import money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
 from .canvas.items import plain_tooltip
-from .contract_editor import schema_problem
+from .contract_editor import INVALID_FILL, parse_amount, quiet_button, schema_problem
 from .document import Document
 
 FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated")
@@ -31,18 +29,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole
 TOTAL_BRUSH = QBrush(QColor("#eeeeee"))
 
 
-def parse_amount(text: str) -> float | None:
-    """'£1,250,000', '1250000', '1.25m', '250k' -> pounds; '' -> None; ValueError otherwise."""
-    cleaned = text.strip().lower().replace("£", "").replace(",", "").replace(" ", "")
-    if not cleaned:
-        return None
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", cleaned)
-    if not match:
-        raise ValueError(f"{text!r} is not an amount of money, for example £250,000 or 1.2m")
-    value = float(match.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2)]
-    if value > 1e12:
-        raise ValueError(f"{text!r} is too large an amount")
-    return value
+__all__ = ["FundingDialog", "parse_amount"]  # parse_amount: the contract window's, shared
 
 
 def _item(text: str, editable: bool = True) -> QTableWidgetItem:
@@ -66,7 +53,8 @@ class FundingDialog(QDialog):
         self.sources.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sources.setAccessibleName("Funding sources")
         self.sources.itemChanged.connect(self._source_edited)
-        add, remove = QPushButton("Add source"), QPushButton("Remove source")
+        # No default button: Enter in the tables commits a cell and never adds a source.
+        add, remove = quiet_button("Add source"), quiet_button("Remove source")
         add.clicked.connect(lambda: self.add_source())
         remove.clicked.connect(self.remove_selected_source)
 
@@ -79,6 +67,9 @@ class FundingDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c00000;")
+        self.message.setAccessibleName("Why a cell was not changed")
+        self.message.setVisible(False)  # takes room only when it has something to say
+        self.refused: tuple[QTableWidget, int, int, str] | None = None  # the cell, the reason
         self.findings = QLabel()
         self.findings.setTextFormat(Qt.TextFormat.PlainText)
         self.findings.setWordWrap(True)
@@ -87,13 +78,13 @@ class FundingDialog(QDialog):
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Funding sources: what the council has to spend each year."))
         layout.addWidget(self.sources, 2)
         layout.addLayout(row)
         layout.addWidget(self.plan_label)
         layout.addWidget(self.allocations, 3)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message)  # moves under the table whose cell it is about
         layout.addWidget(self.findings)
 
         # Reload after the event that caused it has finished (cell widgets may be mid-signal).
@@ -110,6 +101,7 @@ class FundingDialog(QDialog):
         self._timer.stop()
         self._load_sources()
         self._load_allocations()
+        self._mark_refused()
         found = [f.message for f in self.doc.findings if f.rule in FUNDING_RULES]
         self.findings.setText("\n".join(found) if found else "The funding covers the lots.")
         self.findings.setStyleSheet("color: #c00000;" if found else "color: #26734d;")
@@ -200,13 +192,42 @@ class FundingDialog(QDialog):
             table.horizontalHeaderItem(column).setToolTip(plain_tooltip(source.name))
         table.blockSignals(False)
 
+    # --- refusals: said under the table and on the cell, which keeps its old value --------------
+    def refuse(self, text: str, table: QTableWidget | None = None, row: int = -1,
+               column: int = -1) -> None:
+        table = table or self.sources
+        self.message.setText(text)
+        self.message.setVisible(True)
+        self.refused = (table, row, column, text)
+        self._layout.removeWidget(self.message)
+        self._layout.insertWidget(self._layout.indexOf(table) + 1, self.message)
+        self._timer.start()  # puts the old value back, then marks the cell
+
+    def clear_refusal(self) -> None:
+        self.message.clear()
+        self.message.setVisible(False)
+        if self.refused is not None:
+            self.refused = None
+            self._timer.start()
+
+    def _mark_refused(self) -> None:
+        if self.refused is None:
+            return
+        table, row, column, text = self.refused
+        item = table.item(row, column) if row >= 0 and column >= 0 else None
+        if item is not None:
+            table.blockSignals(True)
+            item.setToolTip(text)
+            item.setBackground(INVALID_FILL)
+            table.blockSignals(False)
+
     # --- tables -> model ---------------------------------------------------------------------
-    def _set_sources(self, sources: list[FundingSource], text: str) -> bool:
+    def _set_sources(self, sources: list[FundingSource], text: str, row: int = -1,
+                     column: int = -1) -> bool:
         try:  # fields were set by assignment, which the schema does not see: check them now
             sources = [FundingSource.model_validate(s.model_dump()) for s in sources]
         except ValueError as e:
-            self.message.setText(f"Not changed: {schema_problem(e)}.")
-            self._timer.start()
+            self.refuse(f"Not changed: {schema_problem(e)}.", self.sources, row, column)
             return False
         self.doc.update_model({"funding_sources": sources}, text)
         return True
@@ -254,23 +275,23 @@ class FundingDialog(QDialog):
     def _source_edited(self, item: QTableWidgetItem) -> None:
         sources = self._copy_sources()
         source = sources[item.row()]
-        self.message.clear()
+        self.clear_refusal()
         if item.column() == 0:
             if not item.text().strip():
-                self.message.setText("A funding source needs a name.")
-                self._timer.start()
+                self.refuse("A funding source needs a name.", self.sources, item.row(), 0)
                 return
             source.name = item.text().strip()
         elif item.column() == 1:
             try:
                 source.annual_amount = parse_amount(item.text())
             except ValueError as e:
-                self.message.setText(f"{source.name}: {e}.")
-                self._timer.start()
+                self.refuse(f"{source.name}: {e}; it stays {money(source.annual_amount)}.",
+                            self.sources, item.row(), 1)
                 return
         elif item.column() == 3:
             source.recurrent = item.checkState() == Qt.CheckState.Checked
-        self._set_sources(sources, f"Edit funding source {source.name}")
+        self._set_sources(sources, f"Edit funding source {source.name}", item.row(),
+                          item.column())
 
     def set_allocation(self, lot_id: str, source_id: str, amount: float | None) -> None:
         plan = self.doc.model.plan()
@@ -288,11 +309,13 @@ class FundingDialog(QDialog):
         sources = self.doc.model.funding_sources
         if item.row() >= len(plan.lots) or item.column() >= len(sources):
             return
-        self.message.clear()
+        self.clear_refusal()
+        lot, source = plan.lots[item.row()], sources[item.column()]
         try:
             amount = parse_amount(item.text())
         except ValueError as e:
-            self.message.setText(f"{plan.lots[item.row()].name}: {e}.")
-            self._timer.start()
+            old = next((a.annual_amount for a in lot.funding if a.source == source.id), None)
+            self.refuse(f"{lot.name}, {source.name}: {e}; it stays {money(old or 0)}.",
+                        self.allocations, item.row(), item.column())
             return
-        self.set_allocation(plan.lots[item.row()].id, sources[item.column()].id, amount)
+        self.set_allocation(lot.id, source.id, amount)
