@@ -34,6 +34,27 @@ def show_window(qtbot, window, width: int = 1400, height: int = 900):
     return window
 
 
+@pytest.fixture
+def luton_window(qtbot, monkeypatch):
+    """The main window on the Luton template's three-lot plan (the real decision); questions
+    answer Discard where offered, else their first button."""
+    from designer import messages
+    from designer.document import Document
+    from designer.main_window import MainWindow
+    from models.templates import load_template
+
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, buttons, *a, **k:
+                        "Discard" if "Discard" in buttons else buttons[0])
+    model = load_template("luton")
+    model.active_plan = "three-lots"
+    doc = Document(model)
+    yield show_window(qtbot, MainWindow(doc), 1400, 900)
+    # The document outlives the window here: keep its signals from reaching deleted actions.
+    doc.blockSignals(True)
+    doc.undo_stack.blockSignals(True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_clipboard():
     """Empty the clipboard before Python shuts down.

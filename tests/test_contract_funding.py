@@ -11,28 +11,14 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 
-from conftest import show_window
-from designer import messages
 from designer.contract_editor import INVALID_FILL, parse_amount, parse_date
-from designer.document import Document
 from designer.funding import FundingDialog
 from designer.funding import parse_amount as funding_parse_amount
-from designer.main_window import MainWindow
-from models.templates import load_template
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(messages, "choose",
-                        lambda parent, title, text, buttons, *a, **k:
-                        "Discard" if "Discard" in buttons else buttons[0])
-    model = load_template("luton")
-    model.active_plan = "three-lots"
-    doc = Document(model)
-    yield show_window(qtbot, MainWindow(doc), 1400, 900)
-    # The document outlives the window here: keep its signals from reaching deleted actions.
-    doc.blockSignals(True)
-    doc.undo_stack.blockSignals(True)
+def window(luton_window):
+    return luton_window
 
 
 @pytest.fixture

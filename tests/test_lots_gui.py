@@ -11,28 +11,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 from designer.appraisal import AppraisalDialog
 from designer.canvas.lot_regions import LotRegionItem, UnassignedMark
 from designer.contract_editor import ContractEditor, parse_extensions
-from designer.document import Document
 from designer.funding import FundingDialog, parse_amount
 from designer.lots_dock import MergeDialog
-from designer import messages
-from conftest import show_window
-from designer.main_window import MainWindow
 from models import read_model
 from models.templates import load_template
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(messages, "choose",
-                        lambda parent, title, text, buttons, *a, **k:
-                        "Discard" if "Discard" in buttons else buttons[0])
-    model = load_template("luton")
-    model.active_plan = "three-lots"
-    doc = Document(model)
-    yield show_window(qtbot, MainWindow(doc), 1500, 950)
-    # The document outlives the window here: keep its signals from reaching deleted actions.
-    doc.blockSignals(True)
-    doc.undo_stack.blockSignals(True)
+def window(luton_window):
+    return luton_window
 
 
 def plan(window):
