@@ -78,6 +78,8 @@ class RemoveItems(QUndoCommand):
             self.doc.pathwayAdded.emit(pathway.id)
         if self.touches_lots:
             self.doc.lotsChanged.emit()
+        self.doc.restored.emit([r.component.id for r in self.removed_components],
+                               [pathway.id for _, pathway in self.removed_pathways])
 
 
 class _FieldEdit(QUndoCommand):

@@ -36,6 +36,8 @@ class Document(QObject):
     findingsChanged = Signal()
     pathChanged = Signal()
     modifiedChanged = Signal(bool)
+    # Components and pathways an undo brought back, so the window can select what reappeared.
+    restored = Signal(list, list)
 
     def __init__(self, model: ServiceModel | None = None, path: Path | None = None,
                  parent: QObject | None = None):

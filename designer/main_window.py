@@ -276,10 +276,11 @@ class MainWindow(QMainWindow):
         doc.modelChanged.connect(self._update_title)
         doc.findingsChanged.connect(self._update_counts)
         doc.modelReset.connect(self._model_reset)
+        doc.restored.connect(self._select_and_centre)  # an undone delete shows what came back
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.checks.showComponents.connect(self.show_components)
-        self.tables.selectionRequested.connect(self._select_from_table)
+        self.tables.selectionRequested.connect(self._select_and_centre)
         self.palette.addKind.connect(self.view.add_component_at)
         self.view.fileDropped.connect(self.open_file)
         self.view.zoomChanged.connect(self._update_zoom)
@@ -339,7 +340,7 @@ class MainWindow(QMainWindow):
         self.scene.select_ids(component_ids)
         self.view.centre_on_components(component_ids)
 
-    def _select_from_table(self, component_ids: list[str], pathway_ids: list[str]) -> None:
+    def _select_and_centre(self, component_ids: list[str], pathway_ids: list[str]) -> None:
         self.scene.select_ids(component_ids, pathway_ids)
         if component_ids:
             self.view.centre_on_components(component_ids)

@@ -159,6 +159,8 @@ def test_delete_then_undo_restores_pathways_and_lots(window):
     assert window.doc.counts()["error"] > 0  # the core service is now missing
     window.act_undo.trigger()
     assert dump(window.doc.model) == original
+    assert window.scene.selected_ids() == (["adult"], [])  # what came back is selected
+    assert window.properties.currentWidget() is window.properties.component_page
     window.act_redo.trigger()
     assert window.doc.model.component("adult") is None
 
