@@ -163,7 +163,8 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
     def lot_row(index: int) -> Measure:
         lots = [m.lots[index] if index < m.lot_count else None for m in plans]
         return Measure(f"Lot {index + 1} annual value",
-                       [f"{lot.code} {lot.name}: {money(lot.annual_value)}" if lot else ""
+                       [f"{lot.code} {lot.name}: {money(lot.annual_value)}" if lot
+                        else f"(no lot {index + 1})"
                         for lot in lots],
                        values=[lot.annual_value if lot else None for lot in lots], money=True,
                        keys=[lot.id if lot else "" for lot in lots])

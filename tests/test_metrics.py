@@ -38,7 +38,7 @@ def test_appraisal_table_shape_and_differences():
     assert handoffs in differing
     assert labels.index("Smallest lot value") not in differing  # both plans: Recovery, £700,000
     assert rows[labels.index("Total lot value")][1] == ["£3,700,000", "£4,100,000"]
-    assert rows[labels.index("Lot 3 annual value")][1][1] == ""
+    assert rows[labels.index("Lot 3 annual value")][1][1] == "(no lot 3)"
 
 
 def test_clipboard_forms():
