@@ -1,8 +1,9 @@
 """File > Compare with...: what changed between the open model and another file.
 
 The dialog lists the differences grouped (models.diff does the comparing) and can copy or print
-them. While it is open the canvas marks them: added items with a green halo, changed ones in
-amber, removed components as faint dashed ghosts at their old positions. The marks are overlay
+them. While it is open the canvas marks them: added items with a green ring, changed ones with a
+dashed purple one, removed components as faint dashed ghosts at their old positions, and lots of
+the plan shown that are new or changed with a word on their bottom edge. The marks are overlay
 items of this module's own, removed when the dialog closes; the canvas item classes are untouched.
 
 The open model is the newer side: ids of added and changed items are ids on the canvas, ids of
@@ -27,6 +28,7 @@ from models.diff import ModelDiff, Section, diff_models
 from models.schema import ServiceModel
 
 from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY, plain_tooltip
+from .printing.diagram import LOT_PAD
 from . import messages
 
 # Dark and unlike any lot colour (models.catalogue.LOT_COLOURS), on a white rim, so a mark
@@ -122,10 +124,14 @@ class DiffMarkers:
         self.pathways_changed = {i.id for i in diff.pathways.changed}
         self.pathways_removed = [old.pathway(i.id) for i in diff.pathways.removed]
         doc = scene.doc
-        for signal in (doc.componentChanged, doc.componentAdded, doc.componentRemoved,
-                       doc.pathwayChanged, doc.pathwayRemoved):
+        for signal in self._signals(doc):
             signal.connect(self.draw)
         self.draw()
+
+    @staticmethod
+    def _signals(doc):
+        return (doc.componentChanged, doc.componentAdded, doc.componentRemoved,
+                doc.pathwayChanged, doc.pathwayRemoved, doc.lotsChanged)
 
     def _add(self, item: QGraphicsItem, z: float) -> None:
         self.scene.addItem(_inert(item, z))
@@ -140,8 +146,7 @@ class DiffMarkers:
     def remove(self) -> None:
         doc = self.scene.doc if shiboken6.isValid(self.scene) else None
         if doc is not None:
-            for signal in (doc.componentChanged, doc.componentAdded, doc.componentRemoved,
-                           doc.pathwayChanged, doc.pathwayRemoved):
+            for signal in self._signals(doc):
                 try:
                     signal.disconnect(self.draw)
                 except (RuntimeError, TypeError):
@@ -177,6 +182,30 @@ class DiffMarkers:
                 line.setPen(pen)
                 line.setOpacity(0.7)
                 self._add(line, Z_PATHWAY - 0.5)
+        self._lot_marks()
+
+    def _lot_marks(self) -> None:
+        """A word on the bottom edge of each lot of the plan on the canvas that is new or
+        changed ("L1 contract changed"); the dialog lists what changed in it."""
+        model = self.scene.doc.model
+        plan = model.plan()
+        plan_diff = next((d for d in self.diff.plans_changed if plan and d.id == plan.id), None)
+        if plan_diff is None:
+            return  # the plan is unchanged, or new as a whole (the dialog says so)
+        words = {i.id: ("new lot", ADDED) for i in plan_diff.lots_added}
+        for lot_diff in plan_diff.lots_changed:
+            words[lot_diff.id] = (lot_change_words(lot_diff), CHANGED)
+        for lot in plan.lots:
+            boxes = [self.scene.components[m].pos() for m in lot.components
+                     if m in self.scene.components]
+            if lot.id not in words or not boxes:
+                continue
+            word, colour = words[lot.id]
+            # Under the lowest member, on the region's edge there (the region is the members'
+            # padded boxes bridged, so its bounding box's corner may be outside it).
+            lowest = max(boxes, key=lambda p: (p.y(), -p.x()))
+            at = lowest + QPointF(-BOX_W / 2 - LOT_PAD + 12, BOX_H / 2 + LOT_PAD)
+            self._word(at, f"{lot.code} {word}".strip(), colour, Z_LOT_TAG + 0.1)
 
     def _where(self, component_id: str) -> QPointF | None:
         """A removed pathway's end: the box on the canvas if it is still there, else the ghost."""
@@ -198,16 +227,20 @@ class DiffMarkers:
             ring.setPos(centre)
             self._add(ring, Z_LOT_TAG - 0.5)  # under the lot's name tag, which stays readable
         # The word sits on the box's bottom edge, clear of the lot's name tag above the box.
+        self._word(centre + QPointF(-BOX_W / 2 + 10, BOX_H / 2), word, colour, Z_COMPONENT + 0.4)
+
+    def _word(self, left_middle: QPointF, word: str, colour: QColor, z: float) -> None:
+        """`word` in `colour` on a white label, its left end's middle at `left_middle`."""
         tag = _tag(word, colour)
         size = tag.boundingRect()
-        at = centre + QPointF(-BOX_W / 2 + 10, BOX_H / 2 - size.height() / 2)
+        at = left_middle - QPointF(0, size.height() / 2)
         back = QGraphicsRectItem(size.adjusted(-4, -1, 4, 1))
         back.setPen(QPen(colour, 1.5))
         back.setBrush(QColor("white"))
         back.setPos(at)
-        self._add(back, Z_COMPONENT + 0.4)
+        self._add(back, z)
         tag.setPos(at)
-        self._add(tag, Z_COMPONENT + 0.5)
+        self._add(tag, z + 0.1)
 
     def _ghost(self, centre: QPointF, name: str) -> None:
         path = QPainterPath()
@@ -232,6 +265,22 @@ class DiffMarkers:
 
 
 # --- the dialog ---------------------------------------------------------------------------------
+
+def lot_change_words(lot_diff) -> str:
+    """'contract changed', 'members and funding changed': what a lot's diff touches."""
+    parts = []
+    if lot_diff.joined or lot_diff.left:
+        parts.append("members")
+    fields = [c.field for c in lot_diff.changes]
+    if any(f.startswith("contract.") for f in fields):
+        parts.append("contract")
+    if any(f.startswith("funding[") for f in fields):
+        parts.append("funding")
+    if any(not f.startswith(("contract.", "funding[")) for f in fields):
+        parts.append("details")
+    return (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+            else parts[0] if parts else "") + " changed"
+
 
 def text_document(text: str) -> QTextDocument:
     document = QTextDocument()

@@ -267,6 +267,34 @@ def overlay_items(window):
             and i not in window.scene.pathways.values()]
 
 
+def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
+    path = saved_luton(docs)
+    window.open_file(str(path))
+    plan = window.doc.model.plan().model_copy(deep=True)
+    lot = plan.lots[0]
+    lot.contract.annual_value = (lot.contract.annual_value or 0) + 100_000
+    window.doc.replace_plan(plan, "Change the annual value")
+    dialog = compare.compare_with_file(window, str(path))
+    tags = {i.text() for i in dialog.markers.items if hasattr(i, "text")}
+    assert f"{lot.code} contract changed" in tags
+    # The word sits on the lot's bottom edge, under its lowest member.
+    lowest = max(window.scene.components[m].pos().y() for m in lot.components)
+    word = next(i for i in dialog.markers.items if getattr(i, "text", str)() == f"{lot.code} "
+                "contract changed")
+    assert word.pos().y() > lowest
+    window.lots.regions.rebuild()
+    window.grab().save("/tmp/gui-files-compare-lot.png")
+    dialog.close()
+
+
+def test_lot_change_words():
+    from models.diff import Change, Item, LotDiff
+    contract = Change("contract.annual_value", 1, 2, "annual value", "1", "2", "")
+    assert compare.lot_change_words(LotDiff("l", "L", [contract])) == "contract changed"
+    assert compare.lot_change_words(LotDiff("l", "L", [contract], joined=[Item("a", "A")])) \
+        == "members and contract changed"
+
+
 def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs, qtbot):
     path = saved_luton(docs)
     window.open_file(str(path))
