@@ -79,6 +79,13 @@ def lot_ink(lot: Lot) -> QColor:
 
 
 @dataclass
+class PlanFacts:
+    home: dict[str, Lot]  # component id -> its lot (lot_of)
+    unassigned: set[str]  # unassigned_services
+    fits: dict[str, NameFit]  # name_fits
+
+
+@dataclass
 class Diagram:
     """Where everything goes, in scene units; built once per model and reused for each page."""
     model: ServiceModel
@@ -90,17 +97,72 @@ class Diagram:
     _routes: dict[str, QPainterPath] | None = field(default=None, repr=False, compare=False)
     _regions: dict = field(default_factory=dict, repr=False, compare=False)
     _components: dict | None = field(default=None, repr=False, compare=False)
+    _positions: dict | None = field(default=None, repr=False, compare=False)
+    _route_index: BoxIndex | None = field(default=None, repr=False, compare=False)
+    _touching: dict | None = field(default=None, repr=False, compare=False)
+    _by_id: dict | None = field(default=None, repr=False, compare=False)
+    _plans: dict = field(default_factory=dict, repr=False, compare=False)
 
     def component(self, component_id: str):
+        """The component with this id, or None."""
         if self._components is None:
             self._components = {c.id: c for c in self.model.components}
-        return self._components[component_id]
+            self._positions = {c.id: i for i, c in enumerate(self.model.components)}
+        return self._components.get(component_id)
+
+    def position(self, component_id: str) -> int:
+        """Where the component comes in the model (the order boxes are painted in)."""
+        self.component(component_id)
+        return self._positions[component_id]
 
     def index(self) -> BoxIndex:
         """The boxes by grid cell: "which boxes are near here" without testing every box."""
         if self._index is None:
             self._index = BoxIndex(self.boxes)
         return self._index
+
+    def route_index(self) -> BoxIndex:
+        """The pathways' routes by grid cell (their bounding boxes, padded: a straight
+        vertical route's box has no width and would intersect nothing), so a page finds the
+        pathways near its crop without testing every pathway."""
+        if self._route_index is None:
+            self._route_index = BoxIndex({pid: route.boundingRect().adjusted(-1, -1, 1, 1)
+                                          for pid, route in pathway_routes(self).items()})
+        return self._route_index
+
+    def _pathway_maps(self) -> tuple[dict, dict]:
+        """(component id -> its pathways, pathway id -> pathways), each as (position in the
+        model, pathway): a lot's page asks about its own few, not all of the model's."""
+        if self._touching is None:
+            self._touching, self._by_id = {}, {}
+            for i, p in enumerate(self.model.pathways):
+                self._by_id.setdefault(p.id, []).append((i, p))
+                for end in dict.fromkeys((p.source, p.target)):
+                    self._touching.setdefault(end, []).append((i, p))
+        return self._touching, self._by_id
+
+    def pathways_touching(self, component_ids) -> list:
+        """The pathways to or from any of these components, in model order (each once)."""
+        touching, _ = self._pathway_maps()
+        found = {i: p for cid in component_ids for i, p in touching.get(cid, ())}
+        return [found[i] for i in sorted(found)]
+
+    def pathways_near(self, rect: QRectF) -> list:
+        """The routed pathways whose (padded) route bounds intersect `rect`, in model order."""
+        _, by_id = self._pathway_maps()
+        found = {i: p for pid in self.route_index().near(rect) for i, p in by_id[pid]}
+        return [found[i] for i in sorted(found)]
+
+    def plan_facts(self, plan: LotPlan | None) -> PlanFacts:
+        """Each component's lot, the unassigned services and the name settings under
+        `plan`: whole-model work, done once per plan rather than for every page. Kept while
+        the lots' ids, codes, names, colours and members stay the same (this diagram is
+        already a snapshot of the components)."""
+        key = None if plan is None else (plan.id, tuple(
+            (lot.id, lot.code, lot.name, lot.colour, tuple(lot.components)) for lot in plan.lots))
+        if key not in self._plans:
+            self._plans[key] = _plan_facts(self, plan)
+        return self._plans[key]
 
 
 def layout_diagram(model: ServiceModel) -> Diagram:
@@ -432,10 +494,8 @@ def neighbourhood(diagram: Diagram, lot: Lot,
     for cid in members:
         area = area.united(diagram.boxes[cid])
     links: dict[str, list[str]] = {}  # neighbour -> its pathways to or from members
-    for p in diagram.model.pathways:
+    for p in diagram.pathways_touching(members):  # not every pathway of the model
         ends = (p.source, p.target)
-        if not any(end in members for end in ends):
-            continue
         outside = [end for end in ends if end not in members and end in diagram.boxes]
         for end in outside:
             links.setdefault(end, []).append(p.id)
@@ -553,7 +613,12 @@ def badge_rect(kind: catalogue.Kind, box: QRectF, text: str, unassigned: bool) -
 
 def name_fits(diagram: Diagram, plan: LotPlan | None) -> dict[str, NameFit]:
     """Each component's name setting under a plan (its lot badge takes room); names that do
-    not fit are numbered 1, 2... in model order for the key printed beside the diagram."""
+    not fit are numbered 1, 2... in model order for the key printed beside the diagram.
+    (Worked out once per plan: see Diagram.plan_facts. Do not change the dict.)"""
+    return diagram.plan_facts(plan).fits
+
+
+def _plan_facts(diagram: Diagram, plan: LotPlan | None) -> PlanFacts:
     home = lot_of(plan)
     unassigned = set(unassigned_services(diagram.model, plan))
     fits, number = {}, 0
@@ -567,7 +632,7 @@ def name_fits(diagram: Diagram, plan: LotPlan | None) -> dict[str, NameFit]:
             number += 1
             fit = fit_name(*args, number=number)
         fits[c.id] = fit
-    return fits
+    return PlanFacts(home, unassigned, fits)
 
 
 def shortened_names(diagram: Diagram, plan: LotPlan | None) -> list[tuple[int, str]]:
@@ -611,7 +676,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     def drawn(box: QRectF) -> bool:
         return shown.contains(box) if whole_boxes else box.intersects(visible)
 
-    home = lot_of(plan)
+    facts = diagram.plan_facts(plan)  # once per plan, not per page
+    home = facts.home
     lots = plan.lots if plan else []
 
     def faded_lot(lot: Lot | None) -> bool:
@@ -629,12 +695,10 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         return focus_lot is None or any(home.get(end) is not None and home[end].id == focus_lot
                                         for end in (p.source, p.target))
 
-    # Faded pathways first, so the focused lot's pathways are drawn over them.
-    for p in sorted(diagram.model.pathways, key=touches_focus):
-        route = routes.get(p.id)
-        # (padded: a straight vertical route has a zero-width box, which intersects nothing)
-        if route is None or not route.boundingRect().adjusted(-1, -1, 1, 1).intersects(visible):
-            continue
+    # Faded pathways first, so the focused lot's pathways are drawn over them. Only those
+    # near the visible part, found by grid cell: a lot's page costs what its crop shows.
+    for p in sorted(diagram.pathways_near(visible), key=touches_focus):
+        route = routes[p.id]
         focused = touches_focus(p)
         ink = PATHWAY_INK if focused else FADED_LINE
         painter.setPen(QPen(ink, 1.8 if focused else 1.4, Qt.SolidLine, Qt.RoundCap,
@@ -648,17 +712,18 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
             labels.append((route, " ".join(p.label.split()), ink,
                            PATHWAY_INK if focused else FADED_TEXT))
 
-    fits = name_fits(diagram, plan)
-    unassigned = set(unassigned_services(diagram.model, plan))
+    fits, unassigned = facts.fits, facts.unassigned
     badges = []
-    for c in diagram.model.components:
-        box = diagram.boxes[c.id]
-        if drawn(box):
-            lot = home.get(c.id)
-            badge = _paint_component(painter, diagram, c.id, box, lot, fits[c.id],
-                                     lot is None and c.id in unassigned, faded_lot(lot))
-            if badge is not None:
-                badges.append(badge)
+    # The boxes near the visible part (by grid cell), painted in model order as before.
+    near = diagram.index().near(visible)
+    for cid in sorted((cid for cid, box in near.items() if drawn(box)),
+                      key=diagram.position):
+        box = diagram.boxes[cid]
+        lot = home.get(cid)
+        badge = _paint_component(painter, diagram, cid, box, lot, fits[cid],
+                                 lot is None and cid in unassigned, faded_lot(lot))
+        if badge is not None:
+            badges.append(badge)
 
     # Pathway labels on a white ground where they cover no component (or at least no lot
     # badge), then the badges over everything: a lot code is never hidden.

@@ -25,7 +25,7 @@ from models.schema import Lot, LotPlan, ServiceModel
 from models.wording import plural
 
 from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
-                      layout_diagram, Region, lot_of, name_fits, neighbourhood, paint_diagram,
+                      layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
                       paint_lot_fill, shown_area, unassigned_services)
 from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
                      Table, flow, style)
@@ -97,6 +97,8 @@ class LotPack:
             raise ValueError(f"lot plan {plan.name!r} has no lot with id {self.options.lot_id!r}")
         self.plan: LotPlan = plan
         self.diagram: Diagram = layout_diagram(model)
+        self._short: list[tuple[int, str]] | None = None  # _shortened()
+        self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
         size = self.layout.fullRect(QPageLayout.Point)
         self.page_size = QSizeF(size.width() * PT, size.height() * PT)
@@ -124,13 +126,19 @@ class LotPack:
                 pages += self._options_page()
         return pages
 
+    def _shortened(self) -> list[tuple[int, str]]:
+        """(key number, component id) of every name the diagram cuts short; worked out once,
+        since every lot page asks (and the whole model's names take a while)."""
+        if self._short is None:
+            fits = name_fits(self.diagram, self.plan)
+            self._short = list(enumerate(
+                (cid for cid, fit in fits.items() if not fit.complete), 1))
+        return self._short
+
     def _names_key(self, only: set[str] | None = None) -> Paragraph | None:
         """The full names the diagram had to cut short, printed under it on the same page
         (with `only`, those of these components: the ones a lot page's crop shows)."""
-        fits = name_fits(self.diagram, self.plan)
-        short = [(n, cid) for n, cid in
-                 enumerate((cid for cid, fit in fits.items() if not fit.complete), 1)
-                 if only is None or cid in only]
+        short = [(n, cid) for n, cid in self._shortened() if only is None or cid in only]
         if not short:
             return None
         return Paragraph("Names shortened on the diagram: " + "; ".join(
@@ -139,11 +147,14 @@ class LotPack:
     def _key_height(self, only: set[str] | None = None) -> float:
         """The room the key of shortened names takes under each diagram; 0 when there is no
         key, or when it is too long to share a page and runs on after the diagram instead."""
+        if only is None and self._whole_key_h is not None:
+            return self._whole_key_h  # asked for again and again while laying out lot pages
         key = self._names_key(only)
-        if key is None:
-            return 0.0
-        height = key.height(self.content.width()) + GAP
-        return height if height <= KEY_SHARE * self.content.height() else 0.0
+        height = 0.0 if key is None else key.height(self.content.width()) + GAP
+        height = height if height <= KEY_SHARE * self.content.height() else 0.0
+        if only is None:
+            self._whole_key_h = height
+        return height
 
     def _caption_height(self) -> float:
         return Paragraph(LOT_CAPTION, 8, italic=True).height(self.content.width()) + GAP / 2
@@ -238,7 +249,8 @@ class LotPack:
         if area.height() < extent.height():
             dy = max(extent.top() - area.top(), 0.0) + min(extent.bottom() - area.bottom(), 0.0)
         area.translate(dx, dy)
-        shows = {cid for cid, box in self.diagram.boxes.items() if area.contains(box)}
+        shows = {cid for cid, box in self.diagram.index().near(area).items()
+                 if area.contains(box)}
         return self._diagram(diagram_h, focus=lot.id, source=area, only=shows)
 
     def _sheet(self, source: QRectF) -> Graphic:
@@ -457,8 +469,8 @@ class LotPack:
              catalogue.PROCUREMENT_ROUTES.get(c.procurement_route or "", "not set")),
             ("Start date", start),
         ]
-        cost = [self.model.component(m).estimated_annual_cost for m in lot.components
-                if self.model.component(m) is not None]
+        cost = [self.diagram.component(m).estimated_annual_cost for m in lot.components
+                if self.diagram.component(m) is not None]  # by id, not a search of the model
         known = [x for x in cost if x is not None]
         if known:
             terms.append(("Estimated cost of its components", money(sum(known))))
@@ -518,10 +530,10 @@ class LotPack:
     def _crossings(self, lot: Lot) -> list[list[str]]:
         """Rows (direction, from, to, other lot, label) of the pathways between this lot and
         another: people coming in first, then people going out."""
-        home = lot_of(self.plan)
+        home = self.diagram.plan_facts(self.plan).home
         names = self.diagram.names
         incoming, outgoing = [], []
-        for p in self.model.pathways:
+        for p in self.diagram.pathways_touching(lot.components):  # not all of the model's
             a, b = home.get(p.source), home.get(p.target)
             if a is None or b is None or a.id == b.id or lot.id not in (a.id, b.id):
                 continue
