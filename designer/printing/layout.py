@@ -45,9 +45,14 @@ class Paragraph(Block):
                  colour: QColor | str = "#1a1a1a", keep_with_next: bool = False):
         self.text, self.style, self.colour = text, style(points, bold, italic), QColor(colour)
         self.keep_with_next = keep_with_next
+        self._heights: dict[tuple[str, float], float] = {}
 
     def height(self, width: float) -> float:
-        return self.style.height(self.text, width)
+        # Kept: a lot page is flowed a dozen times over while its diagram's height is sought.
+        key = (self.text, width)
+        if key not in self._heights:
+            self._heights[key] = self.style.height(self.text, width)
+        return self._heights[key]
 
     def split(self, width: float, available: float) -> tuple[Paragraph, Paragraph] | None:
         lines = self.style.wrap(self.text, width)
@@ -85,6 +90,7 @@ class Table(Block):
         self.row_fills = row_fills or {}
         self.bold_columns = bold_columns
         self.min_row_height = min_row_height
+        self._measured: dict[float, tuple[float, list[float]]] = {}
 
     def _columns(self, width: float) -> list[float]:
         total = sum(self.widths)
@@ -102,17 +108,26 @@ class Table(Block):
         text_h = lines * self.body.line_height + 2 * self.PAD
         return max(text_h, 0 if header else self.min_row_height)
 
+    def _heights(self, width: float) -> tuple[float, list[float]]:
+        """(header row height, each row's height) at this width: wrapping every cell is the
+        slow part, and a lot page is flowed a dozen times over while its diagram's height is
+        sought, so each width is measured once."""
+        if width not in self._measured:
+            columns = self._columns(width)
+            self._measured[width] = (
+                self._row_height(self.header, columns, True) if self.header else 0,
+                [self._row_height(r, columns) for r in self.rows])
+        return self._measured[width]
+
     def height(self, width: float) -> float:
-        columns = self._columns(width)
-        h = self._row_height(self.header, columns, True) if self.header else 0
-        return h + sum(self._row_height(r, columns) for r in self.rows)
+        h, rows = self._heights(width)
+        return h + sum(rows)
 
     def split(self, width: float, available: float) -> tuple[Table, Table] | None:
-        columns = self._columns(width)
-        used = self._row_height(self.header, columns, True) if self.header else 0
-        fits = 0
-        for row in self.rows:
-            used += self._row_height(row, columns)
+        header_h, heights = self._heights(width)
+        used, fits = header_h, 0
+        for h in heights:
+            used += h
             if used > available:
                 break
             fits += 1
@@ -120,18 +135,21 @@ class Table(Block):
             return None
 
         def part(rows, offset):
-            return Table(self.header, rows, self.widths, self.points,
-                         {i - offset: c for i, c in self.row_fills.items()},
-                         self.bold_columns, self.min_row_height)
+            table = Table(self.header, rows, self.widths, self.points,
+                          {i - offset: c for i, c in self.row_fills.items()},
+                          self.bold_columns, self.min_row_height)
+            # its rows are already measured (a long table is split page after page)
+            table._measured[width] = (header_h, heights[offset:offset + len(rows)])
+            return table
         return part(self.rows[:fits], 0), part(self.rows[fits:], fits)
 
     def paint(self, painter: QPainter, rect: QRectF) -> None:
         columns = self._columns(rect.width())
         y = rect.top()
-        rows = ([(self.header, True, HEADER_FILL)] if self.header else []) + \
-            [(r, False, self.row_fills.get(i)) for i, r in enumerate(self.rows)]
-        for cells, is_header, fill in rows:
-            h = self._row_height(cells, columns, is_header)
+        header_h, heights = self._heights(rect.width())
+        rows = ([(self.header, True, HEADER_FILL, header_h)] if self.header else []) + \
+            [(r, False, self.row_fills.get(i), heights[i]) for i, r in enumerate(self.rows)]
+        for cells, is_header, fill, h in rows:
             x = rect.left()
             for i, (cell, w) in enumerate(zip(cells, columns)):
                 box = QRectF(x, y, w, h)
