@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphics
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, read_model
-from models.diff import ModelDiff, Section, diff_models
+from models.diff import ModelDiff, Section, diff_models, is_later_version
 from models.schema import ServiceModel
 
 from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY, plain_tooltip
@@ -112,21 +112,39 @@ def _tag(text: str, colour: QColor) -> QGraphicsSimpleTextItem:
 
 
 class DiffMarkers:
-    """Overlay items on a ModelScene showing a ModelDiff; follow boxes as they move."""
+    """Overlay items on a ModelScene showing a ModelDiff; follow boxes as they move.
 
-    def __init__(self, scene, diff: ModelDiff, old: ServiceModel):
-        self.scene, self.diff, self.old = scene, diff, old
+    The canvas holds one side of the diff and `other` the other side. When the canvas is the
+    newer side (`canvas_is_new`), what was added or changed is on the canvas and what was
+    removed is drawn as ghosts from `other`; when the other file is the newer one, what it
+    removes or changes is marked on the canvas and what it adds is drawn as ghosts."""
+
+    def __init__(self, scene, diff: ModelDiff, other: ServiceModel, canvas_is_new: bool = True):
+        self.scene, self.diff, self.other = scene, diff, other
         self.items: list[QGraphicsItem] = []
-        self.added = {i.id for i in diff.components.added}
-        self.changed = {i.id for i in diff.components.changed}
-        self.removed = [old.component(i.id) for i in diff.components.removed]
-        self.pathways_added = {i.id for i in diff.pathways.added}
-        self.pathways_changed = {i.id for i in diff.pathways.changed}
-        self.pathways_removed = [old.pathway(i.id) for i in diff.pathways.removed]
+        components, pathways = diff.components, diff.pathways
+        # (ids on the canvas, colour, word) and (items of the other side drawn as ghosts).
+        here, there = ((components.added, ADDED, "new"), (components.removed, REMOVED, "removed"))
+        paths_here, paths_there = ((pathways.added, ADDED), (pathways.removed, REMOVED))
+        if not canvas_is_new:
+            here, there = (components.removed, REMOVED, "removed"), (components.added, ADDED, "new")
+            paths_here, paths_there = (pathways.removed, REMOVED), (pathways.added, ADDED)
+        self.rings = [({i.id for i in here[0]}, here[1], here[2]),
+                      ({i.id for i in components.changed}, CHANGED, "changed")]
+        self.ghosts = ([other.component(i.id) for i in there[0]], there[1], there[2])
+        self.glows = [({i.id for i in paths_here[0]}, paths_here[1]),
+                      ({i.id for i in pathways.changed}, CHANGED)]
+        self.lines = ([other.pathway(i.id) for i in paths_there[0]], paths_there[1])
+        self.canvas_is_new = canvas_is_new
         doc = scene.doc
         for signal in self._signals(doc):
             signal.connect(self.draw)
         self.draw()
+
+    @property
+    def marked(self) -> dict[str, set[str]]:
+        """Component ids ringed on the canvas, by word ("new", "removed", "changed")."""
+        return {word: ids for ids, _, word in self.rings}
 
     @staticmethod
     def _signals(doc):
@@ -157,27 +175,30 @@ class DiffMarkers:
         self.clear()
         if not shiboken6.isValid(self.scene):
             return
-        for ids, colour, word in ((self.added, ADDED, "new"), (self.changed, CHANGED, "changed")):
+        for ids, colour, word in self.rings:
             for cid in ids:
                 item = self.scene.components.get(cid)
                 if item is not None:
                     self._halo(item.pos(), colour, word)
-        for pid, colour in [*((p, ADDED) for p in self.pathways_added),
-                            *((p, CHANGED) for p in self.pathways_changed)]:
-            item = self.scene.pathways.get(pid)
-            if item is not None:
-                glow = QGraphicsPathItem(item.shape())
-                glow.setPen(Qt.PenStyle.NoPen)
-                glow.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 90))
-                self._add(glow, Z_PATHWAY - 0.5)
-        for component in self.removed:
-            if component.position is not None:
-                self._ghost(QPointF(component.position.x, component.position.y), component.name)
-        for pathway in self.pathways_removed:
+        for ids, colour in self.glows:
+            for pid in ids:
+                item = self.scene.pathways.get(pid)
+                if item is not None:
+                    glow = QGraphicsPathItem(item.shape())
+                    glow.setPen(Qt.PenStyle.NoPen)
+                    glow.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 90))
+                    self._add(glow, Z_PATHWAY - 0.5)
+        components, colour, word = self.ghosts
+        for component in components:
+            if component is not None and component.position is not None:
+                self._ghost(QPointF(component.position.x, component.position.y),
+                            component.name, colour, word)
+        pathways, colour = self.lines
+        for pathway in pathways:
             ends = [self._where(cid) for cid in (pathway.source, pathway.target)]
             if None not in ends:
                 line = QGraphicsLineItem(QLineF(*ends))
-                pen = QPen(REMOVED, 2, Qt.PenStyle.DashLine)
+                pen = QPen(colour, 2, Qt.PenStyle.DashLine)
                 pen.setCosmetic(True)
                 line.setPen(pen)
                 line.setOpacity(0.7)
@@ -185,14 +206,16 @@ class DiffMarkers:
         self._lot_marks()
 
     def _lot_marks(self) -> None:
-        """A word on the bottom edge of each lot of the plan on the canvas that is new or
-        changed ("L1 contract changed"); the dialog lists what changed in it."""
+        """A word on the bottom edge of each lot of the plan on the canvas that is new,
+        removed or changed ("L1 contract changed"); the dialog lists what changed in it."""
         model = self.scene.doc.model
         plan = model.plan()
         plan_diff = next((d for d in self.diff.plans_changed if plan and d.id == plan.id), None)
         if plan_diff is None:
             return  # the plan is unchanged, or new as a whole (the dialog says so)
-        words = {i.id: ("new lot", ADDED) for i in plan_diff.lots_added}
+        on_canvas = plan_diff.lots_added if self.canvas_is_new else plan_diff.lots_removed
+        words = {i.id: ("new lot", ADDED) if self.canvas_is_new else ("lot removed", REMOVED)
+                 for i in on_canvas}
         for lot_diff in plan_diff.lots_changed:
             words[lot_diff.id] = (lot_change_words(lot_diff), CHANGED)
         for lot in plan.lots:
@@ -208,13 +231,13 @@ class DiffMarkers:
             self._word(at, f"{lot.code} {word}".strip(), colour, Z_LOT_TAG + 0.1)
 
     def _where(self, component_id: str) -> QPointF | None:
-        """A removed pathway's end: the box on the canvas if it is still there, else the ghost."""
+        """A ghost pathway's end: the box on the canvas if it is there, else the ghost."""
         if component_id in self.scene.components:
             return self.scene.components[component_id].pos()
-        old = next((c for c in self.old.components if c.id == component_id), None)
-        if old is None or old.position is None:
+        other = self.other.component(component_id)
+        if other is None or other.position is None:
             return None
-        return QPointF(old.position.x, old.position.y)
+        return QPointF(other.position.x, other.position.y)
 
     def _halo(self, centre: QPointF, colour: QColor, word: str) -> None:
         rect = QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H).adjusted(-7, -7, 7, 7)
@@ -242,24 +265,26 @@ class DiffMarkers:
         tag.setPos(at)
         self._add(tag, z + 0.1)
 
-    def _ghost(self, centre: QPointF, name: str) -> None:
+    def _ghost(self, centre: QPointF, name: str, colour: QColor, word: str) -> None:
+        """A dashed outline with the name where a component of the other side is, and `word`
+        above it: "removed" (it was there before) or "new" (the other file adds it)."""
         path = QPainterPath()
         path.addRoundedRect(QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H), 8, 8)
         ghost = QGraphicsPathItem(path)
-        pen = QPen(REMOVED, 2, Qt.PenStyle.DashLine)
+        pen = QPen(colour, 2, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
         ghost.setPen(pen)
-        ghost.setBrush(QBrush(QColor(REMOVED.red(), REMOVED.green(), REMOVED.blue(), 25)))
+        ghost.setBrush(QBrush(QColor(colour.red(), colour.green(), colour.blue(), 25)))
         ghost.setPos(centre)
         ghost.setOpacity(0.8)
         self._add(ghost, Z_COMPONENT - 1)
         name = one_line(name)
         if len(name) > MAX_GHOST_NAME:
             name = name[:MAX_GHOST_NAME - 1] + "…"
-        label = _tag(name, REMOVED)
+        label = _tag(name, colour)
         label.setPos(centre - QPointF(label.boundingRect().width() / 2, 9))
         self._add(label, Z_COMPONENT - 0.9)
-        tag = _tag("removed", REMOVED)
+        tag = _tag(word, colour)
         tag.setPos(centre + QPointF(-BOX_W / 2 - 6, -BOX_H / 2 - 24))
         self._add(tag, Z_COMPONENT - 0.9)
 
@@ -315,9 +340,15 @@ class CompareDialog(QDialog):
         bold = title.font()
         bold.setBold(True)
         title.setFont(bold)
-        legend = QLabel("On the canvas: green marks what is new, amber what changed, dashed grey "
-                        "boxes what was removed." if markers else
-                        "No differences." if diff.is_empty else "")
+        if markers is None:
+            legend_text = "No differences." if diff.is_empty else ""
+        elif markers.canvas_is_new:
+            legend_text = ("On the canvas: green rings mark what is new, dashed purple rings what "
+                           "changed, dashed grey outlines what was removed.")
+        else:
+            legend_text = ("On the canvas: dashed purple rings mark what the other file changes, "
+                           "grey rings what it removes, dashed green outlines what it adds.")
+        legend = QLabel(legend_text)
         legend.setTextFormat(Qt.TextFormat.PlainText)
         legend.setWordWrap(True)
         legend.setVisible(bool(legend.text()))
@@ -337,6 +368,7 @@ class CompareDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(print_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(legend)
@@ -371,9 +403,12 @@ class CompareDialog(QDialog):
 
 
 def show_comparison(window, old: ServiceModel, new: ServiceModel, heading: str,
-                    modal: bool = False, mark_canvas: bool = False) -> CompareDialog:
+                    modal: bool = False, mark_canvas: bool = False,
+                    canvas_is_new: bool = True) -> CompareDialog:
+    """`canvas_is_new`: the canvas shows `new` (else `old`), for the marks."""
     diff = diff_models(old, new)
-    markers = DiffMarkers(window.scene, diff, old) if mark_canvas else None
+    other = old if canvas_is_new else new
+    markers = DiffMarkers(window.scene, diff, other, canvas_is_new) if mark_canvas else None
     dialog = CompareDialog(diff, heading, window, markers)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if modal:
@@ -383,8 +418,19 @@ def show_comparison(window, old: ServiceModel, new: ServiceModel, heading: str,
     return dialog
 
 
+def revision_words(model: ServiceModel) -> str:
+    """'revision 5, saved by Priya Shah on 2 December 2026', or 'never saved'."""
+    if not model.revisions:
+        return "no revision saved"
+    last = model.revisions[-1]
+    by = f" by {one_line(last.author)}" if last.author.strip() else ""
+    return f"revision {last.number}, saved{by} on {last.time.day} {last.time:%B %Y}"
+
+
 def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
-    """Ask for another file and compare the open model with it, marking the canvas."""
+    """Ask for another file and compare the open model with it, marking the canvas. The later
+    version (by the revision logs) is the newer side, so a partner's returned copy shows what
+    the partner changed; Swap Sides shows it the other way round."""
     if path is None:
         start = str(window.doc.path.parent if window.doc.path
                     else QSettings().value("files/lastFolder", "") or Path.home())
@@ -397,14 +443,30 @@ def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
     except ModelFileError as e:
         messages.tell(window, "Cannot open the file", f"{Path(path).name}: {e}")
         return None
+    return _compare(window, other, Path(path).name, is_later_version(other, window.doc.model))
+
+
+def _compare(window, other: ServiceModel, name: str, theirs_later: bool) -> CompareDialog:
     previous = getattr(window, "comparison", None)
     if previous is not None and shiboken6.isValid(previous):
         previous.close()
     doc = window.doc
     unsaved = ", with unsaved changes" if doc.is_modified() else ""
-    window.comparison = show_comparison(
-        window, other, doc.model,
-        f"What changed from {Path(path).name} (revision {other.revision}) to the open model "
-        f"({doc.display_name()}, revision {doc.model.revision}{unsaved})", mark_canvas=True)
-    window.doc.modelReset.connect(window.comparison.close)  # a new model: the marks are stale
-    return window.comparison
+    theirs = f"{name} ({revision_words(other)})"
+    yours = f"the open model ({doc.display_name()}, {revision_words(doc.model)}{unsaved})"
+    if theirs_later:
+        heading = f"What {theirs} changes, compared with {yours}"
+        old, new = doc.model.model_copy(deep=True), other
+    else:
+        heading = f"What changed from {theirs} to {yours}"
+        old, new = other, doc.model
+    dialog = show_comparison(window, old, new, heading, mark_canvas=True,
+                             canvas_is_new=not theirs_later)
+    swap = QPushButton("&Swap Sides")
+    swap.setToolTip(f"Show what the open model changes compared with {name}" if theirs_later
+                    else f"Show what {name} changes compared with the open model")
+    swap.clicked.connect(lambda: _compare(window, other, name, not theirs_later))
+    dialog.buttons.addButton(swap, QDialogButtonBox.ButtonRole.ActionRole)
+    window.comparison = dialog
+    doc.modelReset.connect(dialog.close)  # a new model: the marks are stale
+    return dialog

@@ -14,6 +14,7 @@ ids in the old model (the canvas draws those as ghosts).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timezone
 from typing import Any, Iterable
 
 from . import catalogue as cat
@@ -329,6 +330,25 @@ def _by_id(items) -> dict[str, Any]:
 
 
 # --- the comparison ------------------------------------------------------------------------
+
+def is_later_version(other: ServiceModel, base: ServiceModel) -> bool:
+    """Whether `other` is a later version of the model than `base`, from their revision logs:
+    other's log carries on from base's (it was saved on from a copy of it), or, when the logs
+    part ways, other was saved last. False when nothing says so (no revisions, same log)."""
+    def key(r):
+        return r.number, _utc(r.time)
+    mine, theirs = [key(r) for r in base.revisions], [key(r) for r in other.revisions]
+    if theirs[:len(mine)] == mine:
+        return len(theirs) > len(mine)
+    if mine[:len(theirs)] == theirs:
+        return False
+    return bool(theirs) and (not mine or theirs[-1][1] > mine[-1][1])
+
+
+def _utc(moment):
+    """Times in files may lack a zone: read them as UTC, so any two compare."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
 
 def diff_models(old: ServiceModel, new: ServiceModel, findings: bool = True) -> ModelDiff:
     """What changed from `old` to `new`. `findings=False` skips re-running the checks."""

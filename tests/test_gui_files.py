@@ -15,12 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from designer import compare, file_safety, messages, share
 from designer.history import HistoryPanel
 from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
-from models import parse_model, read_model, write_model
+from models import parse_model, read_model, with_revision, write_model
 from models.templates import load_template
 from models.winpaths import suggested_filename
 
@@ -287,6 +287,40 @@ def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
     dialog.close()
 
 
+def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs):
+    master = saved_luton(docs)
+    window.open_file(str(master))
+    theirs = read_model(master)
+    hub = theirs.components[0]
+    hub.name = "Renamed by the provider"
+    cut = theirs.pathways[0]
+    theirs.pathways.remove(cut)
+    write_model(docs / "partner.svcmodel", with_revision(theirs, "Provider Ltd", "Our changes"))
+    dialog = compare.compare_with_file(window, str(docs / "partner.svcmodel"))
+    heading = dialog.findChildren(QLabel)[0].text()
+    assert heading.startswith("What partner.svcmodel (revision 2, saved by Provider Ltd on ")
+    assert "changes, compared with the open model" in heading
+    texts = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
+    assert "Pathways removed (1)" in texts and "Pathways added (1)" not in texts
+    assert dialog.markers.marked["changed"] == {hub.id}
+    assert not dialog.markers.canvas_is_new
+    dialog.grab().save("/tmp/gui-files-compare-partner.png")
+    swap = next(b for b in dialog.buttons.buttons() if b.text() == "&Swap Sides")
+    swap.click()
+    flipped = window.comparison
+    texts = [flipped.tree.topLevelItem(i).text(0) for i in range(flipped.tree.topLevelItemCount())]
+    assert "Pathways added (1)" in texts and flipped.markers.canvas_is_new
+    flipped.close()
+
+
+def test_which_version_is_later():
+    from models.diff import is_later_version
+    base = with_revision(load_template("luton"), "Council", "first")
+    theirs = with_revision(base, "Provider", "reply")
+    assert is_later_version(theirs, base) and not is_later_version(base, theirs)
+    assert not is_later_version(base, base)
+
+
 def test_lot_change_words():
     from models.diff import Change, Item, LotDiff
     contract = Change("contract.annual_value", 1, 2, "annual value", "1", "2", "")
@@ -305,7 +339,7 @@ def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs
     assert "Components added (1)" in texts and "Components removed (1)" in texts
     assert "Components changed (1)" in texts
     markers = dialog.markers
-    assert markers.added == {new_id} and markers.changed == {renamed_id}
+    assert markers.marked == {"new": {new_id}, "changed": {renamed_id}}
     # A halo behind the new box, a ghost where the removed one was, and their tags.
     new_box = window.scene.components[new_id]
     halos = [i for i in markers.items if i.pos() == new_box.pos()]
