@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFil
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu,
                                QMessageBox, QTabBar, QWidget)
 
-from models import ModelFileError, ServiceModel
+from models import ModelFileError, ServiceModel, read_model
 from models.catalogue import KINDS, stage_group
 from models.checks import counts_text
 from models.wording import plural
@@ -537,10 +537,12 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: str, ask: bool = True) -> bool:
         """Open `path`; on a bad file say why in one line and keep the open model untouched."""
-        if ask and not self.maybe_save():
-            return False
         try:
-            self.doc.open(path)
+            if ask and self.doc.is_modified():
+                read_model(path)  # a file that cannot open is refused before "Save changes?"
+                if not self.maybe_save():
+                    return False
+            self.doc.open(path)  # read (again) now: it may have changed while we asked
         except ModelFileError as e:
             messages.tell(self, "Cannot open the file", f"{Path(path).name}: {e}")
             return False

@@ -362,6 +362,15 @@ def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs
         [p for p in read_model(path).pathways if removed.id in (p.source, p.target)])
 
 
+def test_a_bad_file_is_refused_before_asking_to_save_changes(window, prompts, docs):
+    window.doc.update_model({"title": "Edited"})
+    bad = docs / "bad.svcmodel"
+    bad.write_text("{not json")
+    assert not window.open_file(str(bad))
+    assert prompts.titles("choose") == ["Cannot open the file"]  # no "Save changes?" first
+    assert window.doc.model.title == "Edited" and window.doc.is_modified()
+
+
 def test_compare_with_a_bad_file_says_why(window, prompts, docs):
     bad = docs / "bad.svcmodel"
     bad.write_text("{not json")
