@@ -441,7 +441,7 @@ def compare_with_file(window, path: str | None = None) -> CompareDialog | None:
     try:
         other = read_model(path)
     except ModelFileError as e:
-        messages.tell(window, "Cannot open the file", f"{Path(path).name}: {e}")
+        messages.cannot_open(window, path, e)
         return None
     return _compare(window, other, Path(path).name, is_later_version(other, window.doc.model))
 

@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
                     return False
             self.doc.open(path)  # read (again) now: it may have changed while we asked
         except ModelFileError as e:
-            messages.tell(self, "Cannot open the file", f"{Path(path).name}: {e}")
+            messages.cannot_open(self, path, e)
             return False
         self._add_recent(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)

@@ -7,10 +7,19 @@ so tests record them by patching `choose` in this one module.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from models import ModelFileError
+
 Icon = QMessageBox.Icon
+
+# For a file that is a model file in shape but holds something wrong at a named place.
+CONTENT_HINT = ("It may have been made by a newer version of Service Model Designer, or edited "
+                "by hand. The model you have open is unchanged. Ask the sender to save it again "
+                "from the app, or correct it at the place named above.")
 
 
 def choose(parent: QWidget | None, title: str, text: str, buttons: list[str],
@@ -29,6 +38,14 @@ def tell(parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon =
          ) -> None:
     """A plain-text message with an OK button."""
     choose(parent, title, text, ["OK"], icon)
+
+
+def cannot_open(parent: QWidget | None, path: str | Path, error: ModelFileError) -> None:
+    """The one-line reason a file cannot be opened; where the fault is inside the file (a key
+    path), also where such a file may come from."""
+    located = bool(error.problems and error.problems[0].path)
+    choose(parent, "Cannot open the file", f"{Path(path).name}: {error}", ["OK"], Icon.Warning,
+           CONTENT_HINT if located else "")
 
 
 def choice_box(parent, title, text, buttons, icon=Icon.Question, detail=""):

@@ -162,11 +162,28 @@ def _json_problem(text: str, e: json.JSONDecodeError) -> str:
             f"{e.lineno}, column {e.colno}: {reason}")
 
 
+# What a wrongly named attachment usually is, by its first bytes.
+OTHER_FILES = [
+    (b"PK\x03\x04", "a zip archive or an Office document (Word, Excel or PowerPoint)"),
+    (b"\xd0\xcf\x11\xe0", "an older Office document or an Outlook message"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG picture"),
+    (b"\xff\xd8\xff", "a JPEG picture"),
+]
+
+
 def parse_model(data: bytes, source: str = "") -> ServiceModel:
     """Turn file bytes into a validated model, or raise ModelFileError naming what is wrong."""
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(f"the file is {len(data) / 1048576:.1f} MB; model files are at most "
                              f"{MAX_FILE_BYTES // 1048576} MB", source)
+    for signature, what in OTHER_FILES:
+        if data.startswith(signature):
+            raise ModelFileError(f"the file is {what}, not a service model; it may have been "
+                                 "renamed, or the wrong attachment saved", source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ModelFileError("the file was saved as UTF-16 text (Notepad's \"Unicode\"); "
+                             "save it again as UTF-8", source)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte order mark added by Notepad or a mail gateway
     if not data.strip():

@@ -80,7 +80,7 @@ EXPECTED: dict[str, tuple[str, ...] | None] = {
     "huge-integer.svcmodel": ("line 28", "thousands of digits"),
     "too-large-amount.svcmodel": ("funding_sources[0].annual_amount", "at most"),
     "windows-1252.svcmodel": ("not UTF-8", "another encoding"),
-    "utf-16.svcmodel": ("not UTF-8",),
+    "utf-16.svcmodel": ("UTF-16", "save it again as UTF-8"),
     "loads-bom.svcmodel": None,
     "loads-crlf.svcmodel": None,
     "loads-bom-crlf.svcmodel": None,

@@ -4,6 +4,7 @@ disk, the read-only / attachment banner, autosave, compare with its canvas marks
 from __future__ import annotations
 
 import email
+import json
 import os
 import shutil
 import stat
@@ -369,6 +370,25 @@ def test_a_bad_file_is_refused_before_asking_to_save_changes(window, prompts, do
     assert not window.open_file(str(bad))
     assert prompts.titles("choose") == ["Cannot open the file"]  # no "Save changes?" first
     assert window.doc.model.title == "Edited" and window.doc.is_modified()
+
+
+def test_a_file_wrong_inside_says_where_it_may_come_from(window, docs, monkeypatch):
+    shown = []
+    monkeypatch.setattr(messages, "choose", lambda parent, title, text, buttons, icon=None,
+                        detail="": shown.append((title, text, detail)) or "OK")
+    model = load_template("luton").model_dump(mode="json")
+    model["components"][2]["kind"] = "teleporter"
+    wrong = docs / "wrong.svcmodel"
+    wrong.write_text(json.dumps(model))
+    assert not window.open_file(str(wrong))
+    title, text, detail = shown[0]
+    assert text.startswith("wrong.svcmodel: components[2].kind: unknown component kind")
+    assert detail == messages.CONTENT_HINT
+    shown.clear()
+    (docs / "letter.svcmodel").write_bytes(b"PK\x03\x04 a Word document")
+    assert not window.open_file(str(docs / "letter.svcmodel"))
+    assert "an Office document (Word, Excel or PowerPoint), not a service model" in shown[0][1]
+    assert shown[0][2] == ""
 
 
 def test_compare_with_a_bad_file_says_why(window, prompts, docs):

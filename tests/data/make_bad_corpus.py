@@ -22,8 +22,8 @@ GENERATED: dict[str, str] = {
     "deeply-nested-arrays.svcmodel": "levels deep",
     "deeply-nested-objects.svcmodel": "levels deep",
     "nested-just-too-deep.svcmodel": "levels deep",
-    "binary.svcmodel": "not UTF-8",
-    "word-document.svcmodel": "not UTF-8",
+    "binary.svcmodel": "a PNG picture",
+    "word-document.svcmodel": "an Office document (Word, Excel or PowerPoint)",
 }
 
 
