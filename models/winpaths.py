@@ -66,11 +66,15 @@ def suggested_filename(title: str, ascii_only: bool = False) -> str:
     return safe_file_stem(title, ascii_only) + EXTENSION
 
 
-# Folder names (compared case-insensitively) where mail clients and browsers put a file they
-# open for the user: Outlook's OLK folder under INetCache\Content.Outlook, %TEMP%, Thunderbird's
-# /tmp/mozilla_user0, Linux /tmp. Edits saved there are lost when the folder is emptied.
-_TEMPORARY_FOLDERS = frozenset(["content.outlook", "content.mso", "inetcache",
-                                "temporary internet files", "temp", "tmp"])
+# Folders where mail clients and browsers put a file they open for the user, compared
+# case-insensitively. Edits saved there are lost when the folder is emptied. Anywhere in the
+# path: Outlook's INetCache\Content.Outlook (and older Temporary Internet Files), Office's
+# Content.MSO, Thunderbird's mozilla_* folder. A "Temp" folder only as Windows' own
+# (...\AppData\Local\Temp, C:\Windows\Temp), or /tmp and /var/tmp: a C:\Temp or a shared
+# drive's Temp folder is somewhere people keep files on purpose.
+_MAIL_FOLDERS = frozenset(["content.outlook", "content.mso", "inetcache",
+                           "temporary internet files"])
+_SYSTEM_TEMP_PARENTS = {"temp": ("local", "windows"), "tmp": ("/", "var")}
 
 
 def _folder_names(path: str | os.PathLike) -> list[str]:
@@ -82,8 +86,11 @@ def _folder_names(path: str | os.PathLike) -> list[str]:
 
 def is_temporary_location(path: str | os.PathLike) -> bool:
     """True when the file sits in a temporary folder, such as an opened email attachment."""
-    return any(name in _TEMPORARY_FOLDERS or name.startswith("mozilla_")
-               for name in _folder_names(path))
+    names = _folder_names(path)
+    return any(name in _MAIL_FOLDERS or name.startswith("mozilla_")
+               or (name in _SYSTEM_TEMP_PARENTS and i > 0
+                   and names[i - 1] in _SYSTEM_TEMP_PARENTS[name])
+               for i, name in enumerate(names))
 
 
 def is_read_only(path: str | os.PathLike) -> bool:

@@ -94,6 +94,7 @@ def test_any_title_gives_a_windows_safe_stem(title):
     "/tmp/mozilla_jo0/Luton.svcmodel",
     "/var/tmp/Luton.svcmodel",
     "/tmp/Luton.svcmodel",
+    r"C:\Windows\Temp\Luton.svcmodel",
 ])
 def test_email_and_temporary_folders_are_recognised(path):
     assert is_temporary_location(path)
@@ -104,6 +105,10 @@ def test_email_and_temporary_folders_are_recognised(path):
     r"\\council-fs01\PublicHealth\Treatment\Luton.svcmodel",
     "/home/jo/Documents/temp.svcmodel",  # only the folders count, not the file name
     "/home/jo/Templates/Luton.svcmodel",
+    # A Temp folder people made themselves is somewhere they keep files on purpose.
+    r"C:\Temp\Luton.svcmodel",
+    r"S:\PublicHealth\Temp\Luton.svcmodel",
+    "/home/jo/tmp/Luton.svcmodel",
 ])
 def test_ordinary_folders_are_not_temporary(path):
     assert not is_temporary_location(path)
