@@ -125,15 +125,15 @@ class DiffMarkers:
         components, pathways = diff.components, diff.pathways
         # (ids on the canvas, colour, word) and (items of the other side drawn as ghosts).
         here, there = ((components.added, ADDED, "new"), (components.removed, REMOVED, "removed"))
-        paths_here, paths_there = ((pathways.added, ADDED), (pathways.removed, REMOVED))
+        paths_here, paths_there = ((pathways.added, ADDED, "new"), (pathways.removed, REMOVED))
         if not canvas_is_new:
             here, there = (components.removed, REMOVED, "removed"), (components.added, ADDED, "new")
-            paths_here, paths_there = (pathways.removed, REMOVED), (pathways.added, ADDED)
+            paths_here, paths_there = (pathways.removed, REMOVED, "removed"), (pathways.added, ADDED)
         self.rings = [({i.id for i in here[0]}, here[1], here[2]),
                       ({i.id for i in components.changed}, CHANGED, "changed")]
         self.ghosts = ([other.component(i.id) for i in there[0]], there[1], there[2])
-        self.glows = [({i.id for i in paths_here[0]}, paths_here[1]),
-                      ({i.id for i in pathways.changed}, CHANGED)]
+        self.glows = [({i.id for i in paths_here[0]}, *paths_here[1:]),
+                      ({i.id for i in pathways.changed}, CHANGED, "changed")]
         self.lines = ([other.pathway(i.id) for i in paths_there[0]], paths_there[1])
         self.canvas_is_new = canvas_is_new
         doc = scene.doc
@@ -180,7 +180,7 @@ class DiffMarkers:
                 item = self.scene.components.get(cid)
                 if item is not None:
                     self._halo(item.pos(), colour, word)
-        for ids, colour in self.glows:
+        for ids, colour, word in self.glows:
             for pid in ids:
                 item = self.scene.pathways.get(pid)
                 if item is not None:
@@ -188,6 +188,8 @@ class DiffMarkers:
                     glow.setPen(Qt.PenStyle.NoPen)
                     glow.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 90))
                     self._add(glow, Z_PATHWAY - 0.5)
+                    # A third of the way along, clear of the pathway's own label midway.
+                    self._word(item.point_at(0.3), word, colour, Z_PATHWAY + 0.5)
         components, colour, word = self.ghosts
         for component in components:
             if component is not None and component.position is not None:
@@ -249,21 +251,28 @@ class DiffMarkers:
             ring.setPen(pen)
             ring.setPos(centre)
             self._add(ring, Z_LOT_TAG - 0.5)  # under the lot's name tag, which stays readable
-        # The word sits on the box's bottom edge, clear of the lot's name tag above the box.
-        self._word(centre + QPointF(-BOX_W / 2 + 10, BOX_H / 2), word, colour, Z_COMPONENT + 0.4)
+        # The word hangs from the ring's bottom edge, clear of the box's name and of the lot's
+        # name tag above the box.
+        self._word(centre + QPointF(-BOX_W / 2 + 10, BOX_H / 2 + 5), word, colour,
+                   Z_COMPONENT + 0.4, "below")
 
-    def _word(self, left_middle: QPointF, word: str, colour: QColor, z: float) -> None:
-        """`word` in `colour` on a white label, its left end's middle at `left_middle`."""
+    def _word(self, anchor: QPointF, word: str, colour: QColor, z: float,
+              side: str = "on") -> None:
+        """`word` in `colour` on a white label, its left end at `anchor`: centred "on" it, or
+        hanging "below" or standing "above" it. The same size on screen at any zoom, so it
+        reads with the whole model fitted to the window without covering a box's name."""
         tag = _tag(word, colour)
         size = tag.boundingRect()
-        at = left_middle - QPointF(0, size.height() / 2)
-        back = QGraphicsRectItem(size.adjusted(-4, -1, 4, 1))
+        top = {"on": -size.height() / 2, "below": 1.0, "above": -size.height() - 1}[side]
+        back = QGraphicsRectItem(size.adjusted(-4, -1, 4, 1).translated(0, top))
         back.setPen(QPen(colour, 1.5))
         back.setBrush(QColor("white"))
-        back.setPos(at)
+        back.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        back.setPos(anchor)
+        tag.setParentItem(_inert(back, z))
+        tag.setPos(0, top)
         self._add(back, z)
-        tag.setPos(at)
-        self._add(tag, z + 0.1)
+        self.items.append(_inert(tag, 0))  # removed with its label
 
     def _ghost(self, centre: QPointF, name: str, colour: QColor, word: str) -> None:
         """A dashed outline with the name where a component of the other side is, and `word`
@@ -284,9 +293,8 @@ class DiffMarkers:
         label = _tag(name, colour)
         label.setPos(centre - QPointF(label.boundingRect().width() / 2, 9))
         self._add(label, Z_COMPONENT - 0.9)
-        tag = _tag(word, colour)
-        tag.setPos(centre + QPointF(-BOX_W / 2 - 6, -BOX_H / 2 - 24))
-        self._add(tag, Z_COMPONENT - 0.9)
+        self._word(centre + QPointF(-BOX_W / 2 + 10, -BOX_H / 2 - 2), word, colour,
+                   Z_COMPONENT - 0.9, "above")
 
 
 # --- the dialog ---------------------------------------------------------------------------------

@@ -282,7 +282,7 @@ def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
     lowest = max(window.scene.components[m].pos().y() for m in lot.components)
     word = next(i for i in dialog.markers.items if getattr(i, "text", str)() == f"{lot.code} "
                 "contract changed")
-    assert word.pos().y() > lowest
+    assert word.scenePos().y() > lowest
     window.lots.regions.rebuild()
     window.grab().save("/tmp/gui-files-compare-lot.png")
     dialog.close()

@@ -324,6 +324,10 @@ class PathwayItem(QGraphicsItem):
         self.setToolTip(plain_tooltip(text))
         self.adjust()
 
+    def point_at(self, fraction: float) -> QPointF:
+        """The point `fraction` of the way along the arrow, in scene coordinates."""
+        return self.mapToScene(self._path.pointAtPercent(fraction))
+
     def adjust(self) -> None:
         """Recompute the curve: forward pathways leave the right edge and enter the left edge."""
         self.prepareGeometryChange()
