@@ -8,7 +8,12 @@ and is offered at the next start. A clean save or close deletes the copy.
 Files in the recovery folder (the Qt side passes AppLocalDataLocation/recovery):
     <session>.lock                 {"pid", "host", "started", "process_started"}
     <session>--<document>.svcmodel the copy, written atomically by models.fileio.write_model
-    <session>--<document>.json     {"original", "saved_at", "title"} for the restore prompt
+    <session>--<document>.json     {"original", "original_stamp", "saved_at", "title"} for the
+                                   restore prompt; original_stamp is what the original file was
+                                   (mtime_ns, size, sha256) when the session opened or last
+                                   saved it, so a restored document can tell whether someone
+                                   else saved the file since. Copies written before it existed
+                                   have none: the stamp is unknown.
 
 Plain Python, no Qt.
 """
@@ -45,6 +50,9 @@ class RecoveryCopy:
     saved_at: datetime  # when the copy was last written, timezone-aware
     title: str  # the model's title when the copy was written
     original: Path | None  # the file the user was editing; None for a model never saved
+    # What the original file was when the session opened or last saved it ({"mtime_ns",
+    # "size", "sha256"}); None when unknown (a copy from an older version of the app).
+    original_stamp: dict | None = None
 
 
 # --- is the session that wrote a lock still running? ----------------------------------------
@@ -162,7 +170,19 @@ def _describe(path: Path) -> RecoveryCopy:
             title = f"(unreadable: {e})"
     original = info.get("original")
     return RecoveryCopy(path, session, document, saved_at, title,
-                        Path(original) if isinstance(original, str) and original else None)
+                        Path(original) if isinstance(original, str) and original else None,
+                        _valid_stamp(info.get("original_stamp")))
+
+
+def _valid_stamp(stamp) -> dict | None:
+    """The recorded stamp of the original file, or None when missing or not well formed."""
+    if not isinstance(stamp, dict):
+        return None
+    mtime, size, digest = stamp.get("mtime_ns"), stamp.get("size"), stamp.get("sha256")
+    if not (isinstance(mtime, int) and isinstance(size, int) and isinstance(digest, str)
+            and re.fullmatch(r"[0-9a-f]{64}", digest)):
+        return None
+    return {"mtime_ns": mtime, "size": size, "sha256": digest}
 
 
 def list_recoverable(folder: str | os.PathLike) -> list[RecoveryCopy]:
@@ -234,13 +254,18 @@ class RecoverySession:
         return self.folder / f"{self.session_id}{SEPARATOR}{_safe_document(document)}{EXTENSION}"
 
     def write(self, model: ServiceModel, document: str = "1",
-              original: str | os.PathLike | None = None) -> Path:
-        """Write (or overwrite) the recovery copy of one document. Raises SaveError."""
+              original: str | os.PathLike | None = None,
+              original_stamp: dict | None = None) -> Path:
+        """Write (or overwrite) the recovery copy of one document. Raises SaveError.
+
+        original_stamp: what the original file was when this session opened or last saved it
+        ({"mtime_ns", "size", "sha256"}), or None when that is not known."""
         path = self.copy_path(document)
         write_model(path, model, keep_backup=False)
         try:
             _write_json(path.with_suffix(INFO_SUFFIX), {
                 "original": os.fspath(Path(original).absolute()) if original else None,
+                "original_stamp": _valid_stamp(original_stamp) if original else None,
                 "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "title": model.title})
         except OSError as e:
@@ -257,7 +282,7 @@ class RecoverySession:
         session's own recovery copy first, so a second crash still finds it, then the old
         copy goes. Raises ModelFileError (copy unreadable) or SaveError (folder unwritable)."""
         model = restore(copy)
-        self.write(model, document, copy.original)
+        self.write(model, document, copy.original, copy.original_stamp)
         discard(copy)
         return model
 

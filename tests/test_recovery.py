@@ -147,3 +147,34 @@ def test_missing_folder_and_stale_locks(tmp_path):
     (tmp_path / "x.lock").write_text("{broken")
     assert list_recoverable(tmp_path) == []
     assert not (tmp_path / "x.lock").exists()  # an ended session with no copies: tidied
+
+
+def test_a_copy_records_the_original_files_stamp_and_adopting_keeps_it(tmp_path):
+    """What the original file was when the session read it travels with the copy, so a
+    restored document can tell whether someone saved the file after the crash."""
+    folder = tmp_path / "recovery"
+    stamp = {"mtime_ns": 1_764_000_000_123_456_789, "size": 4321, "sha256": "ab" * 32}
+    crashed = RecoverySession(folder)
+    crashed.write(edited_luton(), "1", tmp_path / "luton.svcmodel", stamp)
+    crashed.lock_path.unlink()  # the process died
+    [copy] = list_recoverable(folder)
+    assert copy.original_stamp == stamp
+    with RecoverySession(folder) as session:
+        session.adopt(copy)
+        notes = json.loads(session.copy_path().with_suffix(".json").read_text())
+        assert notes["original_stamp"] == stamp
+
+
+def test_a_copy_without_a_stamp_still_restores_with_the_stamp_unknown(tmp_path):
+    # An older app wrote notes with no stamp; a damaged stamp counts as unknown too.
+    for notes_stamp in (None, {"mtime_ns": "soon", "size": 1, "sha256": "x"}):
+        folder = tmp_path / str(bool(notes_stamp))
+        sid = dead_session(folder, {"pid": 0}, title="Older copy")
+        notes = {"original": str(tmp_path / "luton.svcmodel"), "title": "Older copy",
+                 "saved_at": "2026-01-01T00:00:00+00:00"}
+        if notes_stamp:
+            notes["original_stamp"] = notes_stamp
+        (folder / f"{sid}--1.json").write_text(json.dumps(notes))
+        [copy] = list_recoverable(folder)
+        assert copy.original_stamp is None and copy.original == tmp_path / "luton.svcmodel"
+        assert restore(copy).title == "Older copy"
