@@ -3,11 +3,16 @@
 - Save asks for an optional one-line summary (the revision log's "commit message"); a failed
   save leaves the document modified and offers Save As with the reason.
 - The file's size, time and hash are remembered when it is opened or saved; before a save, a
-  file a colleague changed meanwhile is reported (overwrite, save as or reload).
+  file a colleague changed meanwhile is reported, naming who saved it from its revision log.
+  With unsaved changes: save as, overwrite (their version is kept as its own file beside it,
+  which no later save rotates away) or reload theirs (yours is kept beside it first). With
+  none: reload or cancel; a stale copy is never written over their work.
 - A read-only file, or one opened from an email client's temporary folder, opens with a banner
   above the canvas, and Save goes to Save As.
 - While the document is modified a recovery copy is written after a short idle time into the
   app's own data folder (models.recovery); the next start offers copies a crash left behind.
+  The copy records the file's stamp, so after a restore a colleague's later save is still
+  noticed (a copy without a stamp counts as unknown: saving asks first).
 
 `install_files(window)` wires this into a MainWindow, together with Compare, Share and History.
 """
@@ -15,8 +20,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import shiboken6
@@ -25,10 +32,13 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from models import ModelFileError, SaveError
-from models.fileio import EXTENSION, clean_stray_temp_files
+from models import ModelFileError, SaveError, parse_model, write_model
+from models.fileio import EXTENSION, TEMP_SUFFIX, clean_stray_temp_files
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
-from models.winpaths import save_elsewhere_reason, suggested_filename
+from models.recovery import restore as restore_copy
+from models.schema import Revision, ServiceModel
+from models.winpaths import (MAX_STEM_UTF8_BYTES, safe_file_stem, save_elsewhere_reason,
+                             suggested_filename)
 
 from . import messages
 from .platform import app_data_dir
@@ -112,6 +122,16 @@ class DiskStamp:
         except OSError:
             return None
 
+    def as_dict(self) -> dict:
+        """For the recovery copy's notes (models.recovery)."""
+        return {"mtime_ns": self.mtime_ns, "size": self.size, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> DiskStamp | None:
+        if not data:
+            return None
+        return cls(data["mtime_ns"], data["size"], data["sha256"])
+
     def changed(self, path: Path) -> bool:
         """True when someone else wrote the file since (a touched but equal file is unchanged)."""
         try:
@@ -122,6 +142,113 @@ class DiskStamp:
             return False
         now = DiskStamp.of(path)
         return now is not None and now.sha256 != self.sha256
+
+
+def when_words(moment: datetime, now: datetime | None = None) -> str:
+    """'today at 14:02', 'on Tuesday 3 December at 14:02', 'on 3 December 2024 at 14:02'."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)  # the revision log is written in UTC
+    local = moment.astimezone()
+    now = (now or datetime.now(timezone.utc)).astimezone()
+    clock = f"{local:%H:%M}"
+    if local.date() == now.date():
+        return f"today at {clock}"
+    if local.year == now.year:
+        return f"on {local:%A} {local.day} {local:%B} at {clock}"
+    return f"on {local.day} {local:%B} {local.year} at {clock}"
+
+
+def _plain(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _same_entry(a: Revision, b: Revision) -> bool:
+    return (a.number, a.author, a.time, a.summary) == (b.number, b.author, b.time, b.summary)
+
+
+@dataclass
+class DiskVersion:
+    """The file on disk as it is now, told from the open model's point of view: who saved it
+    (its revision log's last entry, when that entry is not one the open model has too)."""
+    data: bytes
+    model: ServiceModel | None
+    problem: str  # why it cannot be read as a model, or ""
+    entry: Revision | None  # the new entry someone else's save added, or None
+    modified_at: datetime  # the file's own time
+
+    @classmethod
+    def read(cls, path: Path, ours: ServiceModel | None) -> DiskVersion:
+        """Raises OSError when the file cannot be read at all."""
+        data = path.read_bytes()
+        modified_at = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        try:
+            model, problem = parse_model(data, str(path)), ""
+        except ModelFileError as e:
+            model, problem = None, str(e)
+        entry = model.revisions[-1] if model is not None and model.revisions else None
+        if entry is not None and ours is not None and any(
+                _same_entry(entry, mine) for mine in ours.revisions):
+            entry = None  # the history holds nothing the open model lacks
+        return cls(data, model, problem, entry, modified_at)
+
+    @property
+    def saved_at(self) -> datetime:
+        moment = self.entry.time if self.entry else self.modified_at
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone()
+
+    def who(self) -> str:
+        """One sentence: 'Priya Shah saved revision 5 today at 14:02: 'Added detox lot'.'"""
+        if self.model is None:
+            return f"It cannot be read as a service model now: {_plain(self.problem, 200)}"
+        if self.entry is None:
+            return ("Its history has no new entry, so it was probably changed by a sync client "
+                    f"or another program (the file's time is {when_words(self.modified_at)}).")
+        entry = self.entry
+        said = f": '{_plain(entry.summary)}'." if entry.summary.strip() else "."
+        author = _plain(entry.author, 60)
+        if author:
+            return f"{author} saved revision {entry.number} {when_words(entry.time)}{said}"
+        return f"Revision {entry.number} was saved {when_words(entry.time)} (no name given){said}"
+
+    def copy_label(self) -> str:
+        revision = (f"revision {self.model.revision}, " if self.model is not None
+                    and self.model.revisions else "")
+        return f"their version, {revision}saved {self.saved_at:%Y-%m-%d %H%M}"
+
+
+def name_beside(path: Path, label: str) -> Path:
+    """'luton (LABEL).svcmodel' beside `path`: a Windows-safe name that is not taken yet
+    ('luton (LABEL) 2.svcmodel' and so on when it is). Saves rotate only `.bak`, so a file
+    named so stays until the user removes it."""
+    base = path.name[:-len(EXTENSION)] if path.name.lower().endswith(EXTENSION) else path.stem
+    suffix = f" ({label})"
+    base = safe_file_stem(base, max_chars=max(20, 120 - len(suffix)))
+    while len((base + suffix).encode("utf-8")) > MAX_STEM_UTF8_BYTES - 4 and len(base) > 1:
+        base = base[:-1].rstrip(" .-_") or base[:1]
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{base}{suffix}{'' if n == 1 else f' {n}'}{EXTENSION}")
+        if not candidate.exists():
+            return candidate
+    raise OSError(17, "too many copies with this name already")
+
+
+def keep_bytes_beside(path: Path, label: str, data: bytes) -> Path:
+    """Write `data` into a new file named by `name_beside`, whole or not at all (temporary
+    file, fsync, rename). Never replaces an existing file. Raises OSError."""
+    target = name_beside(path, label)
+    temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
+        with open(temp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if target.exists():  # taken meanwhile: pick the next name
+            target = name_beside(path, label)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return target
 
 
 class Banner(QFrame):
@@ -156,6 +283,9 @@ class FileSafety(QObject):
         self.window = window
         self.doc = window.doc
         self.stamp: DiskStamp | None = None
+        # After restoring a recovery copy that recorded no stamp (an older app wrote it), we
+        # cannot tell whether the file changed since: saving over it asks first.
+        self.stamp_unknown = False
         self.elsewhere: str | None = None  # why Save must go to Save As, or None
         self.session: RecoverySession | None = None  # created with the first recovery copy
         self._restoring = False
@@ -206,38 +336,134 @@ class FileSafety(QObject):
     def _remember_disk(self) -> None:
         path = self.doc.path
         self.stamp = DiskStamp.of(path) if path else None
+        self.stamp_unknown = False
         self.elsewhere = save_elsewhere_reason(path) if path else None
         self.banner.show_reason(self.elsewhere and f"{elided(path.name)}: {self.elsewhere}")
 
     # --- saving ----------------------------------------------------------------------------
+    def changed_on_disk(self, path: Path) -> bool:
+        """True when the file may hold someone else's save that this window has not seen."""
+        if self.stamp_unknown:
+            return path.exists()
+        return self.stamp is not None and self.stamp.changed(path)
+
     def save(self) -> bool:
         path = self.doc.path
         if path is None or self.elsewhere:
             return self.save_as()
-        if not self.doc.is_modified() and path.exists() and not (
-                self.stamp is not None and self.stamp.changed(path)):
+        if self.changed_on_disk(path):
+            return self._save_over_changed_file(path)
+        if not self.doc.is_modified() and path.exists():
             # Nothing new: another revision would only add an empty line to the history.
             self.window.statusBar().showMessage(
                 f"No changes to save: {path.name} already holds this model "
                 f"(revision {self.doc.model.revision}).", 5000)
             return True
-        if self.stamp is not None and self.stamp.changed(path):
-            answer = messages.choose(
-                self.window, "File changed on disk",
-                f"{path.name} was changed by someone else since you opened it (a colleague "
-                "on a shared drive, or a sync client).",
-                ["Save As...", "Overwrite", "Reload Theirs"], messages.Icon.Warning,
-                "Overwrite replaces their version with yours (the previous file is kept as "
-                f"{path.name}.bak). Reload Theirs discards your changes.")
-            if answer == "Save As...":
-                return self.save_as()
-            if answer == "Reload Theirs":
-                self._reload()
-                return False
-            if answer != "Overwrite":
-                return False
         entry = ask_summary(self.window, path.name, self.doc.model.author)
         return entry is not None and self.write(path, *entry)
+
+    def _save_over_changed_file(self, path: Path) -> bool:
+        """Someone else saved the file since we read it: never lose their work or ours."""
+        try:
+            theirs = DiskVersion.read(path, self.doc.model)
+        except OSError as e:
+            messages.tell(self.window, "Cannot read the file",
+                          f"{path.name} was changed by someone else and cannot be read now: "
+                          f"{e.strerror or e}. Nothing was saved; try again, or use Save As.")
+            return False
+        if self.stamp_unknown:
+            headline = (f"Your changes were restored from a recovery copy that does not record "
+                        f"which version of {path.name} they started from, so someone else may "
+                        "have saved it since.")
+            who = theirs.who() if theirs.entry or theirs.model is None else (
+                f"Its history ends at revision {theirs.model.revision}, which your version "
+                "has too, so it was probably not changed.")
+        else:
+            headline = f"{path.name} was changed by someone else after you opened it."
+            who = theirs.who()
+        readable = theirs.model is not None
+        if not self.doc.is_modified():
+            if not readable:
+                messages.tell(self.window, "File changed on disk",
+                              f"{headline}\n{who}\n\nYou have no unsaved changes, so nothing "
+                              "was saved.", messages.Icon.Warning)
+                return False
+            answer = messages.choose(
+                self.window, "File changed on disk",
+                f"{headline}\n{who}\n\nYou have no unsaved changes, so nothing of yours can "
+                "be lost.",
+                ["Reload", "Cancel"], messages.Icon.Information,
+                "Reload shows their version. Cancel keeps showing the older version you opened; "
+                "it is not saved over theirs.")
+            if answer == "Reload":
+                self._reload()
+            return False
+        mine = self._my_copy_label()
+        detail = [
+            "Save As... puts your version in a new file and leaves theirs as it is.",
+            f"Overwrite saves your version here; theirs is kept beside it as "
+            f"\"{name_beside(path, theirs.copy_label()).name}\".",
+        ]
+        buttons = ["Save As...", "Overwrite"]
+        if readable:
+            detail.append(f"Reload Theirs shows their version; yours is first kept beside it as "
+                          f"\"{name_beside(path, mine).name}\".")
+            buttons.append("Reload Theirs")
+        answer = messages.choose(
+            self.window, "File changed on disk",
+            f"{headline}\n{who}\n\nYou have unsaved changes, and their version does not "
+            "have them.", [*buttons, "Cancel"], messages.Icon.Warning, "\n".join(detail))
+        if answer == "Save As...":
+            return self.save_as()
+        if answer == "Reload Theirs":
+            self._reload_keeping_mine(path, mine)
+            return False
+        if answer != "Overwrite":
+            return False
+        entry = ask_summary(self.window, path.name, self.doc.model.author)
+        if entry is None:
+            return False
+        try:  # read again: the version to keep is the one we are about to replace
+            theirs = DiskVersion.read(path, self.doc.model)
+            kept = keep_bytes_beside(path, theirs.copy_label(), theirs.data)
+        except OSError as e:
+            answer = messages.choose(
+                self.window, "Cannot keep their version",
+                f"Their version of {path.name} could not be kept as a separate file: "
+                f"{e.strerror or e}. Nothing was saved.", ["Save As...", "Cancel"],
+                messages.Icon.Critical, "Save As puts your version in a new file instead.")
+            return answer == "Save As..." and self.save_as(entry)
+        if not self.write(path, *entry):
+            return False
+        self.window.statusBar().showMessage(
+            f"Saved {path.name} (revision {self.doc.model.revision}). Their version is kept "
+            f"beside it as \"{kept.name}\".", 30000)
+        return True
+
+    @staticmethod
+    def _my_copy_label() -> str:
+        return f"your version, not saved, {datetime.now():%Y-%m-%d %H%M}"
+
+    def _reload_keeping_mine(self, path: Path, label: str) -> None:
+        """Reload their version; first keep ours as its own file beside theirs."""
+        try:
+            kept = name_beside(path, label)
+            write_model(kept, self.doc.model, keep_backup=False)
+        except (OSError, SaveError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+            if messages.choose(
+                    self.window, "Cannot keep your version",
+                    f"Your changes could not be kept as a separate file beside {path.name}: "
+                    f"{reason}.\n\nReload their version anyway and lose your changes?",
+                    ["Keep My Changes", "Lose My Changes and Reload"],
+                    messages.Icon.Critical) != "Lose My Changes and Reload":
+                return
+            kept = None
+        if not self._reload():
+            return
+        note = f" Your version is kept beside it as \"{kept.name}\"." if kept else ""
+        self.window.statusBar().showMessage(
+            f"Reloaded {path.name} (revision {self.doc.model.revision}).{note}", 30000)
 
     def save_as(self, entry: tuple[str, str] | None = None) -> bool:
         path = self.doc.path
@@ -269,11 +495,13 @@ class FileSafety(QObject):
             f"Saved {path.name} (revision {self.doc.model.revision}).", 5000)
         return True
 
-    def _reload(self) -> None:
+    def _reload(self) -> bool:
         try:
             self.doc.revert()
         except ModelFileError as e:
             messages.tell(self.window, "Cannot reload the file", f"{e}")
+            return False
+        return True
 
     # --- recovery copies -------------------------------------------------------------------
     def _schedule_autosave(self, *_) -> None:
@@ -308,7 +536,8 @@ class FileSafety(QObject):
         if not (self.autosave_enabled() and self.doc.is_modified()):
             return False
         try:
-            self._session().write(self.doc.model, DOCUMENT, self.doc.path)
+            stamp = None if self.stamp_unknown or self.stamp is None else self.stamp.as_dict()
+            self._session().write(self.doc.model, DOCUMENT, self.doc.path, stamp)
         except (SaveError, OSError) as e:
             self.window.statusBar().showMessage(f"Recovery copy not written: {e}", 8000)
             return False
@@ -330,12 +559,40 @@ class FileSafety(QObject):
         for copy in list_recoverable(recovery_folder()):
             self._offer(copy)
 
+    @staticmethod
+    def _original_since(copy: RecoveryCopy) -> tuple[bool, str]:
+        """(whether the copy's file was saved again after its session read it, one sentence
+        saying so and by whom) for the recovery prompt and its Compare."""
+        original = copy.original
+        if original is None or not original.is_file():
+            return False, ""
+        stamp = DiskStamp.from_dict(copy.original_stamp)
+        if stamp is None:
+            return False, (f"If you restore it, saving will ask before replacing "
+                           f"{original.name}.")
+        if not stamp.changed(original):
+            return False, ""
+        try:
+            ours = restore_copy(copy)
+        except ModelFileError:
+            ours = None
+        try:
+            who = DiskVersion.read(original, ours).who()
+        except OSError:
+            who = ""
+        return True, (f"Since then, {original.name} was saved again by someone else. {who} "
+                      "If you restore your copy, saving will ask what to do with their "
+                      "version.").replace("  ", " ")
+
     def _offer(self, copy: RecoveryCopy) -> None:
         when = copy.saved_at.astimezone().strftime("%A %d %B %Y at %H:%M")
         title = " ".join(copy.title.split())
         title = title if len(title) <= 100 else title[:99] + "…"
         where = (f"Its file: {copy.original}" if copy.original
                  else "It had not been saved to a file yet.")
+        since = self._original_since(copy)[1]
+        if since:
+            where += f"\n\n{since}"
         while True:
             answer = messages.choose(
                 self.window, "Recover unsaved changes?",
@@ -365,6 +622,10 @@ class FileSafety(QObject):
         self._restoring = True  # keep the adopted copy while the model is replaced
         try:
             self.doc.set_model(model, original)
+            # Compare the file with what it was when the crashed session read it, not with
+            # what it is now: a colleague may have saved it since.
+            self.stamp = DiskStamp.from_dict(copy.original_stamp) if original else None
+            self.stamp_unknown = original is not None and self.stamp is None
             self.doc.undo_stack.resetClean()  # modified until saved
         finally:
             self._restoring = False
@@ -373,25 +634,34 @@ class FileSafety(QObject):
         return True
 
     def _compare_copy(self, copy: RecoveryCopy) -> None:
-        from models.recovery import restore
-
         from .compare import show_comparison
         try:
-            recovered = restore(copy)
+            recovered = restore_copy(copy)
         except ModelFileError as e:
             messages.tell(self.window, "Cannot read the copy", f"{e}")
             return
+        kept = copy.saved_at.astimezone()
+        mine = f"Your recovery copy (unsaved changes kept {when_words(kept)})"
         if copy.original and copy.original.is_file():
             try:
                 from models import read_model
-                old, old_name = read_model(copy.original), copy.original.name
+                old = read_model(copy.original)
             except ModelFileError as e:
                 messages.tell(self.window, "Cannot read the file", f"{e}")
                 return
+            other = copy.original.name
+            heading = (f"{mine} compared with {other} as it is on disk now "
+                       f"(revision {old.revision}).")
         else:
-            old, old_name = self.doc.model, "the model open now"
-        show_comparison(self.window, old, recovered,
-                        f"Recovery copy compared with {old_name}", modal=True)
+            old, other = self.doc.model, "the open model"
+            heading = f"{mine} compared with the model open now ({self.doc.display_name()})."
+        heading += (f"\nAdded: only in your copy. Removed: only in {other}. "
+                    f"Changed: {other} -> your copy.")
+        changed, _ = self._original_since(copy)
+        if changed:
+            heading += (f"\n{copy.original.name} was saved by someone else after you opened it, "
+                        "so the list also shows their changes, as things your copy lacks.")
+        show_comparison(self.window, old, recovered, heading, modal=True)
 
 
 # Compare and Share are imported when first used: not needed to show the window.
