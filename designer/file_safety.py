@@ -476,7 +476,6 @@ class FileSafety(QObject):
             return False
         if not chosen.lower().endswith(EXTENSION):
             chosen += EXTENSION
-        QSettings().setValue(FOLDER_KEY, str(Path(chosen).parent))
         entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
@@ -490,6 +489,8 @@ class FileSafety(QObject):
                             "Your changes are still open in this window.")
             return answer == "Save As..." and self.save_as((author, summary))
         self._remember_disk()
+        # Remembered only once saved: a folder that failed is not where Save As should start.
+        QSettings().setValue(FOLDER_KEY, str(path.parent))
         self.window._add_recent(str(path))
         self.window.statusBar().showMessage(
             f"Saved {path.name} (revision {self.doc.model.revision}).", 5000)

@@ -13,7 +13,7 @@ import time
 from email import policy
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
@@ -96,6 +96,19 @@ def test_save_as_suggests_a_windows_safe_name_from_the_title(window, prompts, do
     assert Path(prompts.save_as_starts[0]).name == suggested_filename("Luton: 2024/25 <draft>")
     assert Path(prompts.save_as_starts[0]).name == "Luton - 2024-25 draft.svcmodel"
     assert window.doc.path == docs / "chosen.svcmodel" and window.doc.path.is_file()
+
+
+def test_a_failed_save_as_does_not_remember_the_folder_that_failed(window, prompts, docs):
+    missing = docs / "no such folder" / "luton.svcmodel"
+    prompts.save_as_paths += [str(missing), ""]  # the retry offered after the failure: Cancel
+    assert not window.save()  # never saved: Save goes to Save As
+    assert prompts.titles("choose")[-1] == "Cannot save the file"
+    assert Path(prompts.save_as_starts[-1]).parent != missing.parent
+    assert QSettings().value(file_safety.FOLDER_KEY) is None
+    kept = docs / "kept.svcmodel"
+    prompts.save_as_paths += [str(kept)]
+    assert window.save()
+    assert QSettings().value(file_safety.FOLDER_KEY) == str(docs)
 
 
 def test_opening_a_file_cleans_stray_temp_files_beside_it(window, docs):
