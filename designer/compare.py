@@ -344,10 +344,7 @@ class CompareDialog(QDialog):
         self.resize(620, 560)
         title = QLabel(heading)
         title.setTextFormat(Qt.TextFormat.PlainText)
-        title.setWordWrap(True)
-        bold = title.font()
-        bold.setBold(True)
-        title.setFont(bold)
+        title.setWordWrap(True)  # names both files and revisions: plain weight, it is long
         if markers is None:
             legend_text = "No differences." if diff.is_empty else ""
         elif markers.canvas_is_new:
