@@ -6,6 +6,9 @@ exist has no meaning the app could show. Each problem names its key path and the
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import eq
+
 from .errors import Problem, short_repr
 from .schema import ServiceModel
 
@@ -32,18 +35,20 @@ def _unique(ids: list[str]) -> bool:
 
 
 def _consistent(model: ServiceModel) -> bool:
-    """True when the model has none of the problems below. Set operations only, so the usual
-    case (a file the app wrote) costs a fraction of naming each problem in detail."""
+    """True when the model has none of the problems below. Set operations and C-level loops
+    only, so the usual case (a file the app wrote) costs a fraction of naming each problem in
+    detail: a national model is read in about three times what json.loads takes."""
     ids = [c.id for c in model.components]
     known, plans = set(ids), model.lot_plans
     localities = set(model.all_localities())
     sources = {f.id for f in model.funding_sources}
     ends = [(p.source, p.target) for p in model.pathways]
+    starts, finishes = (list(side) for side in zip(*ends)) if ends else ([], [])
     return (_unique(ids) and _unique([p.id for p in model.pathways])
             and len(sources) == len(model.funding_sources) and _unique([p.id for p in plans])
-            and all(localities.issuperset(c.localities) for c in model.components if c.localities)
-            and len(set(ends)) == len(ends) and all(s != t for s, t in ends)
-            and known.issuperset(s for s, _ in ends) and known.issuperset(t for _, t in ends)
+            and localities.issuperset(chain.from_iterable(c.localities for c in model.components))
+            and len(set(ends)) == len(ends) and not any(map(eq, starts, finishes))
+            and known.issuperset(starts) and known.issuperset(finishes)
             and all(_unique([lot.id for lot in plan.lots]) for plan in plans)
             and all(known.issuperset(lot.components)
                     and all(a.source in sources for a in lot.funding)
