@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 import designer.share
 from designer import file_safety, messages
@@ -83,3 +83,25 @@ def prompts(monkeypatch) -> Prompts:
 @pytest.fixture
 def window(qtbot, prompts):
     return show_window(qtbot, MainWindow())
+
+
+REAL_CHOOSE = messages.choose  # before any test patches it
+
+
+def grab_question(monkeypatch, png: str, click: str, action) -> list[str]:
+    """Show the real message box while `action` runs, save it as `png`, click `click`."""
+    monkeypatch.setattr(messages, "choose", REAL_CHOOSE)
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(50, answer)
+            return
+        box.grab().save(png)
+        seen.append(box.text() + "\n" + box.informativeText())
+        seen.append([b.text() for b in box.buttons() if b.isVisible()])
+        next(b for b in box.buttons() if b.text() == click).click()
+    QTimer.singleShot(50, answer)
+    action()
+    return seen

@@ -13,17 +13,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from designer import file_safety, messages
 from designer.file_safety import DiskStamp, when_words
-from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
+from gui_files_helpers import (app_folders, docs, forget_recent_files, grab_question,  # noqa: F401
+                               prompts, window)
 from models import read_model, serialise, with_revision, write_model
-from models.recovery import RecoverySession, list_recoverable
+from models.recovery import list_recoverable
 from models.templates import load_template
 
-REAL_CHOOSE = messages.choose
 WINDOWS_REFUSES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 # A few minutes ago, so the question says "today at HH:MM".
 COLLEAGUE_TIME = (datetime.now(timezone.utc) - timedelta(minutes=3)).replace(second=0,
@@ -59,25 +57,6 @@ def details(prompts, monkeypatch):
 
 def kept_files(folder: Path, words: str) -> list[Path]:
     return sorted(p for p in folder.glob("*.svcmodel") if words in p.name)
-
-
-def grab_question(monkeypatch, png: str, click: str, action) -> list[str]:
-    """Show the real message box while `action` runs, save it as `png`, click `click`."""
-    monkeypatch.setattr(messages, "choose", REAL_CHOOSE)
-    seen = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(50, answer)
-            return
-        box.grab().save(png)
-        seen.append(box.text() + "\n" + box.informativeText())
-        seen.append([b.text() for b in box.buttons() if b.isVisible()])
-        next(b for b in box.buttons() if b.text() == click).click()
-    QTimer.singleShot(50, answer)
-    action()
-    return seen
 
 
 # --- 1. Overwrite keeps their version as its own file --------------------------------------

@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from designer import messages
-from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
+from gui_files_helpers import (app_folders, docs, forget_recent_files, grab_question,  # noqa: F401
+                               prompts, window)
 from models import read_model, serialise, write_model
 from models.recovery import RecoverySession, list_recoverable
 from models.templates import load_template
@@ -30,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).parent / "data"))
 from make_bad_corpus import GENERATED, write_generated  # noqa: E402
 
 BAD = Path(__file__).parent / "data" / "bad"
-REAL_CHOOSE = messages.choose
 
 
 def dump(model):
@@ -224,19 +222,8 @@ def test_recovery_prompt_compare_then_discard(window, prompts, docs, app_folders
 def test_recovery_prompt_as_shown(window, prompts, app_folders, monkeypatch, qtbot):
     """The real message box, grabbed to a PNG; Decide Later keeps the copy for next time."""
     crashed_copy(app_folders, None)
-    monkeypatch.setattr(messages, "choose", REAL_CHOOSE)
-    seen = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(50, answer)
-            return
-        box.grab().save("/tmp/gui-faults-recovery-prompt.png")
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text() == "Decide Later").click()
-    QTimer.singleShot(50, answer)
-    window.files.offer_recovery()
+    seen = grab_question(monkeypatch, "/tmp/gui-faults-recovery-prompt.png", "Decide Later",
+                         window.files.offer_recovery)
     assert "Luton, edited before the crash" in seen[0] and "not been saved" in seen[0]
     assert len(list_recoverable(app_folders)) == 1
 
