@@ -469,7 +469,11 @@ class FileSafety(QObject):
         path = self.doc.path
         folder = (path.parent if path and not self.elsewhere
                   else Path(str(QSettings().value(FOLDER_KEY, "") or Path.home())))
-        start = folder / suggested_filename(self.doc.model.title)
+        # A copy opened from an email keeps its attachment's name (it carries the sender's
+        # revision): a name from the title could be the user's own master file in that folder.
+        name = (safe_file_stem(path.stem) + EXTENSION if path and self.elsewhere
+                else suggested_filename(self.doc.model.title))
+        start = folder / name
         chosen, _ = QFileDialog.getSaveFileName(self.window, "Save the service model",
                                                 str(start), FILE_FILTER)
         if not chosen:

@@ -211,6 +211,8 @@ def test_file_from_an_email_attachment_folder_opens_with_a_banner(window, prompt
     window.doc.update_model({"title": "Edited attachment"})
     assert not window.save()  # Save As offered, and cancelled
     assert prompts.save_as_starts and not prompts.save_as_starts[0].startswith(str(outlook))
+    # The attachment's own name, not one from the title that could be the user's master file.
+    assert Path(prompts.save_as_starts[0]).name == "luton.svcmodel"
     assert read_model(path).title != "Edited attachment"
 
 
