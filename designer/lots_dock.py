@@ -320,7 +320,10 @@ class LotsPanel(QWidget):
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
             if item.data(0, LOT_ROLE) == lot_id and lot_id:
+                unchanged = self.tree.currentItem() is item and item.isSelected()
                 self.tree.setCurrentItem(item)
+                if unchanged:  # no selection signal: still show the lot as it is now (a merge)
+                    self._tree_selection_changed()
                 return
         self.tree.clearSelection()
 
@@ -562,11 +565,8 @@ class LotsPanel(QWidget):
         text = f"Merge lots {keep.name} and {other.name}"
         try:
             if in_copy:
-                plans, copy_id = lots.duplicate_plan(
-                    self.doc.model.lot_plans, self.plan.id,
-                    copy_name or lots.merged_copy_name(self.plan.name, keep.name, other.name))
-                index = next(i for i, p in enumerate(plans) if p.id == copy_id)
-                plans[index] = lots.merge_lots(plans[index], keep_id, other_id, name)
+                plans, copy_id = lots.merge_in_copy(self.doc.model.lot_plans, self.plan.id,
+                                                    keep_id, other_id, name, copy_name)
                 self.doc.set_plans(plans, copy_id, text + " in a copy of the plan")
             else:
                 self.doc.replace_plan(lots.merge_lots(self.plan, keep_id, other_id, name), text)

@@ -217,6 +217,26 @@ def duplicate_plan(plans: list[LotPlan], plan_id: str, name: str = "") -> tuple[
     return new, copy.id
 
 
+def merge_in_copy(plans: list[LotPlan], plan_id: str, keep_id: str, other_id: str,
+                  name: str | None = None, copy_name: str | None = None
+                  ) -> tuple[list[LotPlan], str]:
+    """(new list, copy's id): a copy of the plan with two lots merged, the original kept for
+    the options appraisal. The copy's notes say what it is: the original's notes are about
+    the original (a copy of "The first tender: no bids..." would mislead in the tender pack)."""
+    original = next(p for p in plans if p.id == plan_id)
+    keep, other = original.lot(keep_id), original.lot(other_id)
+    if keep is None or other is None:
+        raise ValueError(unknown_lot(original, keep_id if keep is None else other_id))
+    plans, copy_id = duplicate_plan(
+        plans, plan_id, copy_name or merged_copy_name(original.name, keep.name, other.name))
+    index = next(i for i, p in enumerate(plans) if p.id == copy_id)
+    merged = merge_lots(plans[index], keep_id, other_id, name)
+    merged.notes = (f"A copy of the lot plan {original.name} with its lots {keep.name} and "
+                    f"{other.name} merged into one.")
+    plans[index] = merged
+    return plans, copy_id
+
+
 # Words that say little in a plan name: "Clinical treatment" reads as "Clinical".
 _GENERIC_WORDS = {"treatment", "service", "services", "support", "provision", "lot"}
 COPY_NAME_LIMIT = 60  # fits the lot plan box and two lines of an appraisal column title

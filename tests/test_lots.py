@@ -210,6 +210,19 @@ def test_names_and_terms_the_schema_would_refuse_are_refused_in_words(luton):
         "Recovery and work"
 
 
+def test_merge_in_a_copy_keeps_the_original_and_says_what_the_copy_is(luton):
+    original = luton.plan("three-lots")
+    plans, copy_id = lots.merge_in_copy(luton.lot_plans, "three-lots", "clinical", "engagement")
+    copy = next(p for p in plans if p.id == copy_id)
+    assert copy.based_on == "three-lots" and len(copy.lots) == 2
+    assert next(p for p in plans if p.id == "three-lots") == original
+    # The original's notes (about the first tender's missing bids) do not travel to the copy.
+    assert original.notes and original.notes not in copy.notes
+    assert copy.notes.startswith("A copy of the lot plan Three lots (first tender)")
+    with pytest.raises(ValueError, match="no lot with id 'nope'"):
+        lots.merge_in_copy(luton.lot_plans, "three-lots", "clinical", "nope")
+
+
 def test_merged_copy_name_is_short_and_readable():
     assert lots.merged_copy_name("Three lots (first tender)", "Clinical treatment",
                                  "Care and engagement") \

@@ -487,6 +487,9 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     assert doc.model.active_plan != "three-lots" and len(plan(window).lots) == 2
     name = "From Three lots: Clinical + Care and engagement merged"
     assert plan(window).name == name
+    # The merged lot is the one shown: all its members are selected on the canvas.
+    merged = plan(window).lot("clinical")
+    assert set(window.scene.selected_ids()[0]) == set(merged.components)
     # The appraisal compares the copy with the plan it was made from, not with itself.
     appraisal = AppraisalDialog(doc, window)
     qtbot.addWidget(appraisal)
