@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # networkx takes 0.4 s to import: only pathway_graph needs it
     import networkx as nx
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_WORDS = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}  # as the window says
 SEVERITIES = (ERROR, WARNING, INFO)
 
 

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import catalogue as cat
-from .checks import run_checks
+from .checks import SEVERITY_WORDS, run_checks
 from .lots import unknown_plan
 from .schema import Lot, LotPlan, ServiceModel
 
@@ -160,7 +160,8 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
 
     taken = {"summary"}
     for lot in plan.lots:
-        _lot_sheet(wb.create_sheet(_sheet_title(lot, taken)), model, plan, lot, by_id, sources)
+        _lot_sheet(wb.create_sheet(_sheet_title(lot, taken)), model, plan, lot, by_id, sources,
+                   [f for f in findings if f.lot == lot.id])
     return wb
 
 
@@ -168,7 +169,7 @@ COMPONENT_HEADERS = ["Component", "Kind", "Cohorts", "Commissioner", "Localities
                      "Capacity (a year)", "Estimated annual cost"]
 
 
-def _lot_sheet(ws, model, plan, lot, by_id, sources) -> None:
+def _lot_sheet(ws, model, plan, lot, by_id, sources, own_findings) -> None:
     ws["A1"] = f"{lot.code} {lot.name} ({plan.name})"
     ws["A1"].font = TITLE
     _header(ws, 2, COMPONENT_HEADERS)
@@ -193,6 +194,15 @@ def _lot_sheet(ws, model, plan, lot, by_id, sources) -> None:
         _put(ws, row, 1, label).font = BOLD
         _put(ws, row, 2, value, fmt)
         row += 1
+
+    if own_findings:  # under the terms: a tender annex must not pass invalid terms as settled
+        row += 1
+        _put(ws, row, 1, "Checks on this lot").font = TITLE
+        row += 1
+        for finding in own_findings:
+            _put(ws, row, 1, SEVERITY_WORDS[finding.severity]).font = BOLD
+            _put(ws, row, 2, finding.message)
+            row += 1
 
     row += 1
     _put(ws, row, 1, "Key performance indicators").font = TITLE

@@ -121,3 +121,16 @@ def test_headless_export_in_a_child_process(tmp_path):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     assert load_workbook(out)["Summary"]["B3"].value == "Treatment and engagement alliance"
+
+
+def test_a_lot_sheet_lists_what_the_checks_found_in_its_lot(tmp_path):
+    model = load_template("luton")
+    alliance = model.plan().lot("alliance")
+    alliance.contract.social_value_weight = 0  # the weights no longer add to 100
+    out = tmp_path / "lots.xlsx"
+    write_xlsx(model, out)
+    sheets = load_workbook(out).worksheets  # Summary, then a sheet per lot
+    rows = list(sheets[1].iter_rows(values_only=True))
+    title = next(i for i, r in enumerate(rows) if r[0] == "Checks on this lot")
+    assert rows[title + 1][0] == "Error" and "add to 90, not 100" in rows[title + 1][1]
+    assert all(r[0] != "Checks on this lot" for r in sheets[2].iter_rows(values_only=True))

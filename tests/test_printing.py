@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from models import read_model
-from models.templates import template_path
+from models import read_model, write_model
+from models.templates import load_template, template_path
 from designer.printing.diagram import LOT_PAD, lot_region
 from designer.printing.pack import LotPack, PackOptions, PT, write_pdf
 
@@ -635,3 +635,21 @@ def test_faded_parts_of_a_lot_page_read_in_greyscale(packs, tmp_path, qapp):
     faded, member = darkest("Inpatient"), darkest("Routes")
     assert faded <= 130, faded  # readable
     assert member + 30 <= faded, (member, faded)  # and still secondary
+
+
+def test_a_lot_page_says_what_the_checks_found_in_its_lot(tmp_path):
+    """A lot page read alone (a tender annex) must not pass invalid terms off as settled."""
+    model = load_template("luton")
+    plan = model.plan()
+    plan.lots[0].contract.social_value_weight = 0  # 60 + 30 + 0: does not add to 100
+    path = tmp_path / "invalid.svcmodel"
+    write_model(path, model)
+    pdf = tmp_path / "invalid.pdf"
+    assert run_export(path, "--pdf", pdf, "--lot", plan.lots[0].id).returncode == 0
+    text = " ".join(pdftext(pdf).split())
+    assert "Checks on this lot" in text
+    assert "Error: The contract terms of lot" in text and "add to 90, not 100" in text
+    # Luton's own recovery lot has no finding of its own: no such section on its page.
+    clean = tmp_path / "clean.pdf"
+    assert run_export(template_path("luton"), "--pdf", clean, "--lot", "recovery").returncode == 0
+    assert "Checks on this lot" not in " ".join(pdftext(clean).split())

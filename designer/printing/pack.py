@@ -18,8 +18,8 @@ from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPagedPaintDe
                            QPainterPath, QPen)
 
 from models import catalogue
-from models.checks import (ERROR, INFO, RULES_BY_ID, WARNING, counts_text, run_checks,
-                           severity_counts)
+from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, counts_text,
+                           run_checks, severity_counts)
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 from models.wording import plural
@@ -97,6 +97,7 @@ class LotPack:
             raise ValueError(f"lot plan {plan.name!r} has no lot with id {self.options.lot_id!r}")
         self.plan: LotPlan = plan
         self.diagram: Diagram = layout_diagram(model)
+        self.findings = run_checks(model, plan.id)  # the coverage page and each lot's own
         self._short: list[tuple[int, str]] | None = None  # _shortened()
         self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
@@ -352,7 +353,7 @@ class LotPack:
         values = [lot.contract.annual_value for lot in self.plan.lots]
         funding = [f.annual_amount for f in self.model.funding_sources
                    if f.annual_amount is not None]
-        counts = severity_counts(run_checks(self.model, self.plan.id))
+        counts = severity_counts(self.findings)
         checks = f"{counts_text(counts)} (see Coverage checks)" if any(
             counts.values()) else "No findings"
         value = money(sum(v for v in values if v is not None)) if any(
@@ -484,6 +485,14 @@ class LotPack:
                                                   if m in names) or "none"), 9),
             Heading("Contract terms"), terms_table,
         ]
+        # What the checks say of this lot, under its terms: a reader of this page alone (a
+        # tender annex) must not take invalid weights or a short-funded lot as settled.
+        # Notes left out: the one a lot gets (pathways crossing to other lots) is the table below.
+        own = [f for f in self.findings if f.lot == lot.id and f.severity != INFO]
+        if own:
+            blocks.append(Heading("Checks on this lot"))
+            blocks += [Paragraph(f"{SEVERITY_WORDS[f.severity]}: {f.message}", 9,
+                                 bold=f.severity == ERROR) for f in own]
         blocks.append(Heading("Key performance indicators"))
         if c.kpis:
             blocks.append(Table(["KPI", "Target", "Monitoring"],
@@ -546,7 +555,7 @@ class LotPack:
         return incoming + outgoing
 
     def _coverage(self) -> list[Page]:
-        findings = run_checks(self.model, self.plan.id)
+        findings = self.findings
         blocks: list[Block] = []
         if not findings:
             blocks.append(Paragraph("No findings: every coverage check passed for this lot plan.",
