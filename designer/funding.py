@@ -24,7 +24,12 @@ from .canvas.items import plain_tooltip
 from .contract_editor import INVALID_FILL, parse_amount, quiet_button, schema_problem
 from .document import Document
 
-FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated")
+# "lot-underfunded" too: a lot worth less than its services cost is what the options
+# appraisal calls underfunded, so this window must not say all is well beside it.
+FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated",
+                 "lot-underfunded")
+ALL_COVERED = ("The funding covers the lots' annual values, and each lot's value covers its "
+               "services' estimated cost.")
 SOURCE_ROLE = Qt.ItemDataRole.UserRole
 TOTAL_BRUSH = QBrush(QColor("#eeeeee"))
 
@@ -103,7 +108,7 @@ class FundingDialog(QDialog):
         self._load_allocations()
         self._mark_refused()
         found = [f.message for f in self.doc.findings if f.rule in FUNDING_RULES]
-        self.findings.setText("\n".join(found) if found else "The funding covers the lots.")
+        self.findings.setText("\n".join(found) if found else ALL_COVERED)
         self.findings.setStyleSheet("color: #c00000;" if found else "color: #26734d;")
 
     def _load_sources(self) -> None:

@@ -268,3 +268,10 @@ def test_a_negative_amount_in_funding_is_refused_on_the_cell(window, funding, qt
     funding.sources.item(0, 1).setText("3m")
     assert funding.message.text() == "" and doc.model.funding_sources[0].annual_amount == 3e6
     qtbot.waitUntil(lambda: funding.sources.item(0, 1).toolTip() == "", timeout=2000)
+
+
+def test_the_funding_window_names_a_lot_worth_less_than_its_services_cost(window, funding):
+    """Luton's first tender: the clinical lot is worth £400,000 less than its services cost,
+    which the options appraisal calls underfunded; the Funding window says so too."""
+    text = funding.findings.text()
+    assert "Clinical treatment" in text and "covers" not in text
