@@ -362,7 +362,8 @@ def test_gui_export_writes_the_pack_and_remembers_the_folder(qtbot, tmp_path, mo
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
     written = actions.export_pack(None, model, "pdf")
     assert written == [str(tmp_path / "pack.pdf")]
-    assert asked["suggested"].endswith(".pdf") and "Luton" in asked["suggested"]
+    assert Path(asked["suggested"]).name == \
+        "Luton Borough Council - Two-lot alliance (retender) lot pack.pdf"
     assert pdfinfo(tmp_path / "pack.pdf")[0] == LotPack(model).page_count()
     assert QSettings().value(actions.FOLDER_KEY) == str(tmp_path)
 

@@ -127,7 +127,10 @@ def export_pack(parent: QWidget | None, model: ServiceModel, fmt: str,
     except ValueError as e:
         messages.tell(parent, "Cannot export", str(e))
         return []
-    stem = safe_file_stem(f"{model.title} lot pack") or "lot pack"
+    # The plan in the name: packs of two options exported side by side must not overwrite.
+    lot = pack.plan.lot(lot_id) if lot_id else None
+    what = f"{pack.plan.name} lot {lot.code}" if lot else f"{pack.plan.name} lot pack"
+    stem = safe_file_stem(f"{model.authority.strip() or model.title} - {what}") or "lot pack"
     if fmt == "pdf":
         target, _ = QFileDialog.getSaveFileName(parent, "Export lot pack as PDF",
                                                 str(Path(folder) / f"{stem}.pdf"),
