@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayou
                                QLabel, QPushButton, QTableView, QVBoxLayout)
 
 from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, appraisal_tsv,
-                            appraise)
+                            appraise, default_baseline)
 
 from .document import Document
 
@@ -91,13 +91,11 @@ class AppraisalDialog(QDialog):
     # --- the baseline ------------------------------------------------------------------------
     def baseline(self) -> str:
         """The chosen plan if it still exists; else the plan the shown one was copied from;
-        else the shown plan."""
+        else the first plan (models.metrics.default_baseline)."""
         model = self.doc.model
-        ids = {p.id for p in model.lot_plans}
-        if self.chosen_baseline in ids:
+        if self.chosen_baseline in {p.id for p in model.lot_plans}:
             return self.chosen_baseline
-        origin = model.plan().based_on
-        return origin if origin in ids else model.active_plan
+        return default_baseline(model)
 
     def set_baseline(self, plan_id: str) -> None:
         self.chosen_baseline = plan_id

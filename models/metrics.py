@@ -283,6 +283,17 @@ class Appraisal:
                 for i, m in enumerate(self.plans) if i != self.baseline]
 
 
+def default_baseline(model: ServiceModel, plan_id: str | None = None) -> str:
+    """The plan a plan is compared with unless the commissioner picks one: the plan it was
+    copied from, else the model's first plan (the earlier option, so a summary reads as what
+    the later options change, not backwards)."""
+    plan = model.plan(plan_id)
+    ids = [p.id for p in model.lot_plans]
+    if plan is not None and plan.based_on in ids:
+        return plan.based_on
+    return ids[0] if ids else ""
+
+
 def appraise(model: ServiceModel, baseline: str | None = None) -> Appraisal:
     """The appraisal of every lot plan; `baseline` is the id of the plan the others are
     compared with (an id no plan has means no comparison)."""

@@ -83,7 +83,7 @@ def test_leicestershire_pack_content(packs):
     assert "1 April 2022" in text
     assert "Police and Crime Commissioner contribution" in text
     assert "restricted to criminal justice clients" in text
-    assert "County service (chosen) (this pack)" in text  # the appraisal marks the plan
+    assert "County service (chosen) (baseline) (this pack)" in text  # the appraisal marks it
 
 
 def test_luton_lot_pages_list_pathways_to_and_from_other_lots(packs):
@@ -654,3 +654,13 @@ def test_a_lot_page_says_what_the_checks_found_in_its_lot(tmp_path):
     clean = tmp_path / "clean.pdf"
     assert run_export(template_path("luton"), "--pdf", clean, "--lot", "recovery").returncode == 0
     assert "Checks on this lot" not in " ".join(pdftext(clean).split())
+
+
+def test_the_printed_appraisal_compares_with_a_baseline_as_the_window_does(tmp_path):
+    pdf = tmp_path / "luton.pdf"
+    assert run_export(template_path("luton"), "--pdf", pdf).returncode == 0
+    text = squeeze(pdftext(pdf, "-f", "7", "-l", "7"))
+    assert "each compared with Three lots (first tender)" in text
+    assert "Three lots (first tender) (baseline)" in text
+    assert "Two-lot alliance (retender): 3 fewer cross-lot handoffs (9 \u2192 6)" in text
+    assert "6 (\u22123)" in text and "(no lot 3)" in text

@@ -83,11 +83,13 @@ class Table(Block):
 
     def __init__(self, header: list[str], rows: list[list[Cell]], widths: list[float],
                  points: float = 8.5, row_fills: dict[int, QColor] | None = None,
-                 bold_columns: tuple[int, ...] = (), min_row_height: float = 0.0):
+                 bold_columns: tuple[int, ...] = (), min_row_height: float = 0.0,
+                 cell_fills: dict[tuple[int, int], QColor] | None = None):
         self.header, self.rows, self.widths = header, rows, widths
         self.points = points
         self.body, self.bold = style(points), style(points, bold=True)
         self.row_fills = row_fills or {}
+        self.cell_fills = cell_fills or {}  # (row, column): over the row's fill
         self.bold_columns = bold_columns
         self.min_row_height = min_row_height
         self._measured: dict[float, tuple[float, list[float]]] = {}
@@ -137,7 +139,8 @@ class Table(Block):
         def part(rows, offset):
             table = Table(self.header, rows, self.widths, self.points,
                           {i - offset: c for i, c in self.row_fills.items()},
-                          self.bold_columns, self.min_row_height)
+                          self.bold_columns, self.min_row_height,
+                          {(r - offset, c): f for (r, c), f in self.cell_fills.items()})
             # its rows are already measured (a long table is split page after page)
             table._measured[width] = (header_h, heights[offset:offset + len(rows)])
             return table
@@ -147,12 +150,14 @@ class Table(Block):
         columns = self._columns(rect.width())
         y = rect.top()
         header_h, heights = self._heights(rect.width())
-        rows = ([(self.header, True, HEADER_FILL, header_h)] if self.header else []) + \
-            [(r, False, self.row_fills.get(i), heights[i]) for i, r in enumerate(self.rows)]
-        for cells, is_header, fill, h in rows:
+        rows = ([(self.header, None, HEADER_FILL, header_h)] if self.header else []) + \
+            [(r, n, self.row_fills.get(n), heights[n]) for n, r in enumerate(self.rows)]
+        for cells, row, row_fill, h in rows:
+            is_header = row is None
             x = rect.left()
             for i, (cell, w) in enumerate(zip(cells, columns)):
                 box = QRectF(x, y, w, h)
+                fill = row_fill if is_header else self.cell_fills.get((row, i), row_fill)
                 painter.setPen(QPen(GRID, 0.6 * PT))
                 painter.setBrush(fill if fill is not None else Qt.NoBrush)
                 painter.drawRect(box)

@@ -577,17 +577,28 @@ class LotPack:
         return flow(f"Coverage checks: {self.plan.name}", blocks, self.content)
 
     def _options_page(self) -> list[Page]:
-        from models.metrics import DIFFERENCE_COLOUR, appraisal_table
+        """The options appraisal as the window shows it: each plan against a baseline (the
+        plan this one was copied from, else the first), changes in brackets, the cells that
+        differ shaded, and what each plan changes in a sentence."""
+        from models.metrics import DIFFERENCE_COLOUR, appraise, default_baseline
 
-        headers, rows, differ = appraisal_table(self.model)
-        headers = [f"{h} (this pack)" if plan.id == self.plan.id else h
-                   for h, plan in zip(headers, self.model.lot_plans)]
+        table = appraise(self.model, default_baseline(self.model, self.plan.id))
+        columns = range(len(table.plans))
+        headers = [name + (" (baseline)" if c == table.baseline else "")
+                   + (" (this pack)" if plan.id == self.plan.id else "")
+                   for c, (name, plan) in enumerate(zip(table.headers, self.model.lot_plans))]
+        rows = [[m.label, *(table.text(r, c) for c in columns)]
+                for r, m in enumerate(table.measures)]
         fill = QColor(DIFFERENCE_COLOUR)
-        table = Table(["Measure", *headers], [[label, *cells] for label, cells in rows],
-                      [2.2] + [3.0] * len(headers), bold_columns=(0,),
-                      row_fills={i: fill for i in differ})
-        blocks = [Paragraph(f"The model holds {len(self.model.lot_plans)} lot plans. "
-                            "Shaded rows differ between the options.", 10), table]
+        shaded = {(r, c + 1): fill for r in range(len(rows)) for c in columns
+                  if c != table.baseline and table.differs(r, c)}
+        blocks: list[Block] = [
+            Paragraph(f"The model holds {len(self.model.lot_plans)} lot plans, each compared "
+                      f"with {table.headers[table.baseline]}: shaded cells differ from it, and "
+                      "a number in brackets is the change against it.", 10)]
+        blocks += [Paragraph(f"{name}: {text}.", 9) for name, text in table.summaries()]
+        blocks.append(Table(["Measure", *headers], rows, [2.2] + [3.0] * len(headers),
+                            bold_columns=(0,), cell_fills=shaded))
         return flow("Options appraisal", blocks, self.content)
 
     # --- painting -------------------------------------------------------------------------
