@@ -361,6 +361,9 @@ class ContractEditor(QWidget):
         self.kpis.setHorizontalHeaderLabels(["Indicator", "Target", "Monitoring"])
         self.kpis.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.kpis.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The monitoring box as wide as its longest choice, which the stretched columns cut.
+        self.kpis.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents)
         self.kpis.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.kpis.setAccessibleName("Key performance indicators")
         self.kpis.itemChanged.connect(lambda _item: self.commit_kpis())
@@ -740,4 +743,4 @@ class ContractDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
         layout.addWidget(buttons)
-        self.resize(640, 760)
+        self.resize(760, 760)  # long funding source names and the KPI columns read in full
