@@ -53,6 +53,7 @@ def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
 NAME_FONT = _font(16, QFont.Weight.DemiBold)
 KIND_FONT = _font(12)
 LABEL_FONT = _font(13)
+LABEL_SPOTS = (0.5, 0.35, 0.65, 0.25, 0.75)  # along a pathway, nearest the middle first
 BADGE_FONT = _font(13, QFont.Weight.Bold)
 
 
@@ -297,6 +298,7 @@ class PathwayItem(QGraphicsItem):
         self.source, self.target = source, target
         self.label = ""
         self._label_width = 0.0
+        self.label_fraction = 0.5  # where along the curve the label sits (see place_label)
         self._path = QPainterPath()
         self._ends = QLineF()
         self._head = QPolygonF()
@@ -355,13 +357,27 @@ class PathwayItem(QGraphicsItem):
                                 back - normal * (self.ARROW_SIZE * 0.45)])
         # Qt asks for the bounds several times per arrow: work them out once here.
         if self.label:
-            mid, width = path.pointAtPercent(0.5), self._label_width
-            self._label_rect = QRectF(mid.x() - width / 2, mid.y() - 10, width, 20)
+            self._label_rect = self.label_rect_at(self.label_fraction, path)
         else:
             self._label_rect = QRectF()
         self._bounds = (path.boundingRect() | self._head.boundingRect()
                         | self._label_rect).adjusted(-6, -6, 6, 6)
         self.update()
+
+    def label_rect_at(self, fraction: float, path: QPainterPath | None = None) -> QRectF:
+        """Where the label would be, `fraction` of the way along the curve."""
+        at = (path or self._path).pointAtPercent(fraction)
+        return QRectF(at.x() - self._label_width / 2, at.y() - 10, self._label_width, 20)
+
+    def place_label(self, boxes) -> None:
+        """Move the label to the first spot along the curve that no box covers (`boxes`: a
+        BoxIndex of the boxes), since boxes are drawn over pathways; the middle if none is
+        free. The spot is kept as the ends move, so the label follows its curve."""
+        fraction = next((t for t in LABEL_SPOTS
+                         if not boxes.any_in(self.label_rect_at(t))), 0.5)
+        if fraction != self.label_fraction:
+            self.label_fraction = fraction
+            self.adjust()
 
     def label_rect(self) -> QRectF:
         return QRectF(self._label_rect)

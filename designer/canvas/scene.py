@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
 from models.checks import ERROR
 
 from ..document import Document
+from ..printing.box_index import BoxIndex
 from .items import SELECTED, Z_COMPONENT, Z_DRAGGING, ComponentItem, PathwayItem
 
 CONNECT_HINT = ("Drag from the dot on a box's right edge (or Shift+drag a box) to another box "
@@ -85,8 +86,20 @@ class ModelScene(QGraphicsScene):
         for pathway in self.doc.model.pathways:
             self._add_pathway_item(pathway)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._place_labels()
         self.show_findings()
         self.update_scene_rect()
+
+    def _place_labels(self) -> None:
+        """Pathway labels off the boxes, found through a grid index of the boxes (a query of
+        the scene per label would rebuild its BSP index each time: minutes at 10,000)."""
+        labelled = [item for item in self.pathways.values() if item.label]
+        if not labelled:
+            return
+        boxes = BoxIndex({cid: item.box().translated(item.pos())
+                          for cid, item in self.components.items()})
+        for item in labelled:
+            item.place_label(boxes)
 
     def _add_component_item(self, component) -> None:
         item = ComponentItem(component)
