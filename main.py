@@ -7,7 +7,7 @@
     python main.py templates                   the built-in templates
     python main.py new --template NAME OUT     start a model file from a template
     python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--portrait]
-                                 [--lot ID] [--scale PCT]
+                                 [--lot ID|L1] [--scale PCT]
                                                the printed lot pack (also --svg DIR, --png DIR)
     python main.py export FILE --xlsx OUT.xlsx | --csv OUT.csv [--plan ID]
                                                the lot schedule for tender documents
@@ -151,7 +151,7 @@ def cmd_diff(args: list[str]) -> int:
 def cmd_export(args: list[str]) -> int:
     from models import ModelFileError, read_model
     from models.lot_export import ExportError, export_schedule
-    from models.lots import unknown_lot, unknown_plan
+    from models.lots import lot_id_for, unknown_lot, unknown_plan
 
     parser = _Parser(prog="main.py export",
                      description="Write the printed lot pack and/or the lot schedule of a lot "
@@ -167,7 +167,8 @@ def cmd_export(args: list[str]) -> int:
                         help="pack pages in landscape (the default)")
     parser.add_argument("--portrait", dest="landscape", action="store_false",
                         help="pack pages in portrait")
-    parser.add_argument("--lot", metavar="LOT_ID", help="only this lot's pages of the pack")
+    parser.add_argument("--lot", metavar="LOT", help="only this lot's pages of the pack: its id, "
+                        "or its code as printed (L1)")
     parser.add_argument("--scale", type=float, metavar="PERCENT",
                         help="also print the diagram at this scale across taped sheets")
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help="lot schedule workbook for tenders")
@@ -186,8 +187,10 @@ def cmd_export(args: list[str]) -> int:
             plan = model.plan(opts.plan)
             if opts.plan and plan is None:
                 return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
-            if opts.lot and plan is not None and plan.lot(opts.lot) is None:
-                return _fail(f"{opts.file}: {unknown_lot(plan, opts.lot)}")
+            if opts.lot and plan is not None:
+                if lot_id_for(plan, opts.lot) is None:
+                    return _fail(f"{opts.file}: {unknown_lot(plan, opts.lot)}")
+                opts.lot = lot_id_for(plan, opts.lot)
             written += export_pack(model, pdf=opts.pdf, svg=opts.svg, png=opts.png,
                                    plan=opts.plan, paper=opts.paper, landscape=opts.landscape,
                                    lot=opts.lot, scale=opts.scale)

@@ -37,6 +37,13 @@ def unknown_plan(model: ServiceModel, plan_id: str) -> str:
     return f"no lot plan has id {plan_id!r}; the plans are: {known}"
 
 
+def lot_id_for(plan: LotPlan, key: str) -> str | None:
+    """The id of the lot `key` names: its id, or its code as printed ("L1", any case)."""
+    if plan.lot(key) is not None:
+        return key
+    return next((lot.id for lot in plan.lots if lot.code.lower() == key.strip().lower()), None)
+
+
 def unknown_lot(plan: LotPlan, lot_id: str) -> str:
     known = "; ".join(f"{lot.id} ({lot.code} {lot.name})" for lot in plan.lots) or "none"
     return f"lot plan {plan.name!r} has no lot with id {lot_id!r}; its lots are: {known}"

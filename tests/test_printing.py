@@ -664,3 +664,10 @@ def test_the_printed_appraisal_compares_with_a_baseline_as_the_window_does(tmp_p
     assert "Three lots (first tender) (baseline)" in text
     assert "Two-lot alliance (retender): 3 fewer cross-lot handoffs (9 \u2192 6)" in text
     assert "6 (\u22123)" in text and "(no lot 3)" in text
+
+
+def test_a_lot_can_be_named_by_its_printed_code(tmp_path):
+    pdf = tmp_path / "l2.pdf"
+    result = run_export(template_path("luton"), "--pdf", pdf, "--lot", "l2")
+    assert result.returncode == 0, result.stderr
+    assert "Lot L2: Recovery" in squeeze(pdftext(pdf))
