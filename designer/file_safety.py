@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, SaveError, parse_model, write_model
-from models.fileio import EXTENSION, TEMP_SUFFIX, clean_stray_temp_files
+from models.fileio import EXTENSION, clean_stray_temp_files, write_bytes_atomically
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
@@ -234,20 +233,10 @@ def name_beside(path: Path, label: str) -> Path:
 
 
 def keep_bytes_beside(path: Path, label: str, data: bytes) -> Path:
-    """Write `data` into a new file named by `name_beside`, whole or not at all (temporary
-    file, fsync, rename). Never replaces an existing file. Raises OSError."""
+    """Write `data` whole, or not at all, into a new file under a name `name_beside` finds
+    free. Raises OSError."""
     target = name_beside(path, label)
-    temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
-    try:
-        with open(temp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if target.exists():  # taken meanwhile: pick the next name
-            target = name_beside(path, label)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    write_bytes_atomically(target, data)
     return target
 
 

@@ -354,6 +354,33 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _synced_temp_beside(path: Path, data: bytes) -> Path:
+    """A hidden temporary file in `path`'s folder holding `data`, every byte counted and on
+    the disk (fsync), ready to be renamed over `path`. Raises OSError."""
+    folder = path.parent if str(path.parent) else Path(".")
+    temp = folder / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return temp
+
+
+def write_bytes_atomically(path: str | os.PathLike, data: bytes) -> None:
+    """`data` at `path` whole or not at all, as write_model writes (no backup, no read-back):
+    for other bytes worth keeping, such as a colleague's version of a file. Raises OSError."""
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
+        temp = _synced_temp_beside(path, data)
+        _replace_with_retry(temp, path)
+        _sync_folder(temp.parent)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True) -> bytes:
     """Save atomically; keep the previous file as NAME.svcmodel.bak. Returns the bytes written.
 
@@ -366,16 +393,9 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
     except ModelFileError as e:
         raise SaveError(f"the model is not consistent, so it was not saved: {e}") from None
     folder = path.parent if str(path.parent) else Path(".")
-    temp = folder / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
     replacing = replaced = False
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
-                     0o644)
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        temp = _synced_temp_beside(path, data)
         backup = path.with_name(path.name + ".bak")
         has_backup = keep_backup and path.exists()
         if has_backup:
