@@ -6,8 +6,10 @@ dashed purple one, removed components as faint dashed ghosts at their old positi
 the plan shown that are new or changed with a word on their bottom edge. The marks are overlay
 items of this module's own, removed when the dialog closes; the canvas item classes are untouched.
 
-The open model is the newer side: ids of added and changed items are ids on the canvas, ids of
-removed items are ids in the other file (where the ghosts' positions come from).
+The later version (by the revision logs) is the newer side. When that is the open model, ids
+of added and changed items are ids on the canvas and removed ones are drawn as ghosts from the
+other file; when it is the other file, what it removes or changes is marked on the canvas and
+what it adds is drawn as ghosts (DiffMarkers' canvas_is_new).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphics
 from models import ModelFileError, read_model
 from models.diff import ModelDiff, Section, diff_models, is_later_version
 from models.schema import ServiceModel
+from models.wording import when_words
 
 from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY, plain_tooltip
 from .printing.diagram import LOT_PAD
@@ -424,12 +427,12 @@ def show_comparison(window, old: ServiceModel, new: ServiceModel, heading: str,
 
 
 def revision_words(model: ServiceModel) -> str:
-    """'revision 5, saved by Priya Shah on 2 December 2026', or 'never saved'."""
+    """'revision 5, saved by Priya Shah today at 14:02', or 'no revision saved'."""
     if not model.revisions:
         return "no revision saved"
     last = model.revisions[-1]
     by = f" by {one_line(last.author)}" if last.author.strip() else ""
-    return f"revision {last.number}, saved{by} on {last.time.day} {last.time:%B %Y}"
+    return f"revision {last.number}, saved{by} {when_words(last.time)}"
 
 
 def compare_with_file(window, path: str | None = None) -> CompareDialog | None:

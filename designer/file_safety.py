@@ -36,6 +36,7 @@ from models.fileio import EXTENSION, clean_stray_temp_files, write_bytes_atomica
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
+from models.wording import when_words
 from models.winpaths import (MAX_STEM_UTF8_BYTES, safe_file_stem, save_elsewhere_reason,
                              suggested_filename)
 
@@ -141,20 +142,6 @@ class DiskStamp:
             return False
         now = DiskStamp.of(path)
         return now is not None and now.sha256 != self.sha256
-
-
-def when_words(moment: datetime, now: datetime | None = None) -> str:
-    """'today at 14:02', 'on Tuesday 3 December at 14:02', 'on 3 December 2024 at 14:02'."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # the revision log is written in UTC
-    local = moment.astimezone()
-    now = (now or datetime.now(timezone.utc)).astimezone()
-    clock = f"{local:%H:%M}"
-    if local.date() == now.date():
-        return f"today at {clock}"
-    if local.year == now.year:
-        return f"on {local:%A} {local.day} {local:%B} at {clock}"
-    return f"on {local.day} {local:%B} {local.year} at {clock}"
 
 
 def _plain(text: str, limit: int = 80) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from designer import file_safety, messages
-from designer.file_safety import DiskStamp, when_words
+from designer.file_safety import DiskStamp
+from models.wording import when_words
 from gui_files_helpers import (app_folders, docs, forget_recent_files, grab_question,  # noqa: F401
                                prompts, window)
 from models import read_model, serialise, with_revision, write_model

@@ -314,7 +314,7 @@ def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prom
     write_model(docs / "partner.svcmodel", with_revision(theirs, "Provider Ltd", "Our changes"))
     dialog = compare.compare_with_file(window, str(docs / "partner.svcmodel"))
     heading = dialog.findChildren(QLabel)[0].text()
-    assert heading.startswith("What partner.svcmodel (revision 2, saved by Provider Ltd on ")
+    assert heading.startswith("What partner.svcmodel (revision 2, saved by Provider Ltd today at ")
     assert "changes, compared with the open model" in heading
     texts = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert "Pathways removed (1)" in texts and "Pathways added (1)" not in texts
