@@ -223,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.close()
             return EXIT_OK
         except Exception as e:  # a bug must still not print a traceback at a commissioner
-            return _fail(f"unexpected problem: {type(e).__name__}: {e}")
+            from models.applog import log_unexpected, where_logged
+
+            logged = log_unexpected(f"main.py {argv[0]}", e)
+            return _fail(f"unexpected problem: {type(e).__name__}: {e}. {where_logged(logged)}")
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return EXIT_OK

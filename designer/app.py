@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from resources import resource_path
 
+from . import unexpected
 from .main_window import APP_NAME, MainWindow
 from .single_instance import SingleInstance
 
@@ -34,6 +35,7 @@ def make_app() -> QApplication:
 
 def run(args: list[str]) -> int:
     app = make_app()
+    unexpected.install()
     # Double-clicking a second model hands it to the running app, which opens it in a new
     # window. SMD_NO_SINGLE_INSTANCE=1 (tests) lets each process stand alone.
     if os.environ.get("SMD_NO_SINGLE_INSTANCE") != "1":

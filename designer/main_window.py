@@ -27,7 +27,7 @@ from models.templates import load_template, templates
 from .canvas import CanvasView, ComponentItem, Minimap, ModelScene, PathwayItem
 from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
-from . import messages
+from . import messages, unexpected
 from .checks_dock import ChecksPanel
 from .document import Document
 from .icons import kind_icon
@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menus["help"] = bar.addMenu("&Help")
         self._action("&Getting Started", self.show_getting_started, SK.HelpContents,
+                     menu=help_menu)
+        self._action("Open &Log Folder", lambda: unexpected.open_log_folder(self), None,
+                     "Show the folder of the log file, to send to support after a problem",
                      menu=help_menu)
 
         # Actions have no accessible name of their own: assistive tools read the text and

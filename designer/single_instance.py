@@ -20,6 +20,8 @@ import time
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from models.applog import log
+
 CONNECT_TIMEOUT_MS = 3000  # the primary listens within moments of taking the lock
 # The primary answers from its event loop, which starts only after its first window is built:
 # on a cold start with antivirus scanning every DLL that can take several seconds.
@@ -58,8 +60,7 @@ class SingleInstance(QObject):
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self._name):
             # Still usable as a plain single window; files just will not be forwarded to it.
-            print(f"warning: cannot listen for other launches: {server.errorString()}",
-                  file=sys.stderr)
+            log.warning("cannot listen for other launches: %s", server.errorString())
             return
         server.newConnection.connect(self._accept)
         self._server = server
