@@ -25,6 +25,40 @@ def private_settings(tmp_path_factory):
     QApplication.setOrganizationName("Service Model Designer tests")
 
 
+_MODAL_POLLERS: list = []
+
+
+def answer_modal(act, kind=None):
+    """Run `act(dialog)` on the next modal dialog (of type `kind`) once it is shown.
+
+    Polls every 20 ms until then; every poller stops when its test ends (see
+    `_stop_modal_pollers`), so a test that failed before its dialog appeared cannot answer
+    some later test's dialog."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or (kind is not None and not isinstance(dialog, kind)):
+            return
+        timer.stop()
+        act(dialog)
+    timer.timeout.connect(poll)
+    timer.start()
+    _MODAL_POLLERS.append(timer)
+    return timer
+
+
+@pytest.fixture(autouse=True)
+def _stop_modal_pollers():
+    yield
+    while _MODAL_POLLERS:
+        _MODAL_POLLERS.pop().stop()
+
+
 def show_window(qtbot, window, width: int = 1400, height: int = 900):
     """A real main window on the offscreen screen, closed by qtbot after the test."""
     qtbot.addWidget(window)

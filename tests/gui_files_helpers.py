@@ -8,14 +8,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import designer.share
 from designer import file_safety, messages
 from designer.main_window import MainWindow
-from conftest import show_window
+from models.winpaths import is_temporary_location
+from conftest import answer_modal, show_window
 
 
 class Prompts:
@@ -55,9 +56,15 @@ def app_folders(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def docs() -> Path:
-    """A documents folder outside /tmp: files under /tmp count as opened from an email's
-    temporary folder and open with the save-elsewhere banner."""
-    folder = Path(tempfile.mkdtemp(prefix="smd-docs-", dir=Path.home()))
+    """A documents folder that the app does not count as temporary: files in the system's
+    temporary folder count as opened from an email and open with the save-elsewhere banner.
+    The home folder, unless it is itself inside the temporary folder (as on some CI
+    machines), else a folder beside the tests."""
+    for place in (Path.home(), Path(__file__).parent / ".documents"):
+        if not is_temporary_location(place / "folder" / "model.svcmodel"):
+            place.mkdir(exist_ok=True)
+            break
+    folder = Path(tempfile.mkdtemp(prefix="smd-docs-", dir=place))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -93,15 +100,14 @@ def grab_question(monkeypatch, png: str, click: str, action) -> list[str]:
     monkeypatch.setattr(messages, "choose", REAL_CHOOSE)
     seen = []
 
-    def answer():
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(50, answer)
-            return
+    def answer(box):
         box.grab().save(png)
         seen.append(box.text() + "\n" + box.informativeText())
         seen.append([b.text() for b in box.buttons() if b.isVisible()])
         next(b for b in box.buttons() if b.text() == click).click()
-    QTimer.singleShot(50, answer)
-    action()
+    poller = answer_modal(answer, QMessageBox)
+    try:
+        action()
+    finally:
+        poller.stop()  # asked nothing: nothing later may be answered in its place
     return seen

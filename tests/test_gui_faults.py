@@ -163,7 +163,10 @@ def run_and_kill_app(tmp_path: Path, folder: Path, original: Path) -> None:
         while not list(folder.glob("*--*.svcmodel")) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert list(folder.glob("*--*.svcmodel")), "the app wrote no recovery copy"
-        time.sleep(0.3)  # let the notes beside the copy be written too
+        # The notes beside the copy come just after it.
+        while not list(folder.glob("*--*.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(folder.glob("*--*.json")), "the app wrote no notes beside its copy"
         assert list_recoverable(folder) == []  # a running app's copy is never offered
     finally:
         child.send_signal(signal.SIGKILL)

@@ -9,7 +9,7 @@ import os
 import shutil
 import stat
 import subprocess
-import time
+from types import SimpleNamespace
 from email import policy
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
+
+from conftest import answer_modal
 
 from designer import compare, file_safety, messages, share
 from designer.history import HistoryPanel
@@ -236,13 +238,17 @@ def test_autosave_writes_a_copy_after_idle_and_a_save_deletes_it(window, qtbot, 
 
 
 def test_editing_without_a_pause_still_gets_a_copy(window, monkeypatch, app_folders):
-    monkeypatch.setattr(file_safety, "AUTOSAVE_AT_LEAST_EVERY_S", 0.2)
+    # The app's clock, moved by the test: edits 12 s apart, each sooner than the idle copy
+    # (which needs the event loop, and none runs here), the third past the 30 s limit.
+    clock = [1000.0]
+    monkeypatch.setattr(file_safety, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     for title in ("First edit", "Second edit"):
         window.doc.update_model({"title": title})
-        time.sleep(0.12)  # shorter than the idle time: no pause yet
+        clock[0] += 12
     assert copies(app_folders) == []
+    clock[0] += file_safety.AUTOSAVE_AT_LEAST_EVERY_S - 12
     window.doc.update_model({"title": "Third edit"})
-    [copy] = copies(app_folders)  # written at once: the first unsaved edit is 0.2 s old
+    [copy] = copies(app_folders)  # written at once: the first unsaved edit is over 30 s old
     assert read_model(copy).title == "Third edit"
 
 
@@ -557,22 +563,17 @@ def test_choice_box_buttons(qtbot):
 
 
 def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     def press(key=None, label=None):
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, lambda: press(key, label))
-            return
-        if key is not None:
-            QTest.keyClick(box, key)
-        else:
-            next(b for b in box.buttons() if b.text() == label).click()
+        def act(box):
+            if key is not None:
+                QTest.keyClick(box, key)
+            else:
+                next(b for b in box.buttons() if b.text() == label).click()
+        answer_modal(act, QMessageBox)
 
-    QTimer.singleShot(20, lambda: press(label="Discard"))
+    press(label="Discard")
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Discard"
-    QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Escape))
+    press(key=Qt.Key.Key_Escape)
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) is None
-    QTimer.singleShot(20, lambda: press(key=Qt.Key.Key_Return))
+    press(key=Qt.Key.Key_Return)
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"

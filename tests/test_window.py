@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from designer import messages
 from designer.canvas import PathwayItem
-from conftest import show_window
+from conftest import answer_modal, show_window
 from designer.main_window import MainWindow
 from models import read_model
 from models.templates import EXAMPLE, load_template
@@ -445,13 +445,7 @@ def test_pressing_the_inner_half_of_the_dot_starts_a_pathway(window):
 
 def _answer_next_dialog(qtbot, answer):
     """Run `answer(dialog)` on the next modal dialog once it is shown."""
-    def act():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, act)
-            return
-        answer(dialog)
-    QTimer.singleShot(0, act)
+    answer_modal(answer)
 
 
 def test_connect_to_by_keyboard_from_the_canvas(window, qtbot):
