@@ -119,6 +119,7 @@ class Document(QObject):
 
     def update_model(self, changes: dict[str, Any], text: str = "Edit model properties",
                      merge: bool = False) -> None:
+        changes = edits.checked_model_changes(self.model, changes)  # as for components
         if all(getattr(self.model, k) == v for k, v in changes.items()):
             return
         self.undo_stack.push(commands.UpdateModel(self, changes, text, merge))

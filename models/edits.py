@@ -131,6 +131,20 @@ MODEL_FIELDS = ("title", "authority", "author", "notes", "localities", "required
                 "funding_sources")
 
 
+def checked_model_changes(model: ServiceModel, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes as the schema types them (a funding source given as a dict becomes a
+    FundingSource). Raises KeyError for a field that is not model-level and pydantic's
+    ValidationError for a bad value, before anything is changed. Each field is checked on its
+    own against a shallow copy: no need to validate every component to change a title."""
+    unknown = set(changes) - set(MODEL_FIELDS)
+    if unknown:
+        raise KeyError(f"not a model-level field: {', '.join(sorted(unknown))}")
+    probe = model.model_copy()
+    for key, value in changes.items():
+        ServiceModel.__pydantic_validator__.validate_assignment(probe, key, value)
+    return {key: getattr(probe, key) for key in changes}
+
+
 def update_model(model: ServiceModel, changes: dict[str, Any]) -> dict[str, Any]:
     """Set model-level fields (title, localities, funding sources...); return the old values."""
     unknown = set(changes) - set(MODEL_FIELDS)

@@ -1,5 +1,6 @@
 """Random edit sequences through the Document: undoing all of them returns the original model
-exactly, and redoing all of them returns the final one. No window: a Document and its stack."""
+exactly, and redoing all of them returns the final one; after every step the canvas scene
+observing the Document draws exactly the model (no window: a Document, its stack and a scene)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from PySide6.QtWidgets import QApplication
 
+from designer.canvas import ModelScene
 from designer.document import Document
 from models.catalogue import COHORTS, KINDS
 from models.schema import ServiceModel
@@ -25,8 +27,11 @@ START = {
     "pathways": [{"source": "self", "target": "adult"}, {"source": "adult", "target": "rec"}],
     "lot_plans": [{"id": "p1", "name": "One lot", "lots": [
         {"id": "l1", "name": "Treatment", "components": ["adult"]},
-        {"id": "l2", "name": "Recovery", "components": ["rec"]}]}],
+        {"id": "l2", "name": "Recovery", "components": ["rec"]}]},
+        {"id": "p2", "name": "Alternative", "lots": [
+            {"id": "l1", "name": "Everything", "components": ["adult", "rec"]}]}],
     "active_plan": "p1",
+    "funding_sources": [{"id": "grant", "name": "Public health grant", "annual_amount": 1000}],
 }
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
@@ -36,6 +41,7 @@ class EditSequence(RuleBasedStateMachine):
     @initialize()
     def start(self):
         self.doc = Document(ServiceModel.model_validate(START))
+        self.scene = ModelScene(self.doc)
         self.original = self.doc.model.model_copy(deep=True)
 
     def ids(self) -> list[str]:
@@ -110,14 +116,48 @@ class EditSequence(RuleBasedStateMachine):
         lot.components.append(component)
         self.doc.replace_plan(plan, f"Move to {lot.name}")
 
+    @rule(plan=st.sampled_from(["p1", "p2"]))
+    def switch_plan(self, plan):
+        self.doc.set_active_plan(plan)
+
+    @rule(amount=st.none() | st.integers(0, 10_000_000), add=st.booleans())
+    def edit_funding(self, amount, add):
+        sources = [s.model_dump() for s in self.doc.model.funding_sources]
+        if add or not sources:
+            sources.append({"id": f"source-{len(sources)}", "name": "Grant",
+                            "annual_amount": amount})
+        else:
+            sources[-1]["annual_amount"] = amount
+        self.doc.update_model({"funding_sources": sources}, "Edit funding")
+
     @rule()
     def undo_one(self):
         self.doc.undo_stack.undo()
+
+    @rule()
+    def redo_one(self):
+        self.doc.undo_stack.redo()
 
     @invariant()
     def every_view_reference_is_valid(self):
         ids = set(self.ids())
         assert all(p.source in ids and p.target in ids for p in self.doc.model.pathways)
+
+    @invariant()
+    def the_scene_draws_the_model(self):
+        model = self.doc.model
+        assert set(self.scene.components) == set(self.ids())
+        for c in model.components:
+            item = self.scene.components[c.id]
+            assert item.name == c.name and item.kind_id == c.kind
+            if c.position is not None:
+                assert (item.pos().x(), item.pos().y()) == (c.position.x, c.position.y)
+        assert {pid: (item.source.component_id, item.target.component_id)
+                for pid, item in self.scene.pathways.items()} == {
+            p.id: (p.source, p.target) for p in model.pathways}
+        drawn = {item for item in self.scene.items()
+                 if hasattr(item, "component_id") or hasattr(item, "pathway_id")}
+        assert drawn == set(self.scene.components.values()) | set(self.scene.pathways.values())
 
     def teardown(self):
         stack = self.doc.undo_stack
@@ -127,10 +167,11 @@ class EditSequence(RuleBasedStateMachine):
         assert self.doc.model == self.original
         stack.setIndex(stack.count())
         assert self.doc.model == final
+        self.scene.deleteLater()
         self.doc.deleteLater()
 
 
 EditSequence.TestCase.settings = settings(
-    max_examples=300, stateful_step_count=25, deadline=None,
+    max_examples=200, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_undo_redo_round_trips = EditSequence.TestCase
