@@ -52,11 +52,9 @@ def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
     rect = QRectF(1.5, 1.5, size.width() - 3, size.height() - 3)
     path = QPainterPath()
     path.addRoundedRect(rect, 4, 4)
-    # The printed diagram's fill takes its region (outline and hatch parts) or, in its
-    # earlier form, the outline path alone.
-    fill = diagram.Region(path, [rect.adjusted(1, 1, -1, -1)]) \
-        if hasattr(diagram, "Region") else path
-    diagram.paint_lot_fill(painter, fill, lot, spacing=5, line=1)
+    # The swatch is painted as the printed lot region is: tint, hatch and outline.
+    diagram.paint_lot_fill(painter, diagram.Region(path, [rect.adjusted(1, 1, -1, -1)]), lot,
+                           spacing=5, line=1)
     painter.end()
     return QIcon(pixmap)
 

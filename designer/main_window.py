@@ -559,10 +559,6 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         return self.files.save_as()  # suggests a file name made from the title
 
-    def _save_to(self, path: Path) -> bool:
-        """Save to `path` without asking; on failure offers Save As with the reason."""
-        return self.files.write(Path(path))
-
     def revert(self) -> None:
         if self.doc.path is None:
             return

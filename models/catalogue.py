@@ -1,6 +1,6 @@
 """The component catalogue: the one place that knows every kind, cohort and commissioner.
 
-The ids here are part of the file contract (see ../shared/domain.md): new ones may be added,
+The ids here are part of the file contract (docs/file-format.md): new ones may be added,
 none may ever be renamed. The palette, the layout, the rules and the printed legend all read
 this module; nothing else lists kinds.
 """

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .fileio import (EXTENSION, TEMP_SUFFIX, SaveError, clean_stray_temp_files, read_model,
                      write_model)
+from .errors import ModelFileError
 from .schema import ServiceModel
 
 LOCK_SUFFIX = ".lock"
@@ -166,7 +167,7 @@ def _describe(path: Path) -> RecoveryCopy:
     if not isinstance(title, str):
         try:
             title = read_model(path).title
-        except Exception as e:  # noqa: BLE001 - still list it, so it can be discarded
+        except (ModelFileError, OSError) as e:  # still list it, so it can be discarded
             title = f"(unreadable: {e})"
     original = info.get("original")
     return RecoveryCopy(path, session, document, saved_at, title,

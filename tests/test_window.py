@@ -243,7 +243,7 @@ def test_save_reopen_and_compare(window, tmp_path, qtbot):
     window.doc.add_component("harm_reduction", 260, 700, "Pharmacy needle exchange")
     window.scene.connect_components("self", window.doc.model.components[-1].id)
     path = tmp_path / "edited.svcmodel"
-    assert window._save_to(path)
+    assert window.files.write(path)
     assert not window.isWindowModified()
     assert window.windowTitle().startswith("edited.svcmodel")
     reopened = MainWindow()
@@ -349,7 +349,7 @@ def test_invalid_input_is_shown_at_the_field_and_not_applied(window):
 
 def test_settings_and_recent_files_are_remembered(window, qtbot, tmp_path):
     path = tmp_path / "kept.svcmodel"
-    assert window._save_to(path)
+    assert window.files.write(path)
     window.save_settings()
     assert QSettings().value("window/state") is not None
     window._fill_recent_menu()

@@ -204,7 +204,7 @@ class LotPack:
             return len(flow("", [Graphic(diagram_h + key_h, lambda painter, rect: None),
                                  *blocks], self.content))
         left = room - tables_h
-        share = min(left, room / 2) if left >= room / 3 else room * 0.6  # as it used to be
+        share = min(left, room / 2) if left >= room / 3 else room * 0.6  # a first guess
         most = pages(min(share, width * extent.height() / extent.width()))
         low, high = 0.0, room
         if pages(high) <= most:
