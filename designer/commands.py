@@ -1,6 +1,5 @@
-"""Undo commands: thin wrappers around models.edits that tell the document what changed.
-
-Commands hold ids and before/after values, never canvas items, and never push other commands.
+"""Undo commands: each holds ids and before/after values (never canvas items), replays its
+steps through `document.changes` (which emits what changed), and never pushes another.
 """
 
 from __future__ import annotations
@@ -8,12 +7,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from models import edits
-from models.schema import Component, LotPlan, Pathway
+from models.schema import Component, FundingSource, LotPlan, Pathway
 
 if TYPE_CHECKING:
+    from models.edits import RemovedComponent
+
     from .document import Document
 
 MERGE_COMPONENT_EDIT = 1
@@ -28,12 +28,10 @@ class AddComponent(QUndoCommand):
         self.doc, self.component = doc, component
 
     def redo(self):
-        edits.add_component(self.doc.model, self.component)
-        self.doc.componentAdded.emit(self.component.id)
+        self.doc.changes.add_component(self.component)
 
     def undo(self):
-        edits.remove_component(self.doc.model, self.component.id)
-        self.doc.componentRemoved.emit(self.component.id)
+        self.doc.changes.remove_component(self.component.id)
 
 
 class RemoveItems(QUndoCommand):
@@ -44,40 +42,24 @@ class RemoveItems(QUndoCommand):
         super().__init__(f"Delete {count} item{'s' if count != 1 else ''}")
         self.doc = doc
         self.component_ids = list(dict.fromkeys(component_ids))
+        going = set(self.component_ids)  # their pathways go with them
         self.pathway_ids = [p for p in dict.fromkeys(pathway_ids)
-                            if not any(doc.model.pathway(p) and c in (doc.model.pathway(p).source,
-                                                                      doc.model.pathway(p).target)
-                                       for c in self.component_ids)]
+                            if (found := doc.pathway(p)) is not None
+                            and not going & {found.source, found.target}]
         self.removed_pathways: list[tuple[int, Pathway]] = []
-        self.removed_components: list[edits.RemovedComponent] = []
-        self.touches_lots = False
+        self.removed_components: list[RemovedComponent] = []
 
     def redo(self):
-        model = self.doc.model
-        self.removed_pathways = [edits.remove_pathway(model, p) for p in self.pathway_ids]
-        for pathway_id in self.pathway_ids:
-            self.doc.pathwayRemoved.emit(pathway_id)
-        self.removed_components = [edits.remove_component(model, c) for c in self.component_ids]
-        for removed in self.removed_components:
-            for _, pathway in removed.pathways:
-                self.doc.pathwayRemoved.emit(pathway.id)
-            self.doc.componentRemoved.emit(removed.component.id)
-        self.touches_lots = any(r.memberships for r in self.removed_components)
-        if self.touches_lots:
-            self.doc.lotsChanged.emit()
+        changes = self.doc.changes
+        self.removed_pathways = [changes.remove_pathway(p) for p in self.pathway_ids]
+        self.removed_components = [changes.remove_component(c) for c in self.component_ids]
 
     def undo(self):
-        model = self.doc.model
+        changes = self.doc.changes
         for removed in reversed(self.removed_components):
-            edits.restore_component(model, removed)
-            self.doc.componentAdded.emit(removed.component.id)
-            for _, pathway in removed.pathways:
-                self.doc.pathwayAdded.emit(pathway.id)
+            changes.restore_component(removed)
         for index, pathway in reversed(self.removed_pathways):
-            edits.add_pathway(model, pathway, index)
-            self.doc.pathwayAdded.emit(pathway.id)
-        if self.touches_lots:
-            self.doc.lotsChanged.emit()
+            changes.add_pathway(pathway, index)
         self.doc.restored.emit([r.component.id for r in self.removed_components],
                                [pathway.id for _, pathway in self.removed_pathways])
 
@@ -106,7 +88,7 @@ class _FieldEdit(QUndoCommand):
         return True
 
     def apply(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """Set the fields, tell the views, return the old values."""
+        """Set the fields through document.changes; return the old values."""
         raise NotImplementedError
 
     def redo(self):
@@ -117,18 +99,23 @@ class _FieldEdit(QUndoCommand):
         self.apply(self.old)
 
 
+def seal(stack: QUndoStack) -> None:
+    """The last step takes no more merges: the next edit starts a step of its own."""
+    top = stack.command(stack.index() - 1) if stack.index() else None
+    if isinstance(top, _FieldEdit):
+        top.when = float("-inf")
+
+
 class UpdateComponent(_FieldEdit):
     MERGE_ID = MERGE_COMPONENT_EDIT
 
     def __init__(self, doc: Document, component_id: str, changes: dict[str, Any],
                  merge: bool = False, text: str = ""):
         super().__init__(doc, component_id, changes, merge,
-                         text or f"Edit {doc.model.component(component_id).name}")
+                         text or f"Edit {doc.component(component_id).name}")
 
     def apply(self, changes):
-        old = edits.update_component(self.doc.model, self.target_id, changes)
-        self.doc.componentChanged.emit(self.target_id)
-        return old
+        return self.doc.changes.update_component(self.target_id, changes)
 
 
 class MoveComponents(QUndoCommand):
@@ -141,33 +128,24 @@ class MoveComponents(QUndoCommand):
         self.doc, self.new = doc, dict(positions)
         self.old: dict[str, tuple[float, float] | None] = {}
 
-    def _apply(self, positions):
-        old = edits.move_components(self.doc.model, positions)
-        for component_id in positions:
-            self.doc.componentChanged.emit(component_id)
-        return old
-
     def redo(self):
-        self.old = self._apply(self.new)
+        self.old = self.doc.changes.move_components(self.new)
 
     def undo(self):
-        self._apply(self.old)
+        self.doc.changes.move_components(self.old)
 
 
 class AddPathway(QUndoCommand):
     def __init__(self, doc: Document, pathway: Pathway):
-        model = doc.model
-        super().__init__(f"Connect {model.component(pathway.source).name} to "
-                         f"{model.component(pathway.target).name}")
+        super().__init__(f"Connect {doc.component(pathway.source).name} to "
+                         f"{doc.component(pathway.target).name}")
         self.doc, self.pathway = doc, pathway
 
     def redo(self):
-        edits.add_pathway(self.doc.model, self.pathway)
-        self.doc.pathwayAdded.emit(self.pathway.id)
+        self.doc.changes.add_pathway(self.pathway)
 
     def undo(self):
-        edits.remove_pathway(self.doc.model, self.pathway.id)
-        self.doc.pathwayRemoved.emit(self.pathway.id)
+        self.doc.changes.remove_pathway(self.pathway.id)
 
 
 class UpdatePathway(_FieldEdit):
@@ -178,9 +156,7 @@ class UpdatePathway(_FieldEdit):
         super().__init__(doc, pathway_id, changes, merge, "Edit pathway")
 
     def apply(self, changes):
-        old = edits.update_pathway(self.doc.model, self.target_id, changes)
-        self.doc.pathwayChanged.emit(self.target_id)
-        return old
+        return self.doc.changes.update_pathway(self.target_id, changes)
 
 
 class UpdateModel(_FieldEdit):
@@ -193,9 +169,7 @@ class UpdateModel(_FieldEdit):
         super().__init__(doc, None, changes, merge, text)
 
     def apply(self, changes):
-        old = edits.update_model(self.doc.model, changes)
-        self.doc.modelChanged.emit()
-        return old
+        return self.doc.changes.update_model(changes)
 
 
 class ReplacePlan(QUndoCommand):
@@ -207,12 +181,10 @@ class ReplacePlan(QUndoCommand):
         self.old = doc.model.plan(plan.id).model_copy(deep=True)
 
     def redo(self):
-        edits.replace_plan(self.doc.model, self.new.id, self.new.model_copy(deep=True))
-        self.doc.lotsChanged.emit()
+        self.doc.changes.replace_plan(self.new.model_copy(deep=True))
 
     def undo(self):
-        edits.replace_plan(self.doc.model, self.old.id, self.old.model_copy(deep=True))
-        self.doc.lotsChanged.emit()
+        self.doc.changes.replace_plan(self.old.model_copy(deep=True))
 
 
 class SetPlans(QUndoCommand):
@@ -226,11 +198,29 @@ class SetPlans(QUndoCommand):
 
     def _apply(self, state):
         plans, active = state
-        edits.set_plans(self.doc.model, [p.model_copy(deep=True) for p in plans], active)
-        self.doc.lotsChanged.emit()
+        self.doc.changes.set_plans([p.model_copy(deep=True) for p in plans], active)
 
     def redo(self):
         self._apply(self.new)
 
     def undo(self):
         self._apply(self.old)
+
+
+class RemoveFundingSource(QUndoCommand):
+    """A funding source and its allocations in every plan, as one step (never half done)."""
+
+    def __init__(self, doc: Document, name: str, sources: list[FundingSource],
+                 plans: list[LotPlan]):
+        super().__init__(f"Remove funding source {name}")
+        self.doc = doc
+        self.plans = SetPlans(doc, plans, doc.model.active_plan, "")
+        self.sources = UpdateModel(doc, {"funding_sources": sources})
+
+    def redo(self):
+        self.plans.redo()
+        self.sources.redo()
+
+    def undo(self):
+        self.sources.undo()
+        self.plans.undo()

@@ -1,7 +1,12 @@
 """The document controller: one open model, its file, its undo stack and its findings.
 
 Views (canvas, docks, tables) read `document.model` and listen to the fine-grained signals;
-they change the model only through the methods here, each of which pushes one undo command.
+they change the model only through the edit methods here, each of which validates its input
+and pushes one undo command. The commands (commands.py) replay their steps through
+`document.changes`, the only code that writes to the model: each change there also emits the
+signal that says what changed and keeps the id index (`document.component(id)`) in step, so a
+new command cannot forget to tell the views (as orange-canvas-core's Scheme does for its
+nodes and links).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from models import edits, read_model, with_revision, write_model
 from models.checks import Finding, run_checks, severity_counts
 from models.layout import layered_positions, needs_layout
 from models.schema import Component, LotPlan, Pathway, ServiceModel
+from models.lots import set_funding
 from models.templates import EXAMPLE, load_template
 
 from . import commands
@@ -44,6 +50,8 @@ class Document(QObject):
         super().__init__(parent)
         self.model = model if model is not None else load_template(EXAMPLE)
         self.path = Path(path) if path else None
+        self.changes = ModelChanges(self)
+        self._index_ids()
         self.findings: list[Finding] = []
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -57,6 +65,17 @@ class Document(QObject):
         self.modifiedChanged.emit(not clean)
 
     # --- state ---------------------------------------------------------------------------
+    def _index_ids(self) -> None:
+        self._components = {c.id: c for c in self.model.components}
+        self._pathways = {p.id: p for p in self.model.pathways}
+
+    def component(self, component_id: str) -> Component | None:
+        """The component with this id, without scanning the model (the one id index)."""
+        return self._components.get(component_id)
+
+    def pathway(self, pathway_id: str) -> Pathway | None:
+        return self._pathways.get(pathway_id)
+
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
 
@@ -86,18 +105,21 @@ class Document(QObject):
 
     def update_component(self, component_id: str, changes: dict[str, Any],
                          merge: bool = False, text: str = "") -> None:
-        component = self.model.component(component_id)
-        if all(getattr(component, k) == v for k, v in changes.items()):
-            return
-        # Validate before pushing: an exception inside QUndoStack.push cannot reach the caller
-        # and would leave a half-done command on the stack. Raises pydantic's ValidationError.
-        Component.model_validate({**component.model_dump(), **changes})
-        self.undo_stack.push(commands.UpdateComponent(self, component_id, changes, merge, text))
+        """Raises pydantic's ValidationError for a bad value, before anything changes: an
+        exception inside QUndoStack.push cannot reach the caller and would leave a half-done
+        command on the stack (so do update_pathway and update_model)."""
+        changes = edits.checked_changes(self.component(component_id), changes)
+        if self._changes_anything(self.component(component_id), changes):
+            self.undo_stack.push(commands.UpdateComponent(self, component_id, changes, merge,
+                                                          text))
+
+    @staticmethod
+    def _changes_anything(target, changes: dict[str, Any]) -> bool:
+        return any(getattr(target, key) != value for key, value in changes.items())
 
     def move_components(self, positions: dict[str, tuple[float, float]], text: str = "") -> None:
-        by_id = {c.id: c for c in self.model.components}  # one pass, not a scan per component
         moved = {cid: xy for cid, xy in positions.items()
-                 if (p := by_id[cid].position) is None or (p.x, p.y) != tuple(xy)}
+                 if (p := self.component(cid).position) is None or (p.x, p.y) != tuple(xy)}
         if moved:
             self.undo_stack.push(commands.MoveComponents(self, moved, text))
 
@@ -111,18 +133,32 @@ class Document(QObject):
         return pathway.id, None
 
     def update_pathway(self, pathway_id: str, changes: dict[str, Any], merge: bool = False) -> None:
-        pathway = self.model.pathway(pathway_id)
-        if all(getattr(pathway, k) == v for k, v in changes.items()):
-            return
-        Pathway.model_validate({**pathway.model_dump(), **changes})  # as for components
-        self.undo_stack.push(commands.UpdatePathway(self, pathway_id, changes, merge))
+        changes = edits.checked_changes(self.pathway(pathway_id), changes)
+        if self._changes_anything(self.pathway(pathway_id), changes):
+            self.undo_stack.push(commands.UpdatePathway(self, pathway_id, changes, merge))
 
     def update_model(self, changes: dict[str, Any], text: str = "Edit model properties",
                      merge: bool = False) -> None:
-        changes = edits.checked_model_changes(self.model, changes)  # as for components
-        if all(getattr(self.model, k) == v for k, v in changes.items()):
-            return
-        self.undo_stack.push(commands.UpdateModel(self, changes, text, merge))
+        changes = edits.checked_changes(self.model, changes)
+        if self._changes_anything(self.model, changes):
+            self.undo_stack.push(commands.UpdateModel(self, changes, text, merge))
+
+    def end_typing(self) -> None:
+        """Let the next edit start an undo step of its own, however soon it comes (typing
+        merges into the last step for a couple of seconds): an F2 rename is one step."""
+        commands.seal(self.undo_stack)
+
+    def remove_funding_source(self, source_id: str) -> None:
+        """The source and its allocations in every plan go, as one undo step."""
+        source = next(s for s in self.model.funding_sources if s.id == source_id)
+        plans = [plan for plan in self.model.lot_plans]
+        for i, plan in enumerate(plans):
+            for lot in plan.lots:
+                if any(a.source == source_id for a in lot.funding):
+                    plans[i] = plan = set_funding(plan, lot.id, [
+                        a for a in lot.funding if a.source != source_id])
+        sources = [s for s in self.model.funding_sources if s.id != source_id]
+        self.undo_stack.push(commands.RemoveFundingSource(self, source.name, sources, plans))
 
     def replace_plan(self, plan: LotPlan, text: str) -> None:
         if plan != self.model.plan(plan.id):
@@ -145,10 +181,11 @@ class Document(QObject):
         if needs_layout(self.model):
             edits.move_components(self.model, {
                 cid: xy for cid, xy in layered_positions(self.model).items()
-                if self.model.component(cid).position is None})
+                if self.component(cid).position is None}, self.component)
 
     def set_model(self, model: ServiceModel, path: Path | None) -> None:
         self.model, self.path = model, Path(path) if path else None
+        self._index_ids()
         self._place_unplaced()
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -176,3 +213,80 @@ class Document(QObject):
     def revert(self) -> None:
         if self.path:
             self.open(self.path)
+
+
+class ModelChanges:
+    """The only code that writes to `document.model`: each change applies one plain step of
+    models/edits.py, keeps the document's id index in step and emits the signal that says what
+    changed. Undo commands replay their steps through here; nothing else calls it."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def add_component(self, component: Component, index: int | None = None) -> None:
+        edits.add_component(self.doc.model, component, index)
+        self.doc._components[component.id] = component
+        self.doc.componentAdded.emit(component.id)
+
+    def remove_component(self, component_id: str) -> edits.RemovedComponent:
+        removed = edits.remove_component(self.doc.model, component_id)
+        for _, pathway in removed.pathways:
+            self.doc._pathways.pop(pathway.id, None)
+            self.doc.pathwayRemoved.emit(pathway.id)
+        self.doc._components.pop(component_id, None)
+        self.doc.componentRemoved.emit(component_id)
+        if removed.memberships:
+            self.doc.lotsChanged.emit()
+        return removed
+
+    def restore_component(self, removed: edits.RemovedComponent) -> None:
+        edits.restore_component(self.doc.model, removed)
+        self.doc._components[removed.component.id] = removed.component
+        self.doc.componentAdded.emit(removed.component.id)
+        for _, pathway in removed.pathways:
+            self.doc._pathways[pathway.id] = pathway
+            self.doc.pathwayAdded.emit(pathway.id)
+        if removed.memberships:
+            self.doc.lotsChanged.emit()
+
+    def add_pathway(self, pathway: Pathway, index: int | None = None) -> None:
+        edits.add_pathway(self.doc.model, pathway, index)
+        self.doc._pathways[pathway.id] = pathway
+        self.doc.pathwayAdded.emit(pathway.id)
+
+    def remove_pathway(self, pathway_id: str) -> tuple[int, Pathway]:
+        removed = edits.remove_pathway(self.doc.model, pathway_id)
+        self.doc._pathways.pop(pathway_id, None)
+        self.doc.pathwayRemoved.emit(pathway_id)
+        return removed
+
+    def update_component(self, component_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        old = edits.set_fields(self.doc.component(component_id), changes)
+        self.doc.componentChanged.emit(component_id)
+        return old
+
+    def update_pathway(self, pathway_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        old = edits.set_fields(self.doc.pathway(pathway_id), changes)
+        self.doc.pathwayChanged.emit(pathway_id)
+        return old
+
+    def update_model(self, changes: dict[str, Any]) -> dict[str, Any]:
+        old = edits.set_fields(self.doc.model, changes)
+        self.doc.modelChanged.emit()
+        return old
+
+    def move_components(self, positions: dict[str, tuple[float, float] | None]
+                        ) -> dict[str, tuple[float, float] | None]:
+        old = edits.move_components(self.doc.model, positions, self.doc.component)
+        for component_id in positions:
+            self.doc.componentChanged.emit(component_id)
+        return old
+
+    def replace_plan(self, plan: LotPlan) -> LotPlan:
+        old = edits.replace_plan(self.doc.model, plan.id, plan)
+        self.doc.lotsChanged.emit()
+        return old
+
+    def set_plans(self, plans: list[LotPlan], active: str) -> None:
+        edits.set_plans(self.doc.model, plans, active)
+        self.doc.lotsChanged.emit()

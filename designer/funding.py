@@ -249,20 +249,7 @@ class FundingDialog(QDialog):
 
     def remove_source(self, source_id: str) -> None:
         """The source and its allocations in every plan go together, as one undo step."""
-        sources = self._copy_sources()
-        name = next(s.name for s in sources if s.id == source_id)
-        plans = []
-        for plan in self.doc.model.lot_plans:
-            for lot in plan.lots:
-                if any(a.source == source_id for a in lot.funding):
-                    plan = lots.set_funding(plan, lot.id, [a for a in lot.funding
-                                                           if a.source != source_id])
-            plans.append(plan)
-        stack = self.doc.undo_stack
-        stack.beginMacro(f"Remove funding source {name}")
-        self.doc.set_plans(plans, self.doc.model.active_plan, "Remove its allocations")
-        self._set_sources([s for s in sources if s.id != source_id], "Remove the source")
-        stack.endMacro()
+        self.doc.remove_funding_source(source_id)
 
     def remove_selected_source(self) -> None:
         row = self.sources.currentRow()

@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
             field = self.properties.label_edit
         else:
             field = self.properties.title_edit
-        self._seal_undo_step()
+        self.doc.end_typing()  # an F2 rename is an undo step of its own
         self._renaming = _Rename(field, field.text(), self.doc.undo_stack.index(),
                                  components, pathways)
         field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -395,17 +395,9 @@ class MainWindow(QMainWindow):
                     self.doc.update_pathway(rename.pathways[0], {"label": rename.original})
                 else:
                     self.doc.update_model({"title": rename.original})
-        self._seal_undo_step()
+        self.doc.end_typing()  # an F2 rename is an undo step of its own
         self.scene.select_ids(rename.components, rename.pathways)
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _seal_undo_step(self) -> None:
-        """Typing merges into the last undo step for a couple of seconds: an F2 rename is a
-        step of its own, so Esc can take back exactly it and one Undo takes back all of it."""
-        stack = self.doc.undo_stack
-        top = stack.command(stack.index() - 1) if stack.index() else None
-        if top is not None and hasattr(top, "when"):  # a field edit (designer/commands.py)
-            top.when = float("-inf")
 
     def eventFilter(self, watched, event) -> bool:
         rename = getattr(self, "_renaming", None)

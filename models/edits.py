@@ -9,7 +9,7 @@ given exist; callers check first (see `connection_refusal`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import catalogue
 from .schema import Component, LotPlan, Pathway, Position, ServiceModel, unique_id
@@ -66,24 +66,16 @@ def restore_component(model: ServiceModel, removed: RemovedComponent) -> None:
         lot.components.insert(position, removed.component.id)
 
 
-def update_component(model: ServiceModel, component_id: str, changes: dict[str, Any]
-                     ) -> dict[str, Any]:
-    """Set fields (validated through the schema); return their old values."""
-    component = model.component(component_id)
-    old = {key: getattr(component, key) for key in changes}
-    updated = Component.model_validate({**component.model_dump(), **changes})
-    for key in changes:
-        setattr(component, key, getattr(updated, key))
-    return old
-
-
-def move_components(model: ServiceModel, positions: dict[str, tuple[float, float] | None]
+def move_components(model: ServiceModel, positions: dict[str, tuple[float, float] | None],
+                    find: Callable[[str], Component] | None = None
                     ) -> dict[str, tuple[float, float] | None]:
-    """Place components at new centres; return the old positions (None where unplaced)."""
+    """Place components at new centres; return the old positions (None where unplaced).
+    `find` looks a component up by id (the Document's index); else one pass makes a map."""
     old = {}
-    by_id = {c.id: c for c in model.components} if len(positions) > 8 else None
+    if find is None:
+        find = {c.id: c for c in model.components}.__getitem__
     for component_id, xy in positions.items():
-        component = by_id[component_id] if by_id else model.component(component_id)
+        component = find(component_id)
         p = component.position
         old[component_id] = (p.x, p.y) if p else None
         component.position = Position(x=xy[0], y=xy[1]) if xy is not None else None
@@ -117,42 +109,35 @@ def remove_pathway(model: ServiceModel, pathway_id: str) -> tuple[int, Pathway]:
     return index, model.pathways.pop(index)
 
 
-def update_pathway(model: ServiceModel, pathway_id: str, changes: dict[str, Any]
-                   ) -> dict[str, Any]:
-    pathway = model.pathway(pathway_id)
-    old = {key: getattr(pathway, key) for key in changes}
-    updated = Pathway.model_validate({**pathway.model_dump(), **changes})
-    for key in changes:
-        setattr(pathway, key, getattr(updated, key))
-    return old
-
-
 MODEL_FIELDS = ("title", "authority", "author", "notes", "localities", "required_kinds",
                 "funding_sources")
 
 
-def checked_model_changes(model: ServiceModel, changes: dict[str, Any]) -> dict[str, Any]:
-    """The changes as the schema types them (a funding source given as a dict becomes a
-    FundingSource). Raises KeyError for a field that is not model-level and pydantic's
-    ValidationError for a bad value, before anything is changed. Each field is checked on its
-    own against a shallow copy: no need to validate every component to change a title."""
-    unknown = set(changes) - set(MODEL_FIELDS)
-    if unknown:
-        raise KeyError(f"not a model-level field: {', '.join(sorted(unknown))}")
-    probe = model.model_copy()
-    for key, value in changes.items():
-        ServiceModel.__pydantic_validator__.validate_assignment(probe, key, value)
-    return {key: getattr(probe, key) for key in changes}
+def checked_changes(target: Component | Pathway | ServiceModel, changes: dict[str, Any]
+                    ) -> dict[str, Any]:
+    """The one place edits are validated: the changes as the schema types them (a funding
+    source given as a dict becomes a FundingSource), or pydantic's ValidationError (KeyError
+    for a field that is not model-level) before anything is changed. A component or pathway
+    is validated whole, so its own cross-field rules hold; the model field by field against a
+    shallow copy, so a title edit does not validate every component."""
+    if isinstance(target, ServiceModel):
+        unknown = set(changes) - set(MODEL_FIELDS)
+        if unknown:
+            raise KeyError(f"not a model-level field: {', '.join(sorted(unknown))}")
+        updated = target.model_copy()
+        for key, value in changes.items():
+            ServiceModel.__pydantic_validator__.validate_assignment(updated, key, value)
+    else:
+        updated = type(target).model_validate({**target.model_dump(), **changes})
+    return {key: getattr(updated, key) for key in changes}
 
 
-def update_model(model: ServiceModel, changes: dict[str, Any]) -> dict[str, Any]:
-    """Set model-level fields (title, localities, funding sources...); return the old values."""
-    unknown = set(changes) - set(MODEL_FIELDS)
-    if unknown:
-        raise KeyError(f"not a model-level field: {', '.join(sorted(unknown))}")
-    old = {key: getattr(model, key) for key in changes}
+def set_fields(target: Component | Pathway | ServiceModel, changes: dict[str, Any]
+               ) -> dict[str, Any]:
+    """Set fields already checked by `checked_changes`; return their old values."""
+    old = {key: getattr(target, key) for key in changes}
     for key, value in changes.items():
-        setattr(model, key, value)
+        setattr(target, key, value)
     return old
 
 

@@ -37,10 +37,6 @@ class ModelScene(QGraphicsScene):
         # a drag step reshapes from the boxes that moved instead of mapping every box.
         self.moved: set[str] = set()
         self._drop_target: ComponentItem | None = None
-        # id -> model object. The model's own lookups are linear scans, too slow when a drag or
-        # an undo touches hundreds of items; edits change objects in place, so this stays valid
-        # until something is added, removed or the whole model is replaced.
-        self._index: tuple[dict, dict] | None = None
         document.componentAdded.connect(self._component_added)
         document.componentRemoved.connect(self._component_removed)
         document.componentChanged.connect(self._component_changed)
@@ -48,37 +44,20 @@ class ModelScene(QGraphicsScene):
         document.pathwayRemoved.connect(self._pathway_removed)
         document.pathwayChanged.connect(self._pathway_changed)
         document.modelReset.connect(self.rebuild)
-        for signal in (document.lotsChanged, document.modelChanged):
-            signal.connect(self._forget_index)
         document.findingsChanged.connect(self.show_findings)
         self.rebuild()
 
     # --- model -> items ----------------------------------------------------------------------
-    def _forget_index(self) -> None:
-        self._index = None
-
     def _component(self, component_id: str):
-        if self._index is None:
-            self._index = ({c.id: c for c in self.doc.model.components},
-                           {p.id: p for p in self.doc.model.pathways})
-        found = self._index[0].get(component_id)
-        if found is None:
-            found = self._index[0][component_id] = self.doc.model.component(component_id)
-        return found
+        return self.doc.component(component_id)
 
     def _pathway(self, pathway_id: str):
-        if self._index is None:
-            self._component("")  # builds both maps
-        found = self._index[1].get(pathway_id)
-        if found is None:
-            found = self._index[1][pathway_id] = self.doc.model.pathway(pathway_id)
-        return found
+        return self.doc.pathway(pathway_id)
 
     def rebuild(self) -> None:
         self.clear()
         self.components.clear()
         self.pathways.clear()
-        self._index = None
         # Adding thousands of items with the BSP index live rebuilds it again and again.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for component in self.doc.model.components:
@@ -120,8 +99,6 @@ class ModelScene(QGraphicsScene):
         self._add_component_item(self._component(component_id))
 
     def _component_removed(self, component_id: str) -> None:
-        if self._index is not None:
-            self._index[0].pop(component_id, None)
         item = self.components.pop(component_id, None)
         if item is None:
             return
@@ -140,8 +117,6 @@ class ModelScene(QGraphicsScene):
         self._add_pathway_item(self._pathway(pathway_id))
 
     def _pathway_removed(self, pathway_id: str) -> None:
-        if self._index is not None:
-            self._index[1].pop(pathway_id, None)
         item = self.pathways.pop(pathway_id, None)
         if item is not None:
             item.detach()
