@@ -159,8 +159,8 @@ class DiffMarkers:
         self.items.append(item)
 
     def clear(self) -> None:
-        for item in self.items:
-            if shiboken6.isValid(item) and item.scene() is self.scene:
+        if shiboken6.isValid(self.scene):  # not when the window is being destroyed
+            for item in self.items:
                 self.scene.removeItem(item)
         self.items = []
 

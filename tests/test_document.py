@@ -80,3 +80,19 @@ def test_end_typing_makes_the_next_edit_a_step_of_its_own(doc):
     doc.end_typing()
     doc.update_model({"title": "ABC"}, merge=True)
     assert doc.undo_stack.count() == steps + 2
+
+
+def test_a_scene_rebuild_leaves_the_overlays_their_items(luton_window, qtbot):
+    """The scene redraws only its own boxes and arrows: the lot regions' items are never
+    deleted under them (they used to be, and ten validity guards papered over it)."""
+    regions = luton_window.lots.regions
+    items = list(regions.regions.values())
+    assert items
+    luton_window.scene.rebuild()
+    assert all(item.scene() is luton_window.scene for item in items)
+    luton_window.doc.set_model(load_template("leicestershire"), None)
+    qtbot.waitUntil(lambda: set(regions.regions) == {
+        lot.id for lot in luton_window.doc.model.plan().lots})
+    assert all(item.scene() is None for item in items
+               if item not in regions.regions.values())
+    assert all(item.scene() is luton_window.scene for item in regions.regions.values())

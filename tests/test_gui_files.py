@@ -285,8 +285,12 @@ def edited_for_compare(window):
 
 
 def overlay_items(window):
+    """Items on the canvas that are neither boxes, arrows nor the lot regions' own."""
+    from designer.canvas.lot_regions import LotRegionItem, LotTagsItem, UnassignedMark
+
     return [i for i in window.scene.items() if i not in window.scene.components.values()
-            and i not in window.scene.pathways.values()]
+            and i not in window.scene.pathways.values()
+            and not isinstance(i, (LotRegionItem, LotTagsItem, UnassignedMark))]
 
 
 def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):

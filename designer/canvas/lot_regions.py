@@ -8,7 +8,6 @@ boxes are now, so regions follow a drag live. The shapes and fills are the print
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
@@ -267,15 +266,12 @@ class LotRegions(QObject):
         self._rebuild_timer.start()
 
     def _current_boxes(self) -> dict[str, QRectF]:
-        return {cid: item.mapRectToScene(item.box()) for cid, item in self.scene.components.items()
-                if shiboken6.isValid(item)}
+        return {cid: item.mapRectToScene(item.box()) for cid, item in self.scene.components.items()}
 
     def _drop(self, item: QGraphicsItem) -> None:
-        # scene.rebuild() clears the scene, deleting our items under us.
-        if shiboken6.isValid(item) and item.scene() is self.scene:
-            self.scene.removeItem(item)
-            if isinstance(item, LotRegionItem):
-                self._drop(item.tags)
+        self.scene.removeItem(item)
+        if isinstance(item, LotRegionItem):
+            self._drop(item.tags)
 
     def _reshape(self, item: LotRegionItem, later: bool = False) -> None:
         """The lot's region from its members and only the boxes near them (which may block a
@@ -301,10 +297,6 @@ class LotRegions(QObject):
         """Match the items to the active plan's lots and unassigned services, keeping the
         items of lots that did not change."""
         self._rebuild_timer.stop()
-        if not all(shiboken6.isValid(i) and i.scene() is self.scene
-                   for i in [*self.regions.values(), *self.marks.values()]):
-            self.regions.clear()  # the scene was cleared and rebuilt
-            self.marks.clear()
         plan = self.doc.model.plan()
         lots_now = {lot.id: lot for lot in (plan.lots if plan else [])}
         for lot_id in list(self.regions):
@@ -355,7 +347,7 @@ class LotRegions(QObject):
             boxes = dict(self._boxes)
             for cid in moved_ids:
                 item = self.scene.components.get(cid)
-                if item is not None and shiboken6.isValid(item):
+                if item is not None:
                     boxes[cid] = item.mapRectToScene(item.box())
             candidates = moved_ids
         changed = [cid for cid in candidates if boxes.get(cid) != self._boxes.get(cid)]

@@ -55,11 +55,16 @@ class ModelScene(QGraphicsScene):
         return self.doc.pathway(pathway_id)
 
     def rebuild(self) -> None:
-        self.clear()
+        """Redraw every box and arrow from the model. Only the scene's own items go: the
+        overlays' items (lot regions, compare marks) stay theirs to keep or drop, so they are
+        never deleted under them."""
+        # Adding or removing thousands of items with the BSP index live rebuilds it again
+        # and again.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        for item in [*self.pathways.values(), *self.components.values()]:
+            self.removeItem(item)
         self.components.clear()
         self.pathways.clear()
-        # Adding thousands of items with the BSP index live rebuilds it again and again.
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for component in self.doc.model.components:
             self._add_component_item(component)
         for pathway in self.doc.model.pathways:
