@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QVBoxLayout, QWidget)
 
 from models import lots
+from models.lots import unassigned_services
 from models.metrics import cross_lot_handoffs, money
 from models.schema import Lot
 
@@ -386,9 +387,7 @@ class LotsPanel(QWidget):
             self.tree.addTopLevelItem(item)
             item.setExpanded(lot.id in expanded)
 
-        placed = {m for lot in plan.lots for m in lot.components}
-        loose = [c for c in model.components if c.kind_info.is_service and c.procured
-                 and c.commissioner == "local_authority" and c.id not in placed]
+        loose = [model.component(cid) for cid in unassigned_services(model, plan)]
         if loose and plan.lots:
             item = QTreeWidgetItem([f"Not in a lot ({len(loose)})", str(len(loose)), "", ""])
             item.setData(0, LOT_ROLE, "")

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
+from .lots import needs_a_lot
 from .schema import Component, Lot, LotPlan, ServiceModel
 from .wording import plural
 
@@ -387,7 +388,7 @@ def _membership(plan: LotPlan) -> dict[str, list[Lot]]:
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
     lots_of = _membership(ctx.plan)
     for c in ctx.services:
-        if c.procured and c.commissioner == "local_authority" and c.id not in lots_of:
+        if needs_a_lot(c) and c.id not in lots_of:
             yield Finding("unassigned-component", ERROR,
                           f"{c.name} is procured by the council but is in no lot of "
                           f"{ctx.plan.name}.", (c.id,),

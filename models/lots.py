@@ -11,7 +11,8 @@ from collections import Counter
 from typing import Iterable
 
 from . import catalogue
-from .schema import Contract, FundingAllocation, Lot, LotPlan, ServiceModel, unique_id
+from .schema import (Component, Contract, FundingAllocation, Lot, LotPlan, ServiceModel,
+                     unique_id)
 
 
 NAME_LIMIT = 10_000  # the schema's limit on text fields
@@ -130,6 +131,22 @@ def unassign(plan: LotPlan, component_ids: Iterable[str]) -> LotPlan:
 
 def lot_of(plan: LotPlan, component_id: str) -> Lot | None:
     return next((lot for lot in plan.lots if component_id in lot.components), None)
+
+
+def needs_a_lot(component: Component) -> bool:
+    """A procured, council-commissioned service: every lot plan must put it in a lot (the
+    unassigned-component rule). NHS- and PCC-commissioned services and in-house ones need not."""
+    return (component.kind_info.is_service and component.procured
+            and component.commissioner == "local_authority")
+
+
+def unassigned_services(model: ServiceModel, plan: LotPlan | None) -> list[str]:
+    """Ids of services that need a lot and are in none; none while the plan has no lots yet
+    (a plan not designed yet is not one whose every service is unassigned)."""
+    if plan is None or not plan.lots:
+        return []
+    placed = {m for lot in plan.lots for m in lot.components}
+    return [c.id for c in model.components if c.id not in placed and needs_a_lot(c)]
 
 
 def _sum_funding(*allocations: list[FundingAllocation]) -> list[FundingAllocation]:

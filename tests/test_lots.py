@@ -246,3 +246,25 @@ def test_a_copy_remembers_its_original_in_the_file():
     reopened = parse_model(serialise(model))
     assert reopened.plan(copy_id).based_on == "three-lots"
     assert reopened.plan("three-lots").based_on is None
+
+
+def test_one_rule_says_which_services_need_a_lot():
+    """The check, the Lots panel, the canvas marks and the printed diagram all ask
+    models.lots.unassigned_services, so they can never disagree."""
+    from models.checks import run_checks
+    from models.lots import needs_a_lot, unassigned_services
+
+    model = load_template("luton")
+    plan = model.plan()
+    member = plan.lots[0].components[0]
+    plan.lots[0].components.remove(member)
+    assert unassigned_services(model, plan) == [member]
+    flagged = [f.components for f in run_checks(model) if f.rule == "unassigned-component"]
+    assert flagged == [(member,)]
+    for field, value in (("procured", False), ("commissioner", "nhs")):
+        component = model.component(member)
+        setattr(component, field, value)
+        assert not needs_a_lot(component) and unassigned_services(model, plan) == []
+        setattr(component, field, "local_authority" if field == "commissioner" else True)
+    plan.lots.clear()
+    assert unassigned_services(model, plan) == []  # no lots yet: nothing is "unassigned"

@@ -12,7 +12,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
 from designer.printing.diagram import (layout_diagram, lot_of, name_fits, neighbourhood,  # noqa: E402
-                                       pathway_routes, unassigned_services)
+                                       pathway_routes)
+from models.lots import unassigned_services  # noqa: E402
 from designer.printing.layout import Table  # noqa: E402
 
 

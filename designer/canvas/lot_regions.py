@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from models.lots import unassigned_services
 from models.schema import Lot
 
 from ..printing.box_index import BoxIndex
@@ -319,12 +320,9 @@ class LotRegions(QObject):
                 self._reshape(item, later=True)
 
         loose = set()
-        if lots_now:  # like the unassigned-component rule: only once lots are being drawn
-            placed = {m for lot in lots_now.values() for m in lot.components}
-            loose = {c.id for c in self.doc.model.components
-                     if c.kind_info.is_service and c.procured
-                     and c.commissioner == "local_authority" and c.id not in placed
-                     and c.id in self._boxes}
+        if lots_now:  # the unassigned-component rule's services
+            loose = {cid for cid in unassigned_services(self.doc.model, plan)
+                     if cid in self._boxes}
         for cid in set(self.marks) - loose:
             self._drop(self.marks.pop(cid))
         for cid in loose:

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from models import catalogue
 from models.layout import layered_positions
+from models.lots import unassigned_services
 from models.schema import Lot, LotPlan, ServiceModel
 
 from .box_index import BoxIndex
@@ -461,15 +462,6 @@ def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
 
 
 # --- painting ----------------------------------------------------------------------------------
-
-def unassigned_services(model: ServiceModel, plan: LotPlan | None) -> list[str]:
-    """Procured council services in no lot of a plan that has lots (as the lot checks say)."""
-    if plan is None or not plan.lots:
-        return []
-    home = lot_of(plan)
-    return [c.id for c in model.components if c.id not in home and c.kind_info.is_service
-            and c.procured and c.commissioner == "local_authority"]
-
 
 def lot_of(plan: LotPlan | None) -> dict[str, Lot]:
     return {m: lot for lot in (plan.lots if plan else []) for m in lot.components}

@@ -22,11 +22,12 @@ from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, co
                            run_checks, severity_counts)
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
+from models.lots import unassigned_services
 from models.wording import plural
 
 from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
                       layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
-                      paint_lot_fill, shown_area, unassigned_services)
+                      paint_lot_fill, shown_area)
 from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
                      Table, flow, style)
 
