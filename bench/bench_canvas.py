@@ -18,12 +18,12 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsScene, QGraphicsView
 
+from models.geometry import BOX_H, BOX_W  # the app's own boxes
 from models.schema import ServiceModel
 
 from .timing import Result, once, paired
 
 VIEW_W, VIEW_H = 1600, 1000
-BOX_W, BOX_H = 190.0, 66.0
 SCENE_RATIO_LIMIT = 2.0
 DRAG_LIMIT = {5000: 0.008}  # seconds per move event, from the issue
 DRAG_MOVES = 30

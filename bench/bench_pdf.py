@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QColor, QPageSize, QPainter, QPdfWriter, QPen
 
+from models.geometry import BOX_H, BOX_W  # the app's own boxes
 from models.schema import ServiceModel
 
 from .timing import Result, once, paired
 
-BOX_W, BOX_H = 190.0, 66.0
 
 
 def pdf_missing() -> str | None:

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 from models.catalogue import COHORTS, KINDS, STAGE_NAMES
 from models.schema import Component, Pathway
 
-from ..icons import kind_renderer
+from models.geometry import BOX_H, BOX_W
 
-BOX_W, BOX_H = 190.0, 66.0
+from ..icons import kind_renderer
+from ..shapes import centred_outline
+
 GRID = 20.0
 # Stacking order; lot regions (drawn by the lots feature) sit behind everything, their name
 # tags above the arrows and their labels but below the boxes.
@@ -100,25 +102,6 @@ _POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
 _POSITION_HAS_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 
 
-@lru_cache(maxsize=None)
-def _outline(stage: int) -> QPainterPath:
-    """Referral routes are tags pointing into the system, exits are pills, services boxes.
-    One path per stage, shared by every box of it (QPainterPath is copy-on-write)."""
-    r = QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H)
-    path = QPainterPath()
-    if stage == 0:
-        tip = 16.0
-        path.addPolygon(QPolygonF([r.topLeft(), QPointF(r.right() - tip, r.top()),
-                                   QPointF(r.right(), r.center().y()),
-                                   QPointF(r.right() - tip, r.bottom()), r.bottomLeft(),
-                                   r.topLeft()]))
-    elif stage == 5:
-        path.addRoundedRect(r, BOX_H / 2, BOX_H / 2)
-    else:
-        path.addRoundedRect(r, 8, 8)
-    return path
-
-
 class ComponentItem(QGraphicsItem):
     """A component: a box in its kind's colour, icon and name. pos() is the component's centre."""
 
@@ -146,7 +129,7 @@ class ComponentItem(QGraphicsItem):
         self.name = component.name
         self.kind_name = kind.name
         self.colour = QColor(kind.colour)
-        self._outline = _outline(self.stage)
+        self._outline = centred_outline(kind)
         self._syncing = True
         if component.position is not None:
             self.setPos(component.position.x, component.position.y)
@@ -171,6 +154,10 @@ class ComponentItem(QGraphicsItem):
     # --- geometry --------------------------------------------------------------------------
     def box(self) -> QRectF:
         return QRectF(-BOX_W / 2, -BOX_H / 2, BOX_W, BOX_H)
+
+    def outline(self) -> QPainterPath:
+        """The box's outline, the same path the printed diagram draws for its kind."""
+        return self._outline
 
     def boundingRect(self) -> QRectF:
         return _COMPONENT_BOUNDS  # Qt asks for this many times per box: no arithmetic

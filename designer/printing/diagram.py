@@ -22,14 +22,15 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from models import catalogue
+from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
 from models.lots import unassigned_services
 from models.schema import Lot, LotPlan, ServiceModel
 
+from ..shapes import component_shape
 from .box_index import BoxIndex
 from .text import Style
 
-BOX_W, BOX_H = 212.0, 72.0
 LOT_PAD = 12.0  # lot region margin around member boxes
 CORNER = 14.0  # lot region corner radius
 NEIGHBOUR_REACH = 90.0  # member boxes this close are joined into one region
@@ -191,23 +192,6 @@ def layout_diagram(model: ServiceModel) -> Diagram:
 
 
 # --- shapes ------------------------------------------------------------------------------------
-
-def component_shape(kind: catalogue.Kind, box: QRectF) -> QPainterPath:
-    """Services are rounded boxes, referral routes a tab notched on the left (people arrive),
-    exits a pill."""
-    path = QPainterPath()
-    if kind.is_route:
-        notch = 16.0
-        path.addPolygon(QPolygonF([box.topLeft(), box.topRight(), box.bottomRight(),
-                                   box.bottomLeft(), QPointF(box.left() + notch,
-                                                             box.center().y())]))
-        path.closeSubpath()
-    elif kind.is_exit:
-        path.addRoundedRect(box, box.height() / 2, box.height() / 2)
-    else:
-        path.addRoundedRect(box, 9, 9)
-    return path
-
 
 @dataclass
 class Region:
