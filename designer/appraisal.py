@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayou
 
 from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, appraisal_tsv,
                             appraise, default_baseline)
+from models.wording import wrap_words
 
 from .document import Document
 
@@ -226,12 +227,7 @@ def keep_sign_with_amount(text: str) -> str:
 
 def wrap(text: str, metrics: QFontMetrics, width: int) -> list[str]:
     """Lines of whole words that fit the width (a word longer than the width gets a line)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
+    lines, _ = wrap_words(text, lambda line, _: metrics.horizontalAdvance(line) <= width)
     return lines or [""]
 
 

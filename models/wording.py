@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
 
 def plural(count: int, noun: str) -> str:
@@ -22,3 +23,22 @@ def when_words(moment: datetime, now: datetime | None = None) -> str:
     if local.year == now.year:
         return f"on {local:%A} {local.day} {local:%B} at {clock}"
     return f"on {local.day} {local:%B} {local.year} at {clock}"
+
+
+def wrap_words(text: str, fits: Callable[[str, int], bool], max_lines: int | None = None
+               ) -> tuple[list[str], str]:
+    """Greedy word wrap, the one used everywhere text is set in lines (canvas boxes, printed
+    boxes and tables, the appraisal's headings). `fits(line, index)` says whether the line
+    fits as line `index`. A word that fits on no line gets a line of its own, for the caller
+    to elide or refuse. Stops after `max_lines`; returns the lines and the words left over."""
+    words = text.split()
+    lines: list[str] = []
+    taken = 0
+    while taken < len(words) and (max_lines is None or len(lines) < max_lines):
+        line = words[taken]
+        taken += 1
+        while taken < len(words) and fits(f"{line} {words[taken]}", len(lines)):
+            line = f"{line} {words[taken]}"
+            taken += 1
+        lines.append(line)
+    return lines, " ".join(words[taken:])

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 
 from models.catalogue import COHORTS, KINDS, STAGE_NAMES
 from models.schema import Component, Pathway
+from models.wording import wrap_words
 
 from models.geometry import BOX_H, BOX_W
 
@@ -63,16 +64,13 @@ def wrap_lines(text: str, metrics: QFontMetricsF, width: float,
                most: int) -> tuple[list[str], bool]:
     """Greedy word wrap into at most `most` lines, eliding the last: names stay inside the
     box. Also says whether the whole name fitted."""
-    words = " ".join(text.split()).split(" ")
-    lines: list[str] = []
-    while words and len(lines) < most - 1:
-        line = ""
-        while words and metrics.horizontalAdvance((line + " " + words[0]).strip()) <= width:
-            line = (line + " " + words.pop(0)).strip()
-        if not line:  # a word wider than the box: cut it on the last line
-            break
-        lines.append(line)
-    rest = " ".join(words)
+    lines, rest = wrap_words(text, lambda line, _: metrics.horizontalAdvance(line) <= width,
+                             most - 1)
+    wide = next((i for i, line in enumerate(lines)
+                 if metrics.horizontalAdvance(line) > width), None)
+    if wide is not None:  # a word wider than the box: it and the rest are cut on the last line
+        rest = " ".join([*lines[wide:], rest]).strip()
+        lines = lines[:wide]
     if rest:
         last = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
         lines.append(last)

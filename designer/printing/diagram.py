@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from models import catalogue
 from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
+from models.wording import wrap_words
 from models.lots import unassigned_services
 from models.schema import Lot, LotPlan, ServiceModel
 
@@ -514,14 +515,9 @@ class NameFit:
 def wrap_within(style: Style, text: str, widths: list[float]) -> list[str] | None:
     """Greedy word wrap with line i at most widths[i] wide, or None when the words do not fit
     in that many lines (nothing is ever elided here)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and style.width(f"{lines[-1]} {word}") <= widths[len(lines) - 1]:
-            lines[-1] = f"{lines[-1]} {word}"
-        elif len(lines) < len(widths) and style.width(word) <= widths[len(lines)]:
-            lines.append(word)
-        else:
-            return None
+    lines, rest = wrap_words(text, lambda line, i: style.width(line) <= widths[i], len(widths))
+    if rest or any(style.width(line) > widths[i] for i, line in enumerate(lines)):
+        return None
     return lines
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
+from models.wording import wrap_words
+
 FAMILIES = ["Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans", "DejaVu Sans"]
 _MIN_DRAWN = 100.0  # fonts are handled at this pixel size or more
 
@@ -54,15 +56,7 @@ class Style:
         """Greedy word wrap; an over-long word is elided; the last allowed line is elided."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
-            line = ""
-            for word in paragraph.split():
-                trial = f"{line} {word}" if line else word
-                if self.width(trial) <= width or not line:
-                    line = trial
-                else:
-                    lines.append(line)
-                    line = word
-            lines.append(line)
+            lines += wrap_words(paragraph, lambda line, _: self.width(line) <= width)[0] or [""]
         lines = [self.elide(line, width) for line in lines]
         if max_lines is not None and len(lines) > max_lines:
             kept = lines[:max_lines]
