@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 
 from models import catalogue as cat
 from models import lots
+from models.entry import parse_amount, schema_problem
 from models.metrics import money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
 from .canvas.items import plain_tooltip
-from .contract_editor import INVALID_FILL, parse_amount, quiet_button, schema_problem
+from .contract_editor import INVALID_FILL, quiet_button
 from .document import Document
 
 # "lot-underfunded" too: a lot worth less than its services cost is what the options

@@ -11,7 +11,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 
-from designer.contract_editor import INVALID_FILL, parse_amount, parse_date
+from designer.contract_editor import INVALID_FILL
+from models.entry import parse_amount, parse_date
 from designer.funding import FundingDialog
 from designer.funding import parse_amount as funding_parse_amount
 

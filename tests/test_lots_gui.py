@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
 from designer.appraisal import AppraisalDialog
 from designer.canvas.lot_regions import LotRegionItem, UnassignedMark
-from designer.contract_editor import ContractEditor, parse_extensions
+from designer.contract_editor import ContractEditor
+from models.entry import parse_extensions
 from designer.funding import FundingDialog, parse_amount
 from designer.lots_dock import MergeDialog
 from models import read_model
