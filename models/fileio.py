@@ -48,9 +48,12 @@ def _too_deep(text: str, limit: int) -> bool:
     for _ in range(limit):
         peeled = _EMPTY_PAIR.sub("", brackets)
         if peeled == brackets:
-            return False
+            # Unbalanced: what is left opens without closing. A run of more than `limit`
+            # openers would still take the parser that deep before it found the fault.
+            return re.search(r"[\[{]{%d}" % (limit + 1), brackets) is not None
         brackets = peeled
     return bool(brackets)
+
 
 
 def _reject_constant(name: str) -> Any:
@@ -67,6 +70,8 @@ _PLAIN: dict[str, Any] = {
     "missing": "required key is missing",
     "extra_forbidden": "unknown key: it is not part of the service model format",
     "string_type": "should be text in quotes",
+    "string_unicode": "holds a broken character (half of a surrogate pair, such as \\ud800, "
+                      "with no other half); the text was damaged by the program that wrote it",
     "int_type": "should be a whole number",
     "int_parsing": "should be a whole number",
     "int_from_float": "should be a whole number",
