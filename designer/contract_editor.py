@@ -29,6 +29,7 @@ from models.metrics import money
 from models.schema import Contract, FundingAllocation, Kpi, Lot
 
 from .document import Document
+from .plain_text import plain_tooltip
 
 NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
@@ -82,7 +83,7 @@ def mark_invalid(widget: QWidget, reason: str = "") -> None:
         widget.setPalette(palette)
     else:
         widget.setPalette(QPalette())
-    widget.setToolTip(reason)
+    widget.setToolTip(plain_tooltip(reason) if reason else "")
     widget.setProperty("invalid", bool(reason))
 
 

@@ -7,7 +7,6 @@ someone emailed, so text is drawn as plain text and tool tips are HTML-escaped.
 
 from __future__ import annotations
 
-import html
 import math
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from models.catalogue import COHORTS, KINDS, STAGE_NAMES
 from models.schema import Component, Pathway
 
 from ..icons import kind_renderer
+from ..plain_text import plain_tooltip
 
 BOX_W, BOX_H = 190.0, 66.0
 GRID = 20.0
@@ -34,11 +34,6 @@ SELECTED = QColor("#1a5fb4")
 OUTLINE = QColor("#4a4a4a")
 ERROR = QColor("#c01c28")
 ARROW = QColor("#5e5e5e")
-
-
-def plain_tooltip(text: str) -> str:
-    """A tool tip that shows `text` literally (Qt would render `<b>` in a name as HTML)."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
