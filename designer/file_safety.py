@@ -433,7 +433,9 @@ class FileSafety(QObject):
                 f"{e.strerror or e}. Nothing was saved.", ["Save As...", "Cancel"],
                 messages.Icon.Critical, "Save As puts your version in a new file instead.")
             return answer == "Save As..." and self.save_as(entry)
-        if not self.write(path, *entry):
+        # Numbered after theirs: two different versions must not both be "revision 3".
+        after = theirs.model.revision if theirs.model is not None else 0
+        if not self.write(path, *entry, after=after):
             return False
         self.window.statusBar().showMessage(
             f"Saved {path.name} (revision {self.doc.model.revision}). Their version is kept "
@@ -483,14 +485,14 @@ class FileSafety(QObject):
         entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
-    def write(self, path: Path, author: str = "", summary: str = "") -> bool:
+    def write(self, path: Path, author: str = "", summary: str = "", after: int = 0) -> bool:
         """Save to `path` now. On failure the document stays modified and Save As is offered.
         Over this window's own file, the file is checked once more just before it is replaced
         (the summary question may have been open a long time): a colleague's save made
         meanwhile takes the "changed on disk" path."""
         ours = path == self.doc.path
         try:
-            self.doc.save(path, author, summary,
+            self.doc.save(path, author, summary, after=after,
                           unchanged=(lambda: not self.changed_on_disk(path)) if ours else None)
         except FileChangedError:
             return self._save_over_changed_file(path, (author, summary))

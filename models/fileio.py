@@ -294,10 +294,12 @@ def serialise(model: ServiceModel) -> bytes:
 
 
 def with_revision(model: ServiceModel, author: str = "", summary: str = "",
-                  when: datetime | None = None) -> ServiceModel:
-    """A copy of the model with one more entry in its revision log, as each save adds."""
+                  when: datetime | None = None, after: int = 0) -> ServiceModel:
+    """A copy of the model with one more entry in its revision log, as each save adds.
+    `after`: a revision number the new one must follow (a colleague's save we replace)."""
     when = (when or datetime.now(timezone.utc)).replace(microsecond=0)
-    entry = Revision(number=model.revision + 1, author=author, time=when, summary=summary)
+    entry = Revision(number=max(model.revision, after) + 1, author=author, time=when,
+                     summary=summary)
     return model.model_copy(update={"revisions": [*model.revisions, entry]})
 
 
