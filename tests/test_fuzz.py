@@ -23,7 +23,7 @@ from models import serialise
 from models.templates import load_template
 
 ROOT = Path(__file__).resolve().parent.parent
-FUZZ_DEFAULT = 300
+FUZZ_DEFAULT = 200
 BUDGET = int(os.environ.get("SMD_FUZZ", FUZZ_DEFAULT))
 SEED = int(os.environ.get("SMD_FUZZ_SEED", 13))
 EXPORT_EVERY = 25  # a PDF pack takes a good part of a second: only every 25th file
@@ -171,11 +171,11 @@ def test_mutated_files_through_the_command_line(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["PYTHONIOENCODING"] = "utf-8"
-    for n in range(3):
+    for n in range(2):
         path = tmp_path / f"m{n}.svcmodel"
         path.write_bytes(mutate_bytes(rng.choice(originals), rng))
-        for args in (["check", path], ["diff", base, path],
-                     ["export", path, "--pdf", tmp_path / f"m{n}.pdf"]):
+        export = [["export", path, "--pdf", tmp_path / f"m{n}.pdf"]] if n == 0 else []
+        for args in (["check", path], ["diff", base, path], *export):
             try:
                 done = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
                                       capture_output=True, text=True, encoding="utf-8",
