@@ -354,9 +354,10 @@ class FileSafety(QObject):
         self.banner.show_reason(f"{elided(path.name)}: {self.elsewhere}")
         answer = messages.choose(
             self.window, "Cannot save in place",
-            f"{path.name} was made read-only after you opened it.\n{self.elsewhere}",
-            ["Save As...", "Cancel"], messages.Icon.Warning,
-            "Your changes are still open in this window.")
+            f"{path.name} (or its folder) was made read-only after you opened it, so it "
+            "cannot be saved in place.", ["Save As...", "Cancel"], messages.Icon.Warning,
+            "Save As keeps your changes in another file. Until then they are still open in "
+            "this window.")
         return answer == "Save As..." and self.save_as()
 
     def _save_over_changed_file(self, path: Path, entry: tuple[str, str] | None = None) -> bool:
