@@ -48,6 +48,7 @@ def _fail(message: str) -> int:
 def cmd_check(args: list[str]) -> int:
     from models import ModelFileError, read_model
     from models.checks import counts_text, run_checks, severity_counts
+    from models.control_chars import escape_controls
     from models.lots import unknown_plan
 
     parser = _Parser(prog="main.py check", description="Print the coverage findings.")
@@ -70,9 +71,11 @@ def cmd_check(args: list[str]) -> int:
         print()
     else:
         plan = model.plan(opts.plan)
-        print(f"{model.title} - lot plan: {plan.name}")
+        # One line each: a line break in a name must not start a line of its own ("0 errors").
+        print(escape_controls(f"{model.title} - lot plan: {plan.name}", keep_newlines=False))
         for f in findings:
-            print(f"{f.severity.upper():8} {f.rule}: {f.message}")
+            print(escape_controls(f"{f.severity.upper():8} {f.rule}: {f.message}",
+                                  keep_newlines=False))
         print(counts_text(counts))
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
 
@@ -151,7 +154,7 @@ def cmd_diff(args: list[str]) -> int:
 def cmd_export(args: list[str]) -> int:
     from models import ModelFileError, read_model
     from models.lot_export import ExportError, export_schedule
-    from models.lots import lot_id_for, unknown_lot, unknown_plan
+    from models.lots import lot_words, lots_named, unknown_lot, unknown_plan
 
     parser = _Parser(prog="main.py export",
                      description="Write the printed lot pack and/or the lot schedule of a lot "
@@ -188,9 +191,15 @@ def cmd_export(args: list[str]) -> int:
             if opts.plan and plan is None:
                 return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
             if opts.lot and plan is not None:
-                if lot_id_for(plan, opts.lot) is None:
+                found = lots_named(plan, opts.lot)
+                if not found:
                     return _fail(f"{opts.file}: {unknown_lot(plan, opts.lot)}")
-                opts.lot = lot_id_for(plan, opts.lot)
+                if len(found) > 1:
+                    return _fail(f"{opts.file}: --lot {opts.lot} could mean "
+                                 f"{' or '.join(lot_words(lot) for lot in found)}; give each "
+                                 "lot its own code (check reports lot-code-duplicate)")
+                print(f"--lot {opts.lot}: {lot_words(found[0])}", file=sys.stderr)
+                opts.lot = found[0].id
             written += export_pack(model, pdf=opts.pdf, svg=opts.svg, png=opts.png,
                                    plan=opts.plan, paper=opts.paper, landscape=opts.landscape,
                                    lot=opts.lot, scale=opts.scale)
@@ -214,9 +223,12 @@ def run_gui(args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
+        from models.control_chars import escaped_output
+
         func, _ = COMMANDS[argv[0]]
         try:
-            return func(argv[1:])
+            with escaped_output():  # file text must not reach the terminal as control codes
+                return func(argv[1:])
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:  # output piped into `head` and cut short: not an error

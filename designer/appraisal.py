@@ -22,6 +22,7 @@ from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, apprai
 from models.wording import wrap_words
 
 from .document import Document
+from .plain_text import plain_tooltip
 
 NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the change against "
         "it. Each plan is judged by the same coverage rules as the canvas.")
@@ -125,7 +126,7 @@ class AppraisalDialog(QDialog):
             item = QStandardItem()
             item.setData(plan.name, Qt.ItemDataRole.UserRole)  # the full name, wrapped to fit
             item.setData(marks, Qt.ItemDataRole.UserRole + 1)
-            item.setToolTip(plan.name + (f"\n({marks})" if marks else ""))
+            item.setToolTip(plain_tooltip(plan.name + (f"\n({marks})" if marks else "")))
             if column == table.baseline:
                 item.setFont(bold)
             self.table_model.setHorizontalHeaderItem(column, item)
@@ -138,7 +139,8 @@ class AppraisalDialog(QDialog):
                 item = QStandardItem(keep_sign_with_amount(table.text(row, column)))
                 if table.differs(row, column):
                     item.setBackground(shade)
-                    item.setToolTip(f"{base_name} (baseline): {measure.cell(table.baseline)}")
+                    item.setToolTip(plain_tooltip(f"{base_name} (baseline): "
+                                                  f"{measure.cell(table.baseline)}"))
                 items.append(item)
             self.table_model.appendRow(items)
             label = QStandardItem(measure.label)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QTreeWidget, QTreeWidgetItem, QVBo
 
 from models.checks import ERROR, INFO, SEVERITIES, WARNING
 
-from .canvas.items import plain_tooltip
+from .plain_text import plain_tooltip
 from .document import Document
 from .wrapping import WrapDelegate
 

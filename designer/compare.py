@@ -30,7 +30,8 @@ from models.diff import ModelDiff, Section, diff_models, is_later_version
 from models.schema import ServiceModel
 from models.wording import when_words
 
-from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY, plain_tooltip
+from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
+from .plain_text import plain_tooltip
 from .printing.diagram import LOT_PAD
 from . import messages
 
@@ -471,8 +472,9 @@ def _compare(window, other: ServiceModel, name: str, theirs_later: bool) -> Comp
     dialog = show_comparison(window, old, new, heading, mark_canvas=True,
                              canvas_is_new=not theirs_later)
     swap = QPushButton("&Swap Sides")
-    swap.setToolTip(f"Show what the open model changes compared with {name}" if theirs_later
-                    else f"Show what {name} changes compared with the open model")
+    swap.setToolTip(plain_tooltip(f"Show what the open model changes compared with {name}"
+                                  if theirs_later else
+                                  f"Show what {name} changes compared with the open model"))
     swap.clicked.connect(lambda: _compare(window, other, name, not theirs_later))
     dialog.buttons.addButton(swap, QDialogButtonBox.ButtonRole.ActionRole)
     window.comparison = dialog

@@ -28,6 +28,7 @@ from models.entry import (MOST_MONEY, parse_amount, parse_date, parse_extensions
 from models.schema import Contract, FundingAllocation, Kpi, Lot
 
 from .document import Document
+from .plain_text import plain_tooltip
 
 NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
@@ -61,7 +62,7 @@ def mark_invalid(widget: QWidget, reason: str = "") -> None:
         widget.setPalette(palette)
     else:
         widget.setPalette(QPalette())
-    widget.setToolTip(reason)
+    widget.setToolTip(plain_tooltip(reason) if reason else "")
     widget.setProperty("invalid", bool(reason))
 
 

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, SaveError, parse_model, write_model
-from models.fileio import EXTENSION, clean_stray_temp_files, write_bytes_atomically
+from models.fileio import (EXTENSION, FileChangedError, clean_stray_temp_files,
+                           write_bytes_atomically)
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
@@ -125,6 +126,12 @@ class DiskStamp:
     def as_dict(self) -> dict:
         """For the recovery copy's notes (models.recovery)."""
         return {"mtime_ns": self.mtime_ns, "size": self.size, "sha256": self.sha256}
+
+    @classmethod
+    def of_bytes(cls, data: bytes) -> DiskStamp:
+        """A stamp for bytes read a moment ago: the file counts as unchanged while it holds
+        exactly these bytes (no time or size can match, so the hash is always compared)."""
+        return cls(-1, -1, hashlib.sha256(data).hexdigest())
 
     @classmethod
     def from_dict(cls, data: dict | None) -> DiskStamp | None:
@@ -327,6 +334,8 @@ class FileSafety(QObject):
         path = self.doc.path
         if path is None or self.elsewhere:
             return self.save_as()
+        if path.exists() and save_elsewhere_reason(path):  # made read-only since it was opened
+            return self._save_to_read_only_file(path)
         if self.changed_on_disk(path):
             return self._save_over_changed_file(path)
         if not self.doc.is_modified() and path.exists():
@@ -338,8 +347,22 @@ class FileSafety(QObject):
         entry = ask_summary(self.window, path.name, self.doc.model.author)
         return entry is not None and self.write(path, *entry)
 
-    def _save_over_changed_file(self, path: Path) -> bool:
-        """Someone else saved the file since we read it: never lose their work or ours."""
+    def _save_to_read_only_file(self, path: Path) -> bool:
+        """The file (or its folder) was made read-only after it was opened: a save would
+        replace it and drop the read-only mode, so offer Save As, as the banner does."""
+        self.elsewhere = save_elsewhere_reason(path)
+        self.banner.show_reason(f"{elided(path.name)}: {self.elsewhere}")
+        answer = messages.choose(
+            self.window, "Cannot save in place",
+            f"{path.name} (or its folder) was made read-only after you opened it, so it "
+            "cannot be saved in place.", ["Save As...", "Cancel"], messages.Icon.Warning,
+            "Save As keeps your changes in another file. Until then they are still open in "
+            "this window.")
+        return answer == "Save As..." and self.save_as()
+
+    def _save_over_changed_file(self, path: Path, entry: tuple[str, str] | None = None) -> bool:
+        """Someone else saved the file since we read it: never lose their work or ours.
+        `entry` is the (author, summary) already given for this save, if any."""
         try:
             theirs = DiskVersion.read(path, self.doc.model)
         except OSError as e:
@@ -390,18 +413,20 @@ class FileSafety(QObject):
             f"{headline}\n{who}\n\nYou have unsaved changes, and their version does not "
             "have them.", [*buttons, "Cancel"], messages.Icon.Warning, "\n".join(detail))
         if answer == "Save As...":
-            return self.save_as()
+            return self.save_as(entry)
         if answer == "Reload Theirs":
             self._reload_keeping_mine(path, mine)
             return False
         if answer != "Overwrite":
             return False
-        entry = ask_summary(self.window, path.name, self.doc.model.author)
+        entry = entry or ask_summary(self.window, path.name, self.doc.model.author)
         if entry is None:
             return False
         try:  # read again: the version to keep is the one we are about to replace
             theirs = DiskVersion.read(path, self.doc.model)
             kept = keep_bytes_beside(path, theirs.copy_label(), theirs.data)
+            # What we replace is now what was kept; a save after this one still asks.
+            self.stamp, self.stamp_unknown = DiskStamp.of_bytes(theirs.data), False
         except OSError as e:
             answer = messages.choose(
                 self.window, "Cannot keep their version",
@@ -409,7 +434,9 @@ class FileSafety(QObject):
                 f"{e.strerror or e}. Nothing was saved.", ["Save As...", "Cancel"],
                 messages.Icon.Critical, "Save As puts your version in a new file instead.")
             return answer == "Save As..." and self.save_as(entry)
-        if not self.write(path, *entry):
+        # Numbered after theirs: two different versions must not both be "revision 3".
+        after = theirs.model.revision if theirs.model is not None else 0
+        if not self.write(path, *entry, after=after):
             return False
         self.window.statusBar().showMessage(
             f"Saved {path.name} (revision {self.doc.model.revision}). Their version is kept "
@@ -459,10 +486,17 @@ class FileSafety(QObject):
         entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
-    def write(self, path: Path, author: str = "", summary: str = "") -> bool:
-        """Save to `path` now. On failure the document stays modified and Save As is offered."""
+    def write(self, path: Path, author: str = "", summary: str = "", after: int = 0) -> bool:
+        """Save to `path` now. On failure the document stays modified and Save As is offered.
+        Over this window's own file, the file is checked once more just before it is replaced
+        (the summary question may have been open a long time): a colleague's save made
+        meanwhile takes the "changed on disk" path."""
+        ours = path == self.doc.path
         try:
-            self.doc.save(path, author, summary)
+            self.doc.save(path, author, summary, after=after,
+                          unchanged=(lambda: not self.changed_on_disk(path)) if ours else None)
+        except FileChangedError:
+            return self._save_over_changed_file(path, (author, summary))
         except SaveError as e:
             answer = messages.choose(self.window, "Cannot save the file", f"{e}",
                             ["Save As...", "Cancel"], messages.Icon.Critical,

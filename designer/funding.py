@@ -223,7 +223,7 @@ class FundingDialog(QDialog):
         item = table.item(row, column) if row >= 0 and column >= 0 else None
         if item is not None:
             table.blockSignals(True)
-            item.setToolTip(text)
+            item.setToolTip(plain_tooltip(text))
             item.setBackground(INVALID_FILL)
             table.blockSignals(False)
 

@@ -22,7 +22,7 @@ from models.metrics import cross_lot_handoffs, money
 from models.schema import Lot
 
 from . import messages
-from .canvas.items import plain_tooltip
+from .plain_text import plain_label, plain_tooltip
 from .canvas.lot_regions import LotRegions
 from .canvas.scene import ModelScene
 from .canvas.view import COMPONENTS_MIME
@@ -136,9 +136,9 @@ class MergeDialog(QDialog):
         # The suggested names follow the lot chosen, until the commissioner types their own.
         self.other.currentIndexChanged.connect(self._suggest_names)
         self._suggest_names()
-        note = QLabel(f"The merged lot keeps the contract terms of {keep.code or keep.name}; annual "
-                      "values and funding are added together. Undo reverses the merge.")
-        note.setWordWrap(True)
+        note = plain_label(f"The merged lot keeps the contract terms of {keep.code or keep.name}; "
+                           "annual values and funding are added together. Undo reverses the "
+                           "merge.")
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
-from .canvas.items import plain_tooltip, wrap_lines
+from .canvas.items import wrap_lines
+from .plain_text import plain_label, plain_tooltip
 from .document import Document
 
 NOT_SET = "Not set"
@@ -26,13 +27,6 @@ INVALID_STYLE = "border: 2px solid #b00020;"
 MODEL_FIELD_TYPES = {"title": TypeAdapter(Text), "authority": TypeAdapter(Text),
                      "author": TypeAdapter(Text), "notes": TypeAdapter(Text),
                      "localities": TypeAdapter(list[Text])}
-
-
-def plain_label(text: str = "", wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # names come from files: never HTML
-    label.setWordWrap(wrap)
-    return label
 
 
 def _name(widget, name: str):

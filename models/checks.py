@@ -404,6 +404,28 @@ def component_in_several_lots(ctx: CheckContext) -> Iterator[Finding]:
                           fix="Keep it in one lot and remove it from the others.")
 
 
+def lot_code_duplicate(ctx: CheckContext) -> Iterator[Finding]:
+    """Two lots print the same code, or one lot's code is another's id: "L2" on paper or
+    after `export --lot` could mean either (codes are read in any case)."""
+    lots = ctx.plan.lots
+    for i, lot in enumerate(lots):
+        code = lot.code.strip().lower()
+        if not code:
+            continue
+        for other in lots[i + 1:]:
+            if other.code.strip().lower() == code:
+                yield Finding("lot-code-duplicate", ERROR,
+                              f"{_cap(_lot(lot))} and {_lot(other)} both print the code "
+                              f"{lot.code.strip()}.", (), other.id,
+                              fix="Give each lot its own code in the lot's properties.")
+        for other in lots:
+            if other is not lot and other.id.strip().lower() == code:
+                yield Finding("lot-code-duplicate", ERROR,
+                              f"{_cap(_lot(lot))} prints the code {lot.code.strip()}, which is "
+                              f"the id of {_lot(other)}.", (), lot.id,
+                              fix="Give the lot a code that is no other lot's id or code.")
+
+
 def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
     for lot in ctx.plan.lots:
         if not lot.components:
@@ -589,6 +611,8 @@ RULES: tuple[Rule, ...] = (
          True),
     Rule("component-in-several-lots", ERROR, "A component is in several lots",
          component_in_several_lots, True),
+    Rule("lot-code-duplicate", ERROR, "Two lots answer to one code", lot_code_duplicate,
+         True),
     Rule("lot-empty", WARNING, "An empty lot", lot_empty, True),
     Rule("lot-disconnected", WARNING, "A lot in unconnected pieces", lot_disconnected, True),
     Rule("cross-lot-handoff", INFO, "Pathways between lots", cross_lot_handoff, True),

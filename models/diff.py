@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from . import catalogue as cat
 from .checks import Finding, run_checks
+from .control_chars import escape_controls
 from .schema import ServiceModel
 
 # How each field is called in a sentence; anything not listed reads as its key with spaces.
@@ -198,7 +199,7 @@ class ModelDiff:
                    f'"{self.new_title}" (revision {self.new_revision})'
         lines = [head]
         if self.is_empty:
-            return "\n".join([*lines, "No differences: both files hold the same model."]) + "\n"
+            return _joined([*lines, "No differences: both files hold the same model."])
 
         def block(title: str, body: list[str]) -> None:
             if body:
@@ -232,7 +233,12 @@ class ModelDiff:
               [f"  {f.severity.capitalize()}: {f.message}" for f in self.findings_appeared])
         block("Findings that went",
               [f"  {f.severity.capitalize()}: {f.message}" for f in self.findings_gone])
-        return "\n".join(lines) + "\n"
+        return _joined(lines)
+
+
+def _joined(lines: list[str]) -> str:
+    """One line per entry: a line break or a control character in a name is escaped."""
+    return "".join(escape_controls(line, keep_newlines=False) + "\n" for line in lines)
 
 
 def _section_lines(block, title: str, section: Section) -> None:

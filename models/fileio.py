@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import stat
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,9 +48,12 @@ def _too_deep(text: str, limit: int) -> bool:
     for _ in range(limit):
         peeled = _EMPTY_PAIR.sub("", brackets)
         if peeled == brackets:
-            return False
+            # Unbalanced: what is left opens without closing. A run of more than `limit`
+            # openers would still take the parser that deep before it found the fault.
+            return re.search(r"[\[{]{%d}" % (limit + 1), brackets) is not None
         brackets = peeled
     return bool(brackets)
+
 
 
 def _reject_constant(name: str) -> Any:
@@ -66,6 +70,8 @@ _PLAIN: dict[str, Any] = {
     "missing": "required key is missing",
     "extra_forbidden": "unknown key: it is not part of the service model format",
     "string_type": "should be text in quotes",
+    "string_unicode": "holds a broken character (half of a surrogate pair, such as \\ud800, "
+                      "with no other half); the text was damaged by the program that wrote it",
     "int_type": "should be a whole number",
     "int_parsing": "should be a whole number",
     "int_from_float": "should be a whole number",
@@ -288,10 +294,12 @@ def serialise(model: ServiceModel) -> bytes:
 
 
 def with_revision(model: ServiceModel, author: str = "", summary: str = "",
-                  when: datetime | None = None) -> ServiceModel:
-    """A copy of the model with one more entry in its revision log, as each save adds."""
+                  when: datetime | None = None, after: int = 0) -> ServiceModel:
+    """A copy of the model with one more entry in its revision log, as each save adds.
+    `after`: a revision number the new one must follow (a colleague's save we replace)."""
     when = (when or datetime.now(timezone.utc)).replace(microsecond=0)
-    entry = Revision(number=model.revision + 1, author=author, time=when, summary=summary)
+    entry = Revision(number=max(model.revision, after) + 1, author=author, time=when,
+                     summary=summary)
     return model.model_copy(update={"revisions": [*model.revisions, entry]})
 
 
@@ -302,8 +310,15 @@ class SaveError(Exception):
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-def _save_failure(e: OSError, replacing: bool) -> str:
+class FileChangedError(SaveError):
+    """Someone else saved the file after it was last read: nothing was written."""
+
+
+def _save_failure(e: OSError, replacing: bool, folder: Path) -> str:
     """Why a save failed, in words that say what to do about it."""
+    if isinstance(e, FileNotFoundError) and not folder.is_dir():
+        return (f"the folder {folder} no longer exists (it was moved, renamed or deleted, or "
+                "its drive is disconnected); use Save As to save elsewhere")
     if e.errno in _DISK_FULL:
         return ("there is not enough space on the disk (or the file is bigger than this "
                 "account may write there)")
@@ -381,8 +396,22 @@ def write_bytes_atomically(path: str | os.PathLike, data: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
-def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True) -> bytes:
+def _read_only(path: Path) -> bool:
+    """A file whose permissions say read-only, even for root (who could rename over it) and
+    on Windows (the Read-only attribute clears the write bit)."""
+    try:
+        return not path.stat().st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
+def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True,
+                unchanged=None) -> bytes:
     """Save atomically; keep the previous file as NAME.svcmodel.bak. Returns the bytes written.
+
+    `unchanged`, when given, is asked just before the file is replaced whether it is still
+    the version last read; if not, FileChangedError is raised and nothing is written. So a
+    colleague's save can only be missed during the rename itself.
 
     Raises SaveError with a one-line reason that says whether the file on disk was changed
     (it is not, unless the final read-back check fails)."""
@@ -393,9 +422,17 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
     except ModelFileError as e:
         raise SaveError(f"the model is not consistent, so it was not saved: {e}") from None
     folder = path.parent if str(path.parent) else Path(".")
+    existed = path.exists()
+    if existed and _read_only(path):  # a rename would replace it and drop its read-only mode
+        raise SaveError(f"could not save {path.name}: the file is read-only; use Save As to "
+                        "save your changes in another file. The file on disk was not changed.")
     replacing = replaced = False
     try:
         temp = _synced_temp_beside(path, data)
+        if unchanged is not None and not unchanged():
+            temp.unlink(missing_ok=True)
+            raise FileChangedError(f"{path.name} was changed by someone else; nothing was "
+                                   "saved")
         backup = path.with_name(path.name + ".bak")
         has_backup = keep_backup and path.exists()
         if has_backup:
@@ -412,10 +449,11 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
     except OSError as e:
         for leftover in folder.glob(f".*.{os.getpid()}{TEMP_SUFFIX}"):
             leftover.unlink(missing_ok=True)
-        outcome = ("The file on disk was not changed." if not replaced else
+        outcome = ("Nothing was written." if not existed and not replaced else
+                   "The file on disk was not changed." if not replaced else
                    f"The file on disk may be damaged; the previous version is in {backup.name}."
                    if has_backup else "The file on disk may be damaged.")
-        raise SaveError(f"could not save {path.name}: {_save_failure(e, replacing)}. "
+        raise SaveError(f"could not save {path.name}: {_save_failure(e, replacing, folder)}. "
                         f"{outcome}") from None
     return data
 

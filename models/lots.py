@@ -38,11 +38,29 @@ def unknown_plan(model: ServiceModel, plan_id: str) -> str:
     return f"no lot plan has id {plan_id!r}; the plans are: {known}"
 
 
+def _code_key(text: str) -> str:
+    return text.strip().lower()  # "L1", " l1 ": codes are read off paper, in any case
+
+
+def lots_named(plan: LotPlan, key: str) -> list[Lot]:
+    """The lots `key` could mean: by id, or by code as printed ("L1", any case). More than
+    one when codes collide (the lot-code-duplicate finding)."""
+    wanted = _code_key(key)
+    return [lot for lot in plan.lots
+            if lot.id == key or _code_key(lot.id) == wanted
+            or (lot.code.strip() and _code_key(lot.code) == wanted)]
+
+
 def lot_id_for(plan: LotPlan, key: str) -> str | None:
-    """The id of the lot `key` names: its id, or its code as printed ("L1", any case)."""
-    if plan.lot(key) is not None:
-        return key
-    return next((lot.id for lot in plan.lots if lot.code.lower() == key.strip().lower()), None)
+    """The id of the lot `key` names: its id, or its code as printed ("L1", any case);
+    None when no lot, or more than one, answers to it."""
+    found = lots_named(plan, key)
+    return found[0].id if len(found) == 1 else None
+
+
+def lot_words(lot: Lot) -> str:
+    """'lot "Treatment" (id lot-2, code L1)': which lot a command matched."""
+    return f"lot {lot.name!r} (id {lot.id}, code {lot.code or 'none'})"
 
 
 def unknown_lot(plan: LotPlan, lot_id: str) -> str:

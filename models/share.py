@@ -16,6 +16,7 @@ from email.header import Header
 from email.message import EmailMessage
 from pathlib import Path
 
+from .control_chars import escape_controls
 from .fileio import EXTENSION
 from .schema import ServiceModel
 from .winpaths import safe_file_stem
@@ -72,7 +73,8 @@ def build_eml(model_bytes: bytes, model_filename: str, pdf_bytes: bytes | None,
     """The email draft as .eml bytes (CRLF line endings, as mail programs expect)."""
     message = EmailMessage(policy=policy.SMTP)
     message["To"] = ""
-    subject = " ".join(subject.split())  # a line break would end the header
+    # A line break would end the header; NUL, ESC or a bidi override has no place in it.
+    subject = escape_controls(" ".join(subject.split()), keep_newlines=False)
     if subject.isascii():
         message["Subject"] = subject
     else:

@@ -9,7 +9,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from designer.canvas import CanvasView, ModelScene
-from designer.canvas.items import BOX_W, GRID, plain_tooltip
+from designer.canvas.items import BOX_W, GRID
+from designer.plain_text import plain_tooltip
 from designer.document import Document
 from models.schema import Component, ServiceModel
 from models.templates import EXAMPLE, load_template

@@ -130,6 +130,13 @@ CASES: dict[str, tuple] = {
         lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": ["adult", "recovery"],
                                                 "lot-2": ["recovery"]}),
         lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": ["adult"], "lot-2": ["recovery"]})),
+    "lot-code-duplicate": (
+        lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": {"components": ["adult"], "code": "L1"},
+                                                "lot-2": {"components": ["recovery"],
+                                                          "code": "l1"}}),
+        lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": {"components": ["adult"], "code": "L1"},
+                                                "lot-2": {"components": ["recovery"],
+                                                          "code": "L2"}})),
     "lot-empty": (
         lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": ["adult", "recovery"], "lot-2": []}),
         lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": ["adult", "recovery"]})),

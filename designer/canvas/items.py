@@ -7,7 +7,6 @@ someone emailed, so text is drawn as plain text and tool tips are HTML-escaped.
 
 from __future__ import annotations
 
-import html
 import math
 from functools import lru_cache
 
@@ -17,12 +16,12 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPain
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
 
 from models.catalogue import COHORTS, KINDS, STAGE_NAMES
+from models.geometry import BOX_H, BOX_W
 from models.schema import Component, Pathway
 from models.wording import wrap_words
 
-from models.geometry import BOX_H, BOX_W
-
 from ..icons import kind_renderer
+from ..plain_text import plain_tooltip
 from ..shapes import centred_outline
 
 GRID = 20.0
@@ -37,11 +36,6 @@ SELECTED = QColor("#1a5fb4")
 OUTLINE = QColor("#4a4a4a")
 ERROR = QColor("#c01c28")
 ARROW = QColor("#5e5e5e")
-
-
-def plain_tooltip(text: str) -> str:
-    """A tool tip that shows `text` literally (Qt would render `<b>` in a name as HTML)."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
