@@ -94,6 +94,12 @@ def test_killed_at_random_moments_the_file_is_always_old_or_new(tmp_path, versio
                     saves[:8] = struct.pack("q", struct.unpack("q", saves[:8])[0] + 1)
             finally:
                 os._exit(1)
+        # Kill during a later save than the first: wait (on the counter, not the clock, so
+        # a busy machine does not matter) until this child has finished one.
+        finished = struct.unpack("q", saves[:8])[0]
+        deadline = time.monotonic() + 30
+        while struct.unpack("q", saves[:8])[0] == finished and time.monotonic() < deadline:
+            time.sleep(0.002)
         time.sleep(rng.uniform(0.0, MAX_CHILD_LIFE_SECONDS))
         os.kill(pid, signal.SIGKILL)
         assert reap(pid) == -signal.SIGKILL
