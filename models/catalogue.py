@@ -17,6 +17,8 @@ COHORTS: dict[str, str] = {
     "opiate": "Opiate and crack users",
     "complex_needs": "Complex needs",
     "families": "Families and carers",
+    # NDTMS reports opiate, non-opiate, alcohol, and non-opiate and alcohol clients separately.
+    "non_opiate": "Non-opiate drug users",
 }
 
 COMMISSIONERS: dict[str, str] = {
@@ -147,6 +149,18 @@ TIER4_AFTERCARE = frozenset({"residential_rehab", "adult_treatment", "criminal_j
 # Families and carers are not treated themselves: their "treatment" is family support.
 COHORT_TREATMENT: dict[str, frozenset[str]] = {"families": frozenset({"family_support"})}
 CJ_ROUTES = frozenset({"custody_court_referral", "probation_referral"})
+# Services that exist for one cohort: money restricted to that cohort pays for these where the
+# model has them (adult treatment serves criminal justice clients too, but PCC and probation
+# money pays for the criminal justice caseload work).
+COHORT_SERVICES: dict[str, frozenset[str]] = {
+    "criminal_justice": frozenset({"criminal_justice_treatment"}),
+    "young_people": frozenset({"young_peoples_treatment"}),
+    "complex_needs": frozenset({"engagement_outreach"}),
+    "families": frozenset({"family_support"}),
+}
+# Where a service without a base of its own is still present in a locality: outreach works
+# there, GP surgeries and community pharmacies give shared care (locality-gap).
+PRESENCE_KINDS = frozenset({"engagement_outreach", "shared_care"})
 RECOVERY_STAGE = 4
 
 CORE_SERVICES: tuple[str, ...] = (
@@ -167,6 +181,9 @@ PROCUREMENT_ROUTES: dict[str, str] = {
     "direct_award_c": "PSR direct award C",
     "most_suitable_provider": "PSR most suitable provider",
     "competitive_process": "PSR competitive process",
+    # Tenders begun before the PSR (1 January 2024) ran under the Public Contracts Regulations
+    # 2015 light-touch regime (Leicestershire 2021, Luton's first tender of 2023).
+    "pcr_2015_light_touch": "PCR 2015 light-touch regime",
 }
 KPI_FREQUENCIES: dict[str, str] = {
     "monthly": "Monthly", "quarterly": "Quarterly", "six_monthly": "Six-monthly",

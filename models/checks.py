@@ -260,12 +260,23 @@ def _cohort_reach(ctx: CheckContext, targets_for) -> dict[str, int]:
 def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
     routes = [r for r in ctx.routes if not ctx.isolated(r.id)]
     for route_id, cohorts in _cohort_gaps(ctx, routes, cat.treatment_kinds_for).items():
-        yield Finding("cohort-no-treatment", ERROR,
-                      f"{_cap(_people_in(cohorts))} referred through "
-                      f"{ctx.name(route_id)} cannot reach a treatment service that serves them.",
-                      (route_id,),
-                      fix="Add a pathway to a treatment service for them, or add the cohort to "
-                          "the services on the way.")
+        # Families and carers are not treated themselves: their gap is one in family support,
+        # which a commissioner may meet elsewhere, so a warning rather than an error.
+        treated = [c for c in cohorts if c not in cat.COHORT_TREATMENT]
+        if treated:
+            yield Finding("cohort-no-treatment", ERROR,
+                          f"{_cap(_people_in(treated))} referred through "
+                          f"{ctx.name(route_id)} cannot reach a treatment service that serves "
+                          "them.", (route_id,),
+                          fix="Add a pathway to a treatment service for them, or add the cohort "
+                              "to the services on the way.")
+        supported = [c for c in cohorts if c in cat.COHORT_TREATMENT]
+        if supported:
+            yield Finding("cohort-no-treatment", WARNING,
+                          f"{_cap(_people_in(supported))} referred through "
+                          f"{ctx.name(route_id)} cannot reach family support.", (route_id,),
+                          fix="Add a pathway to a family support service, or record in the notes "
+                              "where families and carers are supported instead.")
 
 
 def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
@@ -484,8 +495,11 @@ def nhs_component_in_lot(ctx: CheckContext) -> Iterator[Finding]:
                 yield Finding("nhs-component-in-lot", WARNING,
                               f"{c.name} is NHS-commissioned but sits in {_lot(lot)}, "
                               "a council lot.",
-                              (c.id,), lot.id, fix="Take it out of the lot; show it as a partner "
-                                                   "service the lot works with.")
+                              (c.id,), lot.id,
+                              fix="Put the council's part in writing with the NHS: a section 75 "
+                                  "funding or partnership agreement, or co-commissioning with the "
+                                  "ICB; otherwise take it out of the lot and show it as a "
+                                  "partner service the lot works with.")
 
 
 def contract_problems(lot: Lot) -> list[str]:
@@ -528,10 +542,13 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
         value, cost = lot.contract.annual_value, lot_cost(ctx, lot)
         if value is not None and value >= 0 and cost > value:
             yield Finding("lot-underfunded", WARNING,
-                          f"{_cap(_lot(lot))} is worth £{value:,.0f} a year but its components "
-                          f"are estimated to cost £{cost:,.0f}; providers may not bid.",
+                          f"{_cap(_lot(lot))} is worth £{value:,.0f} a year but the model's own "
+                          f"estimates put the cost of its components at £{cost:,.0f}; providers "
+                          "may not bid.",
                           tuple(dict.fromkeys(lot.components)), lot.id,
-                          fix="Raise the lot's annual value or reduce its scope.")
+                          fix="Check the components' estimated costs against current spend "
+                              "and market engagement, then raise the lot's value or reduce its "
+                              "scope.")
 
 
 def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
@@ -545,19 +562,47 @@ def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
                       fix="Add funding, or reduce lot values.")
 
 
+def _paid_for(ctx: CheckContext, members: list[str], cohort: str) -> list[str]:
+    """The lot members money restricted to `cohort` can pay for: those of the kinds that exist
+    for the cohort when the model has any serving it, else any member serving the cohort."""
+    dedicated = cat.COHORT_SERVICES.get(cohort, frozenset())
+    serving = [m for m in members if cohort in ctx.by_id[m].cohorts]
+    if any(cohort in ctx.by_id[i].cohorts for i in ctx.of_kinds(dedicated)):
+        return [m for m in serving if ctx.by_id[m].kind in dedicated]
+    return serving
+
+
 def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     sources = {f.id: f for f in ctx.model.funding_sources}
     for lot in ctx.plan.lots:
-        served = {cohort for m in lot.components if m in ctx.by_id
-                  for cohort in ctx.by_id[m].cohorts}
+        members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
+        given: Counter[str] = Counter()
         for allocation in lot.funding:
-            source = sources.get(allocation.source)
-            if source and source.restricted_cohorts and not served & set(source.restricted_cohorts):
+            given[allocation.source] += allocation.annual_amount
+        for source_id, amount in given.items():
+            source = sources.get(source_id)
+            if not source or not source.restricted_cohorts or amount <= 0:
+                continue
+            paid = list(dict.fromkeys(m for cohort in source.restricted_cohorts
+                                      for m in _paid_for(ctx, members, cohort)))
+            whom = _cohort_list(source.restricted_cohorts)
+            if not paid:
                 yield Finding("restricted-funding-mismatch", WARNING,
-                              f"{source.name} is restricted to "
-                              f"{_cohort_list(source.restricted_cohorts)} but is allocated to "
-                              f"{_lot(lot)}, which serves none of them.", (), lot.id,
-                              fix="Allocate it to the lot that serves that cohort.")
+                              f"{source.name} is restricted to {whom} but is allocated to "
+                              f"{_lot(lot)}, which has no service for them.", (), lot.id,
+                              fix="Allocate it to the lot that holds the service for that "
+                                  "cohort.")
+                continue
+            costs = [ctx.by_id[m].estimated_annual_cost for m in paid]
+            if None not in costs and amount > sum(costs) + 0.5:
+                yield Finding("restricted-funding-mismatch", WARNING,
+                              f"{_cap(_lot(lot))} gets £{amount:,.0f} a year of {source.name}, "
+                              f"restricted to {whom}, but {ctx.names(paid)} "
+                              f"{'is' if len(paid) == 1 else 'are'} estimated to cost "
+                              f"£{sum(costs):,.0f}; the rest would pay for other work.",
+                              tuple(paid), lot.id,
+                              fix="Reduce the allocation to what the services for that cohort "
+                                  "cost, or agree with the funder what else it may pay for.")
 
 
 def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
@@ -574,20 +619,57 @@ def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def locality_gap(ctx: CheckContext) -> Iterator[Finding]:
+    # Outreach and shared care (GP surgeries, pharmacies) give community treatment a presence.
+    present = {loc for i in ctx.of_kinds(cat.PRESENCE_KINDS) for loc in ctx.by_id[i].localities}
     for kind_id in ctx.model.required_kinds:
+        if kind_id in cat.TIER4:  # detox and rehab are regional or out of area by design
+            continue
         of_kind = [ctx.by_id[i] for i in ctx.of_kinds([kind_id])]
         based = {loc for c in of_kind for loc in c.localities}
         if not based:  # nobody has recorded bases for this service yet
             continue
+        if kind_id in cat.COMMUNITY_TREATMENT:
+            based |= present
         plan_localities = ctx.plan.localities if ctx.plan else []
         for locality in dict.fromkeys([*ctx.model.localities, *plan_localities]):
             if locality not in based:
                 yield Finding("locality-gap", WARNING,
-                              f"{locality} has no physical base for "
+                              f"{locality} has no physical base, satellite or outreach for "
                               f"{cat.KINDS[kind_id].name.lower()}.", tuple(c.id for c in of_kind),
                               fix=f"Add {locality} to the localities of "
-                                  f"{_a(cat.KINDS[kind_id].name.lower())} component, or plan "
-                                  "outreach there.")
+                                  f"{_a(cat.KINDS[kind_id].name.lower())} component where it has "
+                                  "a base or satellite there, or plan outreach there.")
+
+
+def non_recurrent_funding(ctx: CheckContext) -> Iterator[Finding]:
+    sources = {f.id: f for f in ctx.model.funding_sources}
+    for lot in ctx.plan.lots:
+        term = lot.contract.initial_term_years
+        if term is None or term <= 1:
+            continue
+        given: Counter[str] = Counter()
+        for allocation in lot.funding:
+            source = sources.get(allocation.source)
+            if source is not None and not source.recurrent and allocation.annual_amount > 0:
+                given[source.name] += allocation.annual_amount
+        if given:
+            yield Finding("non-recurrent-funding", WARNING,
+                          f"{_cap(_lot(lot))} is a {term:g}-year contract but relies on "
+                          f"£{sum(given.values()):,.0f} a year of one-year money "
+                          f"({_and_list(list(given))}) whose renewal is uncertain.", (), lot.id,
+                          fix="Price the contract on recurrent money and add grant-funded work "
+                              "through a variation mechanism, as Luton did for any extra "
+                              "government funding after 2025.")
+
+
+def harm_reduction_missing(ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.services and not ctx.by_kind.get("harm_reduction"):
+        yield Finding("harm-reduction-missing", WARNING,
+                      "The model has no harm reduction (needle and syringe programme, "
+                      "naloxone): the service that keeps people alive until they are ready for "
+                      "treatment.",
+                      fix="Add a harm reduction component; if it is bought separately, such as "
+                          "pharmacy needle exchange, add it and mark it as not procured.")
 
 
 RULES: tuple[Rule, ...] = (
@@ -604,6 +686,8 @@ RULES: tuple[Rule, ...] = (
     Rule("recovery-not-open", WARNING, "Recovery support is not open access", recovery_not_open),
     Rule("harm-reduction-gated", WARNING, "Harm reduction is gated by treatment",
          harm_reduction_gated),
+    Rule("harm-reduction-missing", WARNING, "No harm reduction in the model",
+         harm_reduction_missing),
     Rule("unreachable-component", WARNING, "A service no referral reaches", unreachable_component),
     Rule("dead-end", WARNING, "A service with no onward pathway", dead_end),
     Rule("isolated-component", WARNING, "A component with no pathways", isolated_component),
@@ -626,6 +710,8 @@ RULES: tuple[Rule, ...] = (
     Rule("funding-overallocated", WARNING, "A funding source allocated beyond its amount",
          funding_overallocated, True),
     Rule("locality-gap", WARNING, "A locality without a physical base", locality_gap),
+    Rule("non-recurrent-funding", WARNING, "A long contract relying on one-year money",
+         non_recurrent_funding, True),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}

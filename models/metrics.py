@@ -48,6 +48,8 @@ class PlanMetrics:
     underfunded_lots: list[str] = field(default_factory=list)
     funding_total: float | None = None  # None when no source has an amount
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
+    homes: dict[str, str] = field(default_factory=dict)  # component id -> its lot's name
+    localities: list[str] = field(default_factory=list)  # those the plan adds to the model's
 
     @property
     def lot_count(self) -> int:
@@ -107,7 +109,9 @@ def plan_metrics(model: ServiceModel, plan_id: str | None = None) -> PlanMetrics
     amounts = [f.annual_amount for f in model.funding_sources if f.annual_amount is not None]
     metrics = PlanMetrics(plan.id, plan.name, handoffs=cross_lot_handoffs(model, plan.id),
                           funding_total=sum(amounts) if amounts else None,
-                          findings=severity_counts(findings))
+                          findings=severity_counts(findings),
+                          homes={m: lot.name for lot in plan.lots for m in lot.components},
+                          localities=list(plan.localities))
     for lot in plan.lots:
         members = [m for m in dict.fromkeys(lot.components) if m in by_id]
         metrics.lots.append(LotFigures(
@@ -233,6 +237,10 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     more_or_fewer(plan.handoffs, base.handoffs, "cross-lot handoff",
                   f" ({base.handoffs} \u2192 {plan.handoffs})")
     more_or_fewer(plan.lot_count, base.lot_count, "lot")
+    parts.extend(regrouped(base, plan))
+    added = [loc for loc in plan.localities if loc not in base.localities]
+    if added:
+        parts.append(f"also covers {_and(added)}")
     still(plan.underfunded_lots, base.underfunded_lots, "lot", "underfunded",
           f"{money(plan.shortfall)} a year" if plan.shortfall else "")
     still(plan.disconnected_lots, base.disconnected_lots, "lot", "disconnected")
@@ -240,9 +248,30 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     if None not in (plan.lots_total, base.lots_total) and plan.lots_total != base.lots_total:
         word = "more" if plan.lots_total > base.lots_total else "less"
         parts.append(f"{money(abs(plan.lots_total - base.lots_total))} {word} a year in lots")
+    elif plan.lots_total is not None and plan.lots_total == base.lots_total and parts:
+        parts.append(f"the same {money(plan.lots_total)} a year in lots")
     more_or_fewer(plan.findings["error"], base.findings["error"], "error")
     more_or_fewer(plan.findings["warning"], base.findings["warning"], "warning")
     return "; ".join(parts) or "no change in lots, handoffs, value or findings"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def regrouped(base: PlanMetrics, plan: PlanMetrics) -> list[str]:
+    """Lots merged or split against the baseline, by where their components went:
+    'Treatment and Engagement merged into Treatment, with engagement'."""
+    def grouping(a: PlanMetrics, b: PlanMetrics) -> dict[str, list[str]]:
+        sources: dict[str, list[str]] = {}
+        for member, lot in b.homes.items():
+            if member in a.homes:
+                sources.setdefault(lot, [])
+                if a.homes[member] not in sources[lot]:
+                    sources[lot].append(a.homes[member])
+        return {lot: names for lot, names in sources.items() if len(names) > 1}
+    return ([f"{_and(names)} merged into {lot}" for lot, names in grouping(base, plan).items()]
+            + [f"{lot} split into {_and(names)}" for lot, names in grouping(plan, base).items()])
 
 
 @dataclass

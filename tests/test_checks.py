@@ -56,6 +56,17 @@ def contract_lot(**terms) -> dict:
     return {"components": ["adult", "recovery"], "contract": terms}
 
 
+GRANT_FUNDING = [{"id": "phg", "name": "Public health grant", "annual_amount": 1_000_000},
+                 {"id": "datrig", "name": "Improvement grant", "annual_amount": 300_000,
+                  "recurrent": False}]
+
+
+def GRANT_LOT(**terms) -> dict:
+    return {"components": ["adult", "recovery"], "contract": terms,
+            "funding": [{"source": "phg", "annual_amount": 1_000_000},
+                        {"source": "datrig", "annual_amount": 300_000}]}
+
+
 # rule id -> (model where it fires, model where it stays quiet)
 CASES: dict[str, tuple] = {
     "core-service-missing": (
@@ -202,6 +213,16 @@ CASES: dict[str, tuple] = {
                                       "funding": [{"source": "phg", "annual_amount": 1_000_000}]}},
                       funding=[{"id": "phg", "name": "Public health grant",
                                 "annual_amount": 1_000_000}])),
+    "harm-reduction-missing": (
+        lambda: build(ADULT, ADULT_PATHS),
+        # Pharmacy needle exchange bought separately: in the model, not procured in these lots.
+        lambda: build([comp("nsp:harm_reduction", procured=False), *ADULT],
+                      ["self>nsp", "nsp>adult", *ADULT_PATHS])),
+    "non-recurrent-funding": (
+        lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": GRANT_LOT(initial_term_years=5)},
+                      funding=GRANT_FUNDING),
+        lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": GRANT_LOT(initial_term_years=1)},
+                      funding=GRANT_FUNDING)),
     "locality-gap": (
         lambda: build([*ADULT[:1], comp("adult:adult_treatment", localities=["Blaby"]),
                        *ADULT[2:]], ADULT_PATHS, required=["adult_treatment"],
@@ -363,7 +384,8 @@ def test_locality_gap_counts_a_lot_plans_extra_localities():
                   ADULT_PATHS, required=["adult_treatment"], localities=["Blaby"],
                   plan_localities=["Rutland"])
     (finding,) = fired(model, "locality-gap")
-    assert finding.message.startswith("Rutland has no physical base for adult treatment")
+    assert finding.message.startswith("Rutland has no physical base, satellite or outreach for "
+                                    "adult treatment")
 
 
 def test_locality_gap_waits_until_bases_are_recorded():
@@ -384,3 +406,99 @@ def test_checks_judge_the_plan_asked_for():
     model.lot_plans.append(model.lot_plans[0].model_copy(update={"id": "other", "lots": []}))
     assert any(f.rule == "cross-lot-handoff" for f in run_checks(model))
     assert not any(f.rule == "cross-lot-handoff" for f in run_checks(model, "other"))
+
+
+# --- rules as a commissioner judges them (issue 20) -----------------------------------------
+
+def test_families_not_reaching_family_support_is_a_warning_not_an_error():
+    route = comp("self:self_referral", cohorts=["families", "alcohol"])
+    model = build([route, comp("adult:adult_treatment", cohorts=["adults", "families"])],
+                  ["self>adult"])
+    findings = fired(model, "cohort-no-treatment")
+    assert {(f.severity, "family support" in f.message) for f in findings} == {
+        ("error", False), ("warning", True)}
+    assert [f.message for f in findings if f.severity == "error"] == [
+        "People in the alcohol only cohort referred through Self cannot reach a treatment "
+        "service that serves them."]
+
+
+def test_harm_reduction_missing_waits_for_a_service():
+    model = build(["self:self_referral"], [])
+    assert fired(model, "harm-reduction-missing") == []
+
+
+def test_locality_gap_leaves_out_tier4():
+    model = build([*ADULT, comp("detox:inpatient_detox", localities=["Blaby"])],
+                  [*ADULT_PATHS, "adult>detox", "detox>recovery"],
+                  required=["inpatient_detox"], localities=["Blaby", "Melton"])
+    assert fired(model, "locality-gap") == []
+
+
+@pytest.mark.parametrize("kind", ["engagement_outreach", "shared_care"])
+def test_outreach_and_pharmacies_count_as_presence_for_community_treatment(kind):
+    model = build([*ADULT[:1], comp("adult:adult_treatment", localities=["Blaby"]), *ADULT[2:],
+                   comp(f"there:{kind}", localities=["Melton"])],
+                  [*ADULT_PATHS, "adult>there", "there>recovery"],
+                  required=["adult_treatment"], localities=["Blaby", "Melton"])
+    assert fired(model, "locality-gap") == []
+
+
+def test_nhs_component_in_lot_suggests_a_written_agreement():
+    (finding,) = fired(CASES["nhs-component-in-lot"][0](), "nhs-component-in-lot")
+    assert "section 75" in finding.fix and "ICB" in finding.fix
+
+
+def test_lot_underfunded_says_it_uses_the_commissioners_estimates():
+    (finding,) = fired(CASES["lot-underfunded"][0](), "lot-underfunded")
+    assert "the model's own estimates" in finding.message
+
+
+CJ_MONEY = [{"id": "pcc", "name": "PCC contribution", "annual_amount": 100_000,
+             "restricted_cohorts": ["criminal_justice"]}]
+
+
+def cj_model(lots, cj_cost=None):
+    adult = comp("adult:adult_treatment", cohorts=["adults", "criminal_justice"])
+    cj = comp("cj:criminal_justice_treatment", estimated_annual_cost=cj_cost)
+    return build(["self:self_referral", adult, "recovery:recovery_service", cj],
+                 ["self>cj", "cj>adult", *ADULT_PATHS], lots=lots, funding=CJ_MONEY)
+
+
+def test_restricted_money_pays_for_the_cohorts_own_service_not_adult_treatment():
+    # Adult treatment serves criminal justice clients too, but PCC money pays for the
+    # criminal justice service, which is in the other lot.
+    model = cj_model({"lot-1": {"components": ["adult", "recovery"],
+                                "funding": [{"source": "pcc", "annual_amount": 100_000}]},
+                      "lot-2": ["cj"]})
+    (finding,) = fired(model, "restricted-funding-mismatch")
+    assert finding.lot == "lot-1" and "has no service for them" in finding.message
+
+
+def test_restricted_money_beyond_what_the_cohorts_services_cost():
+    model = cj_model({"lot-1": {"components": ["adult", "recovery", "cj"],
+                                "funding": [{"source": "pcc", "annual_amount": 100_000}]}},
+                     cj_cost=60_000)
+    (finding,) = fired(model, "restricted-funding-mismatch")
+    assert finding.components == ("c-cj",) and "£60,000" in finding.message
+    model = cj_model({"lot-1": {"components": ["adult", "recovery", "cj"],
+                                "funding": [{"source": "pcc", "annual_amount": 100_000}]}},
+                     cj_cost=150_000)
+    assert fired(model, "restricted-funding-mismatch") == []
+
+
+def test_non_recurrent_funding_waits_for_a_term_and_ignores_recurrent_money():
+    model = build(ADULT, ADULT_PATHS, lots={"lot-1": GRANT_LOT()}, funding=GRANT_FUNDING)
+    assert fired(model, "non-recurrent-funding") == []
+    recurrent = [dict(f, recurrent=True) for f in GRANT_FUNDING]
+    model = build(ADULT, ADULT_PATHS, lots={"lot-1": GRANT_LOT(initial_term_years=5)},
+                  funding=recurrent)
+    assert fired(model, "non-recurrent-funding") == []
+    (finding,) = fired(CASES["non-recurrent-funding"][0](), "non-recurrent-funding")
+    assert "5-year contract" in finding.message and "£300,000" in finding.message
+
+
+def test_non_opiate_is_a_cohort():
+    model = build([comp("self:self_referral", cohorts=["non_opiate"]),
+                   comp("adult:adult_treatment", cohorts=["adults"])], ["self>adult"])
+    (finding,) = fired(model, "cohort-no-treatment")
+    assert "non-opiate drug users" in finding.message

@@ -223,6 +223,9 @@ def no_horizontal_scroll(dialog) -> bool:
 def test_invalid_weights_are_marked_without_widening_the_form(window, contract, qtbot):
     editor = contract.editor
     weights = (editor.quality, editor.price, editor.social_value)
+    type_into(qtbot, editor.price, "30")  # the template leaves the weights unset
+    type_into(qtbot, editor.social_value, "10")
+    type_into(qtbot, editor.quality, "60")
     qtbot.wait(20)
     assert no_horizontal_scroll(contract)
     sizes = [(s.sizeHint(), s.minimumSizeHint()) for s in weights]
@@ -271,8 +274,13 @@ def test_a_negative_amount_in_funding_is_refused_on_the_cell(window, funding, qt
     qtbot.waitUntil(lambda: funding.sources.item(0, 1).toolTip() == "", timeout=2000)
 
 
-def test_the_funding_window_names_a_lot_worth_less_than_its_services_cost(window, funding):
-    """Luton's first tender: the clinical lot is worth £400,000 less than its services cost,
-    which the options appraisal calls underfunded; the Funding window says so too."""
-    text = funding.findings.text()
-    assert "Clinical treatment" in text and "covers" not in text
+def test_the_funding_window_names_a_lot_worth_less_than_its_services_cost(window, funding,
+                                                                          qtbot):
+    """A treatment lot priced £400,000 below what its services cost, which the options
+    appraisal calls underfunded: the Funding window says so too."""
+    assert "covers" in funding.findings.text()  # Luton's own plans are priced level
+    plan = window.doc.model.plan().model_copy(deep=True)
+    plan.lot("clinical").contract.annual_value = 1_400_000
+    window.doc.replace_plan(plan, "Lower the value")
+    qtbot.waitUntil(lambda: "covers" not in funding.findings.text(), timeout=2000)
+    assert "Drug and alcohol treatment" in funding.findings.text()

@@ -19,26 +19,31 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_workbook_sheets_values_and_formats(tmp_path):
     out = tmp_path / "lots.xlsx"
-    write_xlsx(load_template("luton"), out, "three-lots")
+    model = load_template("luton")
+    terms = model.plan("three-lots").lot("clinical").contract
+    # Terms the seed does not give are unset in the template; set some to see them written.
+    terms.initial_term_years, terms.extensions_years, terms.break_clause_years = 3, [2, 2], 2
+    terms.kpis[0].target = "1,450 in treatment"
+    write_xlsx(model, out, "three-lots")
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "L1 Clinical treatment", "L2 Care and engagement",
+    assert wb.sheetnames == ["Summary", "L1 Drug and alcohol treatment", "L2 Engagement",
                              "L3 Recovery"]
     summary = wb["Summary"]
     assert summary.freeze_panes == "A3"
     assert summary["A2"].value == "Code" and summary["A2"].font.bold
     assert [summary.cell(r, 2).value for r in range(3, 7)] == [
-        "Clinical treatment", "Care and engagement", "Recovery", "Total"]
+        "Drug and alcohol treatment", "Engagement", "Recovery", "Total"]
     assert summary["D3"].value == 1_800_000 and summary["D3"].number_format == POUNDS
     assert summary["D6"].value == 3_700_000 and summary["D6"].number_format == POUNDS
-    assert summary["E3"].value == 2_200_000  # estimated cost of the members
+    assert summary["E3"].value == 1_800_000  # estimated cost of the members
     assert summary.column_dimensions["B"].width >= 30
     assert summary.page_setup.orientation == "landscape" and summary.print_title_rows == "$1:$2"
 
-    clinical = wb["L1 Clinical treatment"]
+    clinical = wb["L1 Drug and alcohol treatment"]
     assert clinical.freeze_panes == "A3"
     rows = list(clinical.iter_rows(values_only=True))
     assert rows[2][0] == "Clinical treatment and prescribing" and rows[2][1] == "Adult treatment"
-    assert clinical["G3"].number_format == POUNDS and clinical["G3"].value == 1_600_000
+    assert clinical["G3"].number_format == POUNDS and clinical["G3"].value == 1_250_000
     labels = [r[0] for r in rows]
     assert ("Break clause (years)", 2) in [(r[0], r[1]) for r in rows]
     assert ("Extensions (years)", "2 + 2") in [(r[0], r[1]) for r in rows]
@@ -46,7 +51,7 @@ def test_workbook_sheets_values_and_formats(tmp_path):
     assert rows[kpis + 2][:3] == ("Adults in structured treatment", "1,450 in treatment",
                                   "Monthly")
     funding = labels.index("Funding")
-    assert rows[funding + 2][:2] == ("Public health grant", 1_500_000)
+    assert rows[funding + 2][:2] == ("Public health grant", 1_800_000)
     assert clinical.cell(funding + 3, 2).number_format == POUNDS
 
 
@@ -78,8 +83,8 @@ def test_csv_one_row_per_member(tmp_path):
     assert len(rows) == 10
     first = rows[0]
     assert (first["Lot code"], first["Component id"], first["Lot annual value"]) == \
-        ("L1", "clinical", "3400000")
-    assert "Public health grant: 2550000" in first["Funding"]
+        ("L1", "clinical", "3000000")
+    assert "Public health grant: 3000000" in first["Funding"]
 
 
 def test_empty_lot_still_listed(tmp_path):
@@ -105,7 +110,7 @@ def test_headless_export(tmp_path, capsys):
     xlsx, csv_out = tmp_path / "out.xlsx", tmp_path / "out.csv"
     assert main.main(["export", str(model_file), "--xlsx", str(xlsx), "--csv", str(csv_out),
                       "--plan", "three-lots"]) == 0
-    assert load_workbook(xlsx).sheetnames[1] == "L1 Clinical treatment"
+    assert load_workbook(xlsx).sheetnames[1] == "L1 Drug and alcohol treatment"
     assert "Clinical treatment" in csv_out.read_text("utf-8-sig")
 
     assert main.main(["export", str(model_file), "--xlsx", str(xlsx), "--plan", "nope"]) == 2
@@ -120,13 +125,14 @@ def test_headless_export_in_a_child_process(tmp_path):
                            "--xlsx", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert load_workbook(out)["Summary"]["B3"].value == "Treatment and engagement alliance"
+    assert load_workbook(out)["Summary"]["B3"].value == "Drug and alcohol treatment, with engagement"
 
 
 def test_a_lot_sheet_lists_what_the_checks_found_in_its_lot(tmp_path):
     model = load_template("luton")
     alliance = model.plan().lot("alliance")
-    alliance.contract.social_value_weight = 0  # the weights no longer add to 100
+    alliance.contract.quality_weight = 60  # 60 + 30: the weights do not add to 100
+    alliance.contract.price_weight = 30
     out = tmp_path / "lots.xlsx"
     write_xlsx(model, out)
     sheets = load_workbook(out).worksheets  # Summary, then a sheet per lot

@@ -85,18 +85,20 @@ def test_merge_clinical_and_engagement_gives_the_two_lot_membership(luton):
     assert set(lot.components) == set(alliance.components)
     assert lot.name == "Treatment and engagement alliance"
     assert lot.contract.annual_value == 3_000_000  # 1.8m + 1.2m
-    assert lot.contract.break_clause_years == 2 and len(lot.contract.kpis) == 5
-    assert {a.source: a.annual_amount for a in lot.funding} == \
-        {"phg": 2_250_000, "sstg": 500_000, "rs": 250_000}
+    assert lot.contract.procurement_route == "pcr_2015_light_touch"
+    assert len(lot.contract.kpis) == 5
+    assert {a.source: a.annual_amount for a in lot.funding} == {"phg": 3_000_000}
     with pytest.raises(ValueError):
         lots.merge_lots(three, "clinical", "clinical")
 
 
 def test_merged_lot_is_underfunded_until_its_value_is_raised(luton):
-    merged = lots.merge_lots(luton.plan("three-lots"), "clinical", "engagement")
+    three = luton.plan("three-lots")
+    cheap = three.lot("clinical").contract.model_copy(update={"annual_value": 1_400_000})
+    merged = lots.merge_lots(lots.set_contract(three, "clinical", cheap), "clinical", "engagement")
     put(luton, merged)
-    assert ("lot-underfunded", "clinical") in rules(luton, "three-lots")  # £3.0m < £3.35m
-    raised = merged.lot("clinical").contract.model_copy(update={"annual_value": 3_400_000})
+    assert ("lot-underfunded", "clinical") in rules(luton, "three-lots")  # £2.6m < £3.0m
+    raised = merged.lot("clinical").contract.model_copy(update={"annual_value": 3_000_000})
     put(luton, lots.set_contract(merged, "clinical", raised))
     found = rules(luton, "three-lots")
     assert not any(rule == "lot-underfunded" for rule, _ in found)
@@ -110,7 +112,8 @@ def test_split_lot_makes_a_new_lot_after_the_old_one(luton):
     new = plan.lot(new_id)
     assert new.components == ["cj"]  # hub was never in the clinical lot
     assert plan.lot("clinical").components == ["clinical", "shared"]
-    assert new.contract.annual_value is None and new.contract.initial_term_years == 5
+    assert new.contract.annual_value is None
+    assert new.contract.procurement_route == "pcr_2015_light_touch"  # the terms are copied
     assert [x.code for x in plan.lots] == ["L1", "L2", "L3", "L4"]  # codes follow the order
     assert new.code == "L2" and plan.lot("recovery").code == "L4"
     with pytest.raises(ValueError):
@@ -143,7 +146,7 @@ def test_plan_list_helpers(luton):
     copied, copy_id = lots.duplicate_plan(plans, "three-lots")
     assert [p.id for p in copied] == ["three-lots", copy_id, "two-lots"]
     assert copy_id not in {p.id for p in plans}
-    assert copied[1].name == "Three lots (first tender) (copy)"
+    assert copied[1].name == "Three lots (first tender, halted) (copy)"
     assert copied[1].lots == plans[0].lots and copied[1].lots[0] is not plans[0].lots[0]
     renamed = lots.rename_plan(plans, "two-lots", "Alliance")
     assert renamed[1].name == "Alliance" and plans[1].name != "Alliance"
@@ -218,7 +221,7 @@ def test_merge_in_a_copy_keeps_the_original_and_says_what_the_copy_is(luton):
     assert next(p for p in plans if p.id == "three-lots") == original
     # The original's notes (about the first tender's missing bids) do not travel to the copy.
     assert original.notes and original.notes not in copy.notes
-    assert copy.notes.startswith("A copy of the lot plan Three lots (first tender)")
+    assert copy.notes.startswith("A copy of the lot plan Three lots (first tender, halted)")
     with pytest.raises(ValueError, match="no lot with id 'nope'"):
         lots.merge_in_copy(luton.lot_plans, "three-lots", "clinical", "nope")
 

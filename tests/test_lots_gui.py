@@ -89,7 +89,7 @@ def test_merge_through_the_dialog_and_undo(window, qtbot, monkeypatch):
     def accept(dialog):
         assert dialog.in_copy.isChecked()  # a copy unless the commissioner says otherwise
         dialog.other.setCurrentIndex(dialog.other.findData("engagement"))
-        assert dialog.name.text() == "Clinical treatment and Care and engagement"
+        assert dialog.name.text() == "Drug and alcohol treatment and Engagement"
         dialog.name.setText("Treatment and engagement alliance")
         dialog.in_copy.setChecked(False)
         return QDialog.DialogCode.Accepted
@@ -202,6 +202,9 @@ def test_contract_editor_fields_write_one_step_each(window, qtbot):
     doc = window.doc
     editor = ContractEditor(doc, "clinical")
     qtbot.addWidget(editor)
+    editor.initial_term.setValue(5)  # the template leaves the terms it does not know unset
+    editor.price.setValue(30)
+    editor.social_value.setValue(10)
     steps = doc.undo_stack.count()
     editor.quality.setValue(70)  # 70 + 30 + 10 = 110
     lot = plan(window).lot("clinical")
@@ -288,12 +291,14 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     after = int(appraisal.cell("Cross-lot handoffs (pathways)", 1).split()[0])
     assert appraisal.cell("Cross-lot handoffs (pathways)", 1) == \
         f"{after} (\u2212{before - after})"  # fewer handoffs: a negative change
-    assert appraisal.cell("Underfunded lots", 0) == "1 (Clinical treatment, £400,000 short)"
+    # Funding kept level (the seed): no lot is underpriced, the total stays the same.
+    assert appraisal.cell("Underfunded lots", 0) == "0"
+    assert appraisal.cell("Total lot value", 1) == appraisal.cell("Total lot value", 0)
 
     panel.merge("clinical", "engagement", "Treatment and engagement alliance")
     editor = ContractEditor(doc, "clinical")
     qtbot.addWidget(editor)
-    editor.annual_value.setValue(3_400_000)
+    editor.annual_value.setValue(3_100_000)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: appraisal.cell("Number of lots", 0) == "2", timeout=2000)
     assert int(appraisal.cell("Cross-lot handoffs (pathways)", 0)) < before
@@ -304,12 +309,12 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     # Copy puts a table on the clipboard in both forms.
     appraisal.copy()
     mime = QApplication.clipboard().mimeData()
-    assert mime.text().startswith("\tThree lots (first tender) (baseline)\t")
+    assert mime.text().startswith("\tThree lots (first tender, halted) (baseline)\t")
     assert "<table" in mime.html()
 
     path = tmp_path / "luton.svcmodel"
     doc.save(path)
-    assert read_model(path).plan("three-lots").lot("clinical").contract.annual_value == 3_400_000
+    assert read_model(path).plan("three-lots").lot("clinical").contract.annual_value == 3_100_000
 
 
 def test_appraisal_prints_to_pdf(window, qtbot, tmp_path):
@@ -325,7 +330,7 @@ def test_appraisal_prints_to_pdf(window, qtbot, tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "appraisal.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Options appraisal" in text and "Cross-lot hand" in text  # "ff" may print as a ligature
-    assert "Two-lot alliance" in text and "£4,470,000" in text
+    assert "Two-lot alliance (LDAA)" in text and "£3,700,000" in text
     assert "What changes against Three lots" in text  # "fi" may print as a ligature
 
 
@@ -363,8 +368,8 @@ def test_export_lot_schedule_from_the_menu(window, qtbot, tmp_path, monkeypatch)
     action = next(a for a in window.menus["lots"].actions()
                   if a.text() == "Export Lot Schedule as &Excel...")
     action.trigger()
-    assert load_workbook(out).sheetnames == ["Summary", "L1 Clinical treatment",
-                                             "L2 Care and engagement", "L3 Recovery"]
+    assert load_workbook(out).sheetnames == ["Summary", "L1 Drug and alcohol treatment",
+                                             "L2 Engagement", "L3 Recovery"]
 
 
 def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):
@@ -487,7 +492,7 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     assert [p.id for p in doc.model.lot_plans][0] == "three-lots"
     assert len(doc.model.plan("three-lots").lots) == 3  # the original is untouched
     assert doc.model.active_plan != "three-lots" and len(plan(window).lots) == 2
-    name = "From Three lots: Clinical + Care and engagement merged"
+    name = "From Three lots: Drug and alcohol + Engagement merged"
     assert plan(window).name == name
     # The merged lot is the one shown: all its members are selected on the canvas.
     merged = plan(window).lot("clinical")
@@ -504,7 +509,7 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     handoffs = "Cross-lot handoffs (pathways)"
     assert appraisal.cell(handoffs, 0) == "9" and appraisal.cell(handoffs, 1) == "6 (\u22123)"
     assert "3 fewer cross-lot handoffs (9 \u2192 6)" in appraisal.changes.text()
-    assert "1 lot underfunded still" in appraisal.changes.text()
+    assert "Drug and alcohol treatment and Engagement merged into" in appraisal.changes.text()
     # Full names in the column titles (wrapped), the baseline and the shown plan marked.
     titles = [appraisal.header_text(c) for c in range(3)]
     assert " ".join(titles[0].split()).endswith("(baseline)")
@@ -516,7 +521,8 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     # Only cells that differ from the baseline are shaded.
     assert appraisal.is_shaded(handoffs, 1) and not appraisal.is_shaded(handoffs, 0)
     assert not appraisal.is_shaded("Total lot value", 1)  # merging keeps the total
-    assert appraisal.is_shaded("Total lot value", 2)  # the retender raised it
+    assert not appraisal.is_shaded("Total lot value", 2)  # the retender kept funding level
+    assert appraisal.is_shaded("Lot 1 annual value", 2)
     assert not any(appraisal.is_shaded("Funding available a year", c) for c in range(3))
     # Another baseline, chosen in the box.
     appraisal.baseline_combo.activated.emit(appraisal.baseline_combo.findData("two-lots"))
@@ -547,8 +553,8 @@ def test_merge_dialog_suggests_a_copy_name_that_can_be_changed(window, qtbot, mo
     monkeypatch.setattr(MergeDialog, "exec", accept)
     panel.select_lot("clinical")
     panel.merge_action.trigger()
-    assert seen == {"recovery": "From Three lots: Clinical + Recovery merged",
-                    "engagement": "From Three lots: Clinical + Care and engagement merged"}
+    assert seen == {"recovery": "From Three lots: Drug and alcohol + Recovery merged",
+                    "engagement": "From Three lots: Drug and alcohol + Engagement merged"}
     assert plan(window).name == "Option B: one treatment lot"
     assert plan(window).based_on == "three-lots"  # saved in the file, so it survives reopening
 
@@ -623,7 +629,7 @@ def test_refused_names_and_terms_leave_the_model_alone(window, qtbot):
     assert editor.kpis.item(0, 0).text() == "Adults in structured treatment"
     editor.lot_name.setText("x" * 10_001)
     editor.lot_name.editingFinished.emit()
-    assert plan(window).lot("clinical").name == "Clinical treatment"
+    assert plan(window).lot("clinical").name == "Drug and alcohol treatment"
     assert doc.undo_stack.count() == steps
 
 

@@ -78,8 +78,9 @@ def test_templates_export_to_a4_pdf_packs(packs, qapp):
 def test_leicestershire_pack_content(packs):
     text = " ".join(pdftext(packs["leicestershire"]).split())
     assert "£5,400,000" in text  # the county lot's annual value
-    assert "5 years + 2 + 2 (up to 9 years)" in text
-    assert "Quality 70%, Price 30%" in text
+    # Terms the cabinet paper does not give are left unset, and print as such.
+    assert "Initial term and extensions not set" in text
+    assert "PCR 2015 light-touch regime" in text  # tendered in 2021, before the PSR
     assert "1 April 2022" in text
     assert "Police and Crime Commissioner contribution" in text
     assert "restricted to criminal justice clients" in text
@@ -88,7 +89,7 @@ def test_leicestershire_pack_content(packs):
 
 def test_luton_lot_pages_list_pathways_to_and_from_other_lots(packs):
     text = " ".join(pdftext(packs["luton"]).split())
-    assert "Lot L1: Treatment and engagement alliance" in text
+    assert "Lot L1: Drug and alcohol treatment, with engagement" in text
     assert "Lot L2: Recovery" in text
     assert "Pathways to and from other lots" in text and "Pathways into other lots" not in text
     assert "Out: handed on from this lot" in text and "In: received into this lot" in text
@@ -118,7 +119,7 @@ def test_a3_landscape_plan_and_single_lot(tmp_path):
     pages, size = pdfinfo(pdf)
     assert size == A3
     text = pdftext(pdf)
-    assert "Three lots (first tender)" in text and "Care and engagement" in text
+    assert "Three lots (first tender, halted)" in text and "Engagement" in text
     # only one lot's pages
     one = tmp_path / "one.pdf"
     assert run_export(template_path("luton"), "--pdf", one, "--plan", "three-lots",
@@ -362,7 +363,7 @@ def test_gui_export_writes_the_pack_and_remembers_the_folder(qtbot, tmp_path, mo
     written = actions.export_pack(None, model, "pdf")
     assert written == [str(tmp_path / "pack.pdf")]
     assert Path(asked["suggested"]).name == \
-        "Luton Borough Council - Two-lot alliance (retender) lot pack.pdf"
+        "Luton Borough Council - Two-lot alliance (LDAA) lot pack.pdf"
     assert pdfinfo(tmp_path / "pack.pdf")[0] == LotPack(model).page_count()
     assert QSettings().value(actions.FOLDER_KEY) == str(tmp_path)
 
@@ -644,7 +645,8 @@ def test_a_lot_page_says_what_the_checks_found_in_its_lot(tmp_path):
     """A lot page read alone (a tender annex) must not pass invalid terms off as settled."""
     model = load_template("luton")
     plan = model.plan()
-    plan.lots[0].contract.social_value_weight = 0  # 60 + 30 + 0: does not add to 100
+    terms = plan.lots[0].contract
+    terms.quality_weight, terms.price_weight = 60, 30  # 60 + 30: does not add to 100
     path = tmp_path / "invalid.svcmodel"
     write_model(path, model)
     pdf = tmp_path / "invalid.pdf"
@@ -662,9 +664,9 @@ def test_the_printed_appraisal_compares_with_a_baseline_as_the_window_does(tmp_p
     pdf = tmp_path / "luton.pdf"
     assert run_export(template_path("luton"), "--pdf", pdf).returncode == 0
     text = squeeze(pdftext(pdf, "-f", "7", "-l", "7"))
-    assert "each compared with Three lots (first tender)" in text
-    assert "Three lots (first tender) (baseline)" in text
-    assert "Two-lot alliance (retender): 3 fewer cross-lot handoffs (9 \u2192 6)" in text
+    assert "each compared with Three lots (first tender, halted)" in text
+    assert "Three lots (first tender, halted) (baseline)" in text
+    assert "Two-lot alliance (LDAA): 3 fewer cross-lot handoffs (9 \u2192 6)" in text
     assert "6 (\u22123)" in text and "(no lot 3)" in text
 
 

@@ -568,7 +568,9 @@ def test_a_very_long_name_keeps_the_properties_form_in_view(window):
 
 
 def test_long_findings_wrap_and_get_most_of_the_width(window, qtbot):
-    window.doc.set_model(load_template("luton"), None)
+    model = load_template("luton")
+    model.plan("three-lots").lot("clinical").contract.annual_value = 1_400_000  # underpriced
+    window.doc.set_model(model, None)
     plan = next(p for p in window.doc.model.lot_plans if "Three" in p.name)
     window.doc.set_active_plan(plan.id)
     window.doc.run_checks()
