@@ -141,7 +141,7 @@ def generate_dict(n: int, seed: int = 1) -> dict:
                               "components": who, "contract": terms})
 
     return {
-        "format": "service-model", "version": 1,
+        "format": "service-model", "version": 2,
         "title": f"Synthetic regional model: {councils} councils, {n} components",
         "authority": "Synthetic benchmark region",
         "author": "bench/generate.py",

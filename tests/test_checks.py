@@ -30,7 +30,7 @@ def build(components, pathways=(), lots=None, funding=(), required=(), localitie
         lot["components"] = [f"c-{m}" for m in lot.get("components", [])]
         plan_lots.append({"id": lot_id, "name": lot_id.replace("-", " ").title(), **lot})
     return ServiceModel.model_validate({
-        "format": "service-model", "version": 1, "title": "Rule test",
+        "format": "service-model", "version": 2, "title": "Rule test",
         "localities": list(localities), "required_kinds": list(required),
         "components": comps,
         "pathways": [{"source": f"c-{a}", "target": f"c-{b}"}
