@@ -22,6 +22,7 @@ from .checks import ERROR, INFO, WARNING, Finding, pathway_graph
 from .schema import Component, ServiceModel
 
 _EPS = 1e-9  # shares that add to 100.000000001 add to 100
+_NOBODY = 1e-9  # a fraction of leavers below this (a share under 1e-7 %) takes nobody
 
 
 @dataclass
@@ -164,9 +165,10 @@ def splits(model: ServiceModel, findings: list[Finding] | None = None,
         out[p.source].append(p)
     fraction: dict[str, float] = {}
     dropout: dict[str, float] = {}
+    exits = {k.id for k in cat.KINDS.values() if k.is_exit}
     for c in model.components:
         paths = out.get(c.id, ())
-        if c.kind_info.is_exit:
+        if c.kind in exits:
             dropout[c.id] = 0.0
             fraction.update((p.id, 0.0) for p in paths)
             continue
@@ -184,14 +186,16 @@ def splits(model: ServiceModel, findings: list[Finding] | None = None,
                     fix="Correct the shares so they add to 100 or less; leave a share empty "
                         "to give it what the others leave."))
             for p in paths:
-                fraction[p.id] = (p.share_percent or 0.0) / shared
+                f = (p.share_percent or 0.0) / shared
+                fraction[p.id] = f if f >= _NOBODY else 0.0
             dropout[c.id] = 0.0
             continue
         rest = max(0.0, 100.0 - shared) / 100.0
         each = rest / unshared if unshared else 0.0
         for p in paths:
-            fraction[p.id] = each if p.share_percent is None else p.share_percent / 100.0
-        dropout[c.id] = 0.0 if unshared else rest
+            f = each if p.share_percent is None else p.share_percent / 100.0
+            fraction[p.id] = f if f >= _NOBODY else 0.0
+        dropout[c.id] = 0.0 if unshared or rest < _NOBODY else rest
     return fraction, dropout
 
 
@@ -233,11 +237,15 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
                 f"{c.name} can take on {f.capacity:,} people a year but about "
                 f"{f.arrivals:,.0f} arrive ({use}).", (c.id,),
                 fix="Raise its capacity, or send some people by other pathways."))
-    people = {p.id: _times(arrivals[p.source], fraction.get(p.id, 0.0))
-              for p in model.pathways}
+    people = {}
+    for p in model.pathways:
+        f = fraction.get(p.id, 0.0)
+        a = arrivals[p.source]
+        # A pathway nobody takes carries nobody, even out of a component of unknown arrivals.
+        people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
 
     known_routes = [r for r, n in referrals.items() if n is not None]
-    unknown = [r for r, n in referrals.items() if n is None and graph.succ[r]]
+    unknown = [r for r, n in referrals.items() if n is None and graph._succ[r]]
     if known_routes and unknown:
         findings.append(Finding(
             "demand-unknown", INFO,
@@ -250,15 +258,8 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     result = FlowResult(flows, people, findings, plan_id=plan_id)
     result.referrals = sum(referrals[r] for r in known_routes) if known_routes else None
     result.treatment_starts = _treatment_starts(model, people, referrals)
-    _group_totals(model, result, plan_id, by_id, people, referrals)
+    _group_totals(model, result, plan_id, by_id, graph, referrals)
     return result
-
-
-def _times(a: float | None, f: float) -> float | None:
-    # A pathway nobody takes carries nobody, even out of a component whose arrivals are unknown.
-    if f == 0.0:
-        return 0.0
-    return None if a is None else a * f
 
 
 def _solve(graph: nx.DiGraph, edge_fraction: dict, dropout: dict[str, float],
@@ -270,12 +271,10 @@ def _solve(graph: nx.DiGraph, edge_fraction: dict, dropout: dict[str, float],
     single component is a sum, a loop is (I - M) x = b for its members. Members that cannot
     reach a way out of their loop (along pathways people take) trap whoever enters; their
     arrivals are None and the loop is a `flow-loop` finding."""
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]
     arrivals: dict[str, float | None] = {}
-    pred = graph.pred
-    for scc in nx.topological_sort(condensed):
-        nodes = condensed.nodes[scc]["members"]
+    pred = graph._pred  # the graph's own adjacency dict (a view per lookup costs a third)
+    ordered, members = _components_in_order(graph)
+    for scc, nodes in enumerate(ordered):
         inside = nodes if len(nodes) > 1 else ()
         inflow: dict[str, float | None] = {}
         for v in nodes:
@@ -298,16 +297,33 @@ def _solve(graph: nx.DiGraph, edge_fraction: dict, dropout: dict[str, float],
     return arrivals
 
 
+def _components_in_order(graph: nx.DiGraph) -> tuple[list[set[str]], dict[str, int]]:
+    """The strongly connected components in topological order, and each node's index.
+
+    networkx's Tarjan search emits a component after every component it leads to, so the
+    reversed list is already in order; that is checked (one pass over the edges) and the
+    condensation sorted instead should a networkx version ever emit them otherwise. Building
+    the condensation costs three times the search at national size."""
+    ordered = list(nx.strongly_connected_components(graph))
+    ordered.reverse()
+    index = {v: i for i, nodes in enumerate(ordered) for v in nodes}
+    if all(index[u] <= index[v] for u, v in graph.edges):
+        return ordered, index
+    condensed = nx.condensation(graph, ordered)
+    ordered = [condensed.nodes[i]["members"] for i in nx.topological_sort(condensed)]
+    return ordered, {v: i for i, nodes in enumerate(ordered) for v in nodes}
+
+
 def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropout: dict,
                 members: dict, scc: int, by_id: dict, findings: list) -> dict[str, float | None]:
     # Members that can reach a way out: a drop-out, or a pathway people take out of the loop.
     leaks = [v for v in nodes if dropout[v] > 0 or any(
-        members[w] != scc and edge_fraction[(v, w)] > 0 for w in graph.succ[v])]
+        members[w] != scc and edge_fraction[(v, w)] > 0 for w in graph._succ[v])]
     free = set(leaks)
     todo = list(leaks)
     while todo:
         v = todo.pop()
-        for u in graph.pred[v]:
+        for u in graph._pred[v]:
             if u in nodes and u not in free and edge_fraction[(u, v)] > 0:
                 free.add(u)
                 todo.append(u)
@@ -317,7 +333,7 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropo
         # Nothing flows from trapped members back to free ones (they would not be trapped).
         trapped_set = set(trapped)
         entered = any(inflow[v] != 0.0 for v in trapped) or any(
-            edge_fraction[(u, v)] > 0 for v in trapped for u in graph.pred[v]
+            edge_fraction[(u, v)] > 0 for v in trapped for u in graph._pred[v]
             if u not in trapped_set)
         for v in trapped:
             result[v] = None if entered else 0.0
@@ -342,7 +358,7 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropo
     index = {v: i for i, v in enumerate(free_nodes)}
     matrix = np.eye(len(free_nodes))
     for v in free_nodes:
-        for u in graph.pred[v]:
+        for u in graph._pred[v]:
             if u in index:
                 matrix[index[v], index[u]] -= edge_fraction[(u, v)]
     solved = np.linalg.solve(matrix, np.array([inflow[v] for v in free_nodes]))
@@ -379,8 +395,9 @@ def _totals(group_id: str, name: str, members: list[str], result: FlowResult,
                   _sum(r.cost for r in rows))
 
 
-def _entering(members: list[str], model: ServiceModel, people: dict, referrals: dict
-              ) -> float | None:
+def _entering(members: list[str], pred, edge_people: dict, referrals: dict) -> float | None:
+    """People a year who come into a group of components: referrals to its routes, and
+    people on pathways into it from outside."""
     inside = set(members)
     total = 0.0
     for m in members:
@@ -388,29 +405,33 @@ def _entering(members: list[str], model: ServiceModel, people: dict, referrals: 
             if referrals[m] is None:
                 return None
             total += referrals[m]
-    for p in model.pathways:
-        if p.target in inside and p.source not in inside:
-            if people[p.id] is None:
-                return None
-            total += people[p.id]
+        for u in pred[m]:
+            if u not in inside:
+                n = edge_people[(u, m)]
+                if n is None:
+                    return None
+                total += n
     return total
 
 
 def _group_totals(model: ServiceModel, result: FlowResult, plan_id: str | None,
-                  by_id: dict, people: dict, referrals: dict) -> None:
+                  by_id: dict, graph: nx.DiGraph, referrals: dict) -> None:
+    edge_people = {(p.source, p.target): result.pathways[p.id] for p in model.pathways}
     plan = model.plan(plan_id)
     if plan is not None:
         result.plan_id = plan.id
         for lot in plan.lots:
             members = [m for m in dict.fromkeys(lot.components) if m in by_id]
             result.lots.append(_totals(lot.id, lot.name, members, result,
-                                       _entering(members, model, people, referrals)))
+                                       _entering(members, graph._pred, edge_people,
+                                                 referrals)))
+    services = [c for c in model.components if c.kind_info.is_service]
     for cohort, label in cat.COHORTS.items():
-        members = [c.id for c in model.components if c.kind_info.is_service
-                   and cohort in c.cohorts]
+        members = [c.id for c in services if cohort in c.cohorts]
         if members:
             result.cohorts.append(_totals(cohort, label, members, result,
-                                          _entering(members, model, people, referrals)))
+                                          _entering(members, graph._pred, edge_people,
+                                                    referrals)))
 
 
 # --- the most the system could carry --------------------------------------------------------
