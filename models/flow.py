@@ -56,7 +56,8 @@ class ComponentFlow:
         return _per(self.cost, self.completions)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "arrivals": self.arrivals, "capacity": self.capacity,
+        return {"id": self.id, "name": self.name, "arrivals": self.arrivals,
+                "capacity": self.capacity,
                 "utilisation_percent": self.utilisation_percent, "caseload": self.caseload,
                 "completions": self.completions, "unplanned_exits": self.unplanned_exits,
                 "cost_per_person": self.cost_per_person,
