@@ -145,7 +145,7 @@ class CheckContext:
         """The demand and capacity figures (models.flow), on this run's graph."""
         from .flow import run_flow
 
-        return run_flow(self.model, self.plan.id if self.plan else None, graph=self.graph)
+        return run_flow(self.model, graph=self.graph, totals=False)
 
     def reaching(self, targets: Iterable[str]) -> set[str]:
         """Every component with a path to one of `targets` (the targets included)."""

@@ -201,12 +201,13 @@ def splits(model: ServiceModel, findings: list[Finding] | None = None,
 
 
 def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0,
-             graph: nx.DiGraph | None = None) -> FlowResult:
+             graph: nx.DiGraph | None = None, totals: bool = True) -> FlowResult:
     """The flow figures of the model; lot totals on one lot plan (the active one by default).
 
     `scale` multiplies every referral count (the "referrals up or down by N%" question) without
     touching the model. `graph` is the pathway graph when the caller already has one (the
-    checks build it once per run); its edges carry the pathway ids."""
+    checks build it once per run). `totals=False` leaves out the lot and cohort totals, which
+    the findings do not need."""
     graph = pathway_graph(model) if graph is None else graph
     by_id = {c.id: c for c in model.components}
     findings: list[Finding] = []
@@ -259,7 +260,8 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     result = FlowResult(flows, people, findings, plan_id=plan_id)
     result.referrals = sum(referrals[r] for r in known_routes) if known_routes else None
     result.treatment_starts = _treatment_starts(model, people, referrals)
-    _group_totals(model, result, plan_id, by_id, graph, referrals)
+    if totals:
+        _group_totals(model, result, plan_id, by_id, graph, referrals)
     return result
 
 
