@@ -140,3 +140,27 @@ def report_lines(model: ServiceModel, result: FlowResult,
             out += ["", *text_table([title, *headers[1:]], rows, numeric)]
     out += ["", f"{MISSING} : not entered, or depends on a figure not entered."]
     return out
+
+
+def appraisal_measures(model: ServiceModel, plans: int) -> list:
+    """Rows for the options appraisal (models.metrics): the flow does not depend on the lot
+    plan, so each plan's cell is the same; left out until some route has referrals."""
+    from .flow import maximum_flow, run_flow
+    from .metrics import Measure
+
+    result = run_flow(model, totals=False)
+    if not result.known:
+        return []
+    names = {c.id: c.name for c in model.components}
+    loaded, over, best = result.most_loaded(), result.bottlenecks, maximum_flow(model)
+    rows = [
+        ("People starting treatment a year", people(result.treatment_starts), ""),
+        ("Most loaded service", percent(loaded.utilisation_percent) if loaded else MISSING,
+         loaded.name if loaded else ""),
+        ("Services over capacity", str(len(over)), ", ".join(names[i] for i in over)),
+        ("Cost per successful completion", pounds(result.cost_per_completion), ""),
+        ("Most people a year the system could carry",
+         "not limited" if best.people is None else people(best.people),
+         ", ".join(names[i] for i in best.limiting)),
+    ]
+    return [Measure(label, [main] * plans, [detail] * plans) for label, main, detail in rows]
