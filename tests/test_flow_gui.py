@@ -33,7 +33,13 @@ def luton_with_figures():
 
 
 @pytest.fixture
-def window(qtbot):
+def window(qtbot, monkeypatch):
+    from designer import messages
+
+    # Closing a window with edits asks a question: answer Discard, as conftest's luton_window.
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, buttons, *a, **k:
+                        "Discard" if "Discard" in buttons else buttons[0])
     doc = Document(luton_with_figures())
     w = show_window(qtbot, MainWindow(doc), 1400, 900)
     yield w
