@@ -84,11 +84,20 @@ class FlowPanel(QWidget):
         self.scale_spin.valueChanged.connect(lambda _: self._timer.start())
         self.view_combo.currentIndexChanged.connect(lambda _: self._fill())
         self.wanted = lambda: self.isVisible()  # replaced by install_flow
+        self.overlay: FlowOverlay | None = None  # set by install_flow
+        # Bound methods, not lambdas: Qt drops them when the panel goes, though the document
+        # may outlive the window.
         document.findingsChanged.connect(self._maybe_refresh)
+        document.modelReset.connect(self._model_reset)
 
     @property
     def scale(self) -> float:
         return 1 + self.scale_spin.value() / 100
+
+    def _model_reset(self) -> None:
+        if self.overlay is not None:
+            self.overlay.items.clear()  # the scene deleted them with its items
+        self.result = None
 
     def _maybe_refresh(self) -> None:
         if self.wanted():
@@ -168,7 +177,6 @@ def install_flow(window) -> FlowPanel:
 
     action.toggled.connect(toggled)
     panel.computed.connect(draw)
-    window.doc.modelReset.connect(lambda: (overlay.items.clear(), panel._maybe_refresh()))
     dock.visibilityChanged.connect(lambda shown: shown and panel.refresh())
     panel.showComponents.connect(window.show_components)
     panel.flow_action = action
