@@ -8,16 +8,20 @@ for a scaled demand without editing the model. Figures are recomputed after the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
                                QTableView, QVBoxLayout, QWidget)
 
-from models.flow import FlowResult, run_flow
 from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
 
 from .document import Document
 from .flow_overlay import FlowOverlay
+
+if TYPE_CHECKING:
+    from models.flow import FlowResult
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IDS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -104,6 +108,8 @@ class FlowPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        from models.flow import run_flow  # networkx: imported when first needed
+
         self.result = run_flow(self.doc.model, scale=self.scale)
         lines = summary_lines(self.result, self.doc.model)
         if self.scale_spin.value():

@@ -9,16 +9,20 @@ canvas items, added and removed here only, so the canvas code does not know abou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
 from models.catalogue import KINDS
-from models.flow import FlowResult
 from models.flow_table import people
 
 from .canvas.items import BOX_H, BOX_W, ComponentItem, PathwayItem
+
+if TYPE_CHECKING:
+    from models.flow import FlowResult
 
 BAND = QColor(0, 114, 178, 70)  # translucent blue; width, not colour, carries the number
 BAND_MAX, BAND_MIN = 26.0, 2.0  # pixels (scene units) for the busiest and a quiet pathway

@@ -5,10 +5,12 @@ the spreadsheet export."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .flow import ComponentFlow, FlowResult, MaximumFlow, Totals
 from .schema import ServiceModel
+
+if TYPE_CHECKING:  # models.flow imports networkx (0.3 s): the window imports this at start
+    from .flow import ComponentFlow, FlowResult, MaximumFlow, Totals
 
 MISSING = "-"  # an input not entered (or a figure that depends on one)
 
