@@ -12,6 +12,9 @@
     python main.py export FILE --xlsx OUT.xlsx | --csv OUT.csv [--plan ID]
                                                the lot schedule for tender documents
     python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
+    python main.py flow FILE [--json] [--plan ID]
+                                               people a year against capacity; exit 0, 1 flow
+                                               errors, 2 unreadable
 
 Errors print one line to stderr, never a traceback.
 """
@@ -78,6 +81,50 @@ def cmd_check(args: list[str]) -> int:
                                   keep_newlines=False))
         print(counts_text(counts))
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+@command("flow", "print the demand and capacity table of a model file")
+def cmd_flow(args: list[str]) -> int:
+    from models import ModelFileError, read_model
+    from models.checks import ERROR
+    from models.flow import maximum_flow, run_flow
+    from models.flow_table import report_lines
+    from models.lots import unknown_plan
+
+    parser = _Parser(prog="main.py flow", description="Print the people a year through each "
+                     "service against its capacity (docs/flow.md).")
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--plan", help="lot totals for this lot plan instead of the active one")
+    opts = parser.parse_args(args)
+    try:
+        model = read_model(opts.file)
+    except ModelFileError as e:
+        return _fail(f"{opts.file}: {e}")
+    if opts.plan and model.plan(opts.plan) is None:
+        return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
+    result, best = run_flow(model, opts.plan), maximum_flow(model)
+    if opts.json:
+        json.dump({"components": [f.to_json() for f in result.components.values()],
+                   "pathways": [{"id": p.id, "source": p.source, "target": p.target,
+                                 "people": result.pathways[p.id]} for p in model.pathways],
+                   "bottlenecks": result.bottlenecks,
+                   "findings": [f.to_json() for f in result.findings],
+                   "lots": [t.to_json() for t in result.lots],
+                   "cohorts": [t.to_json() for t in result.cohorts],
+                   "totals": {"referrals": result.referrals,
+                              "treatment_starts": result.treatment_starts,
+                              "completions": result.completions, "cost": result.cost,
+                              "cost_per_completion": result.cost_per_completion},
+                   "maximum": {"people": best.people, "limiting": best.limiting,
+                               "uncapped": best.uncapped},
+                   "plan": result.plan_id}, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print("\n".join(report_lines(model, result, best)))
+        for f in result.findings:
+            print(f"{f.severity.upper():8} {f.rule}: {f.message}")
+    return EXIT_FINDINGS if any(f.severity == ERROR for f in result.findings) else EXIT_OK
 
 
 @command("schema", "print the JSON Schema of the model file format")

@@ -58,6 +58,9 @@ def generate_dict(n: int, seed: int = 1) -> dict:
     if n < 1:
         raise ValueError("a model needs at least one component")
     rng = random.Random(seed)
+    # Demand and capacity figures come from their own stream, so adding them left every other
+    # generated fact (and the benchmarks' history) as it was.
+    flow_rng = random.Random(seed + 10_000)
     base = _template()
     per_council = len(base["components"])
     councils = math.ceil(n / per_council)
@@ -84,6 +87,7 @@ def generate_dict(n: int, seed: int = 1) -> dict:
                                                    * rng.uniform(0.7, 1.4), -3)
             if "capacity" in c:
                 c["capacity"] = int(c["capacity"] * rng.uniform(0.5, 2.0))
+            _flow_figures(c, flow_rng)
             components.append(c)
         for p in base["pathways"]:
             if p["source"] not in kept_ids or p["target"] not in kept_ids:
@@ -92,6 +96,11 @@ def generate_dict(n: int, seed: int = 1) -> dict:
                 continue
             pathways.append({**p, "id": prefix + p["id"], "source": prefix + p["source"],
                              "target": prefix + p["target"]})
+        if {"recovery", "adult"} <= kept_ids:
+            # Relapse back to treatment: every council has a loop for the flow to solve.
+            pathways.append({"id": f"{prefix}recovery->adult", "source": f"{prefix}recovery",
+                             "target": f"{prefix}adult", "label": "Relapse",
+                             "share_percent": 15})
         for f in base["funding_sources"]:
             funding.append({**f, "id": prefix + f["id"], "name": f"{f['name']} - {name}"})
         members = [prefix + m for m in county_lot["components"] if m in kept_ids]
@@ -141,7 +150,7 @@ def generate_dict(n: int, seed: int = 1) -> dict:
                               "components": who, "contract": terms})
 
     return {
-        "format": "service-model", "version": 1,
+        "format": "service-model", "version": 2,
         "title": f"Synthetic regional model: {councils} councils, {n} components",
         "authority": "Synthetic benchmark region",
         "author": "bench/generate.py",
@@ -160,6 +169,18 @@ def generate_dict(n: int, seed: int = 1) -> dict:
         ],
         "active_plan": "councils",
     }
+
+
+def _flow_figures(c: dict, rng: random.Random) -> None:
+    """Referrals on routes; capacity, average stay and completion rate on services."""
+    stage = 0 if c["kind"].endswith("_referral") or c["kind"] == "prison_release" else \
+        5 if c["kind"] == "exit" else 1
+    if stage == 0:
+        c["annual_referrals"] = rng.randrange(50, 800)
+    elif stage == 1:
+        c.setdefault("capacity", rng.randrange(100, 1500))
+        c["episode_months"] = rng.choice((3, 6, 9, 12))
+        c["completion_percent"] = rng.randrange(30, 70)
 
 
 def generate(n: int, seed: int = 1) -> ServiceModel:

@@ -204,7 +204,8 @@ def run(sizes: list[int], quick: bool, with_peer: bool) -> list[Result]:
               f"{len(case.model.lot_plans)} plans, {len(data) / 1048576:.1f} MB file "
               f"(generated in {time.perf_counter() - generated:.1f} s) ==", flush=True)
         for bench in (bench_domain.bench_load, bench_domain.bench_save,
-                      bench_domain.bench_checks, bench_domain.bench_layout):
+                      bench_domain.bench_checks, bench_domain.bench_flow,
+                      bench_domain.bench_layout):
             report(bench(case, fast))
 
         scene_built_quickly = False

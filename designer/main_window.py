@@ -32,6 +32,7 @@ from .checks_dock import ChecksPanel
 from .document import Document
 from .icons import kind_icon
 from .file_safety import install_files
+from .flow_dock import install_flow
 from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.lots = install_lots(self)  # Lots dock and menu (designer/lots_dock.py)
+        self.flow = install_flow(self)  # Demand and capacity dock, Flow view (flow_dock.py)
         # The Lots panel needs a wide row of buttons: beside the Checks it has the width, and
         # the canvas keeps it (a laptop at 1024x768 still shows the names on the boxes).
         self.tabifyDockWidget(self.docks["checks"], self.docks["lots"])

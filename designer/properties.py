@@ -20,6 +20,7 @@ from models.schema import Text
 from .canvas.items import wrap_lines
 from .plain_text import plain_label, plain_tooltip
 from .document import Document
+from .flow_fields import FlowFields
 
 NOT_SET = "Not set"
 INVALID_STYLE = "border: 2px solid #b00020;"
@@ -220,8 +221,8 @@ class PropertyEditor(QStackedWidget):
         self.localities_list = _name(QListWidget(), "Localities with a physical base")
         self.localities_list.setMaximumHeight(140)
         self.localities_list.setMinimumHeight(_lines_high(self.localities_list, 4))
-        self.capacity_spin = _name(optional_spin(10_000_000, suffix=" places"),
-                                   "Annual capacity")
+        self.capacity_spin = _name(optional_spin(10_000_000, suffix=" people a year"),
+                                   "Capacity: people a year it can take on")
         self.cost_spin = _name(money_spin(), "Estimated annual cost in pounds")
         self.upper_age_spin = _name(optional_spin(30, minimum=10, suffix=" years"), "Upper age")
         self.notes_edit = _name(QPlainTextEdit(), "Component notes")
@@ -232,10 +233,12 @@ class PropertyEditor(QStackedWidget):
         page.form.addRow("&Commissioner", self.commissioner_combo)
         page.form.addRow("", self.procured_check)
         _add_wide_row(page.form, "&Localities (physical base)", self.localities_list)
-        page.form.addRow("Ca&pacity a year", self.capacity_spin)
+        page.form.addRow("Ca&pacity (people a year)", self.capacity_spin)
         page.form.addRow("Estimated annual &cost", self.cost_spin)
         page.form.addRow("&Upper age (young people)", self.upper_age_spin)
         _add_wide_row(page.form, "N&otes", self.notes_edit)
+        self.flow_fields = FlowFields(self, page.form,
+                                      page.form.getWidgetPosition(self.capacity_spin)[0])
         self.name_edit.textEdited.connect(lambda t: self._edit_component({"name": t}, True))
         self.commissioner_combo.activated.connect(lambda _: self._edit_component(
             {"commissioner": self.commissioner_combo.currentData()}))
@@ -352,6 +355,7 @@ class PropertyEditor(QStackedWidget):
             set_spin(self.capacity_spin, c.capacity)
             set_spin(self.cost_spin, c.estimated_annual_cost)
             set_spin(self.upper_age_spin, c.upper_age)
+            self.flow_fields.load(c)
             if self.notes_edit.toPlainText() != c.notes:
                 self.notes_edit.setPlainText(c.notes)
 

@@ -1,11 +1,12 @@
 """Coverage checks: every rule of ../shared/domain.md, each a small function.
 
-A rule takes a `CheckContext` (the model, its pathway adjacency built once per run, and the
-lot plan being judged) and yields `Finding`s. Messages name components, never ids. Facts a
-commissioner has not filled in yet (no contract weights, no values, no localities) are not
-judged. Reachability is plain graph search over dict-of-list adjacency, one search per question
-(per cohort, or backwards from the targets) rather than one per component, so a run stays
-within a small multiple of a single search even at national size (see docs/benchmarks.md).
+A rule takes a `CheckContext` (the model, its pathway graph, one networkx DiGraph built once per
+run and shared by every rule and by the flow figures, and the lot plan being judged) and yields
+`Finding`s. Messages name components, never ids. Facts a commissioner has not filled in yet (no
+contract weights, no values, no localities) are not judged. Reachability is multi-source search
+over the graph's own adjacency (`G.succ`, `G.pred`), one search per question (per cohort, or
+backwards from the targets) rather than one per component, so a run stays within a small
+multiple of a single search even at national size (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from .lots import needs_a_lot
 from .schema import Component, Lot, LotPlan, ServiceModel
 from .wording import plural
 
-if TYPE_CHECKING:  # networkx takes 0.4 s to import: only pathway_graph needs it
+if TYPE_CHECKING:  # networkx takes 0.4 s to import: imported when the first check runs
     import networkx as nx
+
+    from .flow import FlowResult
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_WORDS = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}  # as the window says
@@ -55,30 +58,17 @@ def pathway_graph(model: ServiceModel) -> nx.DiGraph:
     import networkx as nx
 
     graph = nx.DiGraph()
-    graph.add_nodes_from(c.id for c in model.components)
-    graph.add_edges_from((p.source, p.target, {"id": p.id}) for p in model.pathways)
+    graph.add_nodes_from([c.id for c in model.components])
+    graph.add_edges_from([(p.source, p.target) for p in model.pathways])
     return graph
 
 
 Adjacency = dict[str, list[str]]
 
 
-def adjacency(model: ServiceModel, graph: nx.DiGraph | None = None) -> tuple[Adjacency, Adjacency]:
-    """Successors and predecessors of every component, from the model or a caller's graph."""
-    if graph is not None:
-        return ({n: list(graph.succ[n]) for n in graph},
-                {n: list(graph.pred[n]) for n in graph})
-    succ: Adjacency = {c.id: [] for c in model.components}
-    pred: Adjacency = {c.id: [] for c in model.components}
-    for p in model.pathways:
-        if p.source in succ and p.target in pred:
-            succ[p.source].append(p.target)
-            pred[p.target].append(p.source)
-    return succ, pred
-
-
 def reach(starts: Iterable[str], adjacency, allowed: Callable[[str], bool] | None = None) -> set[str]:
-    """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts."""
+    """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts:
+    a multi-source search over a graph's `G.succ` (or `G.pred`, to search backwards)."""
     seen = set(starts)
     todo = list(seen)  # order does not matter for what is reachable, so a stack will do
     while todo:
@@ -111,9 +101,10 @@ COHORT_BIT = {cohort: 1 << i for i, cohort in enumerate(cat.COHORTS)}
 @dataclass
 class CheckContext:
     model: ServiceModel
-    succ: Adjacency
+    succ: Adjacency  # the graph's G.succ and G.pred: node -> its neighbours
     pred: Adjacency
     plan: LotPlan | None
+    graph: nx.DiGraph | None = None
     by_id: dict[str, Component] = field(init=False)
     routes: list[Component] = field(init=False)
     services: list[Component] = field(init=False)
@@ -151,9 +142,11 @@ class CheckContext:
         return reach([r.id for r in self.routes], self.succ, open_to_all.__contains__)
 
     @cached_property
-    def neighbours(self) -> Adjacency:
-        """Neighbours either way along a pathway."""
-        return {n: self.succ[n] + self.pred[n] for n in self.succ}
+    def flow(self) -> FlowResult:
+        """The demand and capacity figures (models.flow), on this run's graph."""
+        from .flow import run_flow
+
+        return run_flow(self.model, graph=self.graph, totals=False)
 
     def reaching(self, targets: Iterable[str]) -> set[str]:
         """Every component with a path to one of `targets` (the targets included)."""
@@ -446,12 +439,9 @@ def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
 
 def _pieces(ctx: CheckContext, members: list[str]) -> int:
     """How many weakly connected pieces the pathways between `members` make."""
-    inside, seen, pieces = set(members), set(), 0
-    for start in members:
-        if start not in seen:
-            pieces += 1
-            seen |= reach([start], ctx.neighbours, inside.__contains__)
-    return pieces
+    import networkx as nx
+
+    return nx.number_weakly_connected_components(ctx.graph.subgraph(members))
 
 
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
@@ -672,6 +662,10 @@ def harm_reduction_missing(ctx: CheckContext) -> Iterator[Finding]:
                           "pharmacy needle exchange, add it and mark it as not procured.")
 
 
+def _flow_findings(ctx: CheckContext, rule_id: str) -> list[Finding]:
+    return [f for f in ctx.flow.findings if f.rule == rule_id]
+
+
 RULES: tuple[Rule, ...] = (
     Rule("core-service-missing", ERROR, "A required service is missing", core_service_missing),
     Rule("cohort-no-treatment", ERROR, "A cohort cannot reach treatment", cohort_no_treatment),
@@ -691,6 +685,15 @@ RULES: tuple[Rule, ...] = (
     Rule("unreachable-component", WARNING, "A service no referral reaches", unreachable_component),
     Rule("dead-end", WARNING, "A service with no onward pathway", dead_end),
     Rule("isolated-component", WARNING, "A component with no pathways", isolated_component),
+    # Demand and capacity (models.flow, docs/flow.md): one flow run shared by the four rules.
+    Rule("shares-over-100", ERROR, "Pathway shares add to more than 100",
+         lambda ctx: _flow_findings(ctx, "shares-over-100")),
+    Rule("flow-loop", ERROR, "A loop nobody can leave",
+         lambda ctx: _flow_findings(ctx, "flow-loop")),
+    Rule("capacity-below-demand", WARNING, "More people arrive than a service can take on",
+         lambda ctx: _flow_findings(ctx, "capacity-below-demand")),
+    Rule("demand-unknown", INFO, "Referral numbers missing, figures partial",
+         lambda ctx: _flow_findings(ctx, "demand-unknown")),
     Rule("unassigned-component", ERROR, "A procured service is in no lot", unassigned_component,
          True),
     Rule("component-in-several-lots", ERROR, "A component is in several lots",
@@ -723,9 +726,12 @@ def run_checks(model: ServiceModel, plan_id: str | None = None,
 
     Lot rules wait until the plan has at least one lot: an undivided model is a model whose
     lots are not designed yet, not one whose every service is unassigned. `graph`, when
-    given, is a pathway graph the caller already holds; by default the model's pathways are
-    read directly, which is cheaper than building one."""
-    ctx = CheckContext(model, *adjacency(model, graph), model.plan(plan_id))
+    given, is the pathway graph (`pathway_graph`) the caller already holds; by default one is
+    built, and every rule shares it."""
+    graph = pathway_graph(model) if graph is None else graph
+    # The graph's own adjacency dicts, which G.succ and G.pred view: networkx's algorithms read
+    # them so too, and a view object per lookup would cost a third of a run at national size.
+    ctx = CheckContext(model, graph._succ, graph._pred, model.plan(plan_id), graph)
     findings: list[Finding] = []
     for rule in RULES:
         if rule.lot_rule and (ctx.plan is None or not ctx.plan.lots):

@@ -87,6 +87,7 @@ _PLAIN: dict[str, Any] = {
     "string_too_short": "should not be empty",
     "string_too_long": lambda ctx: f"is longer than {ctx['max_length']:,} characters",
     "greater_than_equal": lambda ctx: f"should be {_figure(ctx['ge'])} or more",
+    "greater_than": lambda ctx: f"should be more than {_figure(ctx['gt'])}",
     "less_than_equal": lambda ctx: f"should be at most {_figure(ctx['le'])}",
     "literal_error": lambda ctx: f"should be {ctx['expected']}",
     "datetime_parsing": "should be a date and time such as 2024-04-01T09:30:00Z",

@@ -53,7 +53,9 @@ def _consistent(model: ServiceModel) -> bool:
             and all(known.issuperset(lot.components)
                     and all(a.source in sources for a in lot.funding)
                     for plan in plans for lot in plan.lots)
-            and model.active_plan in {p.id for p in plans})
+            and model.active_plan in {p.id for p in plans}
+            and not any(c.annual_referrals is not None and not c.kind_info.is_route
+                        for c in model.components))
 
 
 def integrity_problems(model: ServiceModel) -> list[Problem]:
@@ -68,6 +70,11 @@ def integrity_problems(model: ServiceModel) -> list[Problem]:
     problems += _duplicates(model.lot_plans, "lot_plans", "lot plan")
 
     for i, component in enumerate(model.components):
+        if component.annual_referrals is not None and not component.kind_info.is_route:
+            problems.append(Problem(f"components[{i}].annual_referrals",
+                                    "only a referral route has annual referrals: people come "
+                                    "into a service by the pathways that lead to it"
+                                    + _named("component", component.name)))
         for j, locality in enumerate(component.localities):
             if locality not in localities:
                 problems.append(Problem(f"components[{i}].localities[{j}]",

@@ -1,7 +1,7 @@
 """The lot schedule for tender documents: an Excel workbook (openpyxl) and CSV (no Qt).
 
-Workbook: a Summary sheet (one row per lot) and one sheet per lot with its components, contract
-terms, KPIs and funding. Amounts are real numbers formatted as pounds, so a commissioner can
+Workbook: a Summary sheet (one row per lot), one sheet per lot with its components, contract
+terms, KPIs and funding, and a Demand and capacity sheet (models.flow). Amounts are real numbers formatted as pounds, so a commissioner can
 total and chart them; headers are bold and frozen. CSV: one row per lot member, with the lot's
 terms repeated, for scripts and mail merges.
 """
@@ -158,11 +158,47 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
     _widths(summary, [7, 34, 11, 14, 16, 14, 10, 11, 10, 9, 9, 9, 16, 14, 26, 9])
     _print_setup(summary, landscape=True)
 
-    taken = {"summary"}
+    taken = {"summary", FLOW_SHEET.lower()}
     for lot in plan.lots:
         _lot_sheet(wb.create_sheet(_sheet_title(lot, taken)), model, plan, lot, by_id, sources,
                    [f for f in findings if f.lot == lot.id])
+    _flow_sheet(wb.create_sheet(FLOW_SHEET), model, plan)
     return wb
+
+
+FLOW_SHEET = "Demand and capacity"
+
+
+def _flow_sheet(ws, model: ServiceModel, plan: LotPlan) -> None:
+    """People a year per component, lot and cohort (models.flow), as numbers to total."""
+    from .flow import run_flow
+    from .flow_table import COLUMNS, component_rows, summary_lines
+
+    result = run_flow(model, plan.id)
+    ws["A1"] = f"{model.title}: demand and capacity, {plan.name}"
+    ws["A1"].font = TITLE
+    _header(ws, 2, [c.title for c in COLUMNS] + ["Lot or cohort"])
+    ws.freeze_panes = "A3"
+    row = 3
+    lot_of = {m: lot.name for lot in plan.lots for m in lot.components}
+    groups = [(r, lot_of.get(r.id, "")) for r in component_rows(model, result)]
+    groups += [(t, "lot") for t in result.lots] + [(t, "cohort") for t in result.cohorts]
+    for item, where in groups:
+        _put(ws, row, 1, item.name)
+        for col, column in enumerate(COLUMNS[1:], 2):
+            value = column.value(item)
+            fmt = POUNDS if "Cost" in column.title else "0" if "Use" not in column.title \
+                else '0"%"'
+            _put(ws, row, col, None if value is None else round(value, 1), fmt)
+        _put(ws, row, len(COLUMNS) + 1, where)
+        row += 1
+    for line in ["", *summary_lines(result, model),
+                 "Figures are steady-state annual averages (docs/flow.md); an empty cell is "
+                 "an input not entered."]:
+        _put(ws, row, 1, line)
+        row += 1
+    _widths(ws, [34, 12, 11, 12, 11, 12, 14, 12, 30])
+    _print_setup(ws, landscape=True)
 
 
 COMPONENT_HEADERS = ["Component", "Kind", "Cohorts", "Commissioner", "Localities",

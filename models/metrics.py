@@ -328,7 +328,9 @@ def appraise(model: ServiceModel, baseline: str | None = None) -> Appraisal:
     compared with (an id no plan has means no comparison)."""
     plans = [plan_metrics(model, plan.id) for plan in model.lot_plans]
     column = next((i for i, p in enumerate(model.lot_plans) if p.id == baseline), None)
-    return Appraisal(plans, _measures(plans), column)
+    from .flow_table import appraisal_measures  # demand and capacity (models/flow.py)
+
+    return Appraisal(plans, _measures(plans) + appraisal_measures(model, len(plans)), column)
 
 
 def appraisal_table(model: ServiceModel, baseline: str | None = None

@@ -33,8 +33,14 @@ def _v0_to_v1(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only adds optional keys (annual_referrals, episode_months, completion_percent)
+    and gives capacity and share_percent, already in version 1, their flow meaning: nothing moves."""
+    return {**raw, "version": 2}
+
+
 # MIGRATIONS[n] turns version n into version n + 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(raw: dict[str, Any], version: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The service model schema (pydantic v2), version 1 of the file contract.
+"""The service model schema (pydantic v2), version 2 of the file contract.
 
 Field order here is the key order in saved files, so keep it stable. Optional facts a
 commissioner may not have filled in yet are `None`, and the rules judge only what is set.
@@ -17,7 +17,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSeriali
 from . import catalogue
 
 FORMAT = "service-model"
-VERSION = 1
+VERSION = 2
 DEFAULT_PLAN_ID = "plan-1"
 
 
@@ -52,6 +52,11 @@ Amount = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1e12)
                    PlainSerializer(_number_out, return_type=int | float)]
 Years = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100),
                   PlainSerializer(_number_out, return_type=int | float)]
+Percent = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100),
+                    PlainSerializer(_number_out, return_type=int | float)]
+# An average stay: more than nothing, and at most fifty years.
+Months = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=600),
+                   PlainSerializer(_number_out, return_type=int | float)]
 Flag = Annotated[bool, Field(strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
@@ -97,7 +102,12 @@ class Component(Strict):
     commissioner: CommissionerId = "local_authority"
     procured: Flag = False
     localities: list[Text] = Field(default_factory=list)
+    # Demand, capacity and cost (version 2; see "Demand, capacity and cost" in docs/flow.md).
+    # annual_referrals belongs to referral routes only: models.integrity refuses it elsewhere.
+    annual_referrals: Amount | None = None
     capacity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)] | None = None
+    episode_months: Months | None = None
+    completion_percent: Percent | None = None
     estimated_annual_cost: Amount | None = None
     upper_age: Annotated[int, Field(strict=True, ge=10, le=30)] | None = None
     position: Position | None = None
@@ -130,8 +140,7 @@ class Pathway(Strict):
     source: Id
     target: Id
     label: Text = ""
-    share_percent: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=100),
-                             PlainSerializer(_number_out, return_type=int | float)] | None = None
+    share_percent: Percent | None = None
 
 
 class FundingSource(Strict):
@@ -216,7 +225,7 @@ class ServiceModel(Strict):
                               json_schema_extra={"required": ["format", "version"]})
 
     format: Literal["service-model"] = FORMAT
-    version: Literal[1] = VERSION
+    version: Literal[2] = VERSION
     title: Text = "Untitled service model"
     authority: Text = ""
     author: Text = ""
@@ -233,7 +242,7 @@ class ServiceModel(Strict):
     @field_validator("version", mode="before")
     @classmethod
     def _whole_number(cls, value: Any) -> Any:
-        # Literal[1] alone would take true or 1.0 for 1; a file must say 1.
+        # Literal[2] alone would take true or 2.0 for 2; a file must say 2.
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError("should be a whole number")
         return value

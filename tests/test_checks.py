@@ -30,16 +30,23 @@ def build(components, pathways=(), lots=None, funding=(), required=(), localitie
         lot["components"] = [f"c-{m}" for m in lot.get("components", [])]
         plan_lots.append({"id": lot_id, "name": lot_id.replace("-", " ").title(), **lot})
     return ServiceModel.model_validate({
-        "format": "service-model", "version": 1, "title": "Rule test",
+        "format": "service-model", "version": 2, "title": "Rule test",
         "localities": list(localities), "required_kinds": list(required),
         "components": comps,
-        "pathways": [{"source": f"c-{a}", "target": f"c-{b}"}
-                     for a, b in (p.split(">") for p in pathways)],
+        "pathways": [_pathway(p) for p in pathways],
         "funding_sources": list(funding),
         "lot_plans": [{"id": "plan", "name": "Plan", "localities": list(plan_localities),
                        "lots": plan_lots}],
         "active_plan": "plan",
     })
+
+
+def _pathway(spec: str) -> dict:
+    """"a>b", or "a>b@60" for a pathway that 60% of a's leavers take."""
+    ends, _, share = spec.partition("@")
+    a, b = ends.split(">")
+    return {"source": f"c-{a}", "target": f"c-{b}",
+            **({"share_percent": float(share)} if share else {})}
 
 
 def fired(model: ServiceModel, rule: str):
@@ -133,6 +140,33 @@ CASES: dict[str, tuple] = {
     "isolated-component": (
         lambda: build(["family:family_support", *ADULT], ADULT_PATHS),
         lambda: build(["family:family_support", *ADULT], ["self>family", *ADULT_PATHS])),
+    # Demand and capacity rules (models.flow).
+    "shares-over-100": (
+        lambda: build(ADULT, ["self>adult", "adult>recovery@80", "self>recovery",
+                              "adult>self@40"]),
+        lambda: build(ADULT, ["self>adult", "adult>recovery@80", "self>recovery",
+                              "adult>self@20"])),
+    "flow-loop": (
+        # Recovery sends everyone back to treatment and treatment everyone on to recovery.
+        lambda: build([comp("self:self_referral", annual_referrals=100), *ADULT[1:]],
+                      ["self>adult", "adult>recovery", "recovery>adult"]),
+        lambda: build([comp("self:self_referral", annual_referrals=100), *ADULT[1:],
+                       "done:exit"],
+                      ["self>adult", "adult>recovery", "recovery>adult@20",
+                       "recovery>done@80"])),
+    "capacity-below-demand": (
+        lambda: build([comp("self:self_referral", annual_referrals=1000),
+                       comp("adult:adult_treatment", cohorts=["adults"], capacity=400),
+                       ADULT[2]], ADULT_PATHS),
+        lambda: build([comp("self:self_referral", annual_referrals=1000),
+                       comp("adult:adult_treatment", cohorts=["adults"], capacity=500),
+                       ADULT[2]], ADULT_PATHS)),
+    "demand-unknown": (
+        lambda: build([comp("self:self_referral", annual_referrals=1000), "gp:gp_referral",
+                       *ADULT[1:]], ["gp>adult", *ADULT_PATHS]),
+        lambda: build([comp("self:self_referral", annual_referrals=1000),
+                       comp("gp:gp_referral", annual_referrals=300), *ADULT[1:]],
+                      ["gp>adult", *ADULT_PATHS])),
     # Lot rules.
     "unassigned-component": (
         lambda: build(ADULT, ADULT_PATHS, lots={"lot-1": ["adult"]}),

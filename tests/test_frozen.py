@@ -110,3 +110,24 @@ def test_unused_qt_modules_are_left_out(app_folder):
     bundled = {p.name.split(".")[0] for p in (app_folder / "_internal" / "PySide6").glob("Qt*.*")}
     assert {"QtCore", "QtGui", "QtWidgets"} <= bundled
     assert not bundled & {"QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore", "QtMultimedia"}
+
+
+@needs_build
+def test_frozen_flow_solves_a_loop_with_numpy(build, app_folder, tmp_path):
+    """numpy is in the build: a model with a loop (relapse back to treatment) needs it."""
+    import json
+
+    raw = json.loads((app_folder / "_internal" / "resources" / "templates" /
+                      "luton.svcmodel").read_text("utf-8"))
+    for c in raw["components"]:
+        if c["kind"].endswith("_referral") or c["kind"] == "prison_release":
+            c["annual_referrals"] = 100
+    raw["pathways"].append({"source": "recovery", "target": "clinical", "share_percent": 10})
+    model = tmp_path / "loop.svcmodel"
+    model.write_text(json.dumps(raw), "utf-8")
+    result = subprocess.run([str(app_folder / ("smd-cli" + build.EXE_SUFFIX)), "flow",
+                             str(model), "--json"], cwd=app_folder,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)["components"]}
+    assert rows["clinical"]["arrivals"] > 0 and rows["recovery"]["arrivals"] > 0

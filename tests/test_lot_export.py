@@ -27,7 +27,7 @@ def test_workbook_sheets_values_and_formats(tmp_path):
     write_xlsx(model, out, "three-lots")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "L1 Drug and alcohol treatment", "L2 Engagement",
-                             "L3 Recovery"]
+                             "L3 Recovery", "Demand and capacity"]
     summary = wb["Summary"]
     assert summary.freeze_panes == "A3"
     assert summary["A2"].value == "Code" and summary["A2"].font.bold
@@ -65,7 +65,7 @@ def test_awkward_lot_names_make_valid_unique_sheets_and_stay_text(tmp_path):
     out = tmp_path / "lots.xlsx"
     write_xlsx(model, out)
     wb = load_workbook(out)
-    names = wb.sheetnames[1:]
+    names = wb.sheetnames[1:-1]
     assert len(set(n.lower() for n in names)) == 2 and all(len(n) <= 31 for n in names)
     assert all(ch not in n for n in names for ch in "[]:*?/\\")
     assert wb["Summary"]["B3"].data_type == "s"
@@ -93,7 +93,7 @@ def test_empty_lot_still_listed(tmp_path):
     write_csv(model, tmp_path / "x.csv", "two-lots")
     assert "Spare" in (tmp_path / "x.csv").read_text("utf-8-sig")
     write_xlsx(model, tmp_path / "x.xlsx", "two-lots")
-    assert load_workbook(tmp_path / "x.xlsx").sheetnames[-1] == "L3 Spare"
+    assert load_workbook(tmp_path / "x.xlsx").sheetnames[-2] == "L3 Spare"
 
 
 def test_unknown_plan_and_unwritable_path(tmp_path):
@@ -140,3 +140,21 @@ def test_a_lot_sheet_lists_what_the_checks_found_in_its_lot(tmp_path):
     title = next(i for i, r in enumerate(rows) if r[0] == "Checks on this lot")
     assert rows[title + 1][0] == "Error" and "add to 90, not 100" in rows[title + 1][1]
     assert all(r[0] != "Checks on this lot" for r in sheets[2].iter_rows(values_only=True))
+
+
+def test_demand_and_capacity_sheet(tmp_path):
+    model = load_template("luton")
+    for c in model.components:
+        if c.kind_info.is_route:
+            c.annual_referrals = 100
+    model.component("clinical").capacity = 300
+    out = tmp_path / "lots.xlsx"
+    write_xlsx(model, out, "two-lots")
+    sheet = load_workbook(out)["Demand and capacity"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:4] == ("Component", "People a year", "Capacity", "Use of capacity")
+    clinical = next(r for r in rows if r[0] == "Clinical treatment and prescribing")
+    assert isinstance(clinical[1], (int, float)) and clinical[2] == 300
+    assert any(r[0] == "Recovery" and r[-1] == "lot" for r in rows)
+    assert any(isinstance(r[0], str) and r[0].startswith("People coming in a year: 700")
+               for r in rows)

@@ -196,7 +196,7 @@ def texture(image, pixels):
 def test_pinned_keys_only_file_prints(tmp_path):
     model_file = tmp_path / "minimal.svcmodel"
     model_file.write_text(json.dumps({
-        "format": "service-model", "version": 1, "title": "Minimal model",
+        "format": "service-model", "version": 2, "title": "Minimal model",
         "components": [
             {"id": "self", "kind": "self_referral", "name": "Self-referral",
              "cohorts": ["adults"]},

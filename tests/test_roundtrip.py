@@ -20,6 +20,7 @@ from models import SaveError, parse_model, read_model, serialise, with_revision,
 from models import catalogue as cat
 from models import fileio
 from models.checks import run_checks
+from models.errors import ModelFileError
 from models.fileio import TEMP_SUFFIX, clean_stray_temp_files
 from models.schema import ServiceModel
 from plain_user import save_as_plain_user
@@ -76,12 +77,16 @@ def service_models(draw) -> ServiceModel:
             "localities": st.lists(st.sampled_from(localities), unique=True)
             if localities else st.just([]),
             "capacity": st.integers(0, 10_000_000),
+            "episode_months": st.floats(0.1, 600, allow_nan=False),
+            "completion_percent": st.floats(0, 100, allow_nan=False),
             "estimated_annual_cost": amounts,
             "upper_age": st.integers(10, 30),
             "position": st.fixed_dictionaries({"x": st.floats(-1e6, 1e6, allow_nan=False),
                                                "y": st.integers(-5000, 5000)}),
             "notes": texts,
         }
+        if cat.KINDS[c["kind"]].is_route:
+            optional["annual_referrals"] = amounts
         for key, strategy in optional.items():
             if draw(st.booleans()):
                 c[key] = draw(strategy)
@@ -134,7 +139,7 @@ def service_models(draw) -> ServiceModel:
                   .isoformat()}
                  for n in range(draw(st.integers(0, 3)))]
 
-    raw = {"format": "service-model", "version": 1, "title": draw(texts),
+    raw = {"format": "service-model", "version": 2, "title": draw(texts),
            "authority": draw(texts), "notes": draw(texts), "localities": localities,
            "required_kinds": draw(st.lists(st.sampled_from(list(cat.KINDS)), unique=True,
                                            max_size=6)),
@@ -183,7 +188,7 @@ def test_long_ids_still_give_a_saveable_pathway_id():
 def test_saved_files_are_indented_in_schema_key_order():
     model = read_model(DATA / "pinned-keys-only.svcmodel")
     text = serialise(model).decode()
-    assert text.startswith('{\n  "format": "service-model",\n  "version": 1,\n  "title": ')
+    assert text.startswith('{\n  "format": "service-model",\n  "version": 2,\n  "title": ')
     keys = list(json.loads(text))
     assert keys == [k for k in ServiceModel.model_fields if k in keys]
 
@@ -223,7 +228,54 @@ def test_migrated_file_saves_as_the_current_version(tmp_path):
     model = read_model(DATA / "v0" / "draft-v0.svcmodel")
     write_model(tmp_path / "draft.svcmodel", model)
     saved = json.loads((tmp_path / "draft.svcmodel").read_text())
-    assert saved["version"] == 1 and "links" not in saved and "lots" not in saved
+    assert saved["version"] == 2 and "links" not in saved and "lots" not in saved
+
+
+def test_version_1_file_opens_unchanged_and_saves_as_version_2(tmp_path):
+    source = DATA / "pinned-keys-only.svcmodel"
+    raw = json.loads(source.read_text())
+    assert raw["version"] == 1
+    model = read_model(source)
+    saved = json.loads(serialise(model))
+    assert saved.pop("version") == 2 and raw.pop("version") == 1
+    # Every version 1 key keeps its value; the save only adds what the app fills in.
+    for key, value in raw.items():
+        assert saved[key] == value or key in ("components", "pathways", "lot_plans"), key
+    assert [c["id"] for c in saved["components"]] == [c["id"] for c in raw["components"]]
+    for old, new in zip(raw["components"], saved["components"]):
+        assert {k: new[k] for k in old} == old
+    for old, new in zip(raw["pathways"], saved["pathways"]):
+        assert {k: new[k] for k in old} == old
+
+
+def test_version_2_keys_are_checked_with_their_key_path():
+    def problems(component: dict, pathway: dict | None = None) -> str:
+        raw = {"format": "service-model", "version": 2,
+               "components": [{"id": "self", "kind": "self_referral", "name": "Self"},
+                              {"id": "adult", "kind": "adult_treatment", "name": "Adult"},
+                              component],
+               "pathways": [{"source": "self", "target": "adult", **(pathway or {})}]}
+        with pytest.raises(ModelFileError) as caught:
+            parse_model(json.dumps(raw).encode())
+        return str(caught.value)
+
+    route = {"id": "gp", "kind": "gp_referral", "name": "GP"}
+    service = {"id": "rehab", "kind": "residential_rehab", "name": "Rehab"}
+    assert "components[2].annual_referrals: should be 0 or more" in \
+        problems({**route, "annual_referrals": -5})
+    assert "components[2].annual_referrals: only a referral route has annual referrals" in \
+        problems({**service, "annual_referrals": 40})
+    assert "components[2].episode_months: should be more than 0" in \
+        problems({**service, "episode_months": 0})
+    assert "components[2].completion_percent: should be at most 100" in \
+        problems({**service, "completion_percent": 140})
+    assert "components[2].capacity: should be a whole number" in problems({**service, "capacity": 2.5})
+    assert "pathways[0].share_percent: should be at most 100" in \
+        problems(service, {"share_percent": 450})
+    nan = (b'{"format": "service-model", "version": 2, "components": [{"id": "gp", '
+           b'"kind": "gp_referral", "name": "GP", "annual_referrals": NaN}]}')
+    with pytest.raises(ModelFileError, match="NaN"):
+        parse_model(nan)
 
 
 # --- a file of only the pinned keys ---------------------------------------------------------
@@ -242,8 +294,9 @@ def test_pinned_keys_only_file_loads_checks_and_resaves(tmp_path):
     resaved = json.loads(out.read_text())
     pinned = json.loads(source.read_text())
     for key in pinned:
-        if key not in ("components", "pathways", "lot_plans"):
+        if key not in ("components", "pathways", "lot_plans", "version"):
             assert resaved[key] == pinned[key]
+    assert pinned["version"] == 1 and resaved["version"] == 2
 
 
 # --- atomic save ---------------------------------------------------------------------------

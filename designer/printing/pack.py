@@ -20,6 +20,7 @@ from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPagedPaintDe
 from models import catalogue
 from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, counts_text,
                            run_checks, severity_counts)
+from models.flow import maximum_flow, run_flow
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 from models.lots import unassigned_services
@@ -28,6 +29,7 @@ from models.wording import plural
 from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
                       layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
                       paint_lot_fill, shown_area)
+from . import flow_page
 from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
                      Table, flow, style)
 
@@ -99,6 +101,7 @@ class LotPack:
         self.plan: LotPlan = plan
         self.diagram: Diagram = layout_diagram(model)
         self.findings = run_checks(model, plan.id)  # the coverage page and each lot's own
+        self.flow = run_flow(model, plan.id)  # the demand and capacity page and lot rows
         self._short: list[tuple[int, str]] | None = None  # _shortened()
         self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
@@ -124,6 +127,9 @@ class LotPack:
                 pages += self._lot_pages(lot)
         if self.options.lot_id is None:
             pages += self._coverage()
+            if self.flow.known:
+                pages += flow("Demand and capacity", flow_page.demand_blocks(
+                    self.model, self.flow, maximum_flow(self.model)), self.content)
             if len(self.model.lot_plans) > 1:
                 pages += self._options_page()
         return pages
@@ -532,6 +538,7 @@ class LotPack:
         else:
             blocks.append(Paragraph("No pathway crosses between this lot and another lot.",
                                     italic=True))
+        blocks += flow_page.lot_blocks(self.model, lot, self.flow)
         if lot.notes.strip():
             blocks += [Heading("Notes"), Paragraph(lot.notes)]
         blocks[0:0] = self._lot_diagram(lot, blocks)

@@ -1,0 +1,190 @@
+"""The "Demand and capacity" panel and the Flow view (docs/flow.md).
+
+The panel shows models.flow's figures per component, per lot or per cohort, in a sortable
+table; a click on a row selects its boxes. "Referrals up or down by N%" shows the same figures
+for a scaled demand without editing the model. Figures are recomputed after the checks run
+(the document's debounced check timer), only while the panel or the Flow view is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
+                               QTableView, QVBoxLayout, QWidget)
+
+from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
+
+from .document import Document
+from .flow_overlay import FlowOverlay
+
+if TYPE_CHECKING:
+    from models.flow import FlowResult
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+IDS_ROLE = Qt.ItemDataRole.UserRole + 2
+VIEWS = {"components": "Each component", "lots": "Each lot of the active plan",
+         "cohorts": "Each cohort (its services)"}
+
+
+class FlowPanel(QWidget):
+    showComponents = Signal(list)  # component ids to select and centre
+    computed = Signal()  # new figures (for the Flow view)
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.doc = document
+        self.result: FlowResult | None = None
+        self.setAccessibleName("Demand and capacity")
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names come from the file
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName("Demand and capacity summary")
+        self.view_combo = QComboBox()
+        self.view_combo.setAccessibleName("Show figures for")
+        for key, label in VIEWS.items():
+            self.view_combo.addItem(label, key)
+        self.scale_spin = QSpinBox()
+        self.scale_spin.setRange(-90, 300)
+        self.scale_spin.setSingleStep(5)
+        self.scale_spin.setSuffix(" %")
+        self.scale_spin.setValue(0)
+        self.scale_spin.setAccessibleName("Referrals up or down by percent")
+        self.scale_spin.setToolTip("See the figures if referrals rose or fell by this much. "
+                                   "The model is not changed.")
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Show"))
+        controls.addWidget(self.view_combo)
+        controls.addStretch(1)
+        controls.addWidget(QLabel("Referrals up or down by"))
+        controls.addWidget(self.scale_spin)
+        self.table_model = QStandardItemModel(0, len(COLUMNS), self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        # File order until the user clicks a column heading.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setAccessibleName("Demand and capacity figures")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self._timer = QTimer(self, singleShot=True, interval=150)  # spin box typing
+        self._timer.timeout.connect(self.refresh)
+        self.scale_spin.valueChanged.connect(lambda _: self._timer.start())
+        self.view_combo.currentIndexChanged.connect(lambda _: self._fill())
+        self.wanted = lambda: self.isVisible()  # replaced by install_flow
+        self.overlay: FlowOverlay | None = None  # set by install_flow
+        # Bound methods, not lambdas: Qt drops them when the panel goes, though the document
+        # may outlive the window.
+        document.findingsChanged.connect(self._maybe_refresh)
+        document.modelReset.connect(self._model_reset)
+
+    @property
+    def scale(self) -> float:
+        return 1 + self.scale_spin.value() / 100
+
+    def _model_reset(self) -> None:
+        if self.overlay is not None:
+            self.overlay.items.clear()  # the scene deleted them with its items
+        self.result = None
+
+    def _maybe_refresh(self) -> None:
+        if self.wanted():
+            self.refresh()
+
+    def refresh(self) -> None:
+        from models.flow import run_flow  # networkx: imported when first needed
+
+        self.result = run_flow(self.doc.model, scale=self.scale)
+        lines = summary_lines(self.result, self.doc.model)
+        if self.scale_spin.value():
+            lines.insert(0, f"With referrals {'up' if self.scale > 1 else 'down'} by "
+                            f"{abs(self.scale_spin.value())}% (the model is not changed):")
+        self.summary.setText("\n".join(lines))
+        self._fill()
+        self.computed.emit()
+
+    def _fill(self) -> None:
+        if self.result is None:
+            return
+        key = self.view_combo.currentData()
+        if key == "components":
+            rows = [(r, [r.id]) for r in component_rows(self.doc.model, self.result)]
+        else:
+            groups = self.result.lots if key == "lots" else self.result.cohorts
+            rows = [(g, g.members) for g in groups]
+        self.table.setSortingEnabled(False)
+        self.table_model.clear()
+        headers = [c.title for c in COLUMNS]
+        headers[0] = {"components": "Component", "lots": "Lot", "cohorts": "Cohort"}[key]
+        self.table_model.setHorizontalHeaderLabels(headers)
+        for column, title in enumerate(c.title for c in COLUMNS):
+            header = self.table_model.horizontalHeaderItem(column)
+            header.setToolTip(COLUMN_NOTES.get(title, ""))
+        for row, ids in rows:
+            items = []
+            for column, text in zip(COLUMNS, cells(row)):
+                item = QStandardItem(text)
+                value = column.value(row)
+                item.setData(text.lower() if not column.numeric else
+                             (-1e300 if value is None else value), SORT_ROLE)
+                item.setData(ids, IDS_ROLE)
+                if column.numeric:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                items.append(item)
+            self.table_model.appendRow(items)
+        self.table.setSortingEnabled(True)
+
+    def _clicked(self, index) -> None:
+        ids = index.data(IDS_ROLE)
+        if ids:
+            self.showComponents.emit(list(ids))
+
+
+def install_flow(window) -> FlowPanel:
+    """Add the Demand and capacity dock (beside the Checks) and View > Flow view."""
+    panel = FlowPanel(window.doc)
+    dock = window.add_dock("flow", "Demand and capacity", panel,
+                           Qt.DockWidgetArea.BottomDockWidgetArea, tabify_with="checks")
+    overlay = FlowOverlay(window.scene)
+    action = QAction("&Flow view (people a year)", window, checkable=True)
+    action.setToolTip("Draw the people a year on each pathway, and each service's arrivals "
+                      "against its capacity")
+    window.menus["view"].addAction(action)
+    panel.wanted = lambda: dock.isVisible() or action.isChecked()
+
+    def draw() -> None:
+        if action.isChecked() and panel.result is not None:
+            overlay.show(panel.result)
+        else:
+            overlay.clear()
+
+    def toggled(on: bool) -> None:
+        if on:
+            panel.refresh()
+        else:
+            overlay.clear()
+
+    action.toggled.connect(toggled)
+    panel.computed.connect(draw)
+    dock.visibilityChanged.connect(lambda shown: shown and panel.refresh())
+    panel.showComponents.connect(window.show_components)
+    panel.flow_action = action
+    panel.overlay = overlay
+    return panel

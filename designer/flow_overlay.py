@@ -1,0 +1,149 @@
+"""The Flow view: people a year drawn on the diagram (View > Flow view).
+
+Each pathway gets a band behind its arrow as wide as the people a year who take it, with the
+number on it; each service gets a small bar under its box: arrivals against capacity. The bar
+reads in greyscale: the part used is dark, and a service over capacity is cross-hatched and
+says "OVER" with its percentage, so nothing depends on colour. The items are children of the
+canvas items, added and removed here only, so the canvas code does not know about them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+from shiboken6 import isValid
+
+from models.catalogue import KINDS
+from models.flow_table import people
+
+from .canvas.items import BOX_H, BOX_W, ComponentItem, PathwayItem
+
+if TYPE_CHECKING:
+    from models.flow import FlowResult
+
+BAND = QColor(0, 114, 178, 70)  # translucent blue; width, not colour, carries the number
+BAND_MAX, BAND_MIN = 26.0, 2.0  # pixels (scene units) for the busiest and a quiet pathway
+BAR_H = 14.0
+FONT = QFont()
+FONT.setPixelSize(11)
+FONT.setBold(True)
+
+
+class FlowBand(QGraphicsItem):
+    """A wide translucent stroke behind a pathway arrow, with the people a year on it."""
+
+    def __init__(self, parent: PathwayItem, count: float | None, width: float):
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.count, self.width = count, width
+        self.text = people(count) + " a year" if count is not None else "? a year"
+
+    def boundingRect(self) -> QRectF:
+        return self.parentItem().boundingRect().adjusted(-self.width - 40, -self.width - 20,
+                                                         self.width + 40, self.width + 20)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        path = self.parentItem()._path
+        if self.count:
+            pen = QPen(BAND, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+        # The number sits a little before the middle, so it does not cover the pathway label.
+        at = path.pointAtPercent(0.35)
+        width = QFontMetricsF(FONT).horizontalAdvance(self.text) + 8
+        rect = QRectF(at.x() - width / 2, at.y() - 9, width, 18)
+        painter.setPen(QPen(QColor("#1b1b1b"), 0.8))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setFont(FONT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class CapacityBar(QGraphicsItem):
+    """Arrivals against capacity under a service box: '540 of 900 a year (60%)'."""
+
+    def __init__(self, parent: ComponentItem, arrivals: float | None, capacity: int | None):
+        super().__init__(parent)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.arrivals, self.capacity = arrivals, capacity
+        self.rect = QRectF(-BOX_W / 2, BOX_H / 2 + 3, BOX_W, BAR_H)
+        self.over = arrivals is not None and capacity is not None and arrivals > capacity
+        if arrivals is None:
+            self.text = tip = "arrivals not known"
+        elif capacity is None:
+            self.text = f"{people(arrivals)}, no capacity set"
+            tip = f"{people(arrivals)} people a year arrive; no capacity is set"
+        elif capacity == 0:
+            self.text = f"{people(arrivals)}: OVER, no places"
+            tip = f"{people(arrivals)} people a year arrive, and it has no places"
+        else:
+            share = 100 * arrivals / capacity
+            # Short enough for the box's width: the tool tip says it in full.
+            self.text = (f"{people(arrivals)} / {people(capacity)}: "
+                         f"{'OVER ' if self.over else ''}{share:,.0f}%")
+            tip = (f"{people(arrivals)} people a year arrive; it can take on "
+                   f"{people(capacity)} ({share:,.0f}% of its capacity"
+                   f"{', over capacity' if self.over else ''})")
+        self.setToolTip(tip)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setPen(QPen(QColor("#1b1b1b"), 1))
+        painter.setBrush(QColor("white"))
+        painter.drawRect(self.rect)
+        if self.arrivals is not None and self.capacity:
+            used = self.rect.adjusted(0, 0, 0, 0)
+            used.setWidth(self.rect.width() * min(1.0, self.arrivals / self.capacity))
+            painter.setBrush(QColor("#b8b8b8"))
+            painter.drawRect(used)
+        if self.over:
+            # Over capacity: hatched across the whole bar, and the word OVER in the text.
+            painter.setBrush(QBrush(QColor("#1b1b1b"), Qt.BrushStyle.BDiagPattern))
+            painter.drawRect(self.rect)
+        painter.setFont(FONT)
+        metrics = QFontMetricsF(FONT)
+        text = metrics.elidedText(self.text, Qt.TextElideMode.ElideRight, self.rect.width() - 4)
+        label = QRectF(self.rect.center().x() - metrics.horizontalAdvance(text) / 2 - 2,
+                       self.rect.top() + 0.5, metrics.horizontalAdvance(text) + 4,
+                       self.rect.height() - 1)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRect(label)
+        painter.setPen(QColor("#1b1b1b"))
+        painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class FlowOverlay:
+    """Adds and removes the Flow view's items on a ModelScene."""
+
+    def __init__(self, scene):
+        self.scene = scene
+        self.items: list[QGraphicsItem] = []
+
+    def clear(self) -> None:
+        for item in self.items:
+            # A box or pathway deleted since goes with its children.
+            if isValid(item) and item.scene() is not None:
+                self.scene.removeItem(item)
+        self.items.clear()
+
+    def show(self, result: FlowResult) -> None:
+        self.clear()
+        counts = [n for n in result.pathways.values() if n]
+        busiest = max(counts, default=0.0)
+        for pathway_id, item in self.scene.pathways.items():
+            count = result.pathways.get(pathway_id)
+            width = BAND_MIN + (BAND_MAX - BAND_MIN) * (count or 0) / busiest if busiest else 0
+            self.items.append(FlowBand(item, count, width))
+        for component_id, item in self.scene.components.items():
+            flow = result.components.get(component_id)
+            if flow is None or not KINDS[item.kind_id].is_service:
+                continue
+            self.items.append(CapacityBar(item, flow.arrivals, flow.capacity))

@@ -1,0 +1,129 @@
+"""The Demand and capacity panel, the Flow view and the new Properties fields, in a real window
+on a copy of the Luton template given figures in code (the shipped template is not changed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from designer.document import Document
+from designer.main_window import MainWindow
+from models.fileio import parse_model
+from models.templates import template_path
+
+from conftest import show_window
+
+REFERRALS = {"self": 700, "gp": 250, "hospital": 300, "custody": 150, "probation": 200,
+             "prison": 120, "yp-ref": 90}
+CAPACITY = {"hub": 1800, "clinical": 1450, "cj": 400, "recovery": 900, "rehab": 30,
+            "outreach": 500, "harm": 900, "yp": 120, "shared": 250, "detox": 40, "ips": 150,
+            "family": 200}
+
+
+def luton_with_figures():
+    raw = json.loads(template_path("luton").read_text(encoding="utf-8"))
+    for c in raw["components"]:
+        if c["id"] in REFERRALS:
+            c["annual_referrals"] = REFERRALS[c["id"]]
+        if c["id"] in CAPACITY:
+            c.update(capacity=CAPACITY[c["id"]], episode_months=6, completion_percent=45)
+    raw["pathways"].append({"source": "recovery", "target": "clinical", "share_percent": 10})
+    return parse_model(json.dumps(raw).encode())
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    from designer import messages
+
+    # Closing a window with edits asks a question: answer Discard, as conftest's luton_window.
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, buttons, *a, **k:
+                        "Discard" if "Discard" in buttons else buttons[0])
+    doc = Document(luton_with_figures())
+    w = show_window(qtbot, MainWindow(doc), 1400, 900)
+    yield w
+    doc.blockSignals(True)
+    doc.undo_stack.blockSignals(True)
+
+
+def rows(panel) -> dict[str, list[str]]:
+    model = panel.proxy
+    return {model.index(r, 0).data(): [model.index(r, c).data()
+                                        for c in range(model.columnCount())]
+            for r in range(model.rowCount())}
+
+
+def test_the_panel_shows_the_figures_and_selects_a_row(window, qtbot):
+    window.docks["flow"].show()
+    window.docks["flow"].raise_()
+    panel = window.flow
+    qtbot.waitUntil(lambda: panel.result is not None)
+    table = rows(panel)
+    assert table["Self-referral"][1] == "700"
+    assert "OVER" in table["Residential rehab (spot purchase)"][3]
+    assert "People coming in a year: 1,810" in panel.summary.text()
+    # Sortable: by people a year, busiest first.
+    panel.table.sortByColumn(1, panel.table.horizontalHeader().sortIndicatorOrder().DescendingOrder)
+    first = panel.proxy.index(0, 0).data()
+    assert first == "Recovery and aftercare" or first in table
+    index = next(panel.proxy.index(r, 0) for r in range(panel.proxy.rowCount())
+                 if panel.proxy.index(r, 0).data() == "Clinical treatment and prescribing")
+    panel._clicked(index)
+    assert window.scene.selected_ids()[0] == ["clinical"]
+
+
+def test_referrals_up_by_a_percentage_do_not_edit_the_model(window, qtbot):
+    window.docks["flow"].show()
+    panel = window.flow
+    panel.refresh()
+    before = rows(panel)["Self-referral"][1]
+    panel.scale_spin.setValue(20)
+    qtbot.waitUntil(lambda: rows(panel)["Self-referral"][1] == "840")
+    assert before == "700" and "up by 20%" in panel.summary.text()
+    assert window.doc.model.component("self").annual_referrals == 700
+    assert not window.doc.is_modified()
+
+
+def test_lot_and_cohort_totals(window):
+    panel = window.flow
+    panel.refresh()
+    panel.view_combo.setCurrentIndex(panel.view_combo.findData("lots"))
+    assert set(rows(panel)) == {lot.name for lot in window.doc.model.plan().lots}
+    panel.view_combo.setCurrentIndex(panel.view_combo.findData("cohorts"))
+    assert "Adults (18+)" in rows(panel)
+
+
+def test_flow_view_draws_bands_and_bars_and_goes_away(window, qtbot):
+    from designer.flow_overlay import CapacityBar, FlowBand
+
+    window.flow.flow_action.setChecked(True)
+    overlay = window.flow.overlay
+    bands = [i for i in overlay.items if isinstance(i, FlowBand)]
+    bars = {i.parentItem().component_id: i for i in overlay.items if isinstance(i, CapacityBar)}
+    assert len(bands) == len(window.doc.model.pathways)
+    assert bars["rehab"].over and "OVER" in bars["rehab"].text
+    assert not bars["hub"].over and "OVER" not in bars["hub"].text
+    widths = {b.parentItem().pathway_id: b.width for b in bands}
+    assert widths["hub->clinical"] > widths["gp->hub"] or widths["gp->hub"] > 0
+    window.flow.flow_action.setChecked(False)
+    assert overlay.items == []
+
+
+def test_properties_edit_the_new_fields_with_plain_labels(window, qtbot):
+    props = window.properties
+    window.scene.select_ids(["self"])
+    qtbot.waitUntil(lambda: props.component_id == "self")
+    fields = props.flow_fields
+    assert fields.referrals.isVisibleTo(props) and not fields.stay.isVisibleTo(props)
+    label = props.component_page.form.labelForField(fields.referrals).text().replace("&", "")
+    assert label == "People a year who come in this way"
+    fields.referrals.setValue(900)
+    assert window.doc.model.component("self").annual_referrals == 900
+    window.scene.select_ids(["clinical"])
+    qtbot.waitUntil(lambda: props.component_id == "clinical")
+    assert fields.stay.isVisibleTo(props) and not fields.referrals.isVisibleTo(props)
+    label = props.component_page.form.labelForField(fields.stay).text().replace("&", "")
+    assert label == "Average stay (months)"
+    fields.stay.setValue(9)
+    assert window.doc.model.component("clinical").episode_months == 9
