@@ -20,6 +20,7 @@ from PySide6.QtGui import (QColor, QImage, QPageLayout, QPageSize, QPagedPaintDe
 from models import catalogue
 from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, counts_text,
                            run_checks, severity_counts)
+from models.funding import funding_position
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 from models.wording import plural
@@ -98,6 +99,7 @@ class LotPack:
         self.plan: LotPlan = plan
         self.diagram: Diagram = layout_diagram(model)
         self.findings = run_checks(model, plan.id)  # the coverage page and each lot's own
+        self.money = funding_position(model, plan.id)  # every money figure printed
         self._short: list[tuple[int, str]] | None = None  # _shortened()
         self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
@@ -349,16 +351,17 @@ class LotPack:
         return pages
 
     def _summary_figures(self) -> tuple[str, str, str]:
-        """The lots' annual value, the funding a year and the coverage check counts."""
-        values = [lot.contract.annual_value for lot in self.plan.lots]
-        funding = [f.annual_amount for f in self.model.funding_sources
-                   if f.annual_amount is not None]
+        """The lots' annual value, the funding a year (and what it is short by) and the
+        coverage check counts."""
         counts = severity_counts(self.findings)
         checks = f"{counts_text(counts)} (see Coverage checks)" if any(
             counts.values()) else "No findings"
-        value = money(sum(v for v in values if v is not None)) if any(
-            v is not None for v in values) else "not set"
-        return value, money(sum(funding)) if funding else "not recorded", checks
+        position = self.money
+        funding = money(position.funding_total) if position.funding_total is not None \
+            else "not recorded"
+        if position.balance is not None and position.balance < 0:
+            funding += f" ({money(-position.balance)} short)"
+        return money(position.lots_total), funding, checks
 
     def _summary(self) -> Table:
         m = self.model
@@ -515,8 +518,13 @@ class LotPack:
                         "" if source.recurrent else "one-year, renewal uncertain"]))
                 rows.append([source.name if source else a.source, money(a.annual_amount), note])
             rows.append(["Total", money(sum(a.annual_amount for a in lot.funding)), ""])
+            total_row = len(rows) - 1
+            figures = next(f for f in self.money.lots if f.id == lot.id)
+            if figures.unallocated:
+                rows.append(["Not covered of the lot's annual value",
+                             money(figures.unallocated), ""])
             blocks.append(Table(["Source", "Annual amount", "Conditions"], rows, [4, 1.6, 3.4],
-                                row_fills={len(rows) - 1: QColor("#f2f2f2")}))
+                                row_fills={total_row: QColor("#f2f2f2")}))
         else:
             blocks.append(Paragraph("No funding allocated to this lot.", italic=True))
         blocks.append(Heading("Pathways to and from other lots"))
