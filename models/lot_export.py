@@ -112,8 +112,8 @@ def _print_setup(ws, landscape: bool) -> None:
 
 
 SUMMARY_HEADERS = ["Code", "Lot", "Components", "Annual value", "Estimated cost of components",
-                   "Funding allocated", "Underfunded by", "Initial term (years)", "Extensions (years)",
-                   "Break clause (years)", "Quality (%)", "Price (%)", "Social value (%)",
+                   "Funding allocated", "Underfunded by", "Initial term (years)",
+                   "Extensions (years)", "Break clause (years)", "Quality (%)", "Price (%)", "Social value (%)",
                    "Pricing model", "Payment basis", "Procurement route", "Findings"]
 
 
