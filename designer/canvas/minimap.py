@@ -45,6 +45,8 @@ class Minimap(QGraphicsView):
     def refit(self) -> None:
         rect = self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40)
         if not rect.isEmpty():
+            # Its own scene rectangle: the whole model, never clipped to a stale one.
+            self.setSceneRect(rect)
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self._picture = None
         self.viewport().update()

@@ -51,6 +51,9 @@ class ModelScene(QGraphicsScene):
         for signal in (document.lotsChanged, document.modelChanged):
             signal.connect(self._forget_index)
         document.findingsChanged.connect(self.show_findings)
+        # Every edit, layout, undo and redo is one step of the stack: after each, the scene
+        # (what the scroll bars and Fit can reach) grows or shrinks to the boxes.
+        document.undo_stack.indexChanged.connect(self.update_scene_rect)
         self.rebuild()
 
     # --- model -> items ----------------------------------------------------------------------
@@ -112,7 +115,7 @@ class ModelScene(QGraphicsScene):
         self.pathways[pathway.id] = item
         self.addItem(item)
 
-    def update_scene_rect(self) -> None:
+    def update_scene_rect(self, *_) -> None:
         # Room around the model to drop new components; never smaller than what is drawn.
         self.setSceneRect(self.itemsBoundingRect().adjusted(-600, -400, 600, 400))
 
@@ -243,8 +246,7 @@ class ModelScene(QGraphicsScene):
             if item.pos() != start:
                 moved[cid] = (item.pos().x(), item.pos().y())
         if moved:
-            self.doc.move_components(moved)
-            self.update_scene_rect()
+            self.doc.move_components(moved)  # the scene rectangle follows (indexChanged)
 
     def dragged_ids(self) -> list[str]:
         """The components a left-button drag on the canvas is moving, if one is under way."""
