@@ -43,7 +43,7 @@ def run(args: list[str]) -> int:
         instance.pathsReceived.connect(open_windows)
     window = MainWindow()
     _WINDOWS.append(window)
-    window.show()
+    window.show_first()
     if args:
         window.open_file(args[0], ask=False)
     # Copies a crashed session left (designer/file_safety.py); asked after the file opens, so a
@@ -64,7 +64,7 @@ def open_windows(paths: list[str]) -> None:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: _forget(w))
         _WINDOWS.append(window)
-        window.show()
+        window.show_first()
         window.open_file(path, ask=False)
     shown = [w for w in _WINDOWS if w.isVisible()]
     if shown:

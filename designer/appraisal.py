@@ -21,6 +21,7 @@ from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, apprai
                             appraise, default_baseline)
 
 from .document import Document
+from .screens import fit_to_screen
 
 NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the change against "
         "it. Each plan is judged by the same coverage rules as the canvas.")
@@ -86,7 +87,7 @@ class AppraisalDialog(QDialog):
                        document.modelReset):
             signal.connect(self._timer.start)
         self.refresh()
-        self.resize(940, 660)
+        fit_to_screen(self, 940, 660)
 
     # --- the baseline ------------------------------------------------------------------------
     def baseline(self) -> str:

@@ -29,6 +29,7 @@ from models.metrics import money
 from models.schema import Contract, FundingAllocation, Kpi, Lot
 
 from .document import Document
+from .screens import fit_to_screen
 
 NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
@@ -743,4 +744,4 @@ class ContractDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
         layout.addWidget(buttons)
-        self.resize(760, 760)  # long funding source names and the KPI columns read in full
+        fit_to_screen(self, 760, 760)  # long funding source names and the KPI columns read in full

@@ -23,6 +23,7 @@ from models.schema import FundingAllocation, FundingSource, unique_id
 from .canvas.items import plain_tooltip
 from .contract_editor import INVALID_FILL, parse_amount, quiet_button, schema_problem
 from .document import Document
+from .screens import fit_to_screen
 
 # "lot-underfunded" too: a lot worth less than its services cost, or with less allocated than it
 # is worth, is what the options appraisal calls underfunded (both read models/funding.py).
@@ -99,7 +100,7 @@ class FundingDialog(QDialog):
                        document.findingsChanged):
             signal.connect(self._timer.start)
         self.reload()
-        self.resize(1080, 640)
+        fit_to_screen(self, 1080, 640)
 
     # --- model -> tables ---------------------------------------------------------------------
     def reload(self) -> None:

@@ -35,6 +35,7 @@ from .file_safety import install_files
 from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
+from .screens import MAXIMISE_BELOW, available_area, first_window_size, fit_to_screen
 from .tables import ModelTables
 
 APP_NAME = "Service Model Designer"
@@ -60,6 +61,10 @@ class MainWindow(QMainWindow):
         self._fitted = False
         self.setAcceptDrops(True)
 
+        # Palette and Properties run the full height; the Checks, Tables and Lots tabs sit
+        # under the canvas only, so on a laptop screen the canvas keeps most of the room.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.palette = Palette()
         self.properties = PropertyEditor(self.doc)
         self.checks = ChecksPanel(self.doc)
@@ -601,13 +606,29 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        self._first_size = geometry is None or not self.restoreGeometry(geometry)
+        if self._first_size:
+            fit_to_screen(self, MAXIMISE_BELOW.width(), MAXIMISE_BELOW.height())
         state = settings.value("window/state")
         # First run: size the docks in showEvent, once the window has its real size.
         self._first_run = state is None or not self.restoreState(state)
+
+    def show_first(self) -> None:
+        """Show as the app starts. The first run takes most of the screen, and a small screen
+        (a 1366x768 laptop) all of it: maximised, and given the whole area too in case no
+        window manager acts on the request."""
+        if self._first_size:
+            area = available_area(self)
+            size = first_window_size(area)
+            if size is None:
+                self.setGeometry(area)
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            else:
+                fit_to_screen(self, size.width(), size.height())
+                frame = self.frameGeometry()
+                frame.moveCenter(area.center())
+                self.move(frame.topLeft())
+        self.show()
 
     def _first_layout(self) -> None:
         """Dock sizes for a first run: the canvas gets most of the room, the docks enough to
