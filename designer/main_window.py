@@ -13,9 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFileDialog,
-                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu,
-                               QMessageBox, QTabBar, QWidget)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QLineEdit,
+                               QMainWindow, QMenu, QMessageBox, QTabBar, QWidget)
 
 from models import ModelFileError, ServiceModel, read_model
 from models.catalogue import KINDS, stage_group
@@ -29,6 +28,7 @@ from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
 from . import messages
 from .checks_dock import ChecksPanel
+from .connect_to import ConnectDialog
 from .document import Document
 from .icons import kind_icon
 from .file_safety import install_files
@@ -422,58 +422,26 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def connect_to(self) -> None:
-        """Add a pathway without the mouse: choose the target by name (typing filters)."""
+        """Add a pathway without the mouse: choose the target by name (designer/connect_to.py)."""
         components = self.scene.selected_ids()[0]
         if len(components) != 1:
             self.statusBar().showMessage("Select one component to connect from.", 5000)
             return
         source = components[0]
-        dialog, choices = self.connect_dialog(source)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            text = dialog.textValue().strip()
-            target = choices.get(text)
-            if target is None:  # typed part of a name: take it if only one name matches
-                matches = [cid for label, cid in choices.items() if text.lower() in label.lower()]
-                target = matches[0] if len(matches) == 1 and text else None
-            if target is None:
-                self.statusBar().showMessage(
-                    f"No pathway added: no component called {text}." if text
-                    else "No pathway added: no component was chosen.", 8000)
-            else:
-                self.scene.connect_components(source, target)
+        dialog = self.connect_dialog(source)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        target = dialog.chosen()
+        dialog.deleteLater()  # a fresh list of names next time
+        if accepted and target:
+            self.scene.connect_components(source, target)
+        else:
+            self.statusBar().showMessage("No pathway added.", 5000)
+        self.activateWindow()
         self.scene.select_ids([source])
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def connect_dialog(self, source: str) -> tuple[QInputDialog, dict[str, str]]:
-        """The Connect To dialog and its choices (label -> component id); names that appear
-        twice carry their kind, and a number if that is not enough."""
-        model = self.doc.model
-        others = [c for c in model.components if c.id != source]
-        choices: dict[str, str] = {}
-        for c in others:
-            label = c.name.strip() or "(no name)"
-            if sum(o.name.strip() == c.name.strip() for o in others) > 1:
-                label = f"{label} ({KINDS[c.kind].name})"
-            n = 2
-            unique = label
-            while unique in choices:
-                unique, n = f"{label} {n}", n + 1
-            choices[unique] = c.id
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Connect to")
-        dialog.setAccessibleName("Connect to")
-        dialog.setLabelText(f"Add a pathway from {model.component(source).name} to:")
-        dialog.setComboBoxItems(sorted(choices, key=str.lower))
-        dialog.setComboBoxEditable(True)  # type part of a name to find it
-        dialog.setOkButtonText("Connect")
-        combo = dialog.findChild(QComboBox)
-        combo.setAccessibleName("Component to connect to")
-        combo.setCurrentIndex(-1)
-        combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        for label in dialog.findChildren(QLabel):
-            label.setTextFormat(Qt.TextFormat.PlainText)  # the source's name is from a file
-        return dialog, choices
+    def connect_dialog(self, source: str) -> ConnectDialog:
+        return ConnectDialog(self.doc.model, source, self)
 
     def canvas_menu(self, pos) -> QMenu:
         """The right-click menu: edit what is under the mouse, or add a component there."""

@@ -113,3 +113,71 @@ def test_dialogs_are_clamped_to_their_screen(qtbot, blank, monkeypatch):
     contract = ContractDialog(blank.doc, lot_id, blank)  # wants 760x760
     qtbot.addWidget(contract)
     assert contract.height() <= 600 - 40
+
+
+# --- item 4: Ctrl+K is finished from the keyboard -----------------------------------------------
+def answer_next_dialog(answer):
+    """Run `answer(dialog)` on the next modal dialog once it is shown."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def act():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, act)
+            return
+        answer(dialog)
+    QTimer.singleShot(0, act)
+
+
+def ctrl_k(qtbot, window, answer):
+    from PySide6.QtWidgets import QApplication
+    # Back from the last dialog: shortcuts go to the active window, which offscreen Qt does
+    # not hand back by itself.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    window.view.setFocus()
+    answer_next_dialog(answer)
+    QTest.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_k_enter_connects_a_unique_match_and_arrows_choose_among_several(qtbot, blank):
+    hub = quick_add(qtbot, blank, "access hub")
+    adult = quick_add(qtbot, blank, "adult treatment")
+    shared = quick_add(qtbot, blank, "shared care")
+    detox = quick_add(qtbot, blank, "inpatient detox")
+    pathways = lambda: {(p.source, p.target) for p in blank.doc.model.pathways}  # noqa: E731
+    seen = {}
+
+    def unique(dialog):
+        QTest.keyClicks(dialog.search, "deto")  # part of a name: one match
+        QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+    blank.scene.select_ids([hub])
+    ctrl_k(qtbot, blank, unique)
+    assert (hub, detox) in pathways()
+
+    def several(dialog):
+        QTest.keyClicks(dialog.search, "a")  # Adult treatment, Inpatient detox, Shared care
+        QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+        seen["note"] = dialog.note.text()
+        assert dialog.isVisible()  # nothing connected yet, and no new entry made up
+        QTest.keyClick(dialog.search, Qt.Key.Key_Down)
+        QTest.keyClick(dialog.search, Qt.Key.Key_Down)
+        seen["chosen"] = dialog.chosen()
+        QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+    blank.scene.select_ids([hub])
+    ctrl_k(qtbot, blank, several)
+    assert "match" in seen["note"]
+    assert seen["chosen"] == detox  # second in alphabetical order after Adult treatment
+    # detox is already connected: the status bar says so and nothing is added twice.
+    assert len(blank.doc.model.pathways) == 1
+
+    def up_again(dialog):
+        QTest.keyClicks(dialog.search, "a")
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Up,
+                    Qt.Key.Key_Up):
+            QTest.keyClick(dialog.search, key)
+        QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+    blank.scene.select_ids([hub])
+    ctrl_k(qtbot, blank, up_again)
+    assert (hub, adult) in pathways() and shared
