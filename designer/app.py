@@ -57,9 +57,27 @@ def run(args: list[str]) -> int:
 _WINDOWS: list[MainWindow] = []  # windows opened for forwarded files stay alive here
 
 
+def window_showing(path: str) -> MainWindow | None:
+    """The open window that already has this file, if any."""
+    for window in _WINDOWS:
+        if window.doc.path is not None:
+            try:
+                if os.path.samefile(window.doc.path, path):
+                    return window
+            except OSError:  # gone, or never saved there
+                continue
+    return None
+
+
 def open_windows(paths: list[str]) -> None:
-    """Open each forwarded file in a window of its own; with none, bring a window forward."""
+    """Open each forwarded file in a window of its own (a file already open brings its
+    window forward instead of a second one on it); with none, bring a window forward."""
     for path in paths:
+        existing = window_showing(path)
+        if existing is not None:
+            _WINDOWS.remove(existing)
+            _WINDOWS.append(existing)  # the last one is brought forward below
+            continue
         window = MainWindow()
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: _forget(w))
@@ -69,6 +87,8 @@ def open_windows(paths: list[str]) -> None:
     shown = [w for w in _WINDOWS if w.isVisible()]
     if shown:
         target = shown[-1]
+        if target.isMinimized():
+            target.showNormal()
         target.raise_()
         target.activateWindow()
 

@@ -31,7 +31,7 @@ from .checks_dock import ChecksPanel
 from .connect_to import ConnectDialog
 from .document import Document
 from .icons import kind_icon
-from .file_safety import install_files
+from .file_safety import install_files, remembered_author
 from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self._update_counts()
-        self.minimap.setVisible(self.act_minimap.isChecked())
+        self.minimap.set_wanted(self.act_minimap.isChecked())
 
     # --- layout -----------------------------------------------------------------------------
     def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -153,9 +153,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         SK = QKeySequence.StandardKey
         file = self.menus["file"] = bar.addMenu("&File")
-        new = self.menus["new"] = file.addMenu("&New")
-        self._action("&Blank model", self.new_blank, SK.New, "Start an empty model", menu=new)
-        new.addSeparator()
+        # New Blank Model in the File menu itself, where its Ctrl+N is seen.
+        self._action("&New Blank Model", self.new_blank, SK.New, "Start an empty model",
+                     menu=file)
+        new = self.menus["new"] = file.addMenu("New from &Template")
         for template in templates():
             self._action(f"From template: {template.title}",
                          lambda _=False, n=template.name: self.new_from_template(n), menu=new)
@@ -175,7 +176,11 @@ class MainWindow(QMainWindow):
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts(QKeySequence.keyBindings(SK.Undo))
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts(QKeySequence.keyBindings(SK.Redo))
+        # Ctrl+Y and Ctrl+Shift+Z on every desktop: Linux themes bind only one of them.
+        redo_keys = QKeySequence.keyBindings(SK.Redo)
+        redo_keys += [QKeySequence(k) for k in ("Ctrl+Y", "Ctrl+Shift+Z")
+                      if QKeySequence(k) not in redo_keys]
+        self.act_redo.setShortcuts(redo_keys)
         for action, name in ((self.act_undo, "Undo"), (self.act_redo, "Redo")):
             action.setObjectName(f"act-{name.lower()}")
             edit.addAction(action)
@@ -199,7 +204,7 @@ class MainWindow(QMainWindow):
         self._action("&Fit to Window", self.view.fit_to_window, "Ctrl+0",
                      "Show the whole model", menu=view)
         view.addSeparator()
-        self.act_minimap = self._action("&Minimap", self.minimap.setVisible, None,
+        self.act_minimap = self._action("&Minimap", self.minimap.set_wanted, None,
                                         "Show an overview of the whole model", True, view)
         self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
         self.menus["panels"] = view.addMenu("&Panels")
@@ -306,6 +311,7 @@ class MainWindow(QMainWindow):
     def _update_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom:.0%}")
         self.minimap.viewport().update()
+        self.minimap.schedule_place()
 
     def _selection_changed(self) -> None:
         self.properties.show_selection(*self.scene.selected_ids())
@@ -493,8 +499,8 @@ class MainWindow(QMainWindow):
         return answer == "Discard"
 
     def new_blank(self) -> None:
-        if self.maybe_save():
-            self.doc.set_model(ServiceModel(), None)
+        if self.maybe_save():  # the author is the name given when last saving
+            self.doc.set_model(ServiceModel(author=remembered_author()), None)
 
     def new_from_template(self, name: str) -> None:
         if self.maybe_save():

@@ -88,11 +88,13 @@ def test_first_window_size_maximises_on_a_laptop_and_fits_a_big_screen():
         QSize(760, 688)
 
 
-def test_the_app_starts_maximised_on_a_small_screen(qtbot):
+def test_the_app_starts_maximised_on_a_small_screen(qtbot, monkeypatch):
     from PySide6.QtCore import QSettings
     QSettings().remove("window")  # a first run: no window size saved yet
     window = MainWindow()
     qtbot.addWidget(window)
+    # Closing would save it maximised for the windows of later tests.
+    monkeypatch.setattr(window, "save_settings", lambda: None)
     window.show_first()  # the offscreen screen is 800x800: below the threshold
     qtbot.waitExposed(window)
     area = window.screen().availableGeometry()
@@ -181,3 +183,137 @@ def test_ctrl_k_enter_connects_a_unique_match_and_arrows_choose_among_several(qt
     blank.scene.select_ids([hub])
     ctrl_k(qtbot, blank, up_again)
     assert (hub, adult) in pathways() and shared
+
+
+# --- item 7: the small things -----------------------------------------------------------------
+def on_screen(window, cid, offset=None):
+    """A component's centre (or a point in it) in viewport coordinates."""
+    from PySide6.QtCore import QPointF
+    item = window.scene.components[cid]
+    return window.view.mapFromScene(item.mapToScene(offset or QPointF(0, 0)))
+
+
+def test_assign_with_no_lots_offers_a_lot_and_remove_waits_for_one(qtbot, blank):
+    a = quick_add(qtbot, blank, "access hub")
+    b = quick_add(qtbot, blank, "adult treatment")
+    blank.scene.select_ids([a, b])
+    lots = blank.lots
+    assert not lots.unassign_action.isEnabled()  # before: enabled with no lots
+    assert lots.assign_action.isEnabled()  # before: disabled, so Ctrl+Shift+L did nothing
+    lots.assign_action.trigger()  # the question answers its first button: Create a Lot
+    (lot,) = blank.doc.model.plan().lots
+    assert set(lot.components) == {a, b}
+    blank.scene.select_ids([a])
+    assert lots.unassign_action.isEnabled()
+
+
+def test_redo_has_ctrl_y_and_ctrl_shift_z_everywhere(blank):
+    from PySide6.QtGui import QKeySequence
+    keys = blank.act_redo.shortcuts()
+    assert QKeySequence("Ctrl+Y") in keys and QKeySequence("Ctrl+Shift+Z") in keys
+
+
+def test_ctrl_n_is_in_the_file_menu_and_starts_a_blank_model(qtbot, blank):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QKeySequence
+    from designer.file_safety import AUTHOR_KEY
+    visible = [a for a in blank.menus["file"].actions() if not a.menu()]
+    assert any(QKeySequence("Ctrl+N") in a.shortcuts() for a in visible)
+    quick_add(qtbot, blank, "access hub")
+    QSettings().setValue(AUTHOR_KEY, "Sam Jones")
+    blank.activateWindow()
+    qtbot.waitUntil(lambda: blank.isActiveWindow(), timeout=2000)
+    QTest.keyClick(blank.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert blank.doc.model.components == [] and blank.doc.model.author == "Sam Jones"
+
+
+def test_the_connection_dot_goes_when_a_connection_ends_or_the_mouse_leaves(qtbot, blank):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+    a = quick_add(qtbot, blank, "access hub")
+    b = quick_add(qtbot, blank, "adult treatment")
+    port = blank.view.viewport()
+    source = blank.scene.components[a]
+    # A connection dragged from the dot, zoomed out: the rubber line's pen is in its
+    # bounding rectangle, so removing it leaves no dashes on the new arrow.
+    blank.view.set_zoom(0.5)
+    start = on_screen(blank, a, source.handle_centre())
+    source.show_handle = True  # hovered: the dot shows, and the press starts on it
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(port, on_screen(blank, b))
+    line = blank.scene._connect_line
+    assert line is not None and line.pen().widthF() * 0.5 >= 2 - 1e-6  # 2 px on screen
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       on_screen(blank, b))
+    assert len(blank.doc.model.pathways) == 1 and blank.scene._connect_line is None
+    assert not source.show_handle  # before: the source kept its dot
+    source.show_handle = True  # hovered again
+    QApplication.sendEvent(port, QEvent(QEvent.Type.Leave))
+    assert not source.show_handle  # before: the dot stayed after the mouse left
+
+
+def test_the_minimap_keeps_off_the_boxes(qtbot, blank):
+    for text in ELEVEN:
+        quick_add(qtbot, blank, text)
+    view, minimap = blank.view, blank.minimap
+    blank.act_minimap.setChecked(True)
+    view.set_zoom(0.2)
+    minimap.place()
+    # The whole model in view: an overview would only cover it (before: it sat on the boxes).
+    assert visible_rect(blank).contains(blank.scene.itemsBoundingRect())
+    assert not minimap.isVisible()
+    view.set_zoom(1.5)  # part of it out of view now: the minimap shows, in the corner that
+    minimap.place()     # hides the fewest boxes
+    assert minimap.isVisible()
+
+    def covered(corner_geometry):
+        where = corner_geometry.translated(-view.viewport().x(), -view.viewport().y())
+        area = view.mapToScene(where).boundingRect()
+        return sum(area.intersects(r) for r in boxes(blank).values())
+    port = view.viewport().geometry()
+    corners = [minimap.geometry().translated(dx, dy) for dx, dy in (
+        (0, 0), (port.left() + 8 - minimap.x(), 0), (0, port.top() + 8 - minimap.y()))]
+    assert covered(corners[0]) == min(covered(c) for c in corners)
+
+
+def test_a_fixed_findings_detail_line_follows_it(qtbot, blank):
+    a = quick_add(qtbot, blank, "access hub")
+    blank.doc.run_checks()
+    tree = blank.checks.tree
+    items = [tree.topLevelItem(g).child(i) for g in range(tree.topLevelItemCount())
+             for i in range(tree.topLevelItem(g).childCount())]
+    (item,) = [i for i in items if a in getattr(i.data(0, Qt.ItemDataRole.UserRole),
+                                               "components", ())
+               and i.data(0, Qt.ItemDataRole.UserRole).rule == "isolated-component"]
+    tree.setCurrentItem(item)
+    assert "Access hub" in blank.checks.details.text()
+    blank.doc.update_component(a, {"name": "Front door"})
+    blank.doc.run_checks()
+    assert "Front door" in blank.checks.details.text()  # before: still "Access hub"
+    b = quick_add(qtbot, blank, "adult treatment")
+    blank.doc.add_pathway(a, b)
+    blank.doc.run_checks()  # no longer isolated: the line goes with the finding
+    assert blank.checks.details.isHidden() or "isolated" not in blank.checks.details.text()
+
+
+def test_down_in_quick_add_moves_into_the_results(qtbot, blank):
+    search = blank.palette.search
+    search.setFocus()
+    qtbot.keyClicks(search, "treat")
+    QTest.keyClick(search, Qt.Key.Key_Down)
+    current = blank.palette.tree.currentItem()
+    assert blank.palette.tree.hasFocus() and "treatment" in current.text(0).lower()
+    QTest.keyClick(blank.palette.tree, Qt.Key.Key_Return)  # and Enter adds it
+    assert len(blank.doc.model.components) == 1
+
+
+def test_nudging_a_box_onto_another_says_so(qtbot, blank):
+    a = quick_add(qtbot, blank, "gp referral")
+    b = quick_add(qtbot, blank, "self referral")  # the row under it, same column
+    blank.doc.move_components({a: (0, 0), b: (0, 100)})
+    blank.scene.select_ids([b])
+    blank.view.setFocus()
+    for _ in range(5):
+        QTest.keyClick(blank.view, Qt.Key.Key_Up)
+    assert blank.scene.components[b].pos() == blank.scene.components[a].pos()
+    assert "covers GP referral" in blank.statusBar().currentMessage()

@@ -194,6 +194,14 @@ class ModelScene(QGraphicsScene):
         self.blockSignals(False)
         self.selectionChanged.emit()
 
+    def clear_hover(self) -> None:
+        """Take the connection dot off every box (the mouse left the canvas, or a connection
+        drag ended, without the hover-leave each box would otherwise get)."""
+        for item in self.components.values():
+            if item.show_handle:
+                item.show_handle = False
+                item.update()
+
     # --- gestures ----------------------------------------------------------------------------
     def _component_at(self, pos: QPointF) -> ComponentItem | None:
         for item in self.items(pos):
@@ -268,8 +276,11 @@ class ModelScene(QGraphicsScene):
 
     def _start_connecting(self, item: ComponentItem, pos: QPointF) -> None:
         self._connect_from = item
-        pen = QPen(SELECTED, 2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
+        # Two pixels wide at the view's zoom, in scene units: a cosmetic pen's width is not in
+        # the line's bounding rectangle, so zoomed out its removal left dashes on the new arrow.
+        views = self.views()
+        zoom = views[0].transform().m11() if views else 1.0
+        pen = QPen(SELECTED, 2 / max(zoom, 0.05), Qt.PenStyle.DashLine)
         self._connect_line = self.addLine(QLineF(item.pos(), pos), pen)
         self._connect_line.setZValue(Z_DRAGGING + 1)
         self.statusMessage.emit(f"Connecting from {item.name}: release over another box.")
@@ -287,6 +298,7 @@ class ModelScene(QGraphicsScene):
     def _finish_connecting(self, pos: QPointF) -> None:
         source, self._connect_from = self._connect_from, None
         self._highlight(None)
+        self.clear_hover()  # no hover events came during the drag: the source kept its dot
         self.removeItem(self._connect_line)
         self._connect_line = None
         target = self._component_at(pos)

@@ -4,7 +4,7 @@ boxes dragged out of the canvas onto a lot in the Lots panel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QKeyEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView, QTabBar
 
@@ -166,6 +166,11 @@ class CanvasView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
 
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Leave:  # the mouse left the canvas: no dot stays behind
+            self.model_scene.clear_hover()
+        return super().viewportEvent(event)
+
     def contextMenuEvent(self, event) -> None:
         self.menuRequested.emit(event.pos())
         event.accept()
@@ -205,7 +210,22 @@ class CanvasView(QGraphicsView):
         self.model_scene.doc.move_components(
             {cid: (items[cid].pos().x() + dx * step, items[cid].pos().y() + dy * step)
              for cid in ids}, "Nudge")
+        self._say_if_covering(ids)
         return True
+
+    def _say_if_covering(self, ids: list[str]) -> None:
+        """A box nudged onto another hides it: say so, since the picture cannot."""
+        items = self.model_scene.components
+        moved = set(ids)
+        for cid in ids:
+            box = items[cid].sceneBoundingRect().adjusted(4, 4, -4, -4)
+            under = [i for i in self.scene().items(box) if isinstance(i, ComponentItem)
+                     and i.component_id not in moved]
+            if under:
+                self.model_scene.statusMessage.emit(
+                    f"{items[cid].name} now covers {under[0].name}: move it on, or undo "
+                    "(Ctrl+Z).")
+                return
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab walks through the components in reading order (column by column); past the last
