@@ -327,7 +327,8 @@ class MainWindow(QMainWindow):
         (a small screen, a large model), show the minimap so the rest is not missed."""
         self.view.fit_to_window()
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        if self.isVisible() and not visible.contains(self.scene.itemsBoundingRect()):
+        model = self.scene.itemsBoundingRect()
+        if self.isVisible() and not model.isEmpty() and not visible.contains(model):
             self.act_minimap.setChecked(True)
 
     def _set_snap(self, on: bool) -> None:

@@ -501,9 +501,11 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
     position = funding_position(ctx.model, ctx.plan.id)
     for lot, figures in zip(ctx.plan.lots, position.lots):
         if figures.shortfall > 0:
+            consequence = ("providers may not bid" if figures.below_cost else
+                           f"{money(figures.unallocated)} a year has no funding behind it")
             yield Finding("lot-underfunded", WARNING,
                           f"{_cap(_lot(lot))} {' and '.join(figures.problems())}; "
-                          "providers may not bid.",
+                          f"{consequence}.",
                           tuple(dict.fromkeys(lot.components)), lot.id,
                           fix="Raise the lot's annual value or reduce its scope."
                           if figures.below_cost else

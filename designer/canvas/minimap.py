@@ -36,6 +36,7 @@ class Minimap(QGraphicsView):
         self._picture: QPixmap | None = None
         self._refit_timer = QTimer(self, singleShot=True, interval=200)
         self._refit_timer.timeout.connect(self.refit)
+        self._refit_timer.timeout.connect(self.place)  # the model moved: maybe another corner
         self._place_timer = QTimer(self, singleShot=True, interval=100)
         self._place_timer.timeout.connect(self.place)
         doc = getattr(main_view.scene(), "doc", None)
@@ -56,7 +57,6 @@ class Minimap(QGraphicsView):
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self._picture = None
         self.viewport().update()
-        self.place()
 
     def schedule_place(self) -> None:
         self._place_timer.start()
@@ -90,9 +90,12 @@ class Minimap(QGraphicsView):
         view = self.main_view
         shown = view.mapToScene(view.viewport().rect()).boundingRect()
         needed = not shown.contains(view.scene().itemsBoundingRect())
-        self.setVisible(self.wanted and needed)
-        if not self.isVisible():
+        if not (self.wanted and needed):
+            self.hide()
             return
+        if self.isHidden():
+            self.refit()  # the picture may be of the model as it was when last shown
+            self.show()
         port = self.main_view.viewport().geometry()
         left, top = port.left() + 8, port.top() + 8
         right, bottom = port.right() - self.width() - 8, port.bottom() - self.height() - 8

@@ -320,9 +320,12 @@ class CanvasView(QGraphicsView):
             x, y = round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID
         component_id = self.model_scene.doc.add_component(kind_id, x, y)
         self.model_scene.select_ids([component_id])
+        item = self.model_scene.components[component_id]
         if self.auto_fit:  # the user has not zoomed or scrolled: keep the whole model in view
             self.fit_to_window()
-        self.ensureVisible(self.model_scene.components[component_id], 40, 40)
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not shown.contains(item.sceneBoundingRect()):  # a large model: go to the new box
+            self.ensureVisible(item, 40, 40)
         self.setFocus()
         return component_id
 
