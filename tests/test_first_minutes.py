@@ -17,9 +17,13 @@ ELEVEN = ["self referral", "gp referral", "probation referral", "access hub", "h
 
 @pytest.fixture
 def blank(qtbot, monkeypatch):
+    from PySide6.QtCore import QSettings
     monkeypatch.setattr(messages, "choose", lambda parent, title, text, buttons, *a, **k:
                         "Discard" if "Discard" in buttons else buttons[0])
-    return show_window(qtbot, MainWindow(Document(ServiceModel())), 1366, 740)
+    QSettings().remove("window")  # the first run's panel sizes, not an earlier test's
+    window = MainWindow(Document(ServiceModel()))
+    monkeypatch.setattr(window, "save_settings", lambda: None)
+    return show_window(qtbot, window, 1366, 740)
 
 
 def quick_add(qtbot, window, text: str) -> str:
@@ -317,3 +321,15 @@ def test_nudging_a_box_onto_another_says_so(qtbot, blank):
         QTest.keyClick(blank.view, Qt.Key.Key_Up)
     assert blank.scene.components[b].pos() == blank.scene.components[a].pos()
     assert "covers GP referral" in blank.statusBar().currentMessage()
+
+
+def test_a_short_plan_wide_section_shares_the_page_before(qapp):
+    """Luton's pack: the coverage checks (one note) and the options appraisal fit one page;
+    before, the note's four-row table stood alone on a page."""
+    from designer.printing.pack import LotPack
+    from models.templates import load_template
+    pack = LotPack(load_template("luton"))
+    headings = [page.heading for page in pack.pages]
+    assert "Options appraisal" not in headings
+    (shared,) = [h for h in headings if h.startswith("Coverage checks")]
+    assert shared.endswith("; Options appraisal")

@@ -126,7 +126,25 @@ class LotPack:
         if self.options.lot_id is None:
             pages += self._coverage()
             if len(self.model.lot_plans) > 1:
-                pages += self._options_page()
+                pages = self._join_if_room(pages, self._options_page())
+        return pages
+
+    def _join_if_room(self, pages: list[Page], section: list[Page]) -> list[Page]:
+        """A one-page section goes under the page before when all of it fits there: a short
+        table alone on a page wastes paper and reads as if the rest were missing. Used for the
+        plan-wide sections only, so no lot's page carries another's content."""
+        if not pages or len(section) != 1:
+            return pages + section
+        last, (alone,) = pages[-1], section
+        used = max((rect.bottom() for _, rect in last.placed), default=self.content.top())
+        room = QRectF(self.content.left(), used + 2 * GAP, self.content.width(),
+                      self.content.bottom() - used - 2 * GAP)
+        joined = flow(alone.heading, [Heading(alone.heading), *(b for b, _ in alone.placed)],
+                      room)
+        if room.height() <= 0 or len(joined) != 1:
+            return pages + section
+        last.placed += joined[0].placed
+        last.heading = f"{last.heading}; {alone.heading}"
         return pages
 
     def _shortened(self) -> list[tuple[int, str]]:
