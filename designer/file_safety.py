@@ -468,13 +468,17 @@ class FileSafety(QObject):
 
     def write(self, path: Path, author: str = "", summary: str = "") -> bool:
         """Save to `path` now. On failure the document stays modified and Save As is offered."""
+        # One author: the name given when saving is the model's Author field too (printed on
+        # the pack); a save that fails takes it back, so it changes nothing.
+        named = bool(author) and author != self.doc.model.author
+        if named:
+            self.doc.update_model({"author": author}, "Record the author")
         try:
-            if author and author != self.doc.model.author:
-                # One author: the name given when saving is the model's Author field too.
-                self.doc.update_model({"author": author}, "Record the author")
             self.doc.save(path, author, summary)
             self.saved_here = path
         except SaveError as e:
+            if named:
+                self.doc.undo_stack.undo()
             answer = messages.choose(self.window, "Cannot save the file", f"{e}",
                             ["Save As...", "Cancel"], messages.Icon.Critical,
                             "Your changes are still open in this window.")
