@@ -45,7 +45,7 @@ def run(args: list[str]) -> int:
         instance.pathsReceived.connect(open_windows)
     window = MainWindow()
     _WINDOWS.append(window)
-    window.show()
+    window.show_first()
     if args:
         window.open_file(args[0], ask=False)
     # Copies a crashed session left (designer/file_safety.py); asked after the file opens, so a
@@ -59,18 +59,38 @@ def run(args: list[str]) -> int:
 _WINDOWS: list[MainWindow] = []  # windows opened for forwarded files stay alive here
 
 
+def window_showing(path: str) -> MainWindow | None:
+    """The open window that already has this file, if any."""
+    for window in _WINDOWS:
+        if window.doc.path is not None:
+            try:
+                if os.path.samefile(window.doc.path, path):
+                    return window
+            except OSError:  # gone, or never saved there
+                continue
+    return None
+
+
 def open_windows(paths: list[str]) -> None:
-    """Open each forwarded file in a window of its own; with none, bring a window forward."""
+    """Open each forwarded file in a window of its own (a file already open brings its
+    window forward instead of a second one on it); with none, bring a window forward."""
     for path in paths:
+        existing = window_showing(path)
+        if existing is not None:
+            _WINDOWS.remove(existing)
+            _WINDOWS.append(existing)  # the last one is brought forward below
+            continue
         window = MainWindow()
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _=None, w=window: _forget(w))
         _WINDOWS.append(window)
-        window.show()
+        window.show_first()
         window.open_file(path, ask=False)
     shown = [w for w in _WINDOWS if w.isVisible()]
     if shown:
         target = shown[-1]
+        if target.isMinimized():
+            target.showNormal()
         target.raise_()
         target.activateWindow()
 

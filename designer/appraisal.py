@@ -23,6 +23,7 @@ from models.wording import wrap_words
 
 from .document import Document
 from .plain_text import plain_tooltip
+from .screens import fit_to_screen
 
 NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the change against "
         "it. Each plan is judged by the same coverage rules as the canvas.")
@@ -88,7 +89,7 @@ class AppraisalDialog(QDialog):
                        document.modelReset):
             signal.connect(self._timer.start)
         self.refresh()
-        self.resize(940, 660)
+        fit_to_screen(self, 940, 660)
 
     # --- the baseline ------------------------------------------------------------------------
     def baseline(self) -> str:

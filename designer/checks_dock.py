@@ -53,10 +53,20 @@ class ChecksPanel(QWidget):
         document.findingsChanged.connect(self.refresh)
         self.refresh()
 
+    @staticmethod
+    def _key(finding) -> tuple | None:
+        """What stays the same when a finding's wording changes (a figure in it, say)."""
+        if finding is None or isinstance(finding, str):
+            return None
+        return finding.rule, finding.lot, finding.components
+
     def refresh(self) -> None:
         expanded = {self.tree.topLevelItem(i).data(0, FINDING_ROLE): self.tree.topLevelItem(i)
                     .isExpanded() for i in range(self.tree.topLevelItemCount())}
+        current = self.tree.currentItem()
+        was = self._key(current.data(0, FINDING_ROLE)) if current is not None else None
         self.tree.clear()
+        again = None
         counts = self.doc.counts()
         style = self.style()
         for severity in SEVERITIES:
@@ -75,12 +85,18 @@ class ChecksPanel(QWidget):
                 item.setToolTip(1, plain_tooltip(finding.fix) if finding.fix else "")
                 if severity == ERROR:
                     item.setForeground(0, QBrush(QColor("#a0101c")))
+                if was is not None and self._key(finding) == was:
+                    again = item
             group.setExpanded(expanded.get(severity, severity != INFO))
         if not self.doc.findings:
             clean = QTreeWidgetItem(self.tree, ["No problems found: every check passes for "
                                                 "this model and its active lot plan."])
             clean.setFirstColumnSpanned(True)
         self._size_columns()
+        # The line under the list follows the finding it showed, or goes when it was fixed.
+        if again is not None:
+            self.tree.setCurrentItem(again)
+        self._show_details(again)
 
     def _size_columns(self) -> None:
         # The finding is what matters: it gets two thirds, the suggested fix the rest.

@@ -34,6 +34,7 @@ from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
 from .plain_text import plain_tooltip
 from .printing.diagram import LOT_PAD
 from . import messages
+from .screens import fit_to_screen
 
 # Dark and unlike any lot colour (models.catalogue.LOT_COLOURS), on a white rim, so a mark
 # shows on every lot's tint; "changed" is also dashed, for greyscale and colour-blind readers.
@@ -345,7 +346,7 @@ class CompareDialog(QDialog):
         self.diff, self.markers = diff, markers
         self.setWindowTitle("Compare versions")
         self.setObjectName("compare-dialog")
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
         title = QLabel(heading)
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setWordWrap(True)  # names both files and revisions: plain weight, it is long

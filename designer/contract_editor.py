@@ -29,6 +29,7 @@ from models.schema import Contract, FundingAllocation, Kpi, Lot
 
 from .document import Document
 from .plain_text import plain_tooltip
+from .screens import fit_to_screen
 
 NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
@@ -670,4 +671,4 @@ class ContractDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor)
         layout.addWidget(buttons)
-        self.resize(760, 760)  # long funding source names and the KPI columns read in full
+        fit_to_screen(self, 760, 760)  # long funding source names and the KPI columns read in full

@@ -38,8 +38,8 @@ from models.recovery import RecoveryCopy, RecoverySession, discard, list_recover
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
 from models.wording import when_words
-from models.winpaths import (MAX_STEM_UTF8_BYTES, safe_file_stem, save_elsewhere_reason,
-                             suggested_filename)
+from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, safe_file_stem,
+                             save_elsewhere_reason, suggested_filename)
 
 from . import messages
 from .platform import app_data_dir
@@ -94,12 +94,16 @@ class SummaryDialog(QDialog):
         self.summary.setFocus()
 
 
+def remembered_author() -> str:
+    return str(QSettings().value(AUTHOR_KEY, "") or "")
+
+
 def ask_summary(parent: QWidget | None, file_name: str,
-                fallback_author: str = "") -> tuple[str, str] | None:
-    """(author, summary) for the revision log, or None when the user cancels the save."""
-    dialog = SummaryDialog(parent, file_name, str(QSettings().value(AUTHOR_KEY, "") or ""))
-    if fallback_author:  # what the log records when the name is left blank (Document.save)
-        dialog.author.setPlaceholderText(f"If blank: {' '.join(fallback_author.split())}")
+                model_author: str = "") -> tuple[str, str] | None:
+    """(author, summary) for the revision log, or None when the user cancels the save. The
+    name is the model's author (the one printed on the pack), else the name last given."""
+    dialog = SummaryDialog(parent, file_name,
+                           " ".join(model_author.split()) or remembered_author())
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     author = " ".join(dialog.author.text().split())
@@ -270,6 +274,7 @@ class FileSafety(QObject):
         # cannot tell whether the file changed since: saving over it asks first.
         self.stamp_unknown = False
         self.elsewhere: str | None = None  # why Save must go to Save As, or None
+        self.saved_here: Path | None = None  # the file this window last saved
         self.session: RecoverySession | None = None  # created with the first recovery copy
         self._restoring = False
         self._unsaved_since: float | None = None  # first edit not yet in a recovery copy
@@ -320,8 +325,10 @@ class FileSafety(QObject):
         path = self.doc.path
         self.stamp = DiskStamp.of(path) if path else None
         self.stamp_unknown = False
-        self.elsewhere = save_elsewhere_reason(path) if path else None
-        self.banner.show_reason(self.elsewhere and f"{elided(path.name)}: {self.elsewhere}")
+        reason = save_elsewhere_reason(path, path == self.saved_here) if path else None
+        # A temporary folder the user saved in themselves: warned, but Save still saves there.
+        self.elsewhere = None if reason == SAVED_IN_TEMPORARY else reason
+        self.banner.show_reason(reason and f"{elided(path.name)}: {reason}")
 
     # --- saving ----------------------------------------------------------------------------
     def changed_on_disk(self, path: Path) -> bool:
@@ -491,13 +498,23 @@ class FileSafety(QObject):
         Over this window's own file, the file is checked once more just before it is replaced
         (the summary question may have been open a long time): a colleague's save made
         meanwhile takes the "changed on disk" path."""
+        # One author: the name given when saving is the model's Author field too (printed on
+        # the pack); a save that fails takes it back, so it changes nothing.
+        named = bool(author) and author != self.doc.model.author
+        if named:
+            self.doc.update_model({"author": author}, "Record the author")
         ours = path == self.doc.path
         try:
             self.doc.save(path, author, summary, after=after,
                           unchanged=(lambda: not self.changed_on_disk(path)) if ours else None)
+            self.saved_here = path
         except FileChangedError:
+            if named:
+                self.doc.undo_stack.undo()
             return self._save_over_changed_file(path, (author, summary))
         except SaveError as e:
+            if named:
+                self.doc.undo_stack.undo()
             answer = messages.choose(self.window, "Cannot save the file", f"{e}",
                             ["Save As...", "Cancel"], messages.Icon.Critical,
                             "Your changes are still open in this window.")

@@ -18,15 +18,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from models import catalogue as cat
 from models import lots
 from models.entry import parse_amount, schema_problem
-from models.metrics import money
+from models.funding import funding_position, money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
 from .canvas.items import plain_tooltip
 from .contract_editor import INVALID_FILL, quiet_button
 from .document import Document
+from .screens import fit_to_screen
 
-# "lot-underfunded" too: a lot worth less than its services cost is what the options
-# appraisal calls underfunded, so this window must not say all is well beside it.
+# "lot-underfunded" too: a lot worth less than its services cost, or with less allocated than it
+# is worth, is what the options appraisal calls underfunded (both read models/funding.py).
 FUNDING_RULES = ("funding-shortfall", "restricted-funding-mismatch", "funding-overallocated",
                  "lot-underfunded")
 ALL_COVERED = ("The funding covers the lots' annual values, and each lot's value covers its "
@@ -100,7 +101,7 @@ class FundingDialog(QDialog):
                        document.findingsChanged):
             signal.connect(self._timer.start)
         self.reload()
-        self.resize(1080, 640)
+        fit_to_screen(self, 1080, 640)
 
     # --- model -> tables ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -109,8 +110,14 @@ class FundingDialog(QDialog):
         self._load_allocations()
         self._mark_refused()
         found = [f.message for f in self.doc.findings if f.rule in FUNDING_RULES]
-        self.findings.setText("\n".join(found) if found else ALL_COVERED)
-        self.findings.setStyleSheet("color: #c00000;" if found else "color: #26734d;")
+        # Reassurance only with money behind it: every figure filled in and enough of it.
+        position = funding_position(self.doc.model)
+        covered = position.covered and not found
+        said = found + ([] if covered else position.unknowns())
+        self.findings.setText("\n".join(said) if said else ALL_COVERED if covered
+                              else "Checking the figures...")
+        self.findings.setStyleSheet("color: #c00000;" if found else
+                                    "color: #26734d;" if covered else "color: #8a5a00;")
 
     def _load_sources(self) -> None:
         table = self.sources

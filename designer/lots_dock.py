@@ -23,6 +23,7 @@ from models.schema import Lot
 
 from . import messages
 from .plain_text import plain_label, plain_tooltip
+from .platform import start_folder
 from .canvas.lot_regions import LotRegions
 from .canvas.scene import ModelScene
 from .canvas.view import COMPONENTS_MIME
@@ -426,9 +427,12 @@ class LotsPanel(QWidget):
 
     def _update_actions(self) -> None:
         has_lot = self.current_lot_id() is not None
-        some_selected = bool(self.selected_components())
-        self.assign_action.setEnabled(has_lot and some_selected)
-        self.unassign_action.setEnabled(some_selected)
+        selected = set(self.selected_components())
+        # With no lot yet, Assign offers to make one (never silently nothing); Remove only
+        # when a selected component is in a lot.
+        self.assign_action.setEnabled(bool(selected) and (has_lot or not self.plan.lots))
+        self.unassign_action.setEnabled(any(selected & set(lot.components)
+                                            for lot in self.plan.lots))
         self.merge_action.setEnabled(has_lot and len(self.plan.lots) > 1)
         self.split_action.setEnabled(has_lot)
         for action in (self.contract_action, self.rename_lot_action, self.delete_lot_action):
@@ -522,6 +526,13 @@ class LotsPanel(QWidget):
 
     def assign_selection(self) -> None:
         lot_id = self.current_lot_id()
+        chosen = self.selected_components()
+        if not self.plan.lots and chosen:
+            if messages.choose(self, "No lots yet",
+                               f"{self.plan.name} has no lots yet. Put {self._names(chosen)} "
+                               "in a new lot?", ["Create a Lot", "Cancel"]) == "Create a Lot":
+                self.new_lot("", chosen)
+            return
         if lot_id is None:
             self._say("Choose a lot in the Lots panel first.")
             return
@@ -737,8 +748,8 @@ def install_lots(window) -> LotsPanel:
         from models.lot_export import ExportError, write_csv, write_xlsx
         plan = window.doc.model.plan()
         suffix = {"xlsx": "Excel workbook (*.xlsx)", "csv": "CSV (*.csv)"}[kind]
-        start = (window.doc.path.with_name(f"{window.doc.path.stem} - {plan.name}.{kind}")
-                 if window.doc.path else f"{plan.name}.{kind}")
+        stem = f"{window.doc.path.stem} - {plan.name}" if window.doc.path else plan.name
+        start = start_folder(window.doc.path) / f"{stem}.{kind}"
         path, _ = QFileDialog.getSaveFileName(window, "Export lot schedule", str(start), suffix)
         if not path:
             return

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDockWidget, QFileDialog,
-                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu,
-                               QMessageBox, QTabBar, QWidget)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QLineEdit,
+                               QMainWindow, QMenu, QMessageBox, QTabBar, QWidget)
 
 from models import ModelFileError, ServiceModel, read_model
 from models.catalogue import KINDS, stage_group
@@ -29,13 +28,15 @@ from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
 from . import messages, unexpected
 from .checks_dock import ChecksPanel
+from .connect_to import ConnectDialog
 from .document import Document
 from .icons import kind_icon
-from .file_safety import install_files
+from .file_safety import install_files, remembered_author
 from .flow_dock import install_flow
 from .lots_dock import install_lots
 from .palette import Palette
 from .properties import PropertyEditor
+from .screens import MAXIMISE_BELOW, available_area, first_window_size, fit_to_screen
 from .tables import ModelTables
 
 APP_NAME = "Service Model Designer"
@@ -61,6 +62,10 @@ class MainWindow(QMainWindow):
         self._fitted = False
         self.setAcceptDrops(True)
 
+        # Palette and Properties run the full height; the Checks, Tables and Lots tabs sit
+        # under the canvas only, so on a laptop screen the canvas keeps most of the room.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.palette = Palette()
         self.properties = PropertyEditor(self.doc)
         self.checks = ChecksPanel(self.doc)
@@ -96,7 +101,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self._update_counts()
-        self.minimap.setVisible(self.act_minimap.isChecked())
+        self.minimap.set_wanted(self.act_minimap.isChecked())
 
     # --- layout -----------------------------------------------------------------------------
     def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -150,9 +155,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         SK = QKeySequence.StandardKey
         file = self.menus["file"] = bar.addMenu("&File")
-        new = self.menus["new"] = file.addMenu("&New")
-        self._action("&Blank model", self.new_blank, SK.New, "Start an empty model", menu=new)
-        new.addSeparator()
+        # New Blank Model in the File menu itself, where its Ctrl+N is seen.
+        self._action("&New Blank Model", self.new_blank, SK.New, "Start an empty model",
+                     menu=file)
+        new = self.menus["new"] = file.addMenu("New from &Template")
         for template in templates():
             self._action(f"From template: {template.title}",
                          lambda _=False, n=template.name: self.new_from_template(n), menu=new)
@@ -172,7 +178,11 @@ class MainWindow(QMainWindow):
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts(QKeySequence.keyBindings(SK.Undo))
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts(QKeySequence.keyBindings(SK.Redo))
+        # Ctrl+Y and Ctrl+Shift+Z on every desktop: Linux themes bind only one of them.
+        redo_keys = QKeySequence.keyBindings(SK.Redo)
+        redo_keys += [QKeySequence(k) for k in ("Ctrl+Y", "Ctrl+Shift+Z")
+                      if QKeySequence(k) not in redo_keys]
+        self.act_redo.setShortcuts(redo_keys)
         for action, name in ((self.act_undo, "Undo"), (self.act_redo, "Redo")):
             action.setObjectName(f"act-{name.lower()}")
             edit.addAction(action)
@@ -196,7 +206,7 @@ class MainWindow(QMainWindow):
         self._action("&Fit to Window", self.view.fit_to_window, "Ctrl+0",
                      "Show the whole model", menu=view)
         view.addSeparator()
-        self.act_minimap = self._action("&Minimap", self.minimap.setVisible, None,
+        self.act_minimap = self._action("&Minimap", self.minimap.set_wanted, None,
                                         "Show an overview of the whole model", True, view)
         self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
         self.menus["panels"] = view.addMenu("&Panels")
@@ -306,6 +316,7 @@ class MainWindow(QMainWindow):
     def _update_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom:.0%}")
         self.minimap.viewport().update()
+        self.minimap.schedule_place()
 
     def _selection_changed(self) -> None:
         self.properties.show_selection(*self.scene.selected_ids())
@@ -321,7 +332,8 @@ class MainWindow(QMainWindow):
         (a small screen, a large model), show the minimap so the rest is not missed."""
         self.view.fit_to_window()
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        if self.isVisible() and not visible.contains(self.scene.itemsBoundingRect()):
+        model = self.scene.itemsBoundingRect()
+        if self.isVisible() and not model.isEmpty() and not visible.contains(model):
             self.act_minimap.setChecked(True)
 
     def _set_snap(self, on: bool) -> None:
@@ -414,58 +426,26 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def connect_to(self) -> None:
-        """Add a pathway without the mouse: choose the target by name (typing filters)."""
+        """Add a pathway without the mouse: choose the target by name (designer/connect_to.py)."""
         components = self.scene.selected_ids()[0]
         if len(components) != 1:
             self.statusBar().showMessage("Select one component to connect from.", 5000)
             return
         source = components[0]
-        dialog, choices = self.connect_dialog(source)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            text = dialog.textValue().strip()
-            target = choices.get(text)
-            if target is None:  # typed part of a name: take it if only one name matches
-                matches = [cid for label, cid in choices.items() if text.lower() in label.lower()]
-                target = matches[0] if len(matches) == 1 and text else None
-            if target is None:
-                self.statusBar().showMessage(
-                    f"No pathway added: no component called {text}." if text
-                    else "No pathway added: no component was chosen.", 8000)
-            else:
-                self.scene.connect_components(source, target)
+        dialog = self.connect_dialog(source)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        target = dialog.chosen()
+        dialog.deleteLater()  # a fresh list of names next time
+        if accepted and target:
+            self.scene.connect_components(source, target)
+        else:
+            self.statusBar().showMessage("No pathway added.", 5000)
+        self.activateWindow()
         self.scene.select_ids([source])
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def connect_dialog(self, source: str) -> tuple[QInputDialog, dict[str, str]]:
-        """The Connect To dialog and its choices (label -> component id); names that appear
-        twice carry their kind, and a number if that is not enough."""
-        model = self.doc.model
-        others = [c for c in model.components if c.id != source]
-        choices: dict[str, str] = {}
-        for c in others:
-            label = c.name.strip() or "(no name)"
-            if sum(o.name.strip() == c.name.strip() for o in others) > 1:
-                label = f"{label} ({KINDS[c.kind].name})"
-            n = 2
-            unique = label
-            while unique in choices:
-                unique, n = f"{label} {n}", n + 1
-            choices[unique] = c.id
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Connect to")
-        dialog.setAccessibleName("Connect to")
-        dialog.setLabelText(f"Add a pathway from {model.component(source).name} to:")
-        dialog.setComboBoxItems(sorted(choices, key=str.lower))
-        dialog.setComboBoxEditable(True)  # type part of a name to find it
-        dialog.setOkButtonText("Connect")
-        combo = dialog.findChild(QComboBox)
-        combo.setAccessibleName("Component to connect to")
-        combo.setCurrentIndex(-1)
-        combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        for label in dialog.findChildren(QLabel):
-            label.setTextFormat(Qt.TextFormat.PlainText)  # the source's name is from a file
-        return dialog, choices
+    def connect_dialog(self, source: str) -> ConnectDialog:
+        return ConnectDialog(self.doc.model, source, self)
 
     def canvas_menu(self, pos) -> QMenu:
         """The right-click menu: edit what is under the mouse, or add a component there."""
@@ -517,8 +497,8 @@ class MainWindow(QMainWindow):
         return answer == "Discard"
 
     def new_blank(self) -> None:
-        if self.maybe_save():
-            self.doc.set_model(ServiceModel(), None)
+        if self.maybe_save():  # the author is the name given when last saving
+            self.doc.set_model(ServiceModel(author=remembered_author()), None)
 
     def new_from_template(self, name: str) -> None:
         if self.maybe_save():
@@ -594,13 +574,29 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        self._first_size = geometry is None or not self.restoreGeometry(geometry)
+        if self._first_size:
+            fit_to_screen(self, MAXIMISE_BELOW.width(), MAXIMISE_BELOW.height())
         state = settings.value("window/state")
         # First run: size the docks in showEvent, once the window has its real size.
         self._first_run = state is None or not self.restoreState(state)
+
+    def show_first(self) -> None:
+        """Show as the app starts. The first run takes most of the screen, and a small screen
+        (a 1366x768 laptop) all of it: maximised, and given the whole area too in case no
+        window manager acts on the request."""
+        if self._first_size:
+            area = available_area(self)
+            size = first_window_size(area)
+            if size is None:
+                self.setGeometry(area)
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            else:
+                fit_to_screen(self, size.width(), size.height())
+                frame = self.frameGeometry()
+                frame.moveCenter(area.center())
+                self.move(frame.topLeft())
+        self.show()
 
     def _first_layout(self) -> None:
         """Dock sizes for a first run: the canvas gets most of the room, the docks enough to

@@ -3,7 +3,7 @@ Typing in the search box filters the list; Enter adds the first match at the can
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -75,6 +75,7 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self.search.textChanged.connect(self.filter)
+        self.search.installEventFilter(self)  # Down moves into the results
         self.search.returnPressed.connect(self.add_first_match)
         # Double-click or Enter adds. Not itemActivated: on some desktops a single click
         # activates, and a click is how a drag onto the canvas starts.
@@ -83,6 +84,17 @@ class Palette(QWidget):
             QShortcut(QKeySequence(key), self.tree, context=Qt.ShortcutContext.WidgetShortcut,
                       activated=lambda: self.tree.currentItem() and self._activated(
                           self.tree.currentItem()))
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down):
+            first = self.first_match()
+            if first:
+                self.tree.setFocus(Qt.FocusReason.TabFocusReason)
+                self.tree.setCurrentItem(next(i for i in self.kind_items()
+                                              if i.data(0, KIND_ROLE) == first))
+                return True
+        return super().eventFilter(watched, event)
 
     def kind_items(self) -> list[QTreeWidgetItem]:
         return [self.tree.topLevelItem(g).child(i) for g in range(self.tree.topLevelItemCount())

@@ -21,6 +21,16 @@ def app_data_dir() -> Path:
     return folder
 
 
+def start_folder(model_path: Path | None, remembered: str = "files/lastFolder") -> Path:
+    """Where a Save or Export dialog opens: the model's own folder, else the folder last used
+    (the QSettings key `remembered`), else the home folder."""
+    from PySide6.QtCore import QSettings
+    if model_path is not None and Path(model_path).parent.is_dir():
+        return Path(model_path).parent
+    last = str(QSettings().value(remembered, "") or "")
+    return Path(last) if last and Path(last).is_dir() else Path.home()
+
+
 def ui_font() -> QFont:
     """Segoe UI on Windows (what every other council app uses), else the desktop's own font;
     Qt falls back to the system font if Segoe UI is missing from a stripped-down image."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog
 
 from models import serialise
 from models.schema import ServiceModel
@@ -27,6 +28,7 @@ SHOW_FILES = "Show the Files in a Folder"
 
 
 SAVE_AND_SHARE = "Save and Share"
+SAVE_FILES = "Save the Files To..."
 
 
 def share_root() -> Path:
@@ -106,7 +108,7 @@ def share_by_email(window) -> SharedFiles | None:
             "You could share the files through a shared drive or a file transfer service "
             "instead.")
         if answer == SHOW_FILES:
-            show_folder(shared.folder)
+            show_folder(shared.folder, window)
         if answer != "Create the Email Anyway":
             return shared
     opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(shared.eml)))
@@ -114,13 +116,56 @@ def share_by_email(window) -> SharedFiles | None:
                                     "is attached."
     text = ("The email draft is open in your mail program, with " + " and ".join(names)
             + " attached. Add the recipients and send it." if opened else
-            "Your mail program did not open the email draft. The files are ready to attach "
-            "by hand: " + ", ".join(names) + ".") + missing
-    if messages.choose(window, "Share by email", text, [SHOW_FILES, "Close"],
-              messages.Icon.Information) == SHOW_FILES:
-        show_folder(shared.folder)
+            "No mail program opened the email draft. The draft and the files to attach by "
+            "hand (" + ", ".join(names) + ") are in this folder:\n" + str(shared.folder)
+            + "\nSave them somewhere you can find them, or open the folder.") + missing
+    while True:  # until the user closes it, or the folder is shown or the files are saved
+        answer = messages.choose(window, "Share by email", text, [SHOW_FILES, SAVE_FILES, "Close"],
+                                 messages.Icon.Information)
+        if answer == SHOW_FILES and show_folder(shared.folder, window):
+            break
+        if answer == SAVE_FILES and save_files_to(window, shared) is not None:
+            break
+        if answer not in (SHOW_FILES, SAVE_FILES):
+            break
     return shared
 
 
-def show_folder(folder: Path) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+def show_folder(folder: Path, window=None) -> bool:
+    """Open the folder in the file manager; when none opens it, say so and where it is."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return True
+    if window is not None:
+        messages.tell(window, "Cannot show the folder",
+                      "No file manager opened the folder. The files are in:\n"
+                      f"{folder}\nChoose {SAVE_FILES.rstrip('.')} to put them somewhere else.")
+    return False
+
+
+def save_files_to(window, shared: SharedFiles) -> Path | None:
+    """Copy the draft and its attachments to a folder the user chooses (the model's own
+    folder to start with); existing files are never overwritten. None if cancelled."""
+    start = str(window.doc.path.parent) if window.doc.path else str(Path.home())
+    chosen = QFileDialog.getExistingDirectory(window, "Save the email draft and its files in",
+                                              start)
+    if not chosen:
+        return None
+    target = Path(chosen)
+    try:
+        saved = [_copy_unique(path, target) for path in (shared.eml, shared.model, shared.pdf)
+                 if path is not None]
+    except OSError as e:
+        messages.tell(window, "Cannot save the files",
+                      f"Could not copy the files to {target}: {e.strerror or e}")
+        return None
+    messages.tell(window, "Files saved", "Saved in " + str(target) + ":\n"
+                  + "\n".join(p.name for p in saved), messages.Icon.Information)
+    return target
+
+
+def _copy_unique(path: Path, folder: Path) -> Path:
+    target, n = folder / path.name, 2
+    while target.exists():
+        target, n = folder / f"{path.stem} ({n}){path.suffix}", n + 1
+    shutil.copyfile(path, target)
+    return target

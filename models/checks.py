@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
 from .lots import needs_a_lot
+from .funding import funding_position, money
 from .schema import Component, Lot, LotPlan, ServiceModel
 from .wording import plural
 
@@ -522,33 +523,32 @@ def contract_invalid(ctx: CheckContext) -> Iterator[Finding]:
                           (), lot.id, fix="Correct the terms in the lot's contract editor.")
 
 
-def lot_cost(ctx: CheckContext, lot: Lot) -> float:
-    return sum(ctx.by_id[m].estimated_annual_cost or 0 for m in dict.fromkeys(lot.components)
-               if m in ctx.by_id)
-
-
 def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
-    for lot in ctx.plan.lots:
-        value, cost = lot.contract.annual_value, lot_cost(ctx, lot)
-        if value is not None and value >= 0 and cost > value:
+    # Figures from models/funding.py, which the appraisal, pack and Funding window read too.
+    position = funding_position(ctx.model, ctx.plan.id)
+    for lot, figures in zip(ctx.plan.lots, position.lots):
+        if figures.shortfall > 0:
+            consequence = ("providers may not bid" if figures.below_cost else
+                           f"{money(figures.unallocated)} a year has no funding behind it")
             yield Finding("lot-underfunded", WARNING,
-                          f"{_cap(_lot(lot))} is worth £{value:,.0f} a year but the model's own "
-                          f"estimates put the cost of its components at £{cost:,.0f}; providers "
-                          "may not bid.",
+                          f"{_cap(_lot(lot))} {' and '.join(figures.problems())}; "
+                          f"{consequence}.",
                           tuple(dict.fromkeys(lot.components)), lot.id,
                           fix="Check the components' estimated costs against current spend "
                               "and market engagement, then raise the lot's value or reduce its "
-                              "scope.")
+                              "scope." if figures.below_cost else
+                          "Allocate funding to the lot (Lots > Funding), or lower its value.")
 
 
 def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
-    funding = [f.annual_amount for f in ctx.model.funding_sources if f.annual_amount is not None]
-    values = [lot.contract.annual_value for lot in ctx.plan.lots
-              if lot.contract.annual_value is not None]
-    if funding and values and sum(values) > sum(funding):
+    position = funding_position(ctx.model, ctx.plan.id)
+    if position.balance is not None and position.balance < 0:
+        provide = (f"the funding sources provide {money(position.funding_total)}"
+                   if position.funding_total is not None
+                   else "no funding source has an annual amount")
         yield Finding("funding-shortfall", WARNING,
-                      f"The lots of {ctx.plan.name} cost £{sum(values):,.0f} a year but the "
-                      f"funding sources provide £{sum(funding):,.0f}.",
+                      f"The lots of {ctx.plan.name} cost {money(position.lots_total)} a year but "
+                      f"{provide}.",
                       fix="Add funding, or reduce lot values.")
 
 

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from . import catalogue as cat
 from .checks import SEVERITY_WORDS, run_checks
+from .funding import funding_position
 from .lots import unknown_plan
 from .schema import Lot, LotPlan, ServiceModel
 
@@ -111,8 +112,8 @@ def _print_setup(ws, landscape: bool) -> None:
 
 
 SUMMARY_HEADERS = ["Code", "Lot", "Components", "Annual value", "Estimated cost of components",
-                   "Funding allocated", "Initial term (years)", "Extensions (years)",
-                   "Break clause (years)", "Quality (%)", "Price (%)", "Social value (%)",
+                   "Funding allocated", "Underfunded by", "Initial term (years)",
+                   "Extensions (years)", "Break clause (years)", "Quality (%)", "Price (%)", "Social value (%)",
                    "Pricing model", "Payment basis", "Procurement route", "Findings"]
 
 
@@ -121,6 +122,7 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
     by_id = {c.id: c for c in model.components}
     sources = {f.id: f for f in model.funding_sources}
     findings = run_checks(model, plan.id)
+    position = funding_position(model, plan.id)  # the money figures every view shows
     wb = Workbook()
     summary = wb.active
     summary.title = "Summary"
@@ -129,13 +131,12 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
     _header(summary, 2, SUMMARY_HEADERS)
     summary.freeze_panes = "A3"
     row = 3
-    for lot in plan.lots:
+    for lot, figures in zip(plan.lots, position.lots):
         members = [by_id[m] for m in dict.fromkeys(lot.components) if m in by_id]
         c = lot.contract
         values = [
             (lot.code, None), (lot.name, None), (len(members), "0"), (c.annual_value, POUNDS),
-            (sum(m.estimated_annual_cost or 0 for m in members), POUNDS),
-            (sum(a.annual_amount for a in lot.funding), POUNDS),
+            (figures.cost, POUNDS), (figures.allocated, POUNDS), (figures.shortfall, POUNDS),
             (c.initial_term_years, YEARS), (_extensions(lot), None),
             (c.break_clause_years, YEARS), (c.quality_weight, PERCENT),
             (c.price_weight, PERCENT), (c.social_value_weight, PERCENT),
@@ -148,14 +149,21 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
         row += 1
     if plan.lots:
         _put(summary, row, 2, "Total").font = BOLD
-        for col in (4, 5, 6):
+        for col in (4, 5, 6, 7):
             column = [summary.cell(r, col).value for r in range(3, row)]
             _put(summary, row, col, sum(v for v in column if isinstance(v, (int, float))),
                  POUNDS).font = BOLD
+    row += 2
+    for label, amount in (("Funding available a year", position.funding_total),
+                          ("Funding balance (negative is short)", position.balance)):
+        _put(summary, row, 2, label).font = BOLD
+        _put(summary, row, 4, amount if amount is not None else "not recorded",
+             POUNDS if amount is not None else None)
+        row += 1
     if plan.notes:
-        _put(summary, row + 2, 1, "Notes").font = BOLD
-        _put(summary, row + 2, 2, plan.notes)
-    _widths(summary, [7, 34, 11, 14, 16, 14, 10, 11, 10, 9, 9, 9, 16, 14, 26, 9])
+        _put(summary, row + 1, 1, "Notes").font = BOLD
+        _put(summary, row + 1, 2, plan.notes)
+    _widths(summary, [7, 34, 11, 14, 16, 14, 14, 10, 11, 10, 9, 9, 9, 16, 14, 26, 9])
     _print_setup(summary, landscape=True)
 
     taken = {"summary", FLOW_SHEET.lower()}

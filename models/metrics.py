@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .checks import run_checks, severity_counts
+from .funding import FundingPosition, LotMoney, funding_position, money
 from .schema import ServiceModel
 from .wording import plural
 
@@ -27,14 +28,7 @@ class LotFigures:
     annual_value: float | None
     estimated_cost: float
     findings: int  # findings that name this lot
-
-    @property
-    def shortfall(self) -> float:
-        """How much less the lot is worth than its services are estimated to cost (the
-        lot-underfunded rule); 0 when it is not underfunded or has no value set."""
-        if self.annual_value is None or self.annual_value < 0:
-            return 0.0
-        return max(0.0, self.estimated_cost - self.annual_value)
+    shortfall: float = 0.0  # what it is underfunded by (models/funding.py, as the checks say)
 
 
 @dataclass
@@ -50,6 +44,7 @@ class PlanMetrics:
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
     homes: dict[str, str] = field(default_factory=dict)  # component id -> its lot's name
     localities: list[str] = field(default_factory=list)  # those the plan adds to the model's
+    position: FundingPosition | None = None  # every money figure comes from here
 
     @property
     def lot_count(self) -> int:
@@ -81,15 +76,7 @@ class PlanMetrics:
     @property
     def balance(self) -> float | None:
         """Funding minus the lots' annual values; negative is a shortfall."""
-        if self.funding_total is None or self.lots_total is None:
-            return None
-        return self.funding_total - self.lots_total
-
-
-def money(value: float | None) -> str:
-    if value is None:
-        return "not set"
-    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+        return self.position.balance if self.position is not None else None
 
 
 def cross_lot_handoffs(model: ServiceModel, plan_id: str | None = None) -> int:
@@ -106,23 +93,21 @@ def plan_metrics(model: ServiceModel, plan_id: str | None = None) -> PlanMetrics
     findings = run_checks(model, plan.id)
     by_id = {c.id: c for c in model.components}
     lot_names = {lot.id: lot.name for lot in plan.lots}
-    amounts = [f.annual_amount for f in model.funding_sources if f.annual_amount is not None]
+    position = funding_position(model, plan.id)
     metrics = PlanMetrics(plan.id, plan.name, handoffs=cross_lot_handoffs(model, plan.id),
-                          funding_total=sum(amounts) if amounts else None,
-                          findings=severity_counts(findings),
+                          funding_total=position.funding_total,
+                          underfunded_lots=[lot.name for lot in position.underfunded],
+                          findings=severity_counts(findings), position=position,
                           homes={m: lot.name for lot in plan.lots for m in lot.components},
                           localities=list(plan.localities))
-    for lot in plan.lots:
+    for lot, figures in zip(plan.lots, position.lots):
         members = [m for m in dict.fromkeys(lot.components) if m in by_id]
         metrics.lots.append(LotFigures(
-            lot.id, lot.code, lot.name, len(members), lot.contract.annual_value,
-            sum(by_id[m].estimated_annual_cost or 0 for m in members),
-            sum(1 for f in findings if f.lot == lot.id)))
+            lot.id, lot.code, lot.name, len(members), figures.value, figures.cost,
+            sum(1 for f in findings if f.lot == lot.id), figures.shortfall))
     for f in findings:
         if f.rule == "lot-disconnected":
             metrics.disconnected_lots.append(lot_names[f.lot])
-        elif f.rule == "lot-underfunded":
-            metrics.underfunded_lots.append(lot_names[f.lot])
         elif f.rule == "unassigned-component":
             metrics.unassigned.extend(by_id[c].name for c in f.components)
     return metrics
@@ -206,7 +191,9 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
                 [", ".join(m.underfunded_details()) for m in plans],
                 values=[len(m.underfunded_lots) for m in plans]),
         amount("Underfunded by (a year)", [m.shortfall for m in plans]),
-        amount("Funding available a year", [m.funding_total for m in plans]),
+        Measure("Funding available a year",
+                [money(m.funding_total) if m.funding_total is not None else "none recorded"
+                 for m in plans], values=[m.funding_total for m in plans], money=True),
         Measure("Funding balance", [balance(m) for m in plans],
                 values=[m.balance for m in plans], money=True),
         count("Findings: errors", [m.findings["error"] for m in plans]),

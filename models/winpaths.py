@@ -106,11 +106,17 @@ def is_read_only(path: str | os.PathLike) -> bool:
             or not os.access(path.parent, os.W_OK))
 
 
-def save_elsewhere_reason(path: str | os.PathLike) -> str | None:
-    """One line for the "changes must be saved elsewhere" banner, or None when saving is fine."""
+SAVED_IN_TEMPORARY = ("This file is in a temporary folder, which the system may empty without "
+                      "asking. Use Save As to keep it in your own folder.")
+
+
+def save_elsewhere_reason(path: str | os.PathLike, saved_here: bool = False) -> str | None:
+    """One line for the "changes must be saved elsewhere" banner, or None when saving is fine.
+    `saved_here`: the user saved the file there themselves, so it is no email attachment."""
     if is_read_only(path):
         return "This file is read-only. Use Save As to keep your changes in another file."
     if is_temporary_location(path):
-        return ("This file was opened from a temporary folder (an email attachment?). "
-                "Use Save As to keep your changes in your own folder.")
+        return SAVED_IN_TEMPORARY if saved_here else (
+            "This file was opened from a temporary folder (an email attachment?). "
+            "Use Save As to keep your changes in your own folder.")
     return None

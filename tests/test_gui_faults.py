@@ -82,7 +82,9 @@ def test_failed_save_keeps_document_modified_and_offers_save_as(window, prompts,
     prompts.answers = ["Save As..."]
     prompts.save_as_paths.append(str(elsewhere / "luton edited.svcmodel"))
     assert window.save()
-    assert dump(read_model(elsewhere / "luton edited.svcmodel")) == edited
+    # The name given when saving is the model's author now (issue 14: one author).
+    assert dump(read_model(elsewhere / "luton edited.svcmodel")) == {**edited,
+                                                                     "author": "Test Author"}
     assert not window.doc.is_modified()
     assert path.read_bytes() == before
 
@@ -194,7 +196,7 @@ def test_crash_while_modified_offers_recovery(window, prompts, docs, app_folders
     assert len(list(app_folders.glob("*--*.svcmodel"))) == 1
 
     assert window.save()
-    assert dump(read_model(original)) == dump(edited_luton())
+    assert dump(read_model(original)) == {**dump(edited_luton()), "author": "Test Author"}
     assert list(app_folders.glob("*--*.svcmodel")) == []
 
 

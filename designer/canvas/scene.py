@@ -45,6 +45,9 @@ class ModelScene(QGraphicsScene):
         document.pathwayChanged.connect(self._pathway_changed)
         document.modelReset.connect(self.rebuild)
         document.findingsChanged.connect(self.show_findings)
+        # Every edit, layout, undo and redo is one step of the stack: after each, the scene
+        # (what the scroll bars and Fit can reach) grows or shrinks to the boxes.
+        document.undo_stack.indexChanged.connect(self.update_scene_rect)
         self.rebuild()
 
     # --- model -> items ----------------------------------------------------------------------
@@ -96,7 +99,7 @@ class ModelScene(QGraphicsScene):
         self.pathways[pathway.id] = item
         self.addItem(item)
 
-    def update_scene_rect(self) -> None:
+    def update_scene_rect(self, *_) -> None:
         # Room around the model to drop new components; never smaller than what is drawn.
         self.setSceneRect(self.itemsBoundingRect().adjusted(-600, -400, 600, 400))
 
@@ -171,6 +174,14 @@ class ModelScene(QGraphicsScene):
         self.blockSignals(False)
         self.selectionChanged.emit()
 
+    def clear_hover(self) -> None:
+        """Take the connection dot off every box (the mouse left the canvas, or a connection
+        drag ended, without the hover-leave each box would otherwise get)."""
+        for item in self.components.values():
+            if item.show_handle:
+                item.show_handle = False
+                item.update()
+
     # --- gestures ----------------------------------------------------------------------------
     def _component_at(self, pos: QPointF) -> ComponentItem | None:
         for item in self.items(pos):
@@ -223,8 +234,7 @@ class ModelScene(QGraphicsScene):
             if item.pos() != start:
                 moved[cid] = (item.pos().x(), item.pos().y())
         if moved:
-            self.doc.move_components(moved)
-            self.update_scene_rect()
+            self.doc.move_components(moved)  # the scene rectangle follows (indexChanged)
 
     def dragged_ids(self) -> list[str]:
         """The components a left-button drag on the canvas is moving, if one is under way."""
@@ -246,8 +256,11 @@ class ModelScene(QGraphicsScene):
 
     def _start_connecting(self, item: ComponentItem, pos: QPointF) -> None:
         self._connect_from = item
-        pen = QPen(SELECTED, 2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
+        # Two pixels wide at the view's zoom, in scene units: a cosmetic pen's width is not in
+        # the line's bounding rectangle, so zoomed out its removal left dashes on the new arrow.
+        views = self.views()
+        zoom = views[0].transform().m11() if views else 1.0
+        pen = QPen(SELECTED, 2 / max(zoom, 0.05), Qt.PenStyle.DashLine)
         self._connect_line = self.addLine(QLineF(item.pos(), pos), pen)
         self._connect_line.setZValue(Z_DRAGGING + 1)
         self.statusMessage.emit(f"Connecting from {item.name}: release over another box.")
@@ -265,6 +278,7 @@ class ModelScene(QGraphicsScene):
     def _finish_connecting(self, pos: QPointF) -> None:
         source, self._connect_from = self._connect_from, None
         self._highlight(None)
+        self.clear_hover()  # no hover events came during the drag: the source kept its dot
         self.removeItem(self._connect_line)
         self._connect_line = None
         target = self._component_at(pos)

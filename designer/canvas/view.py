@@ -4,9 +4,11 @@ boxes dragged out of the canvas onto a lot in the Lots panel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QKeyEvent, QPainter, QPen
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QKeyEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView, QTabBar
+
+from models.placement import new_box_position
 
 from .items import BOX_H, BOX_W, GRID, Z_LOT, Z_LOT_TAG, ComponentItem
 from .scene import ModelScene
@@ -61,7 +63,8 @@ class CanvasView(QGraphicsView):
     def set_zoom(self, factor: float) -> None:
         self.auto_fit = False
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
-        self.scale(factor / self.zoom(), factor / self.zoom())
+        # Set, not multiplied: READABLE_ZOOM must come out as itself, not 0.49999...
+        self.setTransform(QTransform.fromScale(factor, factor))
         self.zoomChanged.emit(self.zoom())
 
     def zoom_in(self) -> None:
@@ -163,6 +166,11 @@ class CanvasView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
 
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Leave:  # the mouse left the canvas: no dot stays behind
+            self.model_scene.clear_hover()
+        return super().viewportEvent(event)
+
     def contextMenuEvent(self, event) -> None:
         self.menuRequested.emit(event.pos())
         event.accept()
@@ -202,7 +210,22 @@ class CanvasView(QGraphicsView):
         self.model_scene.doc.move_components(
             {cid: (items[cid].pos().x() + dx * step, items[cid].pos().y() + dy * step)
              for cid in ids}, "Nudge")
+        self._say_if_covering(ids)
         return True
+
+    def _say_if_covering(self, ids: list[str]) -> None:
+        """A box nudged onto another hides it: say so, since the picture cannot."""
+        items = self.model_scene.components
+        moved = set(ids)
+        for cid in ids:
+            box = items[cid].sceneBoundingRect().adjusted(4, 4, -4, -4)
+            under = [i for i in self.scene().items(box) if isinstance(i, ComponentItem)
+                     and i.component_id not in moved]
+            if under:
+                self.model_scene.statusMessage.emit(
+                    f"{items[cid].name} now covers {under[0].name}: move it on, or undo "
+                    "(Ctrl+Z).")
+                return
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab walks through the components in reading order (column by column); past the last
@@ -289,29 +312,28 @@ class CanvasView(QGraphicsView):
         event.ignore()
 
     def add_component_at(self, kind_id: str, pos: QPointF | None = None) -> str:
-        """Add a component (at the view centre by default), snapped, selected and visible."""
-        pos = pos if pos is not None else self.free_spot(self.view_centre())
-        x, y = round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID
+        """Add a component where it was dropped (snapped), or by default in its stage's column
+        at the first free spot on screen (models/placement.py); selected and visible."""
+        if pos is None:
+            x, y = self.placement(kind_id)
+        else:
+            x, y = round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID
         component_id = self.model_scene.doc.add_component(kind_id, x, y)
         self.model_scene.select_ids([component_id])
-        self.ensureVisible(self.model_scene.components[component_id], 40, 40)
+        item = self.model_scene.components[component_id]
+        if self.auto_fit:  # the user has not zoomed or scrolled: keep the whole model in view
+            self.fit_to_window()
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not shown.contains(item.sceneBoundingRect()):  # a large model: go to the new box
+            self.ensureVisible(item, 40, 40)
         self.setFocus()
         return component_id
 
-    def free_spot(self, pos: QPointF) -> QPointF:
-        """The grid point nearest `pos` where a new box, with a margin, covers no other box and
-        no lot region (a new component is in no lot, so it must not look like a member)."""
-        step = 2 * GRID
-        origin = QPointF(round(pos.x() / GRID) * GRID, round(pos.y() / GRID) * GRID)
-        for ring in range(60):  # search outward, ring by ring, nearest first within a ring
-            spots = [(i, j) for i in range(-ring, ring + 1) for j in range(-ring, ring + 1)
-                     if max(abs(i), abs(j)) == ring]
-            spots.sort(key=lambda s: (s[0] * s[0] + s[1] * s[1], abs(s[1])))
-            for i, j in spots:
-                candidate = origin + QPointF(i * step, j * step)
-                if self._is_clear(candidate):
-                    return candidate
-        return origin
+    def placement(self, kind_id: str) -> tuple[float, float]:
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        return new_box_position(self.model_scene.doc.model, kind_id,
+                                (shown.left(), shown.top(), shown.right(), shown.bottom()),
+                                lambda x, y: self._is_clear(QPointF(x, y)))
 
     def _is_clear(self, centre: QPointF) -> bool:
         margin = GRID

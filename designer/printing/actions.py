@@ -19,6 +19,7 @@ from models.schema import ServiceModel
 from models.winpaths import safe_file_stem
 
 from .. import messages
+from ..platform import start_folder
 from .pack import LotPack, options_from_layout, paint_pages, write_pdf, write_pngs, write_svgs
 
 LAYOUT_KEY = "printing/pageLayout"
@@ -121,7 +122,7 @@ def export_pack(parent: QWidget | None, model: ServiceModel, fmt: str,
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     settings = QSettings()
-    folder = str(settings.value(FOLDER_KEY, "") or Path.home())
+    folder = str(start_folder(getattr(getattr(parent, "doc", None), "path", None), FOLDER_KEY))
     try:
         pack = LotPack(model, options_from_layout(saved_page_layout(), lot_id=lot_id))
     except ValueError as e:

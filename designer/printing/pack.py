@@ -21,6 +21,7 @@ from models import catalogue
 from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, counts_text,
                            run_checks, severity_counts)
 from models.flow import maximum_flow, run_flow
+from models.funding import funding_position
 from models.pagination import Rect, paginate
 from models.schema import Lot, LotPlan, ServiceModel
 from models.lots import unassigned_services
@@ -102,6 +103,7 @@ class LotPack:
         self.diagram: Diagram = layout_diagram(model)
         self.findings = run_checks(model, plan.id)  # the coverage page and each lot's own
         self.flow = run_flow(model, plan.id)  # the demand and capacity page and lot rows
+        self.money = funding_position(model, plan.id)  # every money figure printed
         self._short: list[tuple[int, str]] | None = None  # _shortened()
         self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
@@ -131,7 +133,25 @@ class LotPack:
                 pages += flow("Demand and capacity", flow_page.demand_blocks(
                     self.model, self.flow, maximum_flow(self.model)), self.content)
             if len(self.model.lot_plans) > 1:
-                pages += self._options_page()
+                pages = self._join_if_room(pages, self._options_page())
+        return pages
+
+    def _join_if_room(self, pages: list[Page], section: list[Page]) -> list[Page]:
+        """A one-page section goes under the page before when all of it fits there: a short
+        table alone on a page wastes paper and reads as if the rest were missing. Used for the
+        plan-wide sections only, so no lot's page carries another's content."""
+        if not pages or len(section) != 1:
+            return pages + section
+        last, (alone,) = pages[-1], section
+        used = max((rect.bottom() for _, rect in last.placed), default=self.content.top())
+        room = QRectF(self.content.left(), used + 2 * GAP, self.content.width(),
+                      self.content.bottom() - used - 2 * GAP)
+        joined = flow(alone.heading, [Heading(alone.heading), *(b for b, _ in alone.placed)],
+                      room)
+        if room.height() <= 0 or len(joined) != 1:
+            return pages + section
+        last.placed += joined[0].placed
+        last.heading = f"{last.heading}; {alone.heading}"
         return pages
 
     def _shortened(self) -> list[tuple[int, str]]:
@@ -356,16 +376,17 @@ class LotPack:
         return pages
 
     def _summary_figures(self) -> tuple[str, str, str]:
-        """The lots' annual value, the funding a year and the coverage check counts."""
-        values = [lot.contract.annual_value for lot in self.plan.lots]
-        funding = [f.annual_amount for f in self.model.funding_sources
-                   if f.annual_amount is not None]
+        """The lots' annual value, the funding a year (and what it is short by) and the
+        coverage check counts."""
         counts = severity_counts(self.findings)
         checks = f"{counts_text(counts)} (see Coverage checks)" if any(
             counts.values()) else "No findings"
-        value = money(sum(v for v in values if v is not None)) if any(
-            v is not None for v in values) else "not set"
-        return value, money(sum(funding)) if funding else "not recorded", checks
+        position = self.money
+        funding = money(position.funding_total) if position.funding_total is not None \
+            else "not recorded"
+        if position.balance is not None and position.balance < 0:
+            funding += f" ({money(-position.balance)} short)"
+        return money(position.lots_total), funding, checks
 
     def _summary(self) -> Table:
         m = self.model
@@ -522,8 +543,13 @@ class LotPack:
                         "" if source.recurrent else "one-year, renewal uncertain"]))
                 rows.append([source.name if source else a.source, money(a.annual_amount), note])
             rows.append(["Total", money(sum(a.annual_amount for a in lot.funding)), ""])
+            total_row = len(rows) - 1
+            figures = next(f for f in self.money.lots if f.id == lot.id)
+            if figures.unallocated:
+                rows.append(["Not covered of the lot's annual value",
+                             money(figures.unallocated), ""])
             blocks.append(Table(["Source", "Annual amount", "Conditions"], rows, [4, 1.6, 3.4],
-                                row_fills={len(rows) - 1: QColor("#f2f2f2")}))
+                                row_fills={total_row: QColor("#f2f2f2")}))
         else:
             blocks.append(Paragraph("No funding allocated to this lot.", italic=True))
         blocks.append(Heading("Pathways to and from other lots"))
