@@ -38,8 +38,8 @@ from models.recovery import RecoveryCopy, RecoverySession, discard, list_recover
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
 from models.wording import when_words
-from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, safe_file_stem,
-                             save_elsewhere_reason, suggested_filename)
+from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, is_read_only,
+                             safe_file_stem, save_elsewhere_reason, suggested_filename)
 
 from . import messages
 from .platform import app_data_dir
@@ -341,7 +341,7 @@ class FileSafety(QObject):
         path = self.doc.path
         if path is None or self.elsewhere:
             return self.save_as()
-        if path.exists() and save_elsewhere_reason(path):  # made read-only since it was opened
+        if path.exists() and is_read_only(path):  # made read-only since it was opened
             return self._save_to_read_only_file(path)
         if self.changed_on_disk(path):
             return self._save_over_changed_file(path)

@@ -76,6 +76,9 @@ def Heading(text: str) -> Paragraph:  # noqa: N802 - reads as a block type
 Cell = str | Callable[[QPainter, QRectF], None]
 
 
+MIN_ROWS_TOGETHER = 2  # rows a split table keeps on each page
+
+
 class Table(Block):
     """A grid with a shaded header row; cells are text or painter callables (swatches)."""
 
@@ -133,7 +136,9 @@ class Table(Block):
             if used > available:
                 break
             fits += 1
-        if fits == 0 or fits == len(self.rows):
+        # Never a lone row (a total, the last KPI) at the foot or the head of a page.
+        fits = min(fits, len(self.rows) - MIN_ROWS_TOGETHER)
+        if fits < MIN_ROWS_TOGETHER:
             return None
 
         def part(rows, offset):
