@@ -1,9 +1,18 @@
-"""Automatic left-to-right layout: one column per stage, few crossings, deterministic.
+"""Automatic left-to-right layout: one column per stage, few crossings, lots kept whole.
 
-Columns come from the catalogue's stages (referral routes left, exits right). Within a column,
-components are ordered by the barycentre of their neighbours in the columns either side, swept
-a few times left-to-right and back (the Sugiyama heuristic), with ties broken by file order so
-the same model always gets the same picture.
+The layered method of Sugiyama, Tagawa and Toda (1981), with clusters as in Forster's
+"Applying crossing reduction strategies to layered compound graphs" (GD 2002):
+
+1. Columns come from the catalogue's stages (referral routes left, exits right). A pathway
+   that spans several columns gets a placeholder in each column between, so it has a slot to
+   pass through (the router, models/routing.py, finds the room there).
+2. Within a column, components are ordered by the barycentre of their neighbours in the
+   column either side, swept left-to-right and back, keeping the order with fewest crossings.
+   Clusters are sorted as one: each council's components stay together (multi-council
+   models), and within it each lot's members of the active plan, so a lot is one region.
+3. Heights: each component moves towards the mean height of its neighbours, keeping its order
+   and spacing (isotonic regression, pool-adjacent-violators), so arrows run level.
+Ties are broken by file order so the same model always gets the same picture.
 """
 
 from __future__ import annotations
@@ -12,50 +21,181 @@ from .schema import ServiceModel
 
 COLUMN_SPACING = 260.0
 ROW_SPACING = 110.0
-SWEEPS = 4
+SLOT_SPACING = 24.0  # a placeholder of a long pathway (room for its track)
+SWEEPS = 8
+SMOOTHING = 4  # passes of the height adjustment
+
+
+def _councils(model: ServiceModel) -> dict[str, int]:
+    """Components sharing a locality belong to one council; those with none go with the
+    council of their first neighbour that has one (or a council of their own)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for c in model.components:
+        for loc in c.localities[1:]:
+            parent[find("loc:" + loc)] = find("loc:" + c.localities[0])
+    group: dict[str, str] = {c.id: find("loc:" + c.localities[0]) for c in model.components
+                             if c.localities}
+    for p in model.pathways:
+        for a, b in ((p.source, p.target), (p.target, p.source)):
+            if a not in group and b in group:
+                group[a] = group[b]
+    numbers: dict[str, int] = {}
+    return {c.id: numbers.setdefault(group.get(c.id, c.id), len(numbers))
+            for c in model.components}
+
+
+def _crossings(upper: list, lower_rank: dict, down: dict) -> int:
+    """Crossings between a column and the next (a Fenwick tree over the edge ends)."""
+    ends = [lower_rank[t] for node in upper for t in sorted(down[node], key=lower_rank.get)]
+    size = len(lower_rank) + 1
+    tree = [0] * (size + 1)
+    count = 0
+    for seen, end in enumerate(ends):
+        i, below = end + 1, 0
+        while i > 0:
+            below += tree[i]
+            i -= i & -i
+        count += seen - below
+        i = end + 1
+        while i <= size:
+            tree[i] += 1
+            i += i & -i
+    return count
 
 
 def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
     """Position (x, y) of every component's centre."""
-    columns: dict[int, list[str]] = {}
-    order_in_file = {}
-    for index, c in enumerate(model.components):
-        columns.setdefault(c.kind_info.stage, []).append(c.id)
-        order_in_file[c.id] = index
-    neighbours: dict[str, list[str]] = {c.id: [] for c in model.components}
+    stage = {c.id: c.kind_info.stage for c in model.components}
+    file_order = {c.id: i for i, c in enumerate(model.components)}
+    council = _councils(model)
+    plan = model.plan()
+    lot_of = {m: lot.id for lot in (plan.lots if plan else []) for m in lot.components}
+    # cluster keys: (council, lot) per node; placeholders take their pathway's if shared
+    cluster: dict = {cid: (council[cid], lot_of.get(cid, cid)) for cid in stage}
+    columns: dict[int, list] = {}
+    for c in model.components:
+        columns.setdefault(stage[c.id], []).append(c.id)
+    down: dict = {cid: [] for cid in stage}  # towards higher stages
+    up: dict = {cid: [] for cid in stage}
     for p in model.pathways:
-        neighbours[p.source].append(p.target)
-        neighbours[p.target].append(p.source)
-
+        if p.source not in stage or p.target not in stage or stage[p.source] == stage[p.target]:
+            continue
+        a, b = sorted((p.source, p.target), key=stage.get)
+        chain = [a]
+        for s in range(stage[a] + 1, stage[b]):
+            slot = ("slot", p.id, s)
+            same = cluster[a] if cluster[a] == cluster[b] else (council[a], f"~{p.id}/{s}")
+            cluster[slot], file_order[slot] = same, file_order[a] + 0.5
+            columns[s].append(slot) if s in columns else columns.setdefault(s, [slot])
+            down[slot], up[slot] = [], []
+            chain.append(slot)
+        chain.append(b)
+        for x, y in zip(chain, chain[1:]):
+            down[x].append(y)
+            up[y].append(x)
     stages = sorted(columns)
-    rank: dict[str, float] = {}
-    for stage in stages:
-        for row, node in enumerate(columns[stage]):
-            rank[node] = row
+    for s in stages:
+        columns[s].sort(key=lambda n: (cluster[n], file_order[n]))
+    rank = {n: i for s in stages for i, n in enumerate(columns[s])}
 
-    def reorder(stage: int, facing: set[str]) -> None:
-        def barycentre(node: str) -> tuple[float, int]:
-            near = [rank[n] for n in neighbours[node] if n in facing]
-            return (sum(near) / len(near) if near else rank[node], order_in_file[node])
-        columns[stage].sort(key=barycentre)
-        for row, node in enumerate(columns[stage]):
-            rank[node] = row
+    def reorder(s: int, facing: dict) -> None:
+        bary = {}
+        for n in columns[s]:
+            near = [rank[m] for m in facing[n]]
+            bary[n] = sum(near) / len(near) if near else rank[n]
 
+        def mean(key_of) -> dict:
+            total: dict = {}
+            for n in columns[s]:
+                k = key_of(n)
+                t = total.setdefault(k, [0.0, 0])
+                t[0] += bary[n]
+                t[1] += 1
+            return {k: t[0] / t[1] for k, t in total.items()}
+        by_council = mean(lambda n: cluster[n][0])
+        by_lot = mean(lambda n: cluster[n])
+        columns[s].sort(key=lambda n: (by_council[cluster[n][0]], cluster[n][0],
+                                       by_lot[cluster[n]], str(cluster[n][1]), bary[n],
+                                       file_order[n]))
+        for i, n in enumerate(columns[s]):
+            rank[n] = i
+
+    def total_crossings() -> int:
+        return sum(_crossings(columns[a], {n: i for i, n in enumerate(columns[b])}, down)
+                   for a, b in zip(stages, stages[1:]))
+    best = (total_crossings(), {s: list(columns[s]) for s in stages})
     for sweep in range(SWEEPS):
-        sequence = stages[1:] if sweep % 2 == 0 else list(reversed(stages[:-1]))
-        for stage in sequence:
-            i = stages.index(stage)
-            facing_stage = stages[i - 1] if sweep % 2 == 0 else stages[i + 1]
-            reorder(stage, set(columns[facing_stage]))
+        if sweep % 2 == 0:
+            for s in stages[1:]:
+                reorder(s, up)
+        else:
+            for s in reversed(stages[:-1]):
+                reorder(s, down)
+        found = total_crossings()
+        if found < best[0]:
+            best = (found, {s: list(columns[s]) for s in stages})
+    columns = best[1]
 
-    tallest = max((len(nodes) for nodes in columns.values()), default=0)
-    positions = {}
-    for stage in stages:
-        nodes = columns[stage]
-        offset = (tallest - len(nodes)) * ROW_SPACING / 2  # centre short columns
-        for row, node in enumerate(nodes):
-            positions[node] = (stage * COLUMN_SPACING, offset + row * ROW_SPACING)
-    return positions
+    y = _heights(columns, stages, up, down)
+    return {n: (stage[n] * COLUMN_SPACING, y[n]) for s in stages for n in columns[s]
+            if not isinstance(n, tuple)}
+
+
+def _gap(a, b) -> float:
+    return SLOT_SPACING if isinstance(a, tuple) or isinstance(b, tuple) else ROW_SPACING
+
+
+def _heights(columns: dict, stages: list, up: dict, down: dict) -> dict:
+    """Stacked columns (centred), then each node pulled towards its neighbours' mean height
+    while keeping its column's order and spacing; rounded to the canvas grid."""
+    y = {}
+    tallest = max((sum(_gap(a, b) for a, b in zip(col, col[1:])) for col in columns.values()),
+                  default=0.0)
+    for s in stages:
+        col = columns[s]
+        height = sum(_gap(a, b) for a, b in zip(col, col[1:]))
+        at = (tallest - height) / 2
+        for i, n in enumerate(col):
+            if i:
+                at += _gap(col[i - 1], n)
+            y[n] = at
+    for sweep in range(SMOOTHING):
+        order = stages if sweep % 2 == 0 else list(reversed(stages))
+        for s in order:
+            col = columns[s]
+            wanted = []
+            for n in col:
+                near = [y[m] for m in (*up[n], *down[n])]
+                wanted.append(sum(near) / len(near) if near else y[n])
+            offsets = [0.0]
+            for a, b in zip(col, col[1:]):
+                offsets.append(offsets[-1] + _gap(a, b))
+            fitted = _isotonic([w - o for w, o in zip(wanted, offsets)])
+            for n, value, offset in zip(col, fitted, offsets):
+                y[n] = value + offset
+    top = min(y.values(), default=0.0)
+    return {n: round((v - top) / 10) * 10 for n, v in y.items()}
+
+
+def _isotonic(values: list[float]) -> list[float]:
+    """The non-decreasing sequence nearest to `values` (pool adjacent violators)."""
+    blocks: list[list[float]] = []  # [mean, count]
+    for v in values:
+        blocks.append([v, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, c2 = blocks.pop()
+            m1, c1 = blocks.pop()
+            blocks.append([(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2])
+    out = []
+    for mean, count in blocks:
+        out += [mean] * count
+    return out
 
 
 def needs_layout(model: ServiceModel) -> bool:

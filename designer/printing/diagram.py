@@ -24,12 +24,14 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from models import catalogue
 from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
+from models.routing import route_pathways
 from models.wording import wrap_words
 from models.lots import unassigned_services
 from models.schema import Lot, LotPlan, ServiceModel
 
 from ..shapes import component_shape
 from .box_index import BoxIndex
+from .geometry import record, recording
 from .text import Style
 
 LOT_PAD = 12.0  # lot region margin around member boxes
@@ -402,38 +404,17 @@ def pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
 
 
 def _pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
-    sides = {p.id: _sides(diagram, p.source, p.target) for p in diagram.model.pathways
-             if p.source in diagram.boxes and p.target in diagram.boxes and p.source != p.target}
-    attached: dict[tuple[str, str], list[tuple[float, str, int]]] = {}
-    for p in diagram.model.pathways:
-        if p.id not in sides:
-            continue
-        for end, (node, other) in enumerate(((p.source, p.target), (p.target, p.source))):
-            side = sides[p.id][end]
-            centre = diagram.boxes[other].center()
-            key = centre.y() if side in ("left", "right") else centre.x()
-            attached.setdefault((node, side), []).append((key, p.id, end))
-    fraction: dict[tuple[str, int], float] = {}
-    for items in attached.values():
-        items.sort()
-        n = len(items)
-        for i, (_, pid, end) in enumerate(items):
-            fraction[(pid, end)] = 0.5 if n == 1 else 0.2 + 0.6 * i / (n - 1)
-    routes = {}
-    for p in diagram.model.pathways:
-        if p.id not in sides:
-            continue
-        s_side, t_side = sides[p.id]
-        start = _point_on(diagram.boxes[p.source], s_side, fraction[(p.id, 0)])
-        end = _point_on(diagram.boxes[p.target], t_side, fraction[(p.id, 1)])
-        distance = QLineF(start, end).length()
-        reach = max(30.0, distance * 0.4) if s_side != t_side else 40.0 + distance * 0.08
-        (sx, sy), (tx, ty) = _DIRECTION[s_side], _DIRECTION[t_side]
-        path = QPainterPath(start)
-        path.cubicTo(start + QPointF(sx * reach, sy * reach), end + QPointF(tx * reach, ty * reach),
-                     end)
-        routes[p.id] = path
-    return routes
+    """The shared router's polylines (models/routing.py), as painter paths."""
+    boxes = {cid: (r.x(), r.y(), r.width(), r.height()) for cid, r in diagram.boxes.items()}
+    lines = route_pathways(boxes, [(p.id, p.source, p.target) for p in diagram.model.pathways])
+    return {pid: _polyline_path(points) for pid, points in lines.items()}
+
+
+def _polyline_path(points) -> QPainterPath:
+    path = QPainterPath(QPointF(*points[0]))
+    for point in points[1:]:
+        path.lineTo(QPointF(*point))
+    return path
 
 
 def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
@@ -682,7 +663,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawPolygon(_arrow_head(route))
         if p.label.strip():
             labels.append((route, " ".join(p.label.split()), ink,
-                           PATHWAY_INK if focused else FADED_TEXT))
+                           PATHWAY_INK if focused else FADED_TEXT, p))
 
     fits, unassigned = facts.fits, facts.unassigned
     badges = []
@@ -702,7 +683,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     style = styles()["label"]
     badge_index = BoxIndex({str(i): b[0] for i, b in enumerate(badges)})
     placed = BoxIndex({})  # the labels already placed, by grid cell
-    for route, text, ink, text_ink in labels:
+    placed_labels = []  # (source, target, text, rect) for the geometry export
+    for route, text, ink, text_ink, p in labels:
         text = style.elide(text, BOX_W * 0.9)
         width, height = style.width(text) + 8, style.line_height + 2
 
@@ -717,6 +699,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
                     None) or next((r for r in free if not badge_index.any_in(r)),
                                   None) or candidates[0]
         placed.place(str(len(placed.boxes)), spot)
+        placed_labels.append((p.source, p.target, text, spot))
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(spot, 4, 4)
@@ -728,8 +711,23 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(text_ink)
         flag_style.draw(painter, rect, flag, Qt.AlignCenter)
+    if recording():
+        _record(painter, diagram, plan, visible, drawn, placed_labels)
     painter.restore()
     return scale
+
+
+def _record(painter: QPainter, diagram: Diagram, plan: LotPlan | None, visible: QRectF,
+            drawn: Callable[[QRectF], bool], labels: list) -> None:
+    """What this page drew, for `export --geometry`."""
+    boxes = {cid: box for cid, box in diagram.index().near(visible).items() if drawn(box)}
+    routes = pathway_routes(diagram)
+    fits = diagram.plan_facts(plan).fits
+    lots = [(lot.id, lot.code, lot_region(diagram, lot).outline) for lot in
+            (plan.lots if plan else []) if lot_region(diagram, lot).parts]
+    record(painter, boxes=boxes, labels=labels, lots=lots,
+           arrows=[(p.source, p.target, routes[p.id]) for p in diagram.pathways_near(visible)],
+           name_size=min((fits[cid].style.size for cid in boxes), default=None))
 
 
 def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
