@@ -68,18 +68,39 @@ def polylines_meet(p: list[Point], q: list[Point]) -> bool:
                if _touch(_bounds([p[i], p[i + 1]]), _bounds([q[j], q[j + 1]])))
 
 
+CELL = 40.0  # grid cell for finding segments near each other
+
+
+def _cells(r: Rect):
+    for i in range(int(r[0] // CELL), int((r[0] + r[2]) // CELL) + 1):
+        for j in range(int(r[1] // CELL), int((r[1] + r[3]) // CELL) + 1):
+            yield i, j
+
+
+def _segment_grid(arrows: list[dict]) -> tuple[list, dict]:
+    segments, grid = [], {}
+    for n, a in enumerate(arrows):
+        p = a["points"]
+        for i in range(len(p) - 1):
+            segments.append((n, p[i], p[i + 1]))
+            for cell in _cells(_bounds([p[i], p[i + 1]])):
+                grid.setdefault(cell, []).append(len(segments) - 1)
+    return segments, grid
+
+
 def crossings(arrows: list[dict]) -> int:
-    """Pairs of arrows that cross or overlap anywhere."""
-    items = sorted(((_bounds(a["points"]), a["points"]) for a in arrows if len(a["points"]) > 1),
-                   key=lambda item: item[0][0])
-    count = 0
-    for i, (box, points) in enumerate(items):
-        for other, other_points in items[i + 1:]:
-            if other[0] > box[0] + box[2]:
-                break
-            if _touch(box, other) and polylines_meet(points, other_points):
-                count += 1
-    return count
+    """Pairs of arrows that cross or overlap anywhere (segments found through a grid)."""
+    segments, grid = _segment_grid(arrows)
+    pairs = set()
+    for found in grid.values():
+        for x in range(len(found)):
+            n, a, b = segments[found[x]]
+            for y in range(x + 1, len(found)):
+                m, c, d = segments[found[y]]
+                if m != n and (min(n, m), max(n, m)) not in pairs and \
+                        segments_meet(a, b, c, d):
+                    pairs.add((min(n, m), max(n, m)))
+    return len(pairs)
 
 
 def arrows_under_boxes(arrows: list[dict], boxes: list[dict]) -> int:
@@ -119,13 +140,14 @@ def label_overlaps(labels: list[dict], boxes: list[dict]) -> int:
 
 def labels_over_arrows(labels: list[dict], arrows: list[dict]) -> int:
     """Labels covering part of an arrow other than their own."""
+    segments, grid = _segment_grid(arrows)
     count = 0
     for label in labels:
         r = _label_rect(label)
         own = (label["source"], label["target"])
-        if any((a["source"], a["target"]) != own and
-               any(segment_in_rect(a["points"][i], a["points"][i + 1], r)
-                   for i in range(len(a["points"]) - 1)) for a in arrows):
+        near = {i for cell in _cells(r) for i in grid.get(cell, ())}
+        if any((arrows[segments[i][0]]["source"], arrows[segments[i][0]]["target"]) != own
+               and segment_in_rect(segments[i][1], segments[i][2], r) for i in near):
             count += 1
     return count
 

@@ -24,6 +24,7 @@ ROW_SPACING = 110.0
 SLOT_SPACING = 24.0  # a placeholder of a long pathway (room for its track)
 SWEEPS = 8
 SMOOTHING = 4  # passes of the height adjustment
+TRANSPOSE_LIMIT = 3000  # larger models skip the (quadratic) swapping of neighbours
 
 
 def _councils(model: ServiceModel) -> dict[str, int]:
@@ -129,6 +130,31 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
     def total_crossings() -> int:
         return sum(_crossings(columns[a], {n: i for i, n in enumerate(columns[b])}, down)
                    for a, b in zip(stages, stages[1:]))
+    def pair_crossings(u, v, facing: dict) -> int:
+        """Crossings between u's and v's edges to a facing column with u above v."""
+        return sum(1 for a in facing[u] for b in facing[v] if rank[a] > rank[b])
+
+    def transpose(s: int) -> None:
+        """Swap neighbours within a cluster (or two lone nodes) while that removes
+        crossings on both sides: the 'transpose' step of Gansner et al. (1993)."""
+        col = columns[s]
+        sizes: dict = {}
+        for n in col:
+            sizes[cluster[n]] = sizes.get(cluster[n], 0) + 1
+        improved = True
+        while improved:
+            improved = False
+            for i in range(len(col) - 1):
+                u, v = col[i], col[i + 1]
+                if cluster[u] != cluster[v] and (sizes[cluster[u]] > 1 or sizes[cluster[v]] > 1):
+                    continue
+                now = pair_crossings(u, v, up) + pair_crossings(u, v, down)
+                swapped = pair_crossings(v, u, up) + pair_crossings(v, u, down)
+                if swapped < now:
+                    col[i], col[i + 1] = v, u
+                    rank[u], rank[v] = i + 1, i
+                    improved = True
+
     best = (total_crossings(), {s: list(columns[s]) for s in stages})
     for sweep in range(SWEEPS):
         if sweep % 2 == 0:
@@ -137,6 +163,9 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
         else:
             for s in reversed(stages[:-1]):
                 reorder(s, down)
+        if len(rank) <= TRANSPOSE_LIMIT:
+            for s in stages:
+                transpose(s)
         found = total_crossings()
         if found < best[0]:
             best = (found, {s: list(columns[s]) for s in stages})

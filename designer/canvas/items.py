@@ -288,6 +288,8 @@ class PathwayItem(QGraphicsItem):
         self._ends = QLineF()
         self._head = QPolygonF()
         self._label_rect = self._bounds = QRectF()
+        # (points, label rect, source pos, target pos) from the shared router (canvas/routes.py)
+        self._route = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_PATHWAY)
         source.pathways.add(self)
@@ -315,12 +317,28 @@ class PathwayItem(QGraphicsItem):
         """The point `fraction` of the way along the arrow, in scene coordinates."""
         return self.mapToScene(self._path.pointAtPercent(fraction))
 
+    def set_route(self, points, label_rect: QRectF | None) -> None:
+        """The routed polyline (models/routing.py) and label spot for the boxes where they
+        are now; while a box is dragged away from there the arrow is a quick curve."""
+        self._route = (points, label_rect, self.source.pos(), self.target.pos())
+        self.adjust()
+
+    def _routed(self) -> bool:
+        return self._route is not None and self._route[2] == self.source.pos() and \
+            self._route[3] == self.target.pos()
+
     def adjust(self) -> None:
         """Recompute the curve: forward pathways leave the right edge and enter the left edge."""
         self.prepareGeometryChange()
         s, t = self.source.pos(), self.target.pos()
         path = QPainterPath()
-        if t.x() - s.x() > BOX_W:
+        if self._routed():
+            points = self._route[0]
+            start, end = QPointF(*points[0]), QPointF(*points[-1])
+            path.moveTo(start)
+            for x, y in points[1:]:
+                path.lineTo(x, y)
+        elif t.x() - s.x() > BOX_W:
             start, end = s + QPointF(BOX_W / 2, 0), t - QPointF(BOX_W / 2 + 1, 0)
             bend = (end.x() - start.x()) / 2
             path.moveTo(start)
@@ -331,7 +349,11 @@ class PathwayItem(QGraphicsItem):
             path.lineTo(end)
         self._path = path
         self._ends = QLineF(start, end)
-        if t.x() - s.x() > BOX_W and end.x() > start.x():
+        if self._routed():
+            last = QPointF(*self._route[0][-2])
+            d = QLineF(last, end)
+            direction = QPointF(d.dx(), d.dy()) / max(d.length(), 1e-9)
+        elif t.x() - s.x() > BOX_W and end.x() > start.x():
             direction = QPointF(1, 0)  # the curve's last control point is level with its end
         else:
             angle = math.radians(-path.angleAtPercent(1.0))  # Qt angles are counter-clockwise
@@ -341,7 +363,9 @@ class PathwayItem(QGraphicsItem):
         self._head = QPolygonF([end, back + normal * (self.ARROW_SIZE * 0.45),
                                 back - normal * (self.ARROW_SIZE * 0.45)])
         # Qt asks for the bounds several times per arrow: work them out once here.
-        if self.label:
+        if self.label and self._routed() and self._route[1] is not None:
+            self._label_rect = QRectF(self._route[1])
+        elif self.label:
             self._label_rect = self.label_rect_at(self.label_fraction, path)
         else:
             self._label_rect = QRectF()
@@ -358,6 +382,8 @@ class PathwayItem(QGraphicsItem):
         """Move the label to the first spot along the curve that no box covers (`boxes`: a
         BoxIndex of the boxes), since boxes are drawn over pathways; the middle if none is
         free. The spot is kept as the ends move, so the label follows its curve."""
+        if self._routed():
+            return  # the router placed it
         fraction = next((t for t in LABEL_SPOTS
                          if not boxes.any_in(self.label_rect_at(t))), 0.5)
         if fraction != self.label_fraction:

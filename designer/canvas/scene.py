@@ -15,6 +15,7 @@ from models.checks import ERROR
 
 from ..document import Document
 from ..printing.box_index import BoxIndex
+from .routes import CanvasRoutes
 from .items import SELECTED, Z_COMPONENT, Z_DRAGGING, ComponentItem, PathwayItem
 
 CONNECT_HINT = ("Drag from the dot on a box's right edge (or Shift+drag a box) to another box "
@@ -46,6 +47,7 @@ class ModelScene(QGraphicsScene):
         document.modelReset.connect(self.rebuild)
         document.findingsChanged.connect(self.show_findings)
         self.rebuild()
+        self.routes = CanvasRoutes(self)  # arrows round the boxes, as printed
 
     # --- model -> items ----------------------------------------------------------------------
     def _component(self, component_id: str):

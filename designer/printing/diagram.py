@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from models import catalogue
 from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
+from models.labels import place_labels
 from models.routing import route_pathways
 from models.wording import wrap_words
 from models.lots import unassigned_services
@@ -48,7 +49,6 @@ FADED_FILL = 0.8  # how far a faded box's fill moves towards white
 FADED_LINE = QColor("#9a9a9a")  # box outlines, pathways and arrowheads
 FADED_TEXT = QColor("#5e5e5e")  # names, lot codes and pathway labels
 FADED_KIND = QColor("#7a7a7a")  # the kind line under a name
-LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9)  # along the pathway
 NAME_SIZES = (17.0, 15.0)  # the name font, and the step down for names that need it
 NAME_PITCH = 1.2  # name lines at most this many font sizes apart (Segoe UI's own is 1.33)
 
@@ -107,6 +107,7 @@ class Diagram:
     _touching: dict | None = field(default=None, repr=False, compare=False)
     _by_id: dict | None = field(default=None, repr=False, compare=False)
     _plans: dict = field(default_factory=dict, repr=False, compare=False)
+    _labels: dict | None = field(default=None, repr=False, compare=False)
 
     def component(self, component_id: str):
         """The component with this id, or None."""
@@ -182,12 +183,11 @@ def layout_diagram(model: ServiceModel) -> Diagram:
     extent = QRectF()
     for box in boxes.values():
         extent = extent.united(box)
-    # Pathways bulge out beside their column and carry labels: keep them on the page too.
-    label_room = {p.id: (BOX_W / 2, 12.0) if p.label.strip() else (0.0, 0.0)
-                  for p in model.pathways}
-    for pid, route in pathway_routes(diagram).items():
-        dx, dy = label_room[pid]
-        extent = extent.united(route.boundingRect().adjusted(-dx, -dy, dx, dy))
+    # Pathways run beside the outer boxes and carry labels: keep them on the page too.
+    for route in pathway_routes(diagram).values():
+        extent = extent.united(route.boundingRect())
+    for rect in pathway_labels(diagram).values():
+        extent = extent.united(rect)
     if boxes:
         diagram.extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN,
                                          EXTENT_MARGIN)
@@ -415,6 +415,24 @@ def _polyline_path(points) -> QPainterPath:
     for point in points[1:]:
         path.lineTo(QPointF(*point))
     return path
+
+
+def pathway_labels(diagram: Diagram) -> dict[str, QRectF]:
+    """Where each pathway's label goes (worked out once per diagram)."""
+    if diagram._labels is None:
+        style = styles()["label"]
+        sizes = {}
+        for p in diagram.model.pathways:
+            if p.label.strip():
+                text = style.elide(" ".join(p.label.split()), BOX_W * 0.9)
+                sizes[p.id] = (style.width(text) + 8, style.line_height + 2)
+        boxes = {cid: (r.x(), r.y(), r.width(), r.height()) for cid, r in diagram.boxes.items()}
+        routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
+                                             for i in range(path.elementCount()))]
+                  for pid, path in pathway_routes(diagram).items()}
+        diagram._labels = {pid: QRectF(*r) for pid, r in
+                           place_labels(boxes, routes, sizes).items()}
+    return diagram._labels
 
 
 def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
@@ -678,27 +696,16 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         if badge is not None:
             badges.append(badge)
 
-    # Pathway labels on a white ground where they cover no component (or at least no lot
-    # badge), then the badges over everything: a lot code is never hidden.
+    # Pathway labels on a white ground, where models/labels.py put them (off the boxes, the
+    # other labels and, where it can, the other arrows), then the badges over everything.
     style = styles()["label"]
-    badge_index = BoxIndex({str(i): b[0] for i, b in enumerate(badges)})
-    placed = BoxIndex({})  # the labels already placed, by grid cell
+    spots = pathway_labels(diagram)
     placed_labels = []  # (source, target, text, rect) for the geometry export
     for route, text, ink, text_ink, p in labels:
         text = style.elide(text, BOX_W * 0.9)
-        width, height = style.width(text) + 8, style.line_height + 2
-
-        candidates = [QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
-                      for at in (route.pointAtPercent(t) for t in LABEL_SPOTS)]
-        if whole_boxes:  # a label cut at the edge would be half a word
-            candidates = [r for r in candidates if shown.contains(r)]
-            if not candidates:
-                continue
-        free = [r for r in candidates if not placed.any_in(r)]
-        spot = next((r for r in free if not diagram.index().any_in(r)),
-                    None) or next((r for r in free if not badge_index.any_in(r)),
-                                  None) or candidates[0]
-        placed.place(str(len(placed.boxes)), spot)
+        spot = spots.get(p.id)
+        if spot is None or (whole_boxes and not shown.contains(spot)):
+            continue  # a label cut at the edge would be half a word
         placed_labels.append((p.source, p.target, text, spot))
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))

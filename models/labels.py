@@ -1,0 +1,115 @@
+"""Where each pathway's label goes: beside or on its own arrow, over no box, no other label
+and (where any spot allows) no other arrow. Plain Python, scene units; the canvas and the
+printed diagram both ask it (label sizes come from their own fonts).
+
+A greedy point-feature placement over candidate spots along the route (as in Christensen,
+Marks and Shieber, "An empirical study of algorithms for point-feature label placement",
+1995, with the candidates on the arrow's segments rather than round a point): spots on a
+segment's middle first, then nearer its ends; each labelled arrow in turn takes the free spot
+that covers fewest other arrows.
+"""
+
+from __future__ import annotations
+
+import math
+
+Box = tuple[float, float, float, float]
+Point = tuple[float, float]
+CELL = 120.0
+SPOTS = (0.5, 0.35, 0.65, 0.2, 0.8)  # along a segment
+END_ROOM = 16.0  # keep clear of the arrowhead and the start
+BOX_PAD = 3.0
+LABEL_PAD = 2.0
+
+
+class _Grid:
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list] = {}
+
+    @staticmethod
+    def _cells(r: Box):
+        for i in range(math.floor(r[0] / CELL), math.floor((r[0] + r[2]) / CELL) + 1):
+            for j in range(math.floor(r[1] / CELL), math.floor((r[1] + r[3]) / CELL) + 1):
+                yield i, j
+
+    def add(self, r: Box, item) -> None:
+        for cell in self._cells(r):
+            self.cells.setdefault(cell, []).append(item)
+
+    def near(self, r: Box) -> set:
+        found = set()
+        for cell in self._cells(r):
+            found.update(self.cells.get(cell, ()))
+        return found
+
+
+def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
+    return a[0] - pad < b[0] + b[2] and b[0] - pad < a[0] + a[2] and \
+        a[1] - pad < b[1] + b[3] and b[1] - pad < a[1] + a[3]
+
+
+def _segment_box(a: Point, b: Point) -> Box:
+    return min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1])
+
+
+def _candidates(points: list[Point], w: float, h: float):
+    """(rect, preference) spots along the route; lower preference is better."""
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    total = sum(lengths) or 1.0
+    along = 0.0
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        usable = length - (END_ROOM if along == 0 else 0) - \
+            (END_ROOM if along + length >= total - 1e-6 else 0)
+        horizontal = abs(a[1] - b[1]) < 1e-6
+        if usable > 4:
+            for t in SPOTS:
+                x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+                middle = abs((along + length * t) / total - 0.5)
+                if horizontal:
+                    spots = ((x - w / 2, y - h / 2, 0.0), (x - w / 2, y - h - 1, 0.3),
+                             (x - w / 2, y + 1, 0.3))
+                else:
+                    spots = ((x - w / 2, y - h / 2, 0.5), (x - w - 2, y - h / 2, 0.2),
+                             (x + 2, y - h / 2, 0.2))
+                for sx, sy, beside in spots:
+                    yield (sx, sy, w, h), middle + beside + (0 if horizontal else 0.3)
+        along += length
+
+
+def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
+                 sizes: dict[str, tuple[float, float]]) -> dict[str, Box]:
+    """A rectangle per labelled pathway id (`sizes`: its label's width and height)."""
+    box_grid, arrow_grid, label_grid = _Grid(), _Grid(), _Grid()
+    for bid, r in boxes.items():
+        box_grid.add(r, bid)
+    segments = []
+    for pid, points in routes.items():
+        for a, b in zip(points, points[1:]):
+            segments.append((pid, a, b))
+            arrow_grid.add(_segment_box(a, b), len(segments) - 1)
+    placed: dict[str, Box] = {}
+    for pid, (w, h) in sizes.items():
+        points = routes.get(pid)
+        if not points or len(points) < 2:
+            continue
+        best = None
+        for rect, preference in _candidates(points, w, h):
+            bad_boxes = sum(1 for bid in box_grid.near(rect)
+                            if _overlap(rect, boxes[bid], BOX_PAD))
+            bad_labels = sum(1 for other in label_grid.near(rect)
+                             if _overlap(rect, placed[other], LABEL_PAD))
+            arrows = {segments[i][0] for i in arrow_grid.near(rect)
+                      if segments[i][0] != pid and _crosses(rect, segments[i][1],
+                                                            segments[i][2])}
+            cost = (1000 * (bad_boxes + bad_labels), len(arrows), preference)
+            if best is None or cost < best[0]:
+                best = (cost, rect)
+        if best is not None:
+            placed[pid] = best[1]
+            label_grid.add(best[1], pid)
+    return placed
+
+
+def _crosses(rect: Box, a: Point, b: Point) -> bool:
+    """Does the (horizontal or vertical) segment touch the rectangle?"""
+    return _overlap(rect, _segment_box(a, b), 1.0)
