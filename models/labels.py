@@ -16,7 +16,8 @@ import math
 Box = tuple[float, float, float, float]
 Point = tuple[float, float]
 CELL = 120.0
-SPOTS = (0.5, 0.35, 0.65, 0.2, 0.8)  # along a segment
+STEP = 6.0  # between spots along a segment
+MOST_SPOTS = 30  # per segment
 END_ROOM = 16.0  # keep clear of the arrowhead and the start
 BOX_PAD = 3.0
 LABEL_PAD = 2.0
@@ -53,32 +54,37 @@ def _segment_box(a: Point, b: Point) -> Box:
 
 
 def _candidates(points: list[Point], w: float, h: float):
-    """(rect, preference) spots along the route; lower preference is better."""
+    """(rect, preference) spots along the route, on it or touching it; lower preference is
+    better: near the middle of the arrow, on a horizontal stretch."""
     lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
     total = sum(lengths) or 1.0
     along = 0.0
     for (a, b), length in zip(zip(points, points[1:]), lengths):
-        usable = length - (END_ROOM if along == 0 else 0) - \
-            (END_ROOM if along + length >= total - 1e-6 else 0)
+        start = END_ROOM if along == 0 else 0.0
+        stop = length - (END_ROOM if along + length >= total - 1e-6 else 0.0)
         horizontal = abs(a[1] - b[1]) < 1e-6
-        if usable > 4:
-            for t in SPOTS:
-                x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-                middle = abs((along + length * t) / total - 0.5)
+        if stop - start > 2:
+            count = min(MOST_SPOTS, max(1, int((stop - start) / STEP)))
+            for k in range(count + 1):
+                d = start + (stop - start) * k / max(count, 1)
+                x, y = a[0] + (b[0] - a[0]) * d / length, a[1] + (b[1] - a[1]) * d / length
+                middle = abs((along + d) / total - 0.5)
                 if horizontal:
-                    spots = ((x - w / 2, y - h / 2, 0.0), (x - w / 2, y - h - 1, 0.3),
-                             (x - w / 2, y + 1, 0.3))
+                    spots = [(x - w / 2, y - h / 2, 0.0)]
+                    for left in (x - w / 2, x - 2, x - w + 2):
+                        spots += [(left, y - h - 1, 0.2), (left, y + 1, 0.2)]
                 else:
-                    spots = ((x - w / 2, y - h / 2, 0.5), (x - w - 2, y - h / 2, 0.2),
-                             (x + 2, y - h / 2, 0.2))
+                    spots = [(x - w / 2, y - h / 2, 0.4), (x - w - 2, y - h / 2, 0.3),
+                             (x + 2, y - h / 2, 0.3)]
                 for sx, sy, beside in spots:
-                    yield (sx, sy, w, h), middle + beside + (0 if horizontal else 0.3)
-        along += length
+                    yield (sx, sy, w, h), middle + beside
 
 
 def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
-                 sizes: dict[str, tuple[float, float]]) -> dict[str, Box]:
-    """A rectangle per labelled pathway id (`sizes`: its label's width and height)."""
+                 sizes: dict[str, list[tuple[float, float]]]) -> dict[str, tuple[Box, int]]:
+    """A rectangle per labelled pathway id, and which of its sizes it took (`sizes`: the
+    label's width and height set on one line, then narrower settings such as two lines,
+    tried in turn when the wider one finds no spot clear of boxes and labels)."""
     box_grid, arrow_grid, label_grid = _Grid(), _Grid(), _Grid()
     for bid, r in boxes.items():
         box_grid.add(r, bid)
@@ -87,25 +93,28 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
         for a, b in zip(points, points[1:]):
             segments.append((pid, a, b))
             arrow_grid.add(_segment_box(a, b), len(segments) - 1)
-    placed: dict[str, Box] = {}
-    for pid, (w, h) in sizes.items():
+    placed: dict[str, tuple[Box, int]] = {}
+    for pid, options in sizes.items():
         points = routes.get(pid)
         if not points or len(points) < 2:
             continue
         best = None
-        for rect, preference in _candidates(points, w, h):
-            bad_boxes = sum(1 for bid in box_grid.near(rect)
-                            if _overlap(rect, boxes[bid], BOX_PAD))
-            bad_labels = sum(1 for other in label_grid.near(rect)
-                             if _overlap(rect, placed[other], LABEL_PAD))
-            arrows = {segments[i][0] for i in arrow_grid.near(rect)
-                      if segments[i][0] != pid and _crosses(rect, segments[i][1],
-                                                            segments[i][2])}
-            cost = (1000 * (bad_boxes + bad_labels), len(arrows), preference)
-            if best is None or cost < best[0]:
-                best = (cost, rect)
+        for option, (w, h) in enumerate(options):
+            for rect, preference in _candidates(points, w, h):
+                bad_boxes = sum(1 for bid in box_grid.near(rect)
+                                if _overlap(rect, boxes[bid], BOX_PAD))
+                bad_labels = sum(1 for other in label_grid.near(rect)
+                                 if _overlap(rect, placed[other][0], LABEL_PAD))
+                arrows = {segments[i][0] for i in arrow_grid.near(rect)
+                          if segments[i][0] != pid and _crosses(rect, segments[i][1],
+                                                                segments[i][2])}
+                cost = (bad_boxes + bad_labels, len(arrows), option, preference)
+                if best is None or cost < best[0]:
+                    best = (cost, rect, option)
+            if best is not None and best[0][0] == 0:
+                break  # clear of boxes and labels: no need to try it narrower
         if best is not None:
-            placed[pid] = best[1]
+            placed[pid] = (best[1], best[2])
             label_grid.add(best[1], pid)
     return placed
 

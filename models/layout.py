@@ -17,14 +17,19 @@ Ties are broken by file order so the same model always gets the same picture.
 
 from __future__ import annotations
 
+import random
+
 from .schema import ServiceModel
 
-COLUMN_SPACING = 260.0
+COLUMN_SPACING = 290.0
 ROW_SPACING = 110.0
 SLOT_SPACING = 24.0  # a placeholder of a long pathway (room for its track)
 SWEEPS = 8
 SMOOTHING = 4  # passes of the height adjustment
-TRANSPOSE_LIMIT = 3000  # larger models skip the (quadratic) swapping of neighbours
+BESIDE_WEIGHT = 3  # crossings a pathway within a column makes per box it goes round
+TRANSPOSE_LIMIT = 3000
+RESTARTS = 24  # starting orders tried on a model of ordinary size
+RESTART_LIMIT = 120  # components; larger models take the first  # larger models skip the (quadratic) swapping of neighbours
 
 
 def _councils(model: ServiceModel) -> dict[str, int]:
@@ -71,7 +76,36 @@ def _crossings(upper: list, lower_rank: dict, down: dict) -> int:
 
 
 def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
-    """Position (x, y) of every component's centre."""
+    """Position (x, y) of every component's centre. A model of ordinary size is laid out
+    from several starting orders (the first is file order; the others are seeded, so the
+    picture is still the same every time), and the one whose routed arrows cross least
+    (models/routing.py, as drawn) is kept."""
+    best = _layered(model, 0)
+    if len(model.components) > RESTART_LIMIT:
+        return best
+    from .diagram_measures import crossings
+    from .geometry import BOX_H, BOX_W
+    from .routing import route_pathways
+
+    ends = [(p.id, p.source, p.target) for p in model.pathways]
+
+    def score(positions) -> int:
+        boxes = {cid: (x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H)
+                 for cid, (x, y) in positions.items()}
+        return crossings([{"points": points} for points in route_pathways(boxes, ends).values()])
+    best_score = score(best)
+    for seed in range(1, RESTARTS):
+        if best_score == 0:
+            break
+        trial = _layered(model, seed)
+        found = score(trial)
+        if found < best_score:
+            best, best_score = trial, found
+    return best
+
+
+def _layered(model: ServiceModel, seed: int) -> dict[str, tuple[float, float]]:
+    shuffle = random.Random(seed)
     stage = {c.id: c.kind_info.stage for c in model.components}
     file_order = {c.id: i for i, c in enumerate(model.components)}
     council = _councils(model)
@@ -84,7 +118,12 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
         columns.setdefault(stage[c.id], []).append(c.id)
     down: dict = {cid: [] for cid in stage}  # towards higher stages
     up: dict = {cid: [] for cid in stage}
+    beside: dict = {cid: [] for cid in stage}  # pathways within a column
     for p in model.pathways:
+        if p.source in stage and p.target in stage and p.source != p.target and \
+                stage[p.source] == stage[p.target]:
+            beside[p.source].append(p.target)
+            beside[p.target].append(p.source)
         if p.source not in stage or p.target not in stage or stage[p.source] == stage[p.target]:
             continue
         a, b = sorted((p.source, p.target), key=stage.get)
@@ -94,7 +133,7 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
             same = cluster[a] if cluster[a] == cluster[b] else (council[a], f"~{p.id}/{s}")
             cluster[slot], file_order[slot] = same, file_order[a] + 0.5
             columns[s].append(slot) if s in columns else columns.setdefault(s, [slot])
-            down[slot], up[slot] = [], []
+            down[slot], up[slot], beside[slot] = [], [], []
             chain.append(slot)
         chain.append(b)
         for x, y in zip(chain, chain[1:]):
@@ -102,7 +141,8 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
             up[y].append(x)
     stages = sorted(columns)
     for s in stages:
-        columns[s].sort(key=lambda n: (cluster[n], file_order[n]))
+        columns[s].sort(key=lambda n: (cluster[n], file_order[n]) if not seed else
+                        (cluster[n], shuffle.random()))
     rank = {n: i for s in stages for i, n in enumerate(columns[s])}
 
     def reorder(s: int, facing: dict) -> None:
@@ -128,8 +168,10 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
             rank[n] = i
 
     def total_crossings() -> int:
-        return sum(_crossings(columns[a], {n: i for i, n in enumerate(columns[b])}, down)
-                   for a, b in zip(stages, stages[1:]))
+        around = sum(abs(rank[u] - rank[w]) - 1 for u in stage for w in beside[u]) // 2
+        return BESIDE_WEIGHT * around + sum(
+            _crossings(columns[a], {n: i for i, n in enumerate(columns[b])}, down)
+            for a, b in zip(stages, stages[1:]))
     def pair_crossings(u, v, facing: dict) -> int:
         """Crossings between u's and v's edges to a facing column with u above v."""
         return sum(1 for a in facing[u] for b in facing[v] if rank[a] > rank[b])
@@ -150,6 +192,12 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
                     continue
                 now = pair_crossings(u, v, up) + pair_crossings(u, v, down)
                 swapped = pair_crossings(v, u, up) + pair_crossings(v, u, down)
+                # a pathway within the column goes round every box between its ends
+                longer = sum(1 for w in beside[u] if w != v and rank[w] < i) + \
+                    sum(1 for w in beside[v] if w != u and rank[w] > i + 1)
+                shorter = sum(1 for w in beside[u] if w != v and rank[w] > i + 1) + \
+                    sum(1 for w in beside[v] if w != u and rank[w] < i)
+                swapped += BESIDE_WEIGHT * (longer - shorter)
                 if swapped < now:
                     col[i], col[i + 1] = v, u
                     rank[u], rank[v] = i + 1, i

@@ -163,15 +163,39 @@ def _classify(edge: _Edge, boxes: dict[str, Box], where: dict[str, int],
             b not in (edge.source, edge.target) and boxes[b][1] < high and
             boxes[b][1] + boxes[b][3] > low for b in columns[cs].boxes)
         if blocked:
-            edge.kind, edge.gaps = "loop", [cs]
+            edge.kind, edge.gaps = "loop", [cs]  # the side is chosen by _loop_sides
         else:
             edge.kind = "down" if sy < ty else "up"
 
 
+def _loop_sides(edges: list[_Edge], boxes: dict[str, Box], where: dict[str, int],
+                columns: list[_Column]) -> None:
+    """A pathway round the boxes of its own column goes down the side where those boxes
+    have fewer arrow ends (each one it passes is a crossing)."""
+    ends: dict[tuple[str, str], int] = {}
+    for edge in edges:
+        if edge.kind != "loop":
+            s_side, t_side = _sides(edge)
+            ends[(edge.source, s_side)] = ends.get((edge.source, s_side), 0) + 1
+            ends[(edge.target, t_side)] = ends.get((edge.target, t_side), 0) + 1
+    for edge in edges:
+        if edge.kind != "loop":
+            continue
+        k = where[edge.source]
+        y0 = boxes[edge.source][1] + boxes[edge.source][3] / 2
+        y1 = boxes[edge.target][1] + boxes[edge.target][3] / 2
+        low, high = min(y0, y1), max(y0, y1)
+        between = [b for b in columns[k].boxes if low < boxes[b][1] + boxes[b][3] / 2 < high]
+        left = sum(ends.get((b, "left"), 0) for b in between)
+        right = sum(ends.get((b, "right"), 0) for b in between)
+        if left < right:
+            edge.kind, edge.gaps = "loop-left", [k - 1]
+
+
 def _sides(edge: _Edge) -> tuple[str, str]:
     return {"forward": ("right", "left"), "backward": ("left", "right"),
-            "loop": ("right", "right"), "down": ("bottom", "top"),
-            "up": ("top", "bottom")}[edge.kind]
+            "loop": ("right", "right"), "loop-left": ("left", "left"),
+            "down": ("bottom", "top"), "up": ("top", "bottom")}[edge.kind]
 
 
 def route_pathways(boxes: dict[str, Box],
@@ -185,6 +209,7 @@ def route_pathways(boxes: dict[str, Box],
              if s != t and s in boxes and t in boxes]
     for edge in edges:
         _classify(edge, boxes, where, columns)
+    _loop_sides(edges, boxes, where, columns)
 
     def centre_y(b: str) -> float:
         return boxes[b][1] + boxes[b][3] / 2
@@ -271,8 +296,10 @@ def _gap_segments(edges: list[_Edge]) -> dict[int, list[_Segment]]:
                 joins = ((a, "L"), (b, "R"))
             elif edge.kind == "backward":
                 joins = ((a, "R"), (b, "L"))
-            else:
+            elif edge.kind == "loop":
                 joins = ((a, "L"), (b, "L"))
+            else:
+                joins = ((a, "R"), (b, "R"))
             found.setdefault(gap, []).append(_Segment(n, step, min(a, b), max(a, b), joins))
     return found
 

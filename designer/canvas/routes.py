@@ -40,10 +40,10 @@ class CanvasRoutes(QObject):
         ends = [(pid, item.source.component_id, item.target.component_id)
                 for pid, item in items.items()]
         routes = route_pathways(boxes, ends)
-        sizes = {pid: (item._label_width, LABEL_H) for pid, item in items.items()
+        sizes = {pid: [(item._label_width, LABEL_H)] for pid, item in items.items()
                  if item.label and pid in routes}
         labels = place_labels(boxes, routes, sizes)
         for pid, item in items.items():
             if pid in routes:
                 label = labels.get(pid)
-                item.set_route(routes[pid], QRectF(*label) if label else None)
+                item.set_route(routes[pid], QRectF(*label[0]) if label else None)

@@ -186,7 +186,7 @@ def layout_diagram(model: ServiceModel) -> Diagram:
     # Pathways run beside the outer boxes and carry labels: keep them on the page too.
     for route in pathway_routes(diagram).values():
         extent = extent.united(route.boundingRect())
-    for rect in pathway_labels(diagram).values():
+    for rect, _ in pathway_labels(diagram).values():
         extent = extent.united(rect)
     if boxes:
         diagram.extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN,
@@ -417,20 +417,25 @@ def _polyline_path(points) -> QPainterPath:
     return path
 
 
-def pathway_labels(diagram: Diagram) -> dict[str, QRectF]:
-    """Where each pathway's label goes (worked out once per diagram)."""
+def pathway_labels(diagram: Diagram) -> dict[str, tuple[QRectF, str]]:
+    """Where each pathway's label goes and its text, on one line or, where one line finds
+    no room, two (worked out once per diagram)."""
     if diagram._labels is None:
         style = styles()["label"]
-        sizes = {}
+        sizes, texts = {}, {}
         for p in diagram.model.pathways:
             if p.label.strip():
                 text = style.elide(" ".join(p.label.split()), BOX_W * 0.9)
-                sizes[p.id] = (style.width(text) + 8, style.line_height + 2)
+                two = style.wrap(text, style.width(text) / 2 + style.line_height, max_lines=2)
+                texts[p.id] = [text, "\n".join(two)]
+                sizes[p.id] = [(style.width(text) + 8, style.line_height + 2),
+                               (max(style.width(line) for line in two) + 8,
+                                len(two) * style.line_height + 2)]
         boxes = {cid: (r.x(), r.y(), r.width(), r.height()) for cid, r in diagram.boxes.items()}
         routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
                                              for i in range(path.elementCount()))]
                   for pid, path in pathway_routes(diagram).items()}
-        diagram._labels = {pid: QRectF(*r) for pid, r in
+        diagram._labels = {pid: (QRectF(*r), texts[pid][option]) for pid, (r, option) in
                            place_labels(boxes, routes, sizes).items()}
     return diagram._labels
 
@@ -702,8 +707,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
     spots = pathway_labels(diagram)
     placed_labels = []  # (source, target, text, rect) for the geometry export
     for route, text, ink, text_ink, p in labels:
-        text = style.elide(text, BOX_W * 0.9)
-        spot = spots.get(p.id)
+        spot, text = spots.get(p.id, (None, text))
         if spot is None or (whole_boxes and not shown.contains(spot)):
             continue  # a label cut at the edge would be half a word
         placed_labels.append((p.source, p.target, text, spot))
