@@ -19,7 +19,7 @@ CELL = 120.0
 STEP = 6.0  # between spots along a segment
 MOST_SPOTS = 30  # per segment
 END_ROOM = 16.0  # keep clear of the arrowhead and the start
-BOX_PAD = 3.0
+BOX_PAD = 2.0
 LABEL_PAD = 2.0
 
 
@@ -65,8 +65,9 @@ def _candidates(points: list[Point], w: float, h: float):
         horizontal = abs(a[1] - b[1]) < 1e-6
         if stop - start > 2:
             count = min(MOST_SPOTS, max(1, int((stop - start) / STEP)))
-            for k in range(count + 1):
-                d = start + (stop - start) * k / max(count, 1)
+            # the middle first (a label that only just fits between two columns fits there)
+            for d in [(start + stop) / 2] + [start + (stop - start) * k / max(count, 1)
+                                             for k in range(count + 1)]:
                 x, y = a[0] + (b[0] - a[0]) * d / length, a[1] + (b[1] - a[1]) * d / length
                 middle = abs((along + d) / total - 0.5)
                 if horizontal:
@@ -81,7 +82,8 @@ def _candidates(points: list[Point], w: float, h: float):
 
 
 def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
-                 sizes: dict[str, list[tuple[float, float]]]) -> dict[str, tuple[Box, int]]:
+                 sizes: dict[str, list[tuple[float, float]]],
+                 box_pad: float = BOX_PAD) -> dict[str, tuple[Box, int]]:
     """A rectangle per labelled pathway id, and which of its sizes it took (`sizes`: the
     label's width and height set on one line, then narrower settings such as two lines,
     tried in turn when the wider one finds no spot clear of boxes and labels)."""
@@ -100,9 +102,11 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
             continue
         best = None
         for option, (w, h) in enumerate(options):
-            for rect, preference in _candidates(points, w, h):
+            spots = list(_candidates(points, w, h)) + _between_boxes(points, w, h, boxes,
+                                                                      box_grid, box_pad)
+            for rect, preference in spots:
                 bad_boxes = sum(1 for bid in box_grid.near(rect)
-                                if _overlap(rect, boxes[bid], BOX_PAD))
+                                if _overlap(rect, boxes[bid], box_pad))
                 bad_labels = sum(1 for other in label_grid.near(rect)
                                  if _overlap(rect, placed[other][0], LABEL_PAD))
                 arrows = {segments[i][0] for i in arrow_grid.near(rect)
@@ -117,6 +121,26 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
             placed[pid] = (best[1], best[2])
             label_grid.add(best[1], pid)
     return placed
+
+
+def _between_boxes(points: list[Point], w: float, h: float, boxes: dict[str, Box],
+                   grid: _Grid, pad: float) -> list[tuple[Box, float]]:
+    """On each horizontal stretch, a spot centred in the free space between the boxes left
+    and right of it: a label that only just fits between two columns."""
+    found = []
+    for a, b in zip(points, points[1:]):
+        if abs(a[1] - b[1]) > 1e-6:
+            continue
+        y, x0, x1 = a[1], min(a[0], b[0]), max(a[0], b[0])
+        band = (x0 - w, y - h / 2, x1 - x0 + 2 * w, h)
+        near = [boxes[bid] for bid in grid.near(band) if _overlap(band, boxes[bid])]
+        mid = (x0 + x1) / 2
+        left = max((r[0] + r[2] for r in near if r[0] + r[2] <= mid), default=x0 - w)
+        right = min((r[0] for r in near if r[0] >= mid), default=x1 + w)
+        centre = (left + right) / 2
+        if right - left >= w + 2 * pad + 0.5 and x0 <= centre <= x1:
+            found.append(((centre - w / 2, y - h / 2, w, h), 0.1))
+    return found
 
 
 def _crosses(rect: Box, a: Point, b: Point) -> bool:

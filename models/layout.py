@@ -26,9 +26,12 @@ ROW_SPACING = 110.0
 SLOT_SPACING = 24.0  # a placeholder of a long pathway (room for its track)
 SWEEPS = 8
 SMOOTHING = 4  # passes of the height adjustment
-BESIDE_WEIGHT = 3  # crossings a pathway within a column makes per box it goes round
+BESIDE_WEIGHTS = (3, 2, 4)  # crossings a pathway within a column makes per box it passes
 TRANSPOSE_LIMIT = 3000
-RESTARTS = 24  # starting orders tried on a model of ordinary size
+RESTARTS = 72  # starting orders tried on a small model (a third of them up to RESTART_LIMIT)
+SMALL = 40  # components
+PROPAGATION = 6  # passes spreading councils to components with no locality
+MIN_COUNCIL = 5  # components; smaller groups are laid out together as one more block
 RESTART_LIMIT = 120  # components; larger models take the first  # larger models skip the (quadratic) swapping of neighbours
 
 
@@ -47,12 +50,16 @@ def _councils(model: ServiceModel) -> dict[str, int]:
             parent[find("loc:" + loc)] = find("loc:" + c.localities[0])
     group: dict[str, str] = {c.id: find("loc:" + c.localities[0]) for c in model.components
                              if c.localities}
-    for p in model.pathways:
-        for a, b in ((p.source, p.target), (p.target, p.source)):
-            if a not in group and b in group:
-                group[a] = group[b]
+    for _ in range(PROPAGATION):  # referral routes and exits: through their neighbours
+        before = len(group)
+        for p in model.pathways:
+            for a, b in ((p.source, p.target), (p.target, p.source)):
+                if a not in group and b in group:
+                    group[a] = group[b]
+        if len(group) == before:
+            break
     numbers: dict[str, int] = {}
-    return {c.id: numbers.setdefault(group.get(c.id, c.id), len(numbers))
+    return {c.id: numbers.setdefault(group.get(c.id), len(numbers))
             for c in model.components}
 
 
@@ -76,50 +83,97 @@ def _crossings(upper: list, lower_rank: dict, down: dict) -> int:
 
 
 def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
-    """Position (x, y) of every component's centre. A model of ordinary size is laid out
-    from several starting orders (the first is file order; the others are seeded, so the
-    picture is still the same every time), and the one whose routed arrows cross least
-    (models/routing.py, as drawn) is kept."""
-    best = _layered(model, 0)
-    if len(model.components) > RESTART_LIMIT:
+    """Position (x, y) of every component's centre. On a multi-council model each council
+    is laid out on its own and the councils placed side by side in a grid (columns still
+    line up), so each council reads as one block."""
+    council = _councils(model)
+    plan = model.plan()
+    lot_of = {m: lot.id for lot in (plan.lots if plan else []) for m in lot.components}
+    groups: dict[int, list] = {}
+    for c in model.components:
+        groups.setdefault(council[c.id], []).append(c)
+    small = [c for g in groups.values() if len(g) < MIN_COUNCIL for c in g]
+    blocks = [g for g in groups.values() if len(g) >= MIN_COUNCIL]
+    if small:
+        blocks.append(small)
+    if len(blocks) - bool(small) <= 1:  # one council (and a few strays): one layout
+        return _best_layered(model.components, model.pathways, lot_of, council)
+    laid = []
+    for members in blocks:
+        ids = {c.id for c in members}
+        laid.append(_best_layered(members, [p for p in model.pathways
+                                            if p.source in ids and p.target in ids],
+                                  lot_of, council))
+    return _grid(laid)
+
+
+def _grid(blocks: list[dict]) -> dict[str, tuple[float, float]]:
+    """Blocks of positions in rows, about half as wide again as high (a landscape page);
+    block widths are whole columns, so each stage's columns line up down the page."""
+    stages = max(round(x / COLUMN_SPACING) for b in blocks for x, _ in b.values()) + 2
+    width = stages * COLUMN_SPACING
+    heights = [max(y for _, y in b.values()) + 2 * ROW_SPACING for b in blocks]
+    mean = sum(heights) / len(heights)
+    n = len(blocks)
+    across = min(range(1, n + 1), key=lambda k: abs(k * width / (-(-n // k) * mean) - 1.5))
+    positions, top = {}, 0.0
+    for row in range(0, n, across):
+        for i, block in enumerate(blocks[row:row + across]):
+            for cid, (x, y) in block.items():
+                positions[cid] = (x + i * width, y + top)
+        top += max(heights[row:row + across])
+    return positions
+
+
+def _best_layered(components: list, pathways: list, lot_of: dict,
+                  council: dict) -> dict[str, tuple[float, float]]:
+    """A block of ordinary size is laid out from several starting orders (the first is
+    file order; the others are seeded, so the picture is still the same every time), and
+    the one whose routed arrows cross least (models/routing.py, as drawn) is kept."""
+    best = _layered(components, pathways, lot_of, council, 0)
+    if len(components) > RESTART_LIMIT:
         return best
     from .diagram_measures import crossings
     from .geometry import BOX_H, BOX_W
     from .routing import route_pathways
 
-    ends = [(p.id, p.source, p.target) for p in model.pathways]
+    ends = [(p.id, p.source, p.target) for p in pathways]
 
     def score(positions) -> int:
         boxes = {cid: (x - BOX_W / 2, y - BOX_H / 2, BOX_W, BOX_H)
                  for cid, (x, y) in positions.items()}
         return crossings([{"points": points} for points in route_pathways(boxes, ends).values()])
     best_score = score(best)
-    for seed in range(1, RESTARTS):
+    for seed in range(1, RESTARTS if len(components) <= SMALL else RESTARTS // 3):
         if best_score == 0:
             break
-        trial = _layered(model, seed)
+        trial = _layered(components, pathways, lot_of, council, seed)
         found = score(trial)
         if found < best_score:
             best, best_score = trial, found
     return best
 
 
-def _layered(model: ServiceModel, seed: int) -> dict[str, tuple[float, float]]:
+def _layered(components: list, pathways: list, lot_of: dict, council: dict,
+             seed: int) -> dict[str, tuple[float, float]]:
     shuffle = random.Random(seed)
-    stage = {c.id: c.kind_info.stage for c in model.components}
-    file_order = {c.id: i for i, c in enumerate(model.components)}
-    council = _councils(model)
-    plan = model.plan()
-    lot_of = {m: lot.id for lot in (plan.lots if plan else []) for m in lot.components}
+    drawn: dict = {}
+
+    def draw(key) -> float:  # one random place per cluster, so clusters start shuffled too
+        return drawn.setdefault(key, shuffle.random())
+    # restarts also vary how much a pathway within a column counts against its detour
+    beside_weight = BESIDE_WEIGHTS[seed % len(BESIDE_WEIGHTS)]
+    stage = {c.id: c.kind_info.stage for c in components}
+    file_order = {c.id: i for i, c in enumerate(components)}
     # cluster keys: (council, lot) per node; placeholders take their pathway's if shared
     cluster: dict = {cid: (council[cid], lot_of.get(cid, cid)) for cid in stage}
     columns: dict[int, list] = {}
-    for c in model.components:
+    for c in components:
         columns.setdefault(stage[c.id], []).append(c.id)
     down: dict = {cid: [] for cid in stage}  # towards higher stages
     up: dict = {cid: [] for cid in stage}
     beside: dict = {cid: [] for cid in stage}  # pathways within a column
-    for p in model.pathways:
+    for p in pathways:
         if p.source in stage and p.target in stage and p.source != p.target and \
                 stage[p.source] == stage[p.target]:
             beside[p.source].append(p.target)
@@ -142,7 +196,7 @@ def _layered(model: ServiceModel, seed: int) -> dict[str, tuple[float, float]]:
     stages = sorted(columns)
     for s in stages:
         columns[s].sort(key=lambda n: (cluster[n], file_order[n]) if not seed else
-                        (cluster[n], shuffle.random()))
+                        (cluster[n][0], draw(cluster[n]), shuffle.random()))
     rank = {n: i for s in stages for i, n in enumerate(columns[s])}
 
     def reorder(s: int, facing: dict) -> None:
@@ -169,7 +223,7 @@ def _layered(model: ServiceModel, seed: int) -> dict[str, tuple[float, float]]:
 
     def total_crossings() -> int:
         around = sum(abs(rank[u] - rank[w]) - 1 for u in stage for w in beside[u]) // 2
-        return BESIDE_WEIGHT * around + sum(
+        return beside_weight * around + sum(
             _crossings(columns[a], {n: i for i, n in enumerate(columns[b])}, down)
             for a, b in zip(stages, stages[1:]))
     def pair_crossings(u, v, facing: dict) -> int:
@@ -197,7 +251,7 @@ def _layered(model: ServiceModel, seed: int) -> dict[str, tuple[float, float]]:
                     sum(1 for w in beside[v] if w != u and rank[w] > i + 1)
                 shorter = sum(1 for w in beside[u] if w != v and rank[w] > i + 1) + \
                     sum(1 for w in beside[v] if w != u and rank[w] < i)
-                swapped += BESIDE_WEIGHT * (longer - shorter)
+                swapped += beside_weight * (longer - shorter)
                 if swapped < now:
                     col[i], col[i + 1] = v, u
                     rank[u], rank[v] = i + 1, i

@@ -34,7 +34,9 @@ BEND = 40.0  # cost of a bend, in units of vertical travel
 BUSY = 30.0  # cost of each arrow already in a corridor
 PORT_SPAN = (0.18, 0.82)  # the part of a box's side that ports spread over
 EXACT_ORDER_LIMIT = 80  # larger gaps order their segments by a sort instead of by insertion
-CANDIDATES = 3  # corridors tried per column above and below the straight line
+CANDIDATES = 3
+CROSSED = 10  # an arrow down a corridor counts as this many arrows already in it
+BOX_SPAN = 1e4  # (bottom of a corridor is the next box's top)  # corridors tried per column above and below the straight line
 
 
 @dataclass
@@ -214,6 +216,15 @@ def route_pathways(boxes: dict[str, Box],
     def centre_y(b: str) -> float:
         return boxes[b][1] + boxes[b][3] / 2
     load: dict[tuple[int, int], int] = {}
+    # An arrow straight down (or up) between two boxes of a column crosses every track in
+    # the corridor it passes: long arrows go round those corridors where they can.
+    for edge in edges:
+        if edge.kind in ("down", "up"):
+            k = where[edge.source]
+            upper, lower = sorted((boxes[edge.source], boxes[edge.target]), key=lambda r: r[1])
+            for c, (top, bottom) in enumerate(columns[k].corridors):
+                if top >= upper[1] + upper[3] - 1 and bottom <= lower[1] + 1:
+                    load[(k, c)] = load.get((k, c), 0) + CROSSED
     # Short arrows first: they have the fewest choices; long ones then go round the busy.
     for edge in sorted(edges, key=lambda e: (len(e.gaps), e.pid)):
         _choose_corridors(edge, columns, centre_y(edge.source), centre_y(edge.target), load)

@@ -56,6 +56,7 @@ def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
 NAME_FONT = _font(16, QFont.Weight.DemiBold)
 KIND_FONT = _font(12)
 LABEL_FONT = _font(13)
+LABEL_LINE = 20.0  # a one-line label's height
 LABEL_SPOTS = (0.5, 0.35, 0.65, 0.25, 0.75)  # along a pathway, nearest the middle first
 BADGE_FONT = _font(13, QFont.Weight.Bold)
 
@@ -426,6 +427,10 @@ class PathwayItem(QGraphicsItem):
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(QColor("#333333"))
             painter.setFont(LABEL_FONT)
+            if rect.height() > LABEL_LINE + 4:  # the router gave it two lines (canvas/routes.py)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter
+                                 | Qt.TextFlag.TextWordWrap, self.label)
+                return
             text = QFontMetricsF(LABEL_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
                                                        rect.width() - 6)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

@@ -6,12 +6,29 @@ quick curves (PathwayItem.adjust), so dragging stays smooth."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, QTimer
+from PySide6.QtGui import QFontMetricsF
 
 from models.labels import place_labels
 from models.routing import route_pathways
 
+from .items import LABEL_FONT, LABEL_LINE
+
 ROUTE_LIMIT = 4000  # above this many pathways the canvas keeps quick curves (print routes)
-LABEL_H = 20.0  # PathwayItem's label height
+
+
+def _one_line(label: str) -> float:
+    return min(QFontMetricsF(LABEL_FONT).horizontalAdvance(label) + 5, 160.0)
+
+
+def _two_lines(label: str) -> tuple[float, float]:
+    """The label's size wrapped onto two lines, for a spot too narrow for one."""
+    metrics = QFontMetricsF(LABEL_FONT)
+    words = label.split()
+    best = metrics.horizontalAdvance(label)
+    for i in range(1, len(words)):
+        best = min(best, max(metrics.horizontalAdvance(" ".join(words[:i])),
+                             metrics.horizontalAdvance(" ".join(words[i:]))))
+    return min(best + 5, 160.0), 2 * LABEL_LINE - 4
 
 
 class CanvasRoutes(QObject):
@@ -40,9 +57,9 @@ class CanvasRoutes(QObject):
         ends = [(pid, item.source.component_id, item.target.component_id)
                 for pid, item in items.items()]
         routes = route_pathways(boxes, ends)
-        sizes = {pid: [(item._label_width, LABEL_H)] for pid, item in items.items()
-                 if item.label and pid in routes}
-        labels = place_labels(boxes, routes, sizes)
+        sizes = {pid: [(_one_line(item.label), LABEL_LINE), _two_lines(item.label)]
+                 for pid, item in items.items() if item.label and pid in routes}
+        labels = place_labels(boxes, routes, sizes, box_pad=1.0)  # screen text is larger
         for pid, item in items.items():
             if pid in routes:
                 label = labels.get(pid)
