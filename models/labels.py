@@ -17,7 +17,7 @@ Box = tuple[float, float, float, float]
 Point = tuple[float, float]
 CELL = 120.0
 STEP = 6.0  # between spots along a segment
-MOST_SPOTS = 30  # per segment
+MOST_SPOTS = 16  # per segment
 END_ROOM = 16.0  # keep clear of the arrowhead and the start
 BOX_PAD = 2.0
 LABEL_PAD = 2.0
@@ -104,6 +104,7 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
         for option, (w, h) in enumerate(options):
             spots = list(_candidates(points, w, h)) + _between_boxes(points, w, h, boxes,
                                                                       box_grid, box_pad)
+            spots.sort(key=lambda spot: spot[1])  # best first: stop at the first clear one
             for rect, preference in spots:
                 bad_boxes = sum(1 for bid in box_grid.near(rect)
                                 if _overlap(rect, boxes[bid], box_pad))
@@ -115,6 +116,8 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
                 cost = (bad_boxes + bad_labels, len(arrows), option, preference)
                 if best is None or cost < best[0]:
                     best = (cost, rect, option)
+                if cost[:2] == (0, 0):
+                    break
             if best is not None and best[0][0] == 0:
                 break  # clear of boxes and labels: no need to try it narrower
         if best is not None:

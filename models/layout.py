@@ -28,8 +28,8 @@ SWEEPS = 8
 SMOOTHING = 4  # passes of the height adjustment
 BESIDE_WEIGHTS = (3, 2, 4)  # crossings a pathway within a column makes per box it passes
 TRANSPOSE_LIMIT = 3000
-RESTARTS = 72  # starting orders tried on a small model (a third of them up to RESTART_LIMIT)
-SMALL = 40  # components
+RESTARTS = 72  # starting orders tried on a small model
+RESTART_BUDGET = 1600  # components laid out in all, over every block's restarts
 PROPAGATION = 6  # passes spreading councils to components with no locality
 MIN_COUNCIL = 5  # components; smaller groups are laid out together as one more block
 RESTART_LIMIT = 120  # components; larger models take the first  # larger models skip the (quadratic) swapping of neighbours
@@ -96,14 +96,16 @@ def layered_positions(model: ServiceModel) -> dict[str, tuple[float, float]]:
     blocks = [g for g in groups.values() if len(g) >= MIN_COUNCIL]
     if small:
         blocks.append(small)
+    # restarts share one budget, so a national model is laid out about as fast as before
+    tries = max(1, min(RESTARTS, RESTART_BUDGET // max(1, len(model.components))))
     if len(blocks) - bool(small) <= 1:  # one council (and a few strays): one layout
-        return _best_layered(model.components, model.pathways, lot_of, council)
+        return _best_layered(model.components, model.pathways, lot_of, council, tries)
     laid = []
     for members in blocks:
         ids = {c.id for c in members}
         laid.append(_best_layered(members, [p for p in model.pathways
                                             if p.source in ids and p.target in ids],
-                                  lot_of, council))
+                                  lot_of, council, tries))
     return _grid(laid)
 
 
@@ -125,13 +127,13 @@ def _grid(blocks: list[dict]) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _best_layered(components: list, pathways: list, lot_of: dict,
-                  council: dict) -> dict[str, tuple[float, float]]:
+def _best_layered(components: list, pathways: list, lot_of: dict, council: dict,
+                  tries: int) -> dict[str, tuple[float, float]]:
     """A block of ordinary size is laid out from several starting orders (the first is
     file order; the others are seeded, so the picture is still the same every time), and
     the one whose routed arrows cross least (models/routing.py, as drawn) is kept."""
     best = _layered(components, pathways, lot_of, council, 0)
-    if len(components) > RESTART_LIMIT:
+    if tries <= 1 or len(components) > RESTART_LIMIT:
         return best
     from .diagram_measures import crossings
     from .geometry import BOX_H, BOX_W
@@ -144,7 +146,7 @@ def _best_layered(components: list, pathways: list, lot_of: dict,
                  for cid, (x, y) in positions.items()}
         return crossings([{"points": points} for points in route_pathways(boxes, ends).values()])
     best_score = score(best)
-    for seed in range(1, RESTARTS if len(components) <= SMALL else RESTARTS // 3):
+    for seed in range(1, tries):
         if best_score == 0:
             break
         trial = _layered(components, pathways, lot_of, council, seed)

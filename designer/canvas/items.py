@@ -432,5 +432,5 @@ class PathwayItem(QGraphicsItem):
                                  | Qt.TextFlag.TextWordWrap, self.label)
                 return
             text = QFontMetricsF(LABEL_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
-                                                       rect.width() - 6)
+                                                       rect.width() - 3)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

@@ -17,7 +17,7 @@ ROUTE_LIMIT = 4000  # above this many pathways the canvas keeps quick curves (pr
 
 
 def _one_line(label: str) -> float:
-    return min(QFontMetricsF(LABEL_FONT).horizontalAdvance(label) + 5, 160.0)
+    return min(QFontMetricsF(LABEL_FONT).horizontalAdvance(label) + 6, 160.0)
 
 
 def _two_lines(label: str) -> tuple[float, float]:
