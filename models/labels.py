@@ -53,15 +53,15 @@ def _segment_box(a: Point, b: Point) -> Box:
     return min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]), abs(a[1] - b[1])
 
 
-def _candidates(points: list[Point], w: float, h: float):
+def _candidates(points: list[Point], w: float, h: float, end_room: float = END_ROOM):
     """(rect, preference) spots along the route, on it or touching it; lower preference is
     better: near the middle of the arrow, on a horizontal stretch."""
     lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
     total = sum(lengths) or 1.0
     along = 0.0
     for (a, b), length in zip(zip(points, points[1:]), lengths):
-        start = END_ROOM if along == 0 else 0.0
-        stop = length - (END_ROOM if along + length >= total - 1e-6 else 0.0)
+        start = end_room if along == 0 else 0.0
+        stop = length - (end_room if along + length >= total - 1e-6 else 0.0)
         horizontal = abs(a[1] - b[1]) < 1e-6
         if stop - start > 2:
             count = min(MOST_SPOTS, max(1, int((stop - start) / STEP)))
@@ -104,6 +104,8 @@ def place_labels(boxes: dict[str, Box], routes: dict[str, list[Point]],
         for option, (w, h) in enumerate(options):
             spots = list(_candidates(points, w, h)) + _between_boxes(points, w, h, boxes,
                                                                       box_grid, box_pad)
+            if not spots:  # a short arrow: beside it, arrowhead or not
+                spots = list(_candidates(points, w, h, end_room=0.0))
             spots.sort(key=lambda spot: spot[1])  # best first: stop at the first clear one
             for rect, preference in spots:
                 bad_boxes = sum(1 for bid in box_grid.near(rect)

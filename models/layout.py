@@ -11,7 +11,7 @@ The layered method of Sugiyama, Tagawa and Toda (1981), with clusters as in Fors
    Clusters are sorted as one: each council's components stay together (multi-council
    models), and within it each lot's members of the active plan, so a lot is one region.
 3. Heights: each component moves towards the mean height of its neighbours, keeping its order
-   and spacing (isotonic regression, pool-adjacent-violators), so arrows run level.
+   and spacing (isotonic regression, pool-adjacent-violators), so arrows run level; on the canvas grid.
 Ties are broken by file order so the same model always gets the same picture.
 """
 
@@ -21,8 +21,9 @@ import random
 
 from .schema import ServiceModel
 
-COLUMN_SPACING = 290.0
+COLUMN_SPACING = 300.0
 ROW_SPACING = 110.0
+GRID = 20.0  # the canvas snaps boxes to this grid: positions land on it
 SLOT_SPACING = 24.0  # a placeholder of a long pathway (room for its track)
 SWEEPS = 8
 SMOOTHING = 4  # passes of the height adjustment
@@ -313,7 +314,7 @@ def _heights(columns: dict, stages: list, up: dict, down: dict) -> dict:
             for n, value, offset in zip(col, fitted, offsets):
                 y[n] = value + offset
     top = min(y.values(), default=0.0)
-    return {n: round((v - top) / 10) * 10 for n, v in y.items()}
+    return {n: round((v - top) / GRID) * GRID for n, v in y.items()}
 
 
 def _isotonic(values: list[float]) -> list[float]:

@@ -47,6 +47,7 @@ def test_the_printed_overview_reads_at_a_glance(tmp_path, template):
     model = load_template(template)
     assert len(overview["arrows"]) == len(model.pathways)
     assert len(overview["boxes"]) == len(model.components)
+    assert len(overview["labels"]) == sum(1 for p in model.pathways if p.label.strip())
     boxes = {b["id"]: b for b in overview["boxes"]}
     for arrow in overview["arrows"]:
         x, y = arrow["points"][0]
