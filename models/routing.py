@@ -35,6 +35,7 @@ BUSY = 30.0  # cost of each arrow already in a corridor
 PORT_SPAN = (0.18, 0.82)  # the part of a box's side that ports spread over
 EXACT_ORDER_LIMIT = 80  # larger gaps order their segments by a sort instead of by insertion
 CANDIDATES = 3
+CROSS = 40.0  # cost of each arrow a vertical would cross (second pass)
 CROSSED = 10  # an arrow down a corridor counts as this many arrows already in it
 BOX_SPAN = 1e4  # (bottom of a corridor is the next box's top)  # corridors tried per column above and below the straight line
 
@@ -101,12 +102,54 @@ def _nominal(corridor: list[float], want: float) -> float:
     return min(max(want, low), high)
 
 
+class _Density:
+    """Per gap, the vertical spans and horizontal ends of the arrows already routed: how
+    many arrows a new vertical from ya to yb in that gap would cross, roughly."""
+
+    def __init__(self):
+        self.lows: dict[int, list[float]] = {}
+        self.highs: dict[int, list[float]] = {}
+        self.joins: dict[int, list[float]] = {}
+
+    def _lists(self, edge: _Edge, y0: float, y1: float):
+        levels = [y0, *edge.ys, y1]
+        for step, gap in enumerate(edge.gaps):
+            a, b = levels[step], levels[step + 1]
+            yield self.lows.setdefault(gap, []), min(a, b)
+            yield self.highs.setdefault(gap, []), max(a, b)
+            yield self.joins.setdefault(gap, []), a
+            yield self.joins.setdefault(gap, []), b
+
+    def add(self, edge: _Edge, y0: float, y1: float) -> None:
+        for values, y in self._lists(edge, y0, y1):
+            bisect.insort(values, y)
+
+    def remove(self, edge: _Edge, y0: float, y1: float) -> None:
+        for values, y in self._lists(edge, y0, y1):
+            del values[bisect.bisect_left(values, y)]
+
+    def crossings(self, gap: int, ya: float, yb: float) -> int:
+        lows, highs = self.lows.get(gap, ()), self.highs.get(gap, ())
+        joins = self.joins.get(gap, ())
+
+        def covering(y: float) -> int:
+            return bisect.bisect_left(lows, y) - bisect.bisect_right(highs, y)
+        low, high = min(ya, yb), max(ya, yb)
+        between = bisect.bisect_left(joins, high) - bisect.bisect_right(joins, low) \
+            if high - low > 1 else 0
+        return covering(ya) + covering(yb) + between
+
+
 def _choose_corridors(edge: _Edge, columns: list[_Column], y0: float, y1: float,
-                      load: dict[tuple[int, int], int]) -> None:
-    """Dynamic programming over the columns the arrow crosses: which corridor in each."""
+                      load: dict[tuple[int, int], int], density: _Density | None = None) -> None:
+    """Dynamic programming over the columns the arrow crosses: which corridor in each (with
+    `density`, also counting the arrows each vertical would cross)."""
     steps = [k for k in _crossed(edge)]
     if not steps:
         return
+
+    def crossing(i: int, ya: float, yb: float) -> float:
+        return CROSS * density.crossings(edge.gaps[i], ya, yb) if density else 0.0
     layers = []
     n = len(steps)
     for i, k in enumerate(steps):
@@ -116,19 +159,21 @@ def _choose_corridors(edge: _Edge, columns: list[_Column], y0: float, y1: float,
         options = range(max(0, spot - CANDIDATES), min(len(column.corridors), spot + CANDIDATES))
         layers.append([(k, c, _nominal(column.corridors[c], want)) for c in options])
     # cost[j] = (total, back pointer) for the option j of the current layer
-    previous = [(abs(y - y0) + (BEND if abs(y - y0) > 1 else 0) + BUSY * load.get((k, c), 0),
-                 -1) for k, c, y in layers[0]]
+    previous = [(abs(y - y0) + (BEND if abs(y - y0) > 1 else 0) + BUSY * load.get((k, c), 0)
+                 + crossing(0, y0, y), -1) for k, c, y in layers[0]]
     pointers = [previous]
     for i in range(1, n):
         current = []
         for k, c, y in layers[i]:
             best = min(((cost + abs(y - layers[i - 1][j][2])
-                         + (BEND if abs(y - layers[i - 1][j][2]) > 1 else 0), j)
+                         + (BEND if abs(y - layers[i - 1][j][2]) > 1 else 0)
+                         + crossing(i, layers[i - 1][j][2], y), j)
                         for j, (cost, _) in enumerate(pointers[-1])))
             current.append((best[0] + BUSY * load.get((k, c), 0), best[1]))
         pointers.append(current)
     last = min(range(len(pointers[-1])),
-               key=lambda j: pointers[-1][j][0] + abs(layers[-1][j][2] - y1))
+               key=lambda j: pointers[-1][j][0] + abs(layers[-1][j][2] - y1)
+               + crossing(n, layers[-1][j][2], y1))
     chosen = []
     for i in range(n - 1, -1, -1):
         chosen.append(layers[i][last])
@@ -226,8 +271,23 @@ def route_pathways(boxes: dict[str, Box],
                 if top >= upper[1] + upper[3] - 1 and bottom <= lower[1] + 1:
                     load[(k, c)] = load.get((k, c), 0) + CROSSED
     # Short arrows first: they have the fewest choices; long ones then go round the busy.
-    for edge in sorted(edges, key=lambda e: (len(e.gaps), e.pid)):
+    order = sorted(edges, key=lambda e: (len(e.gaps), e.pid))
+    for edge in order:
         _choose_corridors(edge, columns, centre_y(edge.source), centre_y(edge.target), load)
+    # Second pass, as in rip-up and reroute: each long arrow chooses again, now counting the
+    # arrows its verticals would cross where the others went.
+    density = _Density()
+    for edge in edges:
+        density.add(edge, centre_y(edge.source), centre_y(edge.target))
+    for edge in order:
+        if len(edge.gaps) < 2:
+            continue
+        y0, y1 = centre_y(edge.source), centre_y(edge.target)
+        density.remove(edge, y0, y1)
+        for key in edge.corridors:
+            load[key] -= 1
+        _choose_corridors(edge, columns, y0, y1, load, density)
+        density.add(edge, y0, y1)
     _assign_corridor_tracks(edges, columns, boxes)
     _assign_ports(edges, boxes)
     xs = _assign_gap_tracks(edges, columns)
