@@ -248,20 +248,25 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
                 bridge = _bridge(ra, rb, into=CORNER)
                 path.addRect(bridge)
                 parts.append(bridge)
-    return Region(_without_holes(path.simplified()), parts)
+    outline, holes = _without_holes(path.simplified())
+    return Region(outline, parts + holes)  # a filled hole is hatched like the rest
 
 
-def _without_holes(outline: QPainterPath) -> QPainterPath:
-    """The outline less the small holes left where bridges meet around a gap: a hole there
-    would print as a stray white box with a border inside the lot."""
+def _without_holes(outline: QPainterPath) -> tuple[QPainterPath, list[QRectF]]:
+    """The outline less the small holes left where bridges meet around a gap (a hole there
+    would print as a stray white box with a border inside the lot), and the rectangles of
+    the holes filled in."""
     smallest_part = (BOX_W + 2 * LOT_PAD) * (BOX_H + 2 * LOT_PAD) / 2
     kept = QPainterPath()
     kept.setFillRule(Qt.WindingFill)
+    holes = []
     for polygon in outline.toSubpathPolygons():
         if abs(_area(polygon)) >= smallest_part:
             kept.addPolygon(polygon)
             kept.closeSubpath()
-    return kept.simplified() if not kept.isEmpty() else outline
+        else:
+            holes.append(polygon.boundingRect())
+    return (kept.simplified(), holes) if not kept.isEmpty() else (outline, [])
 
 
 def _area(polygon: QPolygonF) -> float:
