@@ -13,7 +13,8 @@ from models.routing import route_pathways
 
 from .items import LABEL_FONT, LABEL_LINE
 
-ROUTE_LIMIT = 4000  # above this many pathways the canvas keeps quick curves (print routes)
+ROUTE_LIMIT = 1000  # above this many pathways (about 500 components) the canvas keeps quick
+# curves: routing and labels there take longer than an edit should wait (print still routes)
 
 
 def _one_line(label: str) -> float:
