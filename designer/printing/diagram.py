@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from models import catalogue
@@ -371,38 +371,9 @@ def paint_lot_fill(painter: QPainter, region: Region, lot: Lot, faded: bool = Fa
 
 # --- pathways ----------------------------------------------------------------------------------
 
-def _sides(diagram: Diagram, source: str, target: str) -> tuple[str, str]:
-    a, b = diagram.boxes[source], diagram.boxes[target]
-    dx = b.center().x() - a.center().x()
-    dy = b.center().y() - a.center().y()
-    if dx > BOX_W * 0.75:
-        return "right", "left"
-    if dx < -BOX_W * 0.75:
-        return "left", "right"
-    # Same column: straight down or up when nothing is in between, else a bulge to the side.
-    between = QRectF(a.center(), b.center()).normalized().adjusted(-BOX_W / 4, 0, BOX_W / 4, 0)
-    blocked = diagram.index().any_in(between, besides=(source, target))
-    if not blocked:
-        return ("bottom", "top") if dy > 0 else ("top", "bottom")
-    return ("right", "right") if dy > 0 else ("left", "left")
-
-
-def _point_on(box: QRectF, side: str, fraction: float) -> QPointF:
-    if side == "right":
-        return QPointF(box.right(), box.top() + box.height() * fraction)
-    if side == "left":
-        return QPointF(box.left(), box.top() + box.height() * fraction)
-    if side == "top":
-        return QPointF(box.left() + box.width() * fraction, box.top())
-    return QPointF(box.left() + box.width() * fraction, box.bottom())
-
-
-_DIRECTION = {"right": (1, 0), "left": (-1, 0), "top": (0, -1), "bottom": (0, 1)}
-
-
 def pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
-    """A curve per pathway id; pathways sharing a side of a box are spread along it in the
-    order of their other ends, so they do not cross at the box."""
+    """An orthogonal route per pathway id, round the boxes (models/routing.py, the router
+    the canvas uses too); ends on a box's side are spread along it, never shared."""
     if diagram._routes is None:
         diagram._routes = _pathway_routes(diagram)
     return diagram._routes
