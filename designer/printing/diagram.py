@@ -235,6 +235,16 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
     parts = [r.adjusted(inset, inset, -inset, -inset) for r in padded.values()]
     for m in members:
         path.addRoundedRect(padded[m], CORNER, CORNER)
+    # Straight bridges (side by side, one above the other) first; a diagonal one, which
+    # fills the whole corner between two boxes, only where the two are not joined already.
+    joined = {m: m for m in members}
+
+    def root(m: str) -> str:
+        while joined[m] != m:
+            joined[m] = joined[joined[m]]
+            m = joined[m]
+        return m
+    pairs = []
     for i, a in enumerate(members):
         for b in members[i + 1:]:
             ra, rb = padded[a], padded[b]
@@ -242,12 +252,18 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
             gap_y = max(ra.top(), rb.top()) - min(ra.bottom(), rb.bottom())
             if gap_x > NEIGHBOUR_REACH or gap_y > NEIGHBOUR_REACH:
                 continue
-            bridge = _bridge(ra, rb)
-            if not blocked(bridge):
-                # reach into both boxes past their rounded corners, so the join is seamless
-                bridge = _bridge(ra, rb, into=CORNER)
-                path.addRect(bridge)
-                parts.append(bridge)
+            pairs.append((gap_x > 0 and gap_y > 0, a, b))
+    for diagonal, a, b in sorted(pairs, key=lambda pair: pair[0]):
+        if diagonal and root(a) == root(b):
+            continue
+        ra, rb = padded[a], padded[b]
+        bridge = _bridge(ra, rb)
+        if not blocked(bridge):
+            # reach into both boxes past their rounded corners, so the join is seamless
+            bridge = _bridge(ra, rb, into=CORNER)
+            path.addRect(bridge)
+            parts.append(bridge)
+            joined[root(a)] = root(b)
     outline, holes = _without_holes(path.simplified())
     return Region(outline, parts + holes)  # a filled hole is hatched like the rest
 
