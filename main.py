@@ -8,7 +8,8 @@
     python main.py new --template NAME OUT     start a model file from a template
     python main.py export FILE --pdf OUT.pdf [--plan ID] [--paper A4|A3] [--portrait]
                                  [--lot ID|L1] [--scale PCT]
-                                               the printed lot pack (also --svg DIR, --png DIR)
+                                               the printed lot pack (also --svg DIR, --png DIR,
+                                               --geometry OUT.json: the diagrams as numbers)
     python main.py export FILE --xlsx OUT.xlsx | --csv OUT.csv [--plan ID]
                                                the lot schedule for tender documents
     python main.py diff OLD NEW [--json]       what changed; exit 0 same, 1 differ, 2 unreadable
@@ -211,6 +212,8 @@ def cmd_export(args: list[str]) -> int:
     parser.add_argument("--pdf", metavar="OUT.pdf", help="printed lot pack as one PDF")
     parser.add_argument("--svg", metavar="DIR", help="printed lot pack, one SVG file per page")
     parser.add_argument("--png", metavar="DIR", help="printed lot pack, one PNG file per page")
+    parser.add_argument("--geometry", metavar="OUT.json",
+                        help="where the pack's diagrams put each box, arrow, label and lot (JSON)")
     parser.add_argument("--paper", choices=["A4", "A3"], default="A4", help="pack paper size")
     # Landscape by default: the diagram runs left to right and prints at a readable size.
     parser.add_argument("--landscape", dest="landscape", action="store_true", default=True,
@@ -224,10 +227,10 @@ def cmd_export(args: list[str]) -> int:
     parser.add_argument("--xlsx", metavar="OUT.xlsx", help="lot schedule workbook for tenders")
     parser.add_argument("--csv", metavar="OUT.csv", help="lot schedule as CSV")
     opts = parser.parse_args(args)
-    pack = opts.pdf or opts.svg or opts.png
+    pack = opts.pdf or opts.svg or opts.png or opts.geometry
     if not (pack or opts.xlsx or opts.csv):
-        return _fail("say what to write: --pdf OUT.pdf, --svg DIR, --png DIR, --xlsx OUT.xlsx "
-                     "and/or --csv OUT.csv")
+        return _fail("say what to write: --pdf OUT.pdf, --svg DIR, --png DIR, --geometry "
+                     "OUT.json, --xlsx OUT.xlsx and/or --csv OUT.csv")
     written = []
     try:
         if pack:
@@ -248,6 +251,7 @@ def cmd_export(args: list[str]) -> int:
                 print(f"--lot {opts.lot}: {lot_words(found[0])}", file=sys.stderr)
                 opts.lot = found[0].id
             written += export_pack(model, pdf=opts.pdf, svg=opts.svg, png=opts.png,
+                                   geometry=opts.geometry,
                                    plan=opts.plan, paper=opts.paper, landscape=opts.landscape,
                                    lot=opts.lot, scale=opts.scale)
         if opts.xlsx or opts.csv:

@@ -29,7 +29,8 @@ from models.templates import template_path  # noqa: E402
 
 TEMPLATE = "leicestershire"
 COUNCILS_PER_REGION = 8
-COUNCIL_WIDTH, COUNCIL_HEIGHT = 1600.0, 900.0  # grid cell of one council on the canvas
+COUNCIL_WIDTH, COUNCIL_HEIGHT = 1800.0, 900.0  # grid cell of one council on the canvas (the
+# template is 1,712 wide since its columns went 300 apart: issue 17)
 DISTRICTS = ("North", "South", "East", "West", "Central", "Rural", "Town")
 STEMS = ("Ash", "Brack", "Cal", "Dun", "Elm", "Fair", "Glen", "Hart", "Ivy", "Kings", "Lang",
          "Mar", "Nor", "Oak", "Pen", "Red", "Stan", "Thorn", "Wal", "York")

@@ -271,18 +271,15 @@ def test_names_get_a_third_line_before_they_are_cut_short(qtbot):
 
 
 @pytest.mark.parametrize("template", ["leicestershire", "luton"])
-def test_pathway_labels_sit_off_the_boxes_where_the_curve_has_room(qapp, template):
+def test_pathway_labels_sit_off_the_boxes_and_each_other(qapp, template):
     """Boxes are drawn over pathways: a label under one cannot be read ("Open access" under
-    the treatment box). Each label takes the first spot along its curve that no box covers."""
-    from designer.canvas.items import LABEL_SPOTS
-
+    the treatment box). The shared label placer (models/labels.py) keeps each label next to
+    its own arrow, clear of every box and every other label."""
     scene = ModelScene(Document(load_template(template)))
     boxes = [c.box().translated(c.pos()) for c in scene.components.values()]
     labelled = [p for p in scene.pathways.values() if p.label]
     assert labelled
     for pathway in labelled:
-        free = [t for t in LABEL_SPOTS
-                if not any(b.intersects(pathway.label_rect_at(t)) for b in boxes)]
-        if free:
-            assert not any(b.intersects(pathway.label_rect()) for b in boxes), pathway.label
-            assert pathway.label_fraction == free[0]
+        rect = pathway.label_rect()
+        assert not any(b.intersects(rect) for b in boxes), pathway.label
+        assert not any(o.label_rect().intersects(rect) for o in labelled if o is not pathway)

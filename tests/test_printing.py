@@ -507,7 +507,7 @@ def test_pathway_labels_never_cover_a_lot_badge(qapp):
     from designer.printing.diagram import badge_rect, layout_diagram, paint_diagram
     from models.schema import Component, Lot, LotPlan, Pathway, Position, ServiceModel
 
-    def render(label):
+    def render(label, extent=None):
         model = ServiceModel(
             components=[Component(id="a", kind="adult_treatment", name="Adult",
                                   position=Position(x=0, y=0)),
@@ -519,20 +519,20 @@ def test_pathway_labels_never_cover_a_lot_badge(qapp):
                 Lot(id="two", code="LOT-TWO2", name="Two", components=["b"])])],
             active_plan="p")
         diagram = layout_diagram(model)
-        extent = diagram.extent
+        extent = extent or diagram.extent  # both drawn at the same place and scale
         image = QImage(round(extent.width()), round(extent.height()), QImage.Format_RGB32)
         image.fill(QColor("white"))
         painter = QPainter(image)
         paint_diagram(painter, diagram, model.plan(), QRectF(0, 0, image.width(),
-                                                             image.height()))
+                                                             image.height()), extent)
         painter.end()
         badges = [badge_rect(model.component(cid).kind_info, diagram.boxes[cid], code, False)
                   .translated(-extent.left(), -extent.top())
                   for cid, code in (("a", "LOT-ONE1"), ("b", "LOT-TWO2"))]
-        return image, badges
+        return image, badges, extent
 
-    plain, badges = render("")
-    labelled, _ = render("A long label placed between two close boxes")
+    labelled, _, extent = render("A long label placed between two close boxes")
+    plain, badges, _ = render("", extent)
     assert plain != labelled  # the label was drawn somewhere
     for badge in badges:
         r = badge.toAlignedRect()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QRectF, QSettings, QSizeF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -429,9 +429,10 @@ def test_pressing_the_inner_half_of_the_dot_starts_a_pathway(window):
     port = window.view.viewport()
     start = window.view.mapFromScene(adult.mapToScene(adult.handle_centre() + QPointF(-4, 0)))
     end = window.view.mapFromScene(family.sceneBoundingRect().center())
-    # Arrows leave from under the dot: the press must still go to the box.
-    assert any(isinstance(i, PathwayItem)
-               for i in window.scene.items(adult.mapToScene(adult.handle_centre())))
+    # Arrows leave from under the dot (their ports spread along the edge, so one passes
+    # under it rather than through its centre): the press must still go to the box.
+    dot = QRectF(adult.handle_centre() - QPointF(6, 6), QSizeF(12, 12))
+    assert any(isinstance(i, PathwayItem) for i in window.scene.items(adult.mapRectToScene(dot)))
     QTest.mouseMove(port, start)
     QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
     for i in range(1, 6):

@@ -50,6 +50,7 @@ def _font(pixels: int, weight=QFont.Weight.Normal) -> QFont:
 NAME_FONT = _font(16, QFont.Weight.DemiBold)
 KIND_FONT = _font(12)
 LABEL_FONT = _font(13)
+LABEL_LINE = 20.0  # a one-line label's height
 LABEL_SPOTS = (0.5, 0.35, 0.65, 0.25, 0.75)  # along a pathway, nearest the middle first
 BADGE_FONT = _font(13, QFont.Weight.Bold)
 
@@ -282,6 +283,8 @@ class PathwayItem(QGraphicsItem):
         self._ends = QLineF()
         self._head = QPolygonF()
         self._label_rect = self._bounds = QRectF()
+        # (points, label rect, source pos, target pos) from the shared router (canvas/routes.py)
+        self._route = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_PATHWAY)
         source.pathways.add(self)
@@ -309,12 +312,28 @@ class PathwayItem(QGraphicsItem):
         """The point `fraction` of the way along the arrow, in scene coordinates."""
         return self.mapToScene(self._path.pointAtPercent(fraction))
 
+    def set_route(self, points, label_rect: QRectF | None) -> None:
+        """The routed polyline (models/routing.py) and label spot for the boxes where they
+        are now; while a box is dragged away from there the arrow is a quick curve."""
+        self._route = (points, label_rect, self.source.pos(), self.target.pos())
+        self.adjust()
+
+    def _routed(self) -> bool:
+        return self._route is not None and self._route[2] == self.source.pos() and \
+            self._route[3] == self.target.pos()
+
     def adjust(self) -> None:
         """Recompute the curve: forward pathways leave the right edge and enter the left edge."""
         self.prepareGeometryChange()
         s, t = self.source.pos(), self.target.pos()
         path = QPainterPath()
-        if t.x() - s.x() > BOX_W:
+        if self._routed():
+            points = self._route[0]
+            start, end = QPointF(*points[0]), QPointF(*points[-1])
+            path.moveTo(start)
+            for x, y in points[1:]:
+                path.lineTo(x, y)
+        elif t.x() - s.x() > BOX_W:
             start, end = s + QPointF(BOX_W / 2, 0), t - QPointF(BOX_W / 2 + 1, 0)
             bend = (end.x() - start.x()) / 2
             path.moveTo(start)
@@ -325,7 +344,11 @@ class PathwayItem(QGraphicsItem):
             path.lineTo(end)
         self._path = path
         self._ends = QLineF(start, end)
-        if t.x() - s.x() > BOX_W and end.x() > start.x():
+        if self._routed():
+            last = QPointF(*self._route[0][-2])
+            d = QLineF(last, end)
+            direction = QPointF(d.dx(), d.dy()) / max(d.length(), 1e-9)
+        elif t.x() - s.x() > BOX_W and end.x() > start.x():
             direction = QPointF(1, 0)  # the curve's last control point is level with its end
         else:
             angle = math.radians(-path.angleAtPercent(1.0))  # Qt angles are counter-clockwise
@@ -335,7 +358,9 @@ class PathwayItem(QGraphicsItem):
         self._head = QPolygonF([end, back + normal * (self.ARROW_SIZE * 0.45),
                                 back - normal * (self.ARROW_SIZE * 0.45)])
         # Qt asks for the bounds several times per arrow: work them out once here.
-        if self.label:
+        if self.label and self._routed() and self._route[1] is not None:
+            self._label_rect = QRectF(self._route[1])
+        elif self.label:
             self._label_rect = self.label_rect_at(self.label_fraction, path)
         else:
             self._label_rect = QRectF()
@@ -352,6 +377,8 @@ class PathwayItem(QGraphicsItem):
         """Move the label to the first spot along the curve that no box covers (`boxes`: a
         BoxIndex of the boxes), since boxes are drawn over pathways; the middle if none is
         free. The spot is kept as the ends move, so the label follows its curve."""
+        if self._routed():
+            return  # the router placed it
         fraction = next((t for t in LABEL_SPOTS
                          if not boxes.any_in(self.label_rect_at(t))), 0.5)
         if fraction != self.label_fraction:
@@ -394,6 +421,10 @@ class PathwayItem(QGraphicsItem):
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(QColor("#333333"))
             painter.setFont(LABEL_FONT)
+            if rect.height() > LABEL_LINE + 4:  # the router gave it two lines (canvas/routes.py)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter
+                                 | Qt.TextFlag.TextWordWrap, self.label)
+                return
             text = QFontMetricsF(LABEL_FONT).elidedText(self.label, Qt.TextElideMode.ElideRight,
-                                                       rect.width() - 6)
+                                                       rect.width() - 3)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

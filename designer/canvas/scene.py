@@ -15,6 +15,7 @@ from models.checks import ERROR
 
 from ..document import Document
 from ..printing.box_index import BoxIndex
+from .routes import CanvasRoutes
 from .items import SELECTED, Z_COMPONENT, Z_DRAGGING, ComponentItem, PathwayItem
 
 CONNECT_HINT = ("Drag from the dot on a box's right edge (or Shift+drag a box) to another box "
@@ -49,6 +50,7 @@ class ModelScene(QGraphicsScene):
         # (what the scroll bars and Fit can reach) grows or shrinks to the boxes.
         document.undo_stack.indexChanged.connect(self.update_scene_rect)
         self.rebuild()
+        self.routes = CanvasRoutes(self)  # arrows round the boxes, as printed
 
     # --- model -> items ----------------------------------------------------------------------
     def _component(self, component_id: str):

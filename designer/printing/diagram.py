@@ -18,18 +18,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from models import catalogue
 from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
+from models.labels import place_labels
+from models.routing import route_pathways
 from models.wording import wrap_words
 from models.lots import unassigned_services
 from models.schema import Lot, LotPlan, ServiceModel
 
 from ..shapes import component_shape
 from .box_index import BoxIndex
+from .geometry import record, recording
 from .text import Style
 
 LOT_PAD = 12.0  # lot region margin around member boxes
@@ -46,7 +49,6 @@ FADED_FILL = 0.8  # how far a faded box's fill moves towards white
 FADED_LINE = QColor("#9a9a9a")  # box outlines, pathways and arrowheads
 FADED_TEXT = QColor("#5e5e5e")  # names, lot codes and pathway labels
 FADED_KIND = QColor("#7a7a7a")  # the kind line under a name
-LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9)  # along the pathway
 NAME_SIZES = (17.0, 15.0)  # the name font, and the step down for names that need it
 NAME_PITCH = 1.2  # name lines at most this many font sizes apart (Segoe UI's own is 1.33)
 
@@ -105,6 +107,7 @@ class Diagram:
     _touching: dict | None = field(default=None, repr=False, compare=False)
     _by_id: dict | None = field(default=None, repr=False, compare=False)
     _plans: dict = field(default_factory=dict, repr=False, compare=False)
+    _labels: dict | None = field(default=None, repr=False, compare=False)
 
     def component(self, component_id: str):
         """The component with this id, or None."""
@@ -180,12 +183,11 @@ def layout_diagram(model: ServiceModel) -> Diagram:
     extent = QRectF()
     for box in boxes.values():
         extent = extent.united(box)
-    # Pathways bulge out beside their column and carry labels: keep them on the page too.
-    label_room = {p.id: (BOX_W / 2, 12.0) if p.label.strip() else (0.0, 0.0)
-                  for p in model.pathways}
-    for pid, route in pathway_routes(diagram).items():
-        dx, dy = label_room[pid]
-        extent = extent.united(route.boundingRect().adjusted(-dx, -dy, dx, dy))
+    # Pathways run beside the outer boxes and carry labels: keep them on the page too.
+    for route in pathway_routes(diagram).values():
+        extent = extent.united(route.boundingRect())
+    for rect, _ in pathway_labels(diagram).values():
+        extent = extent.united(rect)
     if boxes:
         diagram.extent = extent.adjusted(-EXTENT_MARGIN, -EXTENT_MARGIN, EXTENT_MARGIN,
                                          EXTENT_MARGIN)
@@ -233,6 +235,16 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
     parts = [r.adjusted(inset, inset, -inset, -inset) for r in padded.values()]
     for m in members:
         path.addRoundedRect(padded[m], CORNER, CORNER)
+    # Straight bridges (side by side, one above the other) first; a diagonal one, which
+    # fills the whole corner between two boxes, only where the two are not joined already.
+    joined = {m: m for m in members}
+
+    def root(m: str) -> str:
+        while joined[m] != m:
+            joined[m] = joined[joined[m]]
+            m = joined[m]
+        return m
+    pairs = []
     for i, a in enumerate(members):
         for b in members[i + 1:]:
             ra, rb = padded[a], padded[b]
@@ -240,26 +252,37 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
             gap_y = max(ra.top(), rb.top()) - min(ra.bottom(), rb.bottom())
             if gap_x > NEIGHBOUR_REACH or gap_y > NEIGHBOUR_REACH:
                 continue
-            bridge = _bridge(ra, rb)
-            if not blocked(bridge):
-                # reach into both boxes past their rounded corners, so the join is seamless
-                bridge = _bridge(ra, rb, into=CORNER)
-                path.addRect(bridge)
-                parts.append(bridge)
-    return Region(_without_holes(path.simplified()), parts)
+            pairs.append((gap_x > 0 and gap_y > 0, a, b))
+    for diagonal, a, b in sorted(pairs, key=lambda pair: pair[0]):
+        if diagonal and root(a) == root(b):
+            continue
+        ra, rb = padded[a], padded[b]
+        bridge = _bridge(ra, rb)
+        if not blocked(bridge):
+            # reach into both boxes past their rounded corners, so the join is seamless
+            bridge = _bridge(ra, rb, into=CORNER)
+            path.addRect(bridge)
+            parts.append(bridge)
+            joined[root(a)] = root(b)
+    outline, holes = _without_holes(path.simplified())
+    return Region(outline, parts + holes)  # a filled hole is hatched like the rest
 
 
-def _without_holes(outline: QPainterPath) -> QPainterPath:
-    """The outline less the small holes left where bridges meet around a gap: a hole there
-    would print as a stray white box with a border inside the lot."""
+def _without_holes(outline: QPainterPath) -> tuple[QPainterPath, list[QRectF]]:
+    """The outline less the small holes left where bridges meet around a gap (a hole there
+    would print as a stray white box with a border inside the lot), and the rectangles of
+    the holes filled in."""
     smallest_part = (BOX_W + 2 * LOT_PAD) * (BOX_H + 2 * LOT_PAD) / 2
     kept = QPainterPath()
     kept.setFillRule(Qt.WindingFill)
+    holes = []
     for polygon in outline.toSubpathPolygons():
         if abs(_area(polygon)) >= smallest_part:
             kept.addPolygon(polygon)
             kept.closeSubpath()
-    return kept.simplified() if not kept.isEmpty() else outline
+        else:
+            holes.append(polygon.boundingRect())
+    return (kept.simplified(), holes) if not kept.isEmpty() else (outline, [])
 
 
 def _area(polygon: QPolygonF) -> float:
@@ -364,76 +387,49 @@ def paint_lot_fill(painter: QPainter, region: Region, lot: Lot, faded: bool = Fa
 
 # --- pathways ----------------------------------------------------------------------------------
 
-def _sides(diagram: Diagram, source: str, target: str) -> tuple[str, str]:
-    a, b = diagram.boxes[source], diagram.boxes[target]
-    dx = b.center().x() - a.center().x()
-    dy = b.center().y() - a.center().y()
-    if dx > BOX_W * 0.75:
-        return "right", "left"
-    if dx < -BOX_W * 0.75:
-        return "left", "right"
-    # Same column: straight down or up when nothing is in between, else a bulge to the side.
-    between = QRectF(a.center(), b.center()).normalized().adjusted(-BOX_W / 4, 0, BOX_W / 4, 0)
-    blocked = diagram.index().any_in(between, besides=(source, target))
-    if not blocked:
-        return ("bottom", "top") if dy > 0 else ("top", "bottom")
-    return ("right", "right") if dy > 0 else ("left", "left")
-
-
-def _point_on(box: QRectF, side: str, fraction: float) -> QPointF:
-    if side == "right":
-        return QPointF(box.right(), box.top() + box.height() * fraction)
-    if side == "left":
-        return QPointF(box.left(), box.top() + box.height() * fraction)
-    if side == "top":
-        return QPointF(box.left() + box.width() * fraction, box.top())
-    return QPointF(box.left() + box.width() * fraction, box.bottom())
-
-
-_DIRECTION = {"right": (1, 0), "left": (-1, 0), "top": (0, -1), "bottom": (0, 1)}
-
-
 def pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
-    """A curve per pathway id; pathways sharing a side of a box are spread along it in the
-    order of their other ends, so they do not cross at the box."""
+    """An orthogonal route per pathway id, round the boxes (models/routing.py, the router
+    the canvas uses too); ends on a box's side are spread along it, never shared."""
     if diagram._routes is None:
         diagram._routes = _pathway_routes(diagram)
     return diagram._routes
 
 
 def _pathway_routes(diagram: Diagram) -> dict[str, QPainterPath]:
-    sides = {p.id: _sides(diagram, p.source, p.target) for p in diagram.model.pathways
-             if p.source in diagram.boxes and p.target in diagram.boxes and p.source != p.target}
-    attached: dict[tuple[str, str], list[tuple[float, str, int]]] = {}
-    for p in diagram.model.pathways:
-        if p.id not in sides:
-            continue
-        for end, (node, other) in enumerate(((p.source, p.target), (p.target, p.source))):
-            side = sides[p.id][end]
-            centre = diagram.boxes[other].center()
-            key = centre.y() if side in ("left", "right") else centre.x()
-            attached.setdefault((node, side), []).append((key, p.id, end))
-    fraction: dict[tuple[str, int], float] = {}
-    for items in attached.values():
-        items.sort()
-        n = len(items)
-        for i, (_, pid, end) in enumerate(items):
-            fraction[(pid, end)] = 0.5 if n == 1 else 0.2 + 0.6 * i / (n - 1)
-    routes = {}
-    for p in diagram.model.pathways:
-        if p.id not in sides:
-            continue
-        s_side, t_side = sides[p.id]
-        start = _point_on(diagram.boxes[p.source], s_side, fraction[(p.id, 0)])
-        end = _point_on(diagram.boxes[p.target], t_side, fraction[(p.id, 1)])
-        distance = QLineF(start, end).length()
-        reach = max(30.0, distance * 0.4) if s_side != t_side else 40.0 + distance * 0.08
-        (sx, sy), (tx, ty) = _DIRECTION[s_side], _DIRECTION[t_side]
-        path = QPainterPath(start)
-        path.cubicTo(start + QPointF(sx * reach, sy * reach), end + QPointF(tx * reach, ty * reach),
-                     end)
-        routes[p.id] = path
-    return routes
+    """The shared router's polylines (models/routing.py), as painter paths."""
+    boxes = {cid: (r.x(), r.y(), r.width(), r.height()) for cid, r in diagram.boxes.items()}
+    lines = route_pathways(boxes, [(p.id, p.source, p.target) for p in diagram.model.pathways])
+    return {pid: _polyline_path(points) for pid, points in lines.items()}
+
+
+def _polyline_path(points) -> QPainterPath:
+    path = QPainterPath(QPointF(*points[0]))
+    for point in points[1:]:
+        path.lineTo(QPointF(*point))
+    return path
+
+
+def pathway_labels(diagram: Diagram) -> dict[str, tuple[QRectF, str]]:
+    """Where each pathway's label goes and its text, on one line or, where one line finds
+    no room, two (worked out once per diagram)."""
+    if diagram._labels is None:
+        style = styles()["label"]
+        sizes, texts = {}, {}
+        for p in diagram.model.pathways:
+            if p.label.strip():
+                text = style.elide(" ".join(p.label.split()), BOX_W * 0.9)
+                two = style.wrap(text, style.width(text) / 2 + style.line_height, max_lines=2)
+                texts[p.id] = [text, "\n".join(two)]
+                sizes[p.id] = [(style.width(text) + 8, style.line_height + 2),
+                               (max(style.width(line) for line in two) + 8,
+                                len(two) * style.line_height + 2)]
+        boxes = {cid: (r.x(), r.y(), r.width(), r.height()) for cid, r in diagram.boxes.items()}
+        routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
+                                             for i in range(path.elementCount()))]
+                  for pid, path in pathway_routes(diagram).items()}
+        diagram._labels = {pid: (QRectF(*r), texts[pid][option]) for pid, (r, option) in
+                           place_labels(boxes, routes, sizes).items()}
+    return diagram._labels
 
 
 def _arrow_head(path: QPainterPath, size: float = 11.0) -> QPolygonF:
@@ -682,7 +678,7 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawPolygon(_arrow_head(route))
         if p.label.strip():
             labels.append((route, " ".join(p.label.split()), ink,
-                           PATHWAY_INK if focused else FADED_TEXT))
+                           PATHWAY_INK if focused else FADED_TEXT, p))
 
     fits, unassigned = facts.fits, facts.unassigned
     badges = []
@@ -697,26 +693,16 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         if badge is not None:
             badges.append(badge)
 
-    # Pathway labels on a white ground where they cover no component (or at least no lot
-    # badge), then the badges over everything: a lot code is never hidden.
+    # Pathway labels on a white ground, where models/labels.py put them (off the boxes, the
+    # other labels and, where it can, the other arrows), then the badges over everything.
     style = styles()["label"]
-    badge_index = BoxIndex({str(i): b[0] for i, b in enumerate(badges)})
-    placed = BoxIndex({})  # the labels already placed, by grid cell
-    for route, text, ink, text_ink in labels:
-        text = style.elide(text, BOX_W * 0.9)
-        width, height = style.width(text) + 8, style.line_height + 2
-
-        candidates = [QRectF(at.x() - width / 2, at.y() - height / 2, width, height)
-                      for at in (route.pointAtPercent(t) for t in LABEL_SPOTS)]
-        if whole_boxes:  # a label cut at the edge would be half a word
-            candidates = [r for r in candidates if shown.contains(r)]
-            if not candidates:
-                continue
-        free = [r for r in candidates if not placed.any_in(r)]
-        spot = next((r for r in free if not diagram.index().any_in(r)),
-                    None) or next((r for r in free if not badge_index.any_in(r)),
-                                  None) or candidates[0]
-        placed.place(str(len(placed.boxes)), spot)
+    spots = pathway_labels(diagram)
+    placed_labels = []  # (source, target, text, rect) for the geometry export
+    for route, text, ink, text_ink, p in labels:
+        spot, text = spots.get(p.id, (None, text))
+        if spot is None or (whole_boxes and not shown.contains(spot)):
+            continue  # a label cut at the edge would be half a word
+        placed_labels.append((p.source, p.target, text, spot))
         painter.setPen(QPen(blend(ink, "white", 0.5), 0.8))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(spot, 4, 4)
@@ -728,8 +714,23 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(text_ink)
         flag_style.draw(painter, rect, flag, Qt.AlignCenter)
+    if recording():
+        _record(painter, diagram, plan, visible, drawn, placed_labels)
     painter.restore()
     return scale
+
+
+def _record(painter: QPainter, diagram: Diagram, plan: LotPlan | None, visible: QRectF,
+            drawn: Callable[[QRectF], bool], labels: list) -> None:
+    """What this page drew, for `export --geometry`."""
+    boxes = {cid: box for cid, box in diagram.index().near(visible).items() if drawn(box)}
+    routes = pathway_routes(diagram)
+    fits = diagram.plan_facts(plan).fits
+    lots = [(lot.id, lot.code, lot_region(diagram, lot).outline) for lot in
+            (plan.lots if plan else []) if lot_region(diagram, lot).parts]
+    record(painter, boxes=boxes, labels=labels, lots=lots,
+           arrows=[(p.source, p.target, routes[p.id]) for p in diagram.pathways_near(visible)],
+           name_size=min((fits[cid].style.size for cid in boxes), default=None))
 
 
 def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,

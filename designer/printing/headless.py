@@ -30,7 +30,8 @@ def _folder(path: str, option: str) -> Path:
 
 
 def export_pack(model: ServiceModel, *, pdf: str | None = None, svg: str | None = None,
-                png: str | None = None, plan: str | None = None, paper: str = "A4",
+                png: str | None = None, geometry: str | None = None,
+                plan: str | None = None, paper: str = "A4",
                 landscape: bool = True, lot: str | None = None,
                 scale: float | None = None) -> list[str]:
     """Write the requested outputs; returns one line per output for the terminal. Raises
@@ -41,6 +42,9 @@ def export_pack(model: ServiceModel, *, pdf: str | None = None, svg: str | None 
             raise ValueError(f"--pdf {pdf}: is a folder; give a file name such as pack.pdf")
         if not target.parent.is_dir():
             raise ValueError(f"--pdf {pdf}: the folder {target.parent} does not exist")
+    if geometry is not None and (Path(geometry).is_dir() or not Path(geometry).parent.is_dir()):
+        raise ValueError(f"--geometry {geometry}: give a file name in a folder that exists, "
+                         "such as diagram.json")
     if scale is not None and not 10 <= scale <= 400:
         raise ValueError(f"--scale {scale:g}: give a percentage from 10 to 400")
     folders = {name: _folder(path, f"--{name}") for name, path in (("svg", svg), ("png", png))
@@ -62,4 +66,9 @@ def export_pack(model: ServiceModel, *, pdf: str | None = None, svg: str | None 
     if "png" in folders:
         write_pngs(pack, folders["png"])
         done.append(f"wrote {pages} as PNG in {folders['png']}")
+    if geometry is not None:
+        from .geometry import write_geometry
+
+        write_geometry(pack, geometry)
+        done.append(f"wrote the diagrams' geometry to {geometry}")
     return done
