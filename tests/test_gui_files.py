@@ -20,8 +20,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from conftest import answer_modal
 
-from designer import compare, file_safety, messages, share
-from designer.history import HistoryPanel
+from designer import messages
+from designer.dialogs import compare
+from designer.files import safety as file_safety
+from designer.files import share
+from designer.docks.history import HistoryPanel
 from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
 from models import parse_model, read_model, with_revision, write_model
 from models.templates import load_template

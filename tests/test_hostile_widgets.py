@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QGrap
                                QHeaderView, QListWidget,
                                QLabel, QTabBar, QTextEdit, QWidget)
 
-from designer import compare, messages
-from designer.file_safety import SummaryDialog
-from designer.lots_dock import MergeDialog
+from designer import messages
+from designer.dialogs import compare
+from designer.files.safety import SummaryDialog
+from designer.docks.lots import MergeDialog
 from gui_files_helpers import (REAL_CHOOSE, app_folders, docs, forget_recent_files,  # noqa: F401
                                prompts, window)
 from models import with_revision, write_model

@@ -27,12 +27,9 @@ from models.schema import Lot, LotPlan, ServiceModel
 from models.lots import unassigned_services
 from models.wording import plural
 
-from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
-                      layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
-                      paint_lot_fill, shown_area)
+from .diagram import BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape, layout_diagram, Region, name_fits, neighbourhood, paint_diagram, paint_lot_fill, shown_area
 from . import flow_page
-from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
-                     Table, flow, style)
+from .layout import GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph, Table, flow, style
 
 PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
 NORMAL_SCALE = 5.0  # page units per scene unit at 100%: component names print at about 8.5 pt

@@ -20,8 +20,8 @@ from models import serialise
 from models.schema import ServiceModel
 from models.share import MAX_ATTACHMENTS_BYTES, SharedFiles, write_share_files
 
-from . import messages
-from .platform import app_data_dir
+from .. import messages
+from ..platform import app_data_dir
 
 KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
 SHOW_FILES = "Show the Files in a Folder"
@@ -38,8 +38,8 @@ def share_root() -> Path:
 def lot_pack_pdf(model: ServiceModel, path: Path) -> bytes | None:
     """The printed lot pack as PDF bytes, on the saved paper settings; None if it cannot be
     printed (the email then carries the model alone)."""
-    from .printing.actions import saved_page_layout
-    from .printing.pack import LotPack, options_from_layout, write_pdf
+    from ..printing.actions import saved_page_layout
+    from ..printing.pack import LotPack, options_from_layout, write_pdf
 
     try:
         pack = LotPack(model, options_from_layout(saved_page_layout()))

@@ -21,10 +21,10 @@ from models.entry import parse_amount, schema_problem
 from models.funding import funding_position, money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
-from .canvas.items import plain_tooltip
-from .contract_editor import INVALID_FILL, quiet_button
-from .document import Document
-from .screens import fit_to_screen
+from ..widgets.plain_text import plain_tooltip
+from .contract import INVALID_FILL, quiet_button
+from ..document import Document
+from ..widgets.screens import fit_to_screen
 
 # "lot-underfunded" too: a lot worth less than its services cost, or with less allocated than it
 # is worth, is what the options appraisal calls underfunded (both read models/funding.py).

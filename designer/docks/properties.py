@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
-from .canvas.items import wrap_lines
-from .plain_text import plain_label, plain_tooltip
-from .document import Document
+from ..canvas.items import wrap_lines
+from ..widgets.plain_text import plain_label, plain_tooltip
+from ..document import Document
 from .flow_fields import FlowFields
 
 NOT_SET = "Not set"
