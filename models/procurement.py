@@ -146,18 +146,28 @@ def plan_sources(model: ServiceModel, plan: LotPlan | None) -> list[FundingSourc
     return [f for f in model.funding_sources if not f.plans or plan.id in f.plans]
 
 
-def partner_shares(model: ServiceModel, plan: LotPlan | None) -> list[tuple[str, float, float]]:
-    """(partner, annual amount, percent of the plan's money) for each partner putting money
-    into the plan, largest first; sources without a partner count under the model's authority."""
-    totals: dict[str, float] = {}
+def partner_shares(model: ServiceModel,
+                   plan: LotPlan | None) -> list[tuple[str, float | None, float | None]]:
+    """(partner, annual amount, percent of the plan's known money) for each partner putting
+    money into the plan, largest first, then those whose amount is not known (None); sources
+    without a partner count under the model's authority."""
+    totals: dict[str, float | None] = {}
     for source in plan_sources(model, plan):
-        if source.annual_amount is None:
-            continue
         who = source.partner.strip() or model.authority.strip() or "Not recorded"
-        totals[who] = totals.get(who, 0.0) + source.annual_amount
-    whole = sum(totals.values())
-    return sorted(((who, amount, 100 * amount / whole if whole else 0.0)
-                   for who, amount in totals.items()), key=lambda row: -row[1])
+        if source.annual_amount is None:
+            totals.setdefault(who, None)
+        else:
+            totals[who] = (totals.get(who) or 0.0) + source.annual_amount
+    whole = sum(v for v in totals.values() if v is not None)
+    rows = [(who, amount, 100 * amount / whole if amount is not None and whole else None)
+            for who, amount in totals.items()]
+    return sorted(rows, key=lambda row: -(row[1] if row[1] is not None else -1))
+
+
+def shares_text(rows: list[tuple[str, float | None, float | None]]) -> str:
+    """'Leicestershire County Council £5,220,000 (97%); Leicester City Council not set'."""
+    return "; ".join(f"{who} £{amount:,.0f} ({share:.0f}%)" if amount is not None
+                     else f"{who}: amount not set" for who, amount, share in rows)
 
 
 # --- risks and timeline --------------------------------------------------------------------

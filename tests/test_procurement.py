@@ -201,3 +201,41 @@ def test_files_without_procurement_keys_load_as_before():
     m = load(model())
     assert m.plan().timeline == [] and m.plan().risks == [] and not m.plan().extends_current
     assert m.funding_sources == [] and m.components[1].current_provider == ""
+
+
+def _case(fire: dict, quiet: dict):
+    return (lambda: load(fire), lambda: load(quiet))
+
+
+def _incumbent(raw: dict, **facts) -> dict:
+    raw["components"][1].update(facts)
+    return raw
+
+
+_AWARD_START = [{"stage": "award", "date": "2024-12-06"}, {"stage": "start", "date": "2025-04-01"}]
+# One firing and one quiet model per procurement rule, run by tests/test_checks.py with the rest.
+CASES = {
+    "route-not-in-force": _case(
+        model(lot={"contract": {"start_date": "2023-04-01", "psr_criteria": PSR5}}),
+        model(lot={"contract": {"psr_criteria": PSR5}})),
+    "criteria-not-100": _case(model(lot={"contract": {"psr_criteria": dict(PSR5, value=30)}}),
+                              model(lot={"contract": {"psr_criteria": PSR5}})),
+    "psr-criteria-missing": _case(model(), model(lot={"contract": {"psr_criteria": PSR5}})),
+    "timeline-out-of-order": _case(
+        model(plan={"timeline": _AWARD_START[::-1] + [{"stage": "award", "date": "2025-05-01"}]}),
+        model(plan={"timeline": _AWARD_START})),
+    "mobilisation-too-short": _case(model(plan={"timeline": _AWARD_START,
+                                                "mobilisation_months": 6}),
+                                    model(plan={"timeline": _AWARD_START,
+                                                "mobilisation_months": 3})),
+    "standstill-too-short": _case(
+        model(plan={"timeline": [{"stage": "award", "date": "2024-12-06"},
+                                 {"stage": "standstill", "date": "2024-12-10"}]}),
+        model(plan={"timeline": [{"stage": "award", "date": "2024-12-06"},
+                                 {"stage": "standstill", "date": "2024-12-18"}]})),
+    "extension-not-available": _case(
+        _incumbent(model(plan={"extends_current": True}), current_contract_extendable=False),
+        _incumbent(model(plan={"extends_current": True}), current_contract_extendable=True)),
+    "service-gap": _case(_incumbent(model(), current_contract_end="2024-06-30"),
+                         _incumbent(model(), current_contract_end="2025-03-31")),
+}
