@@ -102,3 +102,17 @@ def _release_clipboard():
     app = QApplication.instance()
     if app is not None:
         app.clipboard().clear()
+
+
+FLOW_KEYS = {"annual_referrals", "capacity", "episode_months", "completion_percent"}
+
+
+def without_flow_figures(raw: dict) -> dict:
+    """A template's JSON with its illustrative demand and capacity figures taken out, for tests
+    that set their own figures (or need none) and must not depend on the template's."""
+    for component in raw["components"]:
+        for key in FLOW_KEYS:
+            component.pop(key, None)
+    for pathway in raw["pathways"]:
+        pathway.pop("share_percent", None)
+    return raw

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import without_flow_figures
+
 ROOT = Path(__file__).resolve().parent.parent
 LUTON = ROOT / "resources" / "templates" / "luton.svcmodel"
 REFERRALS = {"self": 700, "gp": 250, "hospital": 300, "custody": 150, "probation": 200,
@@ -23,7 +25,7 @@ def run(*args) -> subprocess.CompletedProcess:
 
 
 def luton_with_figures(tmp_path: Path, loop_share: float | None = 10) -> Path:
-    raw = json.loads(LUTON.read_text(encoding="utf-8"))
+    raw = without_flow_figures(json.loads(LUTON.read_text(encoding="utf-8")))
     for c in raw["components"]:
         if c["id"] in REFERRALS:
             c["annual_referrals"] = REFERRALS[c["id"]]
@@ -83,8 +85,10 @@ def test_a_loop_nobody_leaves_exits_1_with_null_arrivals(tmp_path):
     assert rows["recovery"]["arrivals"] is None and rows["clinical"]["arrivals"] is None
 
 
-def test_the_template_without_figures_says_what_to_enter():
-    done = run(LUTON)
+def test_a_model_without_figures_says_what_to_enter(tmp_path):
+    bare = tmp_path / "bare.svcmodel"
+    bare.write_text(json.dumps(without_flow_figures(json.loads(LUTON.read_text("utf-8")))))
+    done = run(bare)
     assert done.returncode == 0 and "enter the people a year" in done.stdout
 
 

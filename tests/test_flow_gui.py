@@ -12,7 +12,7 @@ from designer.main_window import MainWindow
 from models.fileio import parse_model
 from models.templates import template_path
 
-from conftest import show_window
+from conftest import show_window, without_flow_figures
 
 REFERRALS = {"self": 700, "gp": 250, "hospital": 300, "custody": 150, "probation": 200,
              "prison": 120, "yp-ref": 90}
@@ -22,7 +22,7 @@ CAPACITY = {"hub": 1800, "clinical": 1450, "cj": 400, "recovery": 900, "rehab": 
 
 
 def luton_with_figures():
-    raw = json.loads(template_path("luton").read_text(encoding="utf-8"))
+    raw = without_flow_figures(json.loads(template_path("luton").read_text(encoding="utf-8")))
     for c in raw["components"]:
         if c["id"] in REFERRALS:
             c["annual_referrals"] = REFERRALS[c["id"]]
