@@ -98,3 +98,47 @@ def test_follows_the_active_plan(dialog):
 def test_looks_right(dialog, tmp_path):
     dialog.tabs.setCurrentIndex(1)
     assert dialog.grab().save(str(tmp_path / "risks.png"))
+
+
+def test_funding_window_records_partner_and_plans(luton_window, qtbot):
+    from designer.funding import FundingDialog
+
+    doc = luton_window.doc
+    funding = FundingDialog(doc, luton_window)
+    qtbot.addWidget(funding)
+    funding.sources.item(0, 4).setText("Luton Borough Council (core)")
+    assert doc.model.funding_sources[0].partner == "Luton Borough Council (core)"
+    funding.set_plan("phg", "two-lots", True)
+    assert doc.model.funding_sources[0].plans == ["two-lots"]
+    # The three-lot plan (active) no longer counts it; the two-lot plan still does.
+    from models.procurement import plan_sources
+    assert "phg" not in [s.id for s in plan_sources(doc.model, doc.model.plan("three-lots"))]
+    assert "phg" in [s.id for s in plan_sources(doc.model, doc.model.plan("two-lots"))]
+    doc.undo_stack.undo()
+    assert doc.model.funding_sources[0].plans == []
+    funding.reload()
+    assert funding.sources.cellWidget(0, 5).text() == "Every plan"
+
+
+def test_properties_record_the_incumbent(luton_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    window = luton_window
+    window.scene.select_ids(["recovery"])
+    fields = window.properties.incumbency
+    assert fields.provider.text() == "CGL (ResoLUTiONs)" and fields.end.text() == "31/03/2025"
+    fields.provider.clear()
+    QTest.keyClicks(fields.provider, "Change Grow Live")
+    assert window.doc.model.component("recovery").current_provider == "Change Grow Live"
+    fields.end.setText("31/02/2026")
+    fields.end.editingFinished.emit()
+    assert "does not exist" in window.properties.component_page.error.text()
+    assert window.doc.model.component("recovery").current_contract_end == "2025-03-31"
+    fields.end.setText("30/09/2025")
+    fields.end.editingFinished.emit()
+    assert window.doc.model.component("recovery").current_contract_end == "2025-09-30"
+    fields.extendable.setCurrentIndex(2)
+    fields.extendable.activated.emit(2)
+    assert window.doc.model.component("recovery").current_contract_extendable is False
+    window.scene.select_ids(["self"])  # a referral route has no contract of its own
+    assert not window.properties.component_page.form.isRowVisible(fields.provider)
