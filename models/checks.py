@@ -686,7 +686,7 @@ def criteria_not_100(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding("criteria-not-100", ERROR,
                           f"The PSR key criteria weights of {_lot(lot)} add to {total:g}, "
                           "not 100.", (), lot.id,
-                          fix="Correct the weights in the lot's contract editor.")
+                          fix="Correct the weights in Lots > Procurement, PSR key criteria.")
 
 
 def psr_criteria_missing(ctx: CheckContext) -> Iterator[Finding]:
@@ -696,8 +696,8 @@ def psr_criteria_missing(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding("psr-criteria-missing", WARNING,
                           f"{_cap(_lot(lot))} is procured by {route}, which must be judged on "
                           "the PSR's five key criteria, but no weights are recorded.", (), lot.id,
-                          fix="Record the weights of the five key criteria in the lot's "
-                              "contract editor.")
+                          fix="Record the weights of the five key criteria in Lots > "
+                              "Procurement, PSR key criteria.")
 
 
 def timeline_out_of_order(ctx: CheckContext) -> Iterator[Finding]:
