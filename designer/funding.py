@@ -145,6 +145,7 @@ class FundingDialog(QDialog):
         menu = QMenu(button)
         for plan_id, name in names.items():
             action = QAction(name, menu, checkable=True)
+            action.setToolTip(plain_tooltip(name))  # the default tip, the name, is rich text
             action.setChecked(plan_id in source.plans)
             action.toggled.connect(lambda on, s=source.id, p=plan_id: self.set_plan(s, p, on))
             menu.addAction(action)
