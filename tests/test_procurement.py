@@ -239,3 +239,16 @@ CASES = {
     "service-gap": _case(_incumbent(model(), current_contract_end="2024-06-30"),
                          _incumbent(model(), current_contract_end="2025-03-31")),
 }
+
+
+def test_diff_names_procurement_records():
+    from models.diff import diff_models
+    from models.templates import load_template
+
+    a, b = load_template("luton"), load_template("luton")
+    b.plan("two-lots").timeline[2].date = "2024-07-08"
+    b.plan("two-lots").lots[0].contract.psr_criteria.value = 25
+    (plan,) = diff_models(a, b).plans_changed
+    assert 'added 2024-07-08 "Notice published (illustrative)"' in plan.changes[0].text
+    (lot,) = plan.lots_changed
+    assert "Value 25%" in lot.changes[0].new_text and "Value 20%" in lot.changes[0].old_text
