@@ -378,7 +378,8 @@ def test_export_lot_schedule_from_the_menu(window, qtbot, tmp_path, monkeypatch)
     action.trigger()
     assert load_workbook(out).sheetnames == ["Summary", "L1 Drug and alcohol treatment",
                                              "L2 Engagement", "L3 Recovery",
-                                             "Demand and capacity"]
+                                             "Demand and capacity", "Procurement",
+                                             "Engagement log", "Risk register", "Timeline"]
 
 
 def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):

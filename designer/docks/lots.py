@@ -781,6 +781,8 @@ def install_lots(window) -> LotsPanel:
             ("&Funding...", lambda: show("funding", lambda: _dialog("funding", window))),
             ("&Options Appraisal...",
              lambda: show("appraisal", lambda: _dialog("appraisal", window))),
+            ("&Procurement...", lambda: show("procurement", lambda: _dialog("procurement",
+                                                                            window))),
             ("Export Lot Schedule as &Excel...", lambda: export("xlsx")),
             ("Export Lot Schedule as &CSV...", lambda: export("csv"))):
         action = menu.addAction(text)
@@ -795,6 +797,9 @@ def _dialog(name: str, window) -> QDialog:
     if name == "funding":
         from ..dialogs.funding import FundingDialog
         return FundingDialog(window.doc, window)
+    if name == "procurement":
+        from ..dialogs.procurement import ProcurementDialog
+        return ProcurementDialog(window.doc, window)
     from ..dialogs.appraisal import AppraisalDialog
     return AppraisalDialog(window.doc, window)
 
