@@ -7,7 +7,8 @@ operations the designer's undo commands are built on.
 
 from .errors import ModelFileError, Problem
 from .fileio import SaveError, parse_model, read_model, serialise, with_revision, write_model
-from .schema import Component, Contract, FundingAllocation, FundingSource, Kpi, Lot, LotPlan, Pathway, Position, Revision, ServiceModel
+from .schema import (Component, Contract, FundingAllocation, FundingSource, Kpi, Lot, LotPlan,
+                     Pathway, Position, Revision, ServiceModel)
 
 __all__ = [
     "Component", "Contract", "FundingAllocation", "FundingSource", "Kpi", "Lot", "LotPlan",

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .fileio import EXTENSION, TEMP_SUFFIX, SaveError, clean_stray_temp_files, read_model, write_model
+from .fileio import (EXTENSION, TEMP_SUFFIX, SaveError, clean_stray_temp_files, read_model,
+                     write_model)
 from .errors import ModelFileError
 from .schema import ServiceModel
 
