@@ -101,7 +101,7 @@ def test_looks_right(dialog, tmp_path):
 
 
 def test_funding_window_records_partner_and_plans(luton_window, qtbot):
-    from designer.funding import FundingDialog
+    from designer.dialogs.funding import FundingDialog
 
     doc = luton_window.doc
     funding = FundingDialog(doc, luton_window)

@@ -20,8 +20,8 @@ from models import catalogue as cat
 from models import procurement as proc
 from models.entry import parse_date, schema_problem, uk_date
 
-from .contract_editor import Note, optional_spin, quiet_button, set_spin, spin_value
-from .document import Document
+from .contract_fields import Note, optional_spin, quiet_button, set_spin, spin_value
+from ..document import Document
 
 
 @dataclass(frozen=True)
