@@ -207,7 +207,7 @@ class ContractEditor(QWidget):
         self.show_checks()
 
     def _load_lot(self, lot: Lot) -> None:
-        from ..docks.lots import lot_swatch  # the dock's swatch, so both look the same
+        from ..docks.lot_tree import lot_swatch  # the dock's swatch, so both look the same
 
         for field, text in ((self.lot_name, lot.name), (self.lot_code, lot.code)):
             if field.text() != text:
