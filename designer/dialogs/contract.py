@@ -12,193 +12,27 @@ by parse_amount, which the Funding window uses too.
 from __future__ import annotations
 
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette, QValidator
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget)
 
 from models import catalogue as cat
 from models import lots
 from models.checks import contract_problems
 from models.metrics import money
-from models.entry import (MOST_MONEY, parse_amount, parse_date, parse_extensions, schema_problem,
-                          uk_date)
+from models.entry import parse_date, parse_extensions, schema_problem, uk_date
 from models.schema import Contract, FundingAllocation, Kpi, Lot
 
 from ..document import Document
-from ..widgets.plain_text import plain_tooltip
+from ..widgets.plain_text import plain_label
 from ..widgets.screens import fit_to_screen
+from .contract_fields import (BAD, GOOD, AmountSpin, Note, choice_combo, mark_invalid,
+                              optional_spin, set_combo, set_spin, spin_value)
+from .contract_fields import INVALID_FILL  # noqa: F401  the refused fill, under its old address
+from .contract_tables import FundingGroup, KpiGroup
 
-NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
 COLOUR_NAMES = ("Blue", "Orange", "Bluish green", "Reddish purple", "Sky blue", "Vermilion",
                 "Yellow", "Black")
-BAD = "color: #c00000;"
-GOOD = "color: #26734d;"
-# A field whose value is refused or wrong: a pale red fill, which (unlike a style sheet border)
-# leaves the field its size, so the form does not widen when something goes wrong.
-INVALID_FILL = QColor("#fde2e2")
-INVALID_TEXT = QColor("#7a0000")
-
-
-def amount_problem(text: str) -> str:
-    """Why `text` cannot be an amount ('' when it can: 'not set' and an empty field included)."""
-    if text.strip() == NOT_SET:
-        return ""
-    try:
-        parse_amount(text)
-    except ValueError as e:
-        return str(e)
-    return ""
-
-
-def mark_invalid(widget: QWidget, reason: str = "") -> None:
-    """Fill a field pale red and give it the reason as its tooltip; '' puts it back."""
-    if reason:
-        palette = widget.palette()
-        palette.setColor(QPalette.ColorRole.Base, INVALID_FILL)
-        palette.setColor(QPalette.ColorRole.Text, INVALID_TEXT)
-        widget.setPalette(palette)
-    else:
-        widget.setPalette(QPalette())
-    widget.setToolTip(plain_tooltip(reason) if reason else "")
-    widget.setProperty("invalid", bool(reason))
-
-
-def quiet_button(text: str) -> QPushButton:
-    """A button that Enter in a field never clicks: these windows have no default button, so
-    Enter commits the field being typed in and nothing else (Space still clicks a focused one)."""
-    button = QPushButton(text)
-    button.setAutoDefault(False)
-    button.setDefault(False)
-    return button
-
-
-def optional_spin(maximum: float, decimals: int = 0, prefix: str = "", suffix: str = "",
-                  step: float = 1) -> QDoubleSpinBox:
-    """A number box whose lowest value reads 'not set' (stored as None)."""
-    spin = QDoubleSpinBox()
-    spin.setRange(-1, maximum)
-    spin.setDecimals(decimals)
-    spin.setSingleStep(step)
-    spin.setPrefix(prefix)
-    spin.setSuffix(suffix)
-    spin.setSpecialValueText(NOT_SET)
-    spin.setGroupSeparatorShown(True)
-    spin.setKeyboardTracking(False)  # valueChanged on Enter or leaving the field, not per key
-    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return spin
-
-
-class AmountSpin(QDoubleSpinBox):
-    """Pounds, typed as anywhere else in the app ('£1,250,000', '1.2m', '250k': parse_amount);
-    an empty field is 'not set' (None). Text that is not an amount, a negative one included, is
-    refused at the field: the box keeps its value, turns pale red with the reason as tooltip, and
-    `refusal` carries the reason for a note beside it. The refusal stays until the next amount
-    typed there is accepted (then `refusal` carries '')."""
-
-    refusal = Signal(str)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setRange(-1, MOST_MONEY)  # the lowest value reads 'not set'
-        self.setDecimals(0)
-        self.setSingleStep(10_000)
-        self.setSpecialValueText(NOT_SET)
-        self.setKeyboardTracking(False)  # valueChanged on Enter or leaving the field
-        self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToPreviousValue)
-        self._refused = ""
-        self._typed = False  # typed in since the last commit
-        self.lineEdit().textEdited.connect(self._typing)
-        self.editingFinished.connect(self._finished)
-
-    def _typing(self) -> None:
-        self._typed = True
-
-    def validate(self, text: str, pos: int):
-        # Anything may be typed (so '-' can be, and then be explained); only amounts commit.
-        state = (QValidator.State.Acceptable if not amount_problem(text)
-                 else QValidator.State.Intermediate)
-        return state, text, pos
-
-    def fixup(self, text: str) -> str:
-        # Qt asks for a fix only when the text is committed and is not an amount: note why,
-        # and leave the text alone, so Qt puts the previous value back.
-        self._refused = amount_problem(text)
-        return text
-
-    def valueFromText(self, text: str) -> float:
-        amount = None if text.strip() == NOT_SET else parse_amount(text)
-        return self.minimum() if amount is None else amount
-
-    def textFromValue(self, value: float) -> str:
-        return f"£{value:,.0f}"
-
-    def _finished(self) -> None:
-        # Qt says 'finished' on every Enter and every focus change: only a commit of text typed
-        # since the last one decides, so leaving the field keeps the refusal on show.
-        reason, typed = self._refused, self._typed
-        self._refused, self._typed = "", False
-        if reason or (typed and self.toolTip()):
-            mark_invalid(self, reason)
-            self.refusal.emit(reason)
-
-    def clear_refusal(self) -> None:
-        if self.toolTip():
-            mark_invalid(self, "")
-            self.refusal.emit("")
-
-
-def spin_value(spin: QDoubleSpinBox) -> float | None:
-    return None if spin.value() == spin.minimum() else spin.value()
-
-
-def set_spin(spin: QDoubleSpinBox, value: float | None) -> None:
-    spin.blockSignals(True)
-    spin.setValue(spin.minimum() if value is None else value)
-    spin.blockSignals(False)
-
-
-def choice_combo(table: dict[str, str]) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(NOT_SET, None)
-    for key, label in table.items():
-        combo.addItem(label, key)
-    return combo
-
-
-def set_combo(combo: QComboBox, key: str | None) -> None:
-    combo.blockSignals(True)
-    combo.setCurrentIndex(max(0, combo.findData(key)))
-    combo.blockSignals(False)
-
-
-def _plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
-
-
-class Note(QLabel):
-    """A note under a field, in red, that takes no room while it has nothing to say."""
-
-    def __init__(self):
-        super().__init__()
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setStyleSheet(BAD)
-        self.setVisible(False)
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        self.setText("")
 
 
 class ContractEditor(QWidget):
@@ -210,9 +44,9 @@ class ContractEditor(QWidget):
         self.lot_id: str | None = None
         self.setAccessibleName("Contract terms")
 
-        self.heading = _plain_label()
+        self.heading = plain_label()
         self.heading.setStyleSheet("font-weight: bold; font-size: 14px;")
-        self.cost_note = _plain_label()
+        self.cost_note = plain_label()
 
         # The lot itself: name, and the code, colour and hatch that tell it apart on paper.
         self.lot_name = QLineEdit()
@@ -244,7 +78,7 @@ class ContractEditor(QWidget):
         self.quality = optional_spin(100, 1, suffix=" %", step=5)
         self.price = optional_spin(100, 1, suffix=" %", step=5)
         self.social_value = optional_spin(100, 1, suffix=" %", step=5)
-        self.weights_note = _plain_label()
+        self.weights_note = plain_label()
         self.pricing = choice_combo(cat.PRICING_MODELS)
         self.payment = choice_combo(cat.PAYMENT_BASES)
         self.route = choice_combo(cat.PROCUREMENT_ROUTES)
@@ -285,45 +119,15 @@ class ContractEditor(QWidget):
         terms_group = QGroupBox("Contract terms")
         terms_group.setLayout(terms)
 
-        self.kpis = QTableWidget(0, 3)
-        self.kpis.setHorizontalHeaderLabels(["Indicator", "Target", "Monitoring"])
-        self.kpis.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.kpis.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        # The monitoring box as wide as its longest choice, which the stretched columns cut.
-        self.kpis.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents)
-        self.kpis.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.kpis.setAccessibleName("Key performance indicators")
-        self.kpis.itemChanged.connect(lambda _item: self.commit_kpis())
-        add_kpi, remove_kpi = quiet_button("Add KPI"), quiet_button("Remove KPI")
-        add_kpi.clicked.connect(self.add_kpi)
-        remove_kpi.clicked.connect(self.remove_kpi)
-        kpi_group = QGroupBox("Key performance indicators")
-        kpi_layout = QVBoxLayout(kpi_group)
-        kpi_layout.addWidget(self.kpis)
-        kpi_layout.addLayout(self._buttons(add_kpi, remove_kpi))
+        self.kpi_group = KpiGroup()
+        self.kpis = self.kpi_group.table
+        self.kpi_group.edited.connect(self._replace_kpis)
+        self.funding_group = FundingGroup(document)
+        self.funding = self.funding_group.table
+        self.funding_message = self.funding_group.message  # an amount refused in the table
+        self.funding_group.edited.connect(self._replace_funding)
 
-        self.funding = QTableWidget(0, 2)
-        self.funding.setHorizontalHeaderLabels(["Funding source", "Allocated a year"])
-        self.funding.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Wide enough for its heading and the amounts, which were clipped at the window's width.
-        self.funding.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents)
-        self.funding.setAccessibleName("Funding allocated to the lot")
-        self.funding_note = _plain_label()
-        self.funding_message = Note()  # an amount refused in the table
-        add_funding = quiet_button("Allocate a source")
-        remove_funding = quiet_button("Remove allocation")
-        add_funding.clicked.connect(self.add_allocation)
-        remove_funding.clicked.connect(self.remove_allocation)
-        funding_group = QGroupBox("Funding")
-        funding_layout = QVBoxLayout(funding_group)
-        funding_layout.addWidget(self.funding)
-        funding_layout.addWidget(self.funding_message)
-        funding_layout.addWidget(self.funding_note)
-        funding_layout.addLayout(self._buttons(add_funding, remove_funding))
-
-        self.problems = _plain_label()
+        self.problems = plain_label()
         self.problems.setStyleSheet(BAD)
 
         body = QWidget()
@@ -331,8 +135,8 @@ class ContractEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(lot_group)
         layout.addWidget(terms_group)
-        layout.addWidget(kpi_group)
-        layout.addWidget(funding_group)
+        layout.addWidget(self.kpi_group)
+        layout.addWidget(self.funding_group)
         layout.addWidget(self.problems)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -362,14 +166,6 @@ class ContractEditor(QWidget):
             box.addWidget(note)
         return box
 
-    @staticmethod
-    def _buttons(*buttons: QPushButton) -> QHBoxLayout:
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
-
     # --- model -> fields -------------------------------------------------------------------
     @property
     def lot(self) -> Lot | None:
@@ -378,8 +174,8 @@ class ContractEditor(QWidget):
 
     def set_lot(self, lot_id: str | None) -> None:
         if lot_id != self.lot_id:  # refusals are about the lot shown before
-            for spin in (self.annual_value, *self._allocation_spins()):
-                spin.clear_refusal()
+            self.annual_value.clear_refusal()
+            self.funding_group.clear_refusals()
             self.start_note.clear()
         self.lot_id = lot_id
         self.reload()
@@ -406,12 +202,12 @@ class ContractEditor(QWidget):
             self.extensions.setText(" + ".join(f"{y:g}" for y in c.extensions_years))
         if not self.start_note.text():  # a refused date stays in the field to be corrected
             self.start_date.setText(uk_date(c.start_date))
-        self._load_kpis(lot)
-        self._load_funding(lot)
+        self.kpi_group.load(lot)
+        self.funding_group.load(lot)
         self.show_checks()
 
     def _load_lot(self, lot: Lot) -> None:
-        from ..docks.lots import lot_swatch  # the dock's swatch, so both look the same
+        from ..docks.lot_tree import lot_swatch  # the dock's swatch, so both look the same
 
         for field, text in ((self.lot_name, lot.name), (self.lot_code, lot.code)):
             if field.text() != text:
@@ -447,49 +243,6 @@ class ContractEditor(QWidget):
             return
         self.doc.replace_plan(plan, f"Edit lot {lot.name}")
 
-    def _load_kpis(self, lot: Lot) -> None:
-        # Rows are rebuilt only when their number changes: the combo being used may be the
-        # one whose signal led here, and it must not be deleted under its own feet.
-        self.kpis.blockSignals(True)
-        if self.kpis.rowCount() != len(lot.contract.kpis):
-            self.kpis.setRowCount(len(lot.contract.kpis))
-            for row in range(len(lot.contract.kpis)):
-                combo = choice_combo(cat.KPI_FREQUENCIES)
-                combo.activated.connect(lambda _i: self.commit_kpis())
-                self.kpis.setCellWidget(row, 2, combo)
-        for row, kpi in enumerate(lot.contract.kpis):
-            for column, text in ((0, kpi.name), (1, kpi.target)):
-                if self.kpis.item(row, column) is None:
-                    self.kpis.setItem(row, column, QTableWidgetItem(text))
-                else:
-                    self.kpis.item(row, column).setText(text)
-            set_combo(self.kpis.cellWidget(row, 2), kpi.frequency)
-        self.kpis.blockSignals(False)
-
-    def _load_funding(self, lot: Lot) -> None:
-        if self.funding.rowCount() != len(lot.funding):
-            self.funding.setRowCount(len(lot.funding))
-            for row in range(len(lot.funding)):
-                combo = QComboBox()
-                combo.activated.connect(lambda _i: self.commit_funding())
-                spin = AmountSpin()
-                spin.setAccessibleName("Allocated a year")
-                spin.valueChanged.connect(lambda _v: self.commit_funding())
-                spin.refusal.connect(lambda reason, r=row: self.refused_allocation(r, reason))
-                self.funding.setCellWidget(row, 0, combo)
-                self.funding.setCellWidget(row, 1, spin)
-        for row, allocation in enumerate(lot.funding):
-            combo = self.funding.cellWidget(row, 0)
-            combo.blockSignals(True)
-            combo.clear()
-            for source in self.doc.model.funding_sources:
-                combo.addItem(source.name, source.id)
-            if combo.findData(allocation.source) < 0:  # a source deleted since
-                combo.addItem(allocation.source, allocation.source)
-            combo.setCurrentIndex(combo.findData(allocation.source))
-            combo.blockSignals(False)
-            set_spin(self.funding.cellWidget(row, 1), allocation.annual_amount)
-
     def show_checks(self) -> None:
         """Problems at the fields, and the lot's contract-invalid wording underneath."""
         lot = self.lot
@@ -520,9 +273,9 @@ class ContractEditor(QWidget):
                                + (": providers may not bid." if short else "."))
         self.cost_note.setStyleSheet(BAD if short else "")
         allocated = sum(a.annual_amount for a in lot.funding)
-        self.funding_note.setText(f"{money(allocated)} a year allocated"
-                                  + (f" against a lot value of {money(c.annual_value)}."
-                                     if c.annual_value is not None else "."))
+        self.funding_group.note.setText(f"{money(allocated)} a year allocated"
+                                        + (f" against a lot value of {money(c.annual_value)}."
+                                           if c.annual_value is not None else "."))
         problems = contract_problems(lot)
         self.problems.setText("Contract terms not valid: " + "; ".join(problems) + "."
                               if problems else "")
@@ -577,83 +330,21 @@ class ContractEditor(QWidget):
             "start_date": start})
         self._replace(contract)
 
-    def commit_kpis(self) -> None:
-        lot = self.lot
-        if lot is None:
-            return
-        kpis = []
-        for row in range(self.kpis.rowCount()):
-            name = self.kpis.item(row, 0).text().strip() if self.kpis.item(row, 0) else ""
-            target = self.kpis.item(row, 1).text().strip() if self.kpis.item(row, 1) else ""
-            combo = self.kpis.cellWidget(row, 2)
-            kpis.append(Kpi.model_construct(name=name, target=target,
-                                            frequency=combo.currentData() if combo else None))
-        self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
-                      text=f"Edit KPIs of lot {lot.name}")
-
-    def add_kpi(self) -> None:
+    def _replace_kpis(self, kpis: list[Kpi], text: str) -> None:
         lot = self.lot
         if lot is not None:
-            kpis = [*lot.contract.kpis, Kpi(name="New indicator", frequency="monthly")]
-            self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
-                          text=f"Add a KPI to lot {lot.name}")
-            self.kpis.editItem(self.kpis.item(len(kpis) - 1, 0))
+            self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}), text=text)
 
-    def remove_kpi(self) -> None:
-        lot, row = self.lot, self.kpis.currentRow()
-        if lot is not None and 0 <= row < len(lot.contract.kpis):
-            kpis = [k for i, k in enumerate(lot.contract.kpis) if i != row]
-            self._replace(lot.contract.model_copy(deep=True, update={"kpis": kpis}),
-                          text=f"Remove a KPI from lot {lot.name}")
+    def _replace_funding(self, funding: list[FundingAllocation], text: str) -> None:
+        self._replace(funding=funding, text=text)
 
-    def _allocation_spins(self) -> list[AmountSpin]:
-        return [self.funding.cellWidget(row, 1) for row in range(self.funding.rowCount())]
+    def add_kpi(self) -> None:
+        self.kpi_group.add()
 
     def refused_annual_value(self, reason: str) -> None:
         lot = self.lot
         self.annual_note.setText(f"{reason}; the annual value stays "
                                  f"{money(lot.contract.annual_value)}." if reason and lot else "")
-
-    def refused_allocation(self, row: int, reason: str) -> None:
-        lot = self.lot
-        if not reason or lot is None or row >= len(lot.funding):
-            self.funding_message.clear()
-            return
-        source = self.funding.cellWidget(row, 0).currentText()
-        self.funding_message.setText(f"{source}: {reason}; it stays "
-                                     f"{money(lot.funding[row].annual_amount)}.")
-
-    def _allocations(self) -> list[FundingAllocation]:
-        out = []
-        for row in range(self.funding.rowCount()):
-            source = self.funding.cellWidget(row, 0).currentData()
-            amount = spin_value(self.funding.cellWidget(row, 1))
-            out.append(FundingAllocation(source=source, annual_amount=amount or 0))
-        return out
-
-    def commit_funding(self) -> None:
-        lot = self.lot
-        if lot is not None:
-            self._replace(funding=self._allocations(), text=f"Edit funding of lot {lot.name}")
-
-    def add_allocation(self) -> None:
-        lot = self.lot
-        sources = self.doc.model.funding_sources
-        if lot is None or not sources:
-            self.funding_note.setText("Add funding sources first (Lots > Funding).")
-            return
-        used = {a.source for a in lot.funding}
-        source = next((s for s in sources if s.id not in used), sources[0])
-        remaining = (lot.contract.annual_value or 0) - sum(a.annual_amount for a in lot.funding)
-        self._replace(funding=[*lot.funding, FundingAllocation(source=source.id,
-                                                               annual_amount=max(remaining, 0))],
-                      text=f"Allocate {source.name} to lot {lot.name}")
-
-    def remove_allocation(self) -> None:
-        lot, row = self.lot, self.funding.currentRow()
-        if lot is not None and 0 <= row < len(lot.funding):
-            self._replace(funding=[a for i, a in enumerate(lot.funding) if i != row],
-                          text=f"Remove funding from lot {lot.name}")
 
 
 class ContractDialog(QDialog):

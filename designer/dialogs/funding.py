@@ -22,7 +22,7 @@ from models.funding import funding_position, money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
 from ..widgets.plain_text import plain_tooltip
-from .contract import INVALID_FILL, quiet_button
+from .contract_fields import INVALID_FILL, quiet_button
 from ..document import Document
 from ..widgets.screens import fit_to_screen
 

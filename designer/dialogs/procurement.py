@@ -21,7 +21,7 @@ from models import procurement as proc
 from models.entry import parse_date, schema_problem, uk_date
 
 from ..document import Document
-from .contract import Note, optional_spin, quiet_button, set_spin, spin_value
+from .contract_fields import Note, optional_spin, quiet_button, set_spin, spin_value
 
 
 @dataclass(frozen=True)
