@@ -22,32 +22,23 @@ from models.checks import (ERROR, INFO, RULES_BY_ID, SEVERITY_WORDS, WARNING, co
                            run_checks, severity_counts)
 from models.flow import maximum_flow, run_flow
 from models.funding import funding_position
-from models.pagination import Rect, paginate
+from models.procurement import long_date
 from models.schema import Lot, LotPlan, ServiceModel
 from models.lots import unassigned_services
 from models.wording import plural
 
-from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
-                      layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
-                      paint_lot_fill, shown_area)
+from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, component_shape, layout_diagram,
+                      Region, paint_lot_fill)
 from . import flow_page, procurement_page
-from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
+from .page_frame import PageFrame
+from .pack_diagram import DiagramBlocks
+from .sheets import sheets
+from .layout import (GAP, PT, Block, Grid, Heading, KeyRow, Page, Paragraph,
                      Table, flow, style)
 
 PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
-NORMAL_SCALE = 5.0  # page units per scene unit at 100%: component names print at about 8.5 pt
 PNG_DPI = 150
-HEADER_H = 24 * PT
-TITLE_BLOCK_H = 50 * PT
 READABLE_PT = 7.0  # the overview shrinks its diagram for the legends only down to this
-KEY_SHARE = 0.3  # a key of shortened names longer than this share of a page runs on instead
-LOT_NAME_PT = 8.0  # names on a lot page's diagram print this large where the page allows
-LOT_NAME_MIN_PT = 7.5  # ... or down to this, when that keeps the lot on one page
-LOT_NAME_MAX_PT = 10.0  # ... and up to this, when the tables leave room for it
-WHOLE_MODEL = 0.9  # a lot's neighbourhood this much of the model both ways: show it all
-LOT_CAPTION = ("The diagram shows this lot and the components one pathway to or from it "
-               "(in grey when outside the lot); the overview shows the whole model. A pathway "
-               "cut at the edge leads to a component not shown here.")
 
 
 @dataclass
@@ -86,10 +77,6 @@ def years(value: float) -> str:
     return f"{number} year" if value == 1 else f"{number} years"
 
 
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 class LotPack:
     def __init__(self, model: ServiceModel, options: PackOptions | None = None):
         self.model = model
@@ -104,17 +91,12 @@ class LotPack:
         self.findings = run_checks(model, plan.id)  # the coverage page and each lot's own
         self.flow = run_flow(model, plan.id)  # the demand and capacity page and lot rows
         self.money = funding_position(model, plan.id)  # every money figure printed
-        self._short: list[tuple[int, str]] | None = None  # _shortened()
-        self._whole_key_h: float | None = None  # _key_height() of the whole model's key
         self.layout = self.options.page_layout()
-        size = self.layout.fullRect(QPageLayout.Point)
-        self.page_size = QSizeF(size.width() * PT, size.height() * PT)
-        m = self.options.margins_mm * 72 / 25.4 * PT
-        self.frame = QRectF(m, m, self.page_size.width() - 2 * m,
-                            self.page_size.height() - 2 * m)
-        self.content = QRectF(self.frame.left(), self.frame.top() + HEADER_H + GAP,
-                              self.frame.width(),
-                              self.frame.height() - HEADER_H - TITLE_BLOCK_H - 2 * GAP)
+        self.paper = PageFrame(self.layout, self.options.margins_mm, model, plan,
+                               self.options.printed_on)
+        self.page_size: QSizeF = self.paper.page_size
+        self.content: QRectF = self.paper.content  # where each section's blocks go
+        self.diagrams = DiagramBlocks(self.diagram, plan, self.content)
         self.pages: list[Page] = self._build()
 
     # --- page content ---------------------------------------------------------------------
@@ -123,7 +105,8 @@ class LotPack:
         pages: list[Page] = []
         if self.options.lot_id is None:
             pages += self._overview()
-            pages += self._sheets()
+            pages += sheets(self.diagrams, self.options.scale_percent,
+                            self.options.overlap_mm)
             background = procurement_page.background_blocks(self.model, self.plan)
             if background:
                 pages += flow("Background", background, self.content)
@@ -159,164 +142,24 @@ class LotPack:
         last.heading = f"{last.heading}; {alone.heading}"
         return pages
 
-    def _shortened(self) -> list[tuple[int, str]]:
-        """(key number, component id) of every name the diagram cuts short; worked out once,
-        since every lot page asks (and the whole model's names take a while)."""
-        if self._short is None:
-            fits = name_fits(self.diagram, self.plan)
-            self._short = list(enumerate(
-                (cid for cid, fit in fits.items() if not fit.complete), 1))
-        return self._short
-
-    def _names_key(self, only: set[str] | None = None) -> Paragraph | None:
-        """The full names the diagram had to cut short, printed under it on the same page
-        (with `only`, those of these components: the ones a lot page's crop shows)."""
-        short = [(n, cid) for n, cid in self._shortened() if only is None or cid in only]
-        if not short:
-            return None
-        return Paragraph("Names shortened on the diagram: " + "; ".join(
-            f"[{n}] {self.diagram.names[cid]}" for n, cid in short) + ".", 8)
-
-    def _key_height(self, only: set[str] | None = None) -> float:
-        """The room the key of shortened names takes under each diagram; 0 when there is no
-        key, or when it is too long to share a page and runs on after the diagram instead."""
-        if only is None and self._whole_key_h is not None:
-            return self._whole_key_h  # asked for again and again while laying out lot pages
-        key = self._names_key(only)
-        height = 0.0 if key is None else key.height(self.content.width()) + GAP
-        height = height if height <= KEY_SHARE * self.content.height() else 0.0
-        if only is None:
-            self._whole_key_h = height
-        return height
-
-    def _caption_height(self) -> float:
-        return Paragraph(LOT_CAPTION, 8, italic=True).height(self.content.width()) + GAP / 2
-
-    def _diagram(self, height: float, focus: str | None = None, source: QRectF | None = None,
-                 only: set[str] | None = None) -> list[Block]:
-        """The diagram `height` high, with the key of shortened names under it: the whole
-        of it, or (with `source`) the crop of a lot's page, which draws only the components
-        `only` (those wholly inside) and says under it what it shows."""
-        key = self._names_key(only)
-        key_h = self._key_height(only)
-        caption = Paragraph(LOT_CAPTION, 8, italic=True, colour=MUTED) if source else None
-        caption_h = self._caption_height() if source else 0.0
-
-        def paint(painter: QPainter, rect: QRectF) -> None:
-            area = QRectF(rect.left(), rect.top(), rect.width(), height)
-            paint_diagram(painter, self.diagram, self.plan, area, source, focus,
-                          whole_boxes=source is not None)
-            y = area.bottom()
-            if caption is not None:
-                caption.paint(painter, QRectF(rect.left(), y + GAP / 2, rect.width(),
-                                              caption_h - GAP / 2))
-                y += caption_h
-            if key is not None and key_h:
-                key.paint(painter, QRectF(rect.left(), y + GAP, rect.width(), key_h - GAP))
-        graphic = Graphic(height + caption_h + key_h, paint, scene=source)
-        return [graphic] if key is None or key_h else [graphic, key]
-
-    def _lot_diagram(self, lot: Lot, blocks: list[Block]) -> list[Block]:
-        """A lot page's diagram, over the tables `blocks`: the lot's neighbourhood (its
-        members and the components one pathway away), with names of about 8 pt where the
-        page allows, on no more pages than the lot took when its diagram was the whole model
-        at a third to half of the page. The neighbours too far away for that are left out
-        (their pathways run off the edge; the table of pathways to and from other lots names
-        those in another lot, and the overview shows them all). Only when the lot's own
-        components cannot print at 7.5 pt there does the lot take more pages."""
-        width = self.content.width()
-        extent = self.diagram.extent
-        # Room for the key of every shortened name: no less than the crop's own key needs.
-        room = self.content.height() - self._key_height()
-        caption_h = self._caption_height()
-        tables_h = sum(b.height(width) + GAP for b in blocks)
-
-        def pages(diagram_h: float) -> int:  # the lot's pages, the diagram (and its caption)
-            key_h = self._key_height()  # this high and its key (of every shortened name) under it
-            return len(flow("", [Graphic(diagram_h + key_h, lambda painter, rect: None),
-                                 *blocks], self.content))
-        left = room - tables_h
-        share = min(left, room / 2) if left >= room / 3 else room * 0.6  # a first guess
-        most = pages(min(share, width * extent.height() / extent.width()))
-        low, high = 0.0, room
-        if pages(high) <= most:
-            low = high
-        for _ in range(16):  # the tallest diagram (with its caption) on that many pages
-            middle = (low + high) / 2
-            low, high = (middle, high) if pages(middle) <= most else (low, middle)
-        fits = name_fits(self.diagram, self.plan)
-        near, _ = neighbourhood(self.diagram, lot)
-        smallest = min((fits[cid].style.size for cid in near), default=NAME_SIZES[0])
-
-        def legible_within(diagram_h: float) -> Callable[[QRectF], bool]:
-            def legible(area: QRectF) -> bool:
-                scale = min(width / area.width(), diagram_h / area.height())
-                return scale * smallest / PT >= LOT_NAME_MIN_PT - 0.01
-            return legible
-        budget = low - caption_h
-        near, source = neighbourhood(self.diagram, lot, legible_within(budget))
-        if source is not None and not legible_within(budget)(source):
-            # Too big even alone: a page of its own, and the tables run on.
-            budget = room - caption_h
-            near, source = neighbourhood(self.diagram, lot, legible_within(budget))
-        cropped = source is not None and not (
-            source.width() >= WHOLE_MODEL * extent.width() and
-            source.height() >= WHOLE_MODEL * extent.height())
-        source = source.intersected(extent) if cropped else extent
-        if not cropped:
-            budget += caption_h
-        height = room - (caption_h if cropped else 0.0)
-
-        def height_for(points: float) -> float:  # the diagram's height for names this large
-            return source.height() * points * PT / smallest
-        full = min(budget, width * source.height() / source.width())  # as wide as the page
-        wanted = min(full, height_for(LOT_NAME_PT))
-        diagram_h = min(full, max(wanted, min(height / 2, height_for(LOT_NAME_MAX_PT))))
-        if not cropped:
-            return self._diagram(diagram_h, focus=lot.id)
-        # Fill the frame: grow the crop to its shape, kept inside the model where it can be.
-        area = shown_area(QRectF(0, 0, width, diagram_h), source)
-        dx = dy = 0.0
-        if area.width() < extent.width():
-            dx = max(extent.left() - area.left(), 0.0) + min(extent.right() - area.right(), 0.0)
-        if area.height() < extent.height():
-            dy = max(extent.top() - area.top(), 0.0) + min(extent.bottom() - area.bottom(), 0.0)
-        area.translate(dx, dy)
-        shows = {cid for cid, box in self.diagram.index().near(area).items()
-                 if area.contains(box)}
-        return self._diagram(diagram_h, focus=lot.id, source=area, only=shows)
-
-    def _sheet(self, source: QRectF) -> Graphic:
-        """Part of the diagram at a fixed scale; the page covers what spills past it."""
-        def paint(painter: QPainter, rect: QRectF) -> None:
-            paint_diagram(painter, self.diagram, self.plan, rect, source)
-        return Graphic(self.content.height() - self._key_height(), paint, covers_outside=True)
-
-    def _name_points(self, diagram_h: float) -> float:
-        """The smallest name size, in points, with the overview diagram `diagram_h` high."""
-        extent = self.diagram.extent
-        scale = min(self.content.width() / extent.width(), diagram_h / extent.height())
-        sizes = [fit.style.size for fit in name_fits(self.diagram, self.plan).values()]
-        return scale * min(sizes, default=NAME_SIZES[0]) / PT
-
     def _overview(self) -> list[Page]:
         full = self._full_legend()
         width, height = self.content.width(), self.content.height()
-        room = height - self._key_height()
+        room = height - self.diagrams.key_height()
         extent = self.diagram.extent
         alone = min(room, width * extent.height() / extent.width())  # fitted to the page
         # The diagram takes what the legends leave, and no more than it needs at the full
         # width. The full legends go on page 1 if the diagram keeps its size there, or 55% of
         # the page with its names still readable; else the compact legend does; else the
         # diagram gets the page and the full legends follow on the next.
-        readable = min(READABLE_PT, self._name_points(alone)) - 0.01
+        readable = min(READABLE_PT, self.diagrams.name_points(alone)) - 0.01
         for legend in (full, self._compact_legend()):
             left = room - sum(b.height(width) + GAP for b in legend) - PT  # rounding slack
             if left >= alone or (left >= 0.55 * height and
-                                 self._name_points(left) >= readable):
+                                 self.diagrams.name_points(left) >= readable):
                 return flow(f"Overview: {self.plan.name}",
-                            [*self._diagram(min(left, alone)), *legend], self.content)
-        return flow(f"Overview: {self.plan.name}", [*self._diagram(alone), *full], self.content)
+                            [*self.diagrams.blocks(min(left, alone)), *legend], self.content)
+        return flow(f"Overview: {self.plan.name}", [*self.diagrams.blocks(alone), *full], self.content)
 
     def _full_legend(self) -> list[Block]:
         legend: list[Block] = []
@@ -347,38 +190,6 @@ class LotPack:
         legend.append(self._kind_legend(points=7.5, cell_height=12 * PT))
         legend.append(Paragraph(self._summary_sentence(), 8.5))
         return legend
-
-    def _sheets(self) -> list[Page]:
-        """The overview diagram at a readable scale across several sheets (A1, A2, B1...)."""
-        if self.options.scale_percent is None:
-            return []
-        extent = self.diagram.extent
-        content = [Rect(b.x(), b.y(), b.width(), b.height()) for b in self.diagram.boxes.values()]
-        overlap = self.options.overlap_mm * 72 / 25.4 * PT
-        tiles = paginate(Rect(extent.x(), extent.y(), extent.width(), extent.height()),
-                         self.content.width(), self.content.height() - self._key_height(),
-                         NORMAL_SCALE * self.options.scale_percent / 100, overlap, content)
-        if len(tiles) <= 1:
-            return []  # the overview already shows it at a larger scale
-        rows = max(t.row for t in tiles) + 1
-        columns = max(t.column for t in tiles) + 1
-        pages = []
-        for t in tiles:
-            source = QRectF(t.source.x, t.source.y, t.source.width, t.source.height)
-            o = self.options
-            page = Page(f"Diagram sheet {t.label} of {rows} × {columns} "
-                        f"({o.scale_percent:g}%, overlap {o.overlap_mm:g} mm)")
-            sheet = self._sheet(source)
-            page.placed.append((sheet, QRectF(self.content.left(), self.content.top(),
-                                              self.content.width(), sheet.height(0))))
-            key = self._names_key()
-            if key is not None and self._key_height():  # under the frame, clear of its cover
-                page.placed.append((key, QRectF(self.content.left(),
-                                                self.content.bottom() - self._key_height() + GAP,
-                                                self.content.width(), self._key_height() - GAP)))
-            page.sheet = t.label
-            pages.append(page)
-        return pages
 
     def _summary_figures(self) -> tuple[str, str, str]:
         """The lots' annual value, the funding a year (and what it is short by) and the
@@ -574,7 +385,7 @@ class LotPack:
         blocks += flow_page.lot_blocks(self.model, lot, self.flow)
         if lot.notes.strip():
             blocks += [Heading("Notes"), Paragraph(lot.notes)]
-        blocks[0:0] = self._lot_diagram(lot, blocks)
+        blocks[0:0] = self.diagrams.for_lot(lot, blocks)
         return flow(f"Lot {lot.code}: {lot.name}", blocks, self.content)
 
     def _crossings(self, lot: Lot) -> list[list[str]]:
@@ -650,99 +461,7 @@ class LotPack:
     def paint_page(self, painter: QPainter, device_width: float, index: int) -> None:
         """Paint page `index` with the painter at the paper's top-left corner, on a device
         `device_width` pixels across the full paper."""
-        painter.save()
-        s = device_width / self.page_size.width()
-        painter.scale(s, s)
-        page = self.pages[index]
-        painter.fillRect(QRectF(0, 0, self.page_size.width(), self.page_size.height()),
-                         QColor("white"))
-        for block, rect in page.placed:  # diagrams first: what spills is covered below
-            if isinstance(block, Graphic) and block.covers_outside:
-                block.paint(painter, rect)
-                self._cover_outside(painter, rect)
-        for block, rect in page.placed:
-            if not (isinstance(block, Graphic) and block.covers_outside):
-                block.paint(painter, rect)
-        self._paint_header(painter, page)
-        self._paint_title_block(painter, index)
-        painter.restore()
-
-    def _cover_outside(self, painter: QPainter, keep: QRectF) -> None:
-        full = QRectF(0, 0, self.page_size.width(), self.page_size.height())
-        white = QColor("white")
-        painter.fillRect(QRectF(0, 0, full.width(), keep.top()), white)
-        painter.fillRect(QRectF(0, keep.bottom(), full.width(), full.height() - keep.bottom()),
-                         white)
-        painter.fillRect(QRectF(0, keep.top(), keep.left(), keep.height()), white)
-        painter.fillRect(QRectF(keep.right(), keep.top(), full.width() - keep.right(),
-                                keep.height()), white)
-        painter.setPen(QPen(QColor("#bbbbbb"), 0.5 * PT, Qt.DashLine))
-        painter.setBrush(Qt.NoBrush)
-        painter.drawRect(keep)  # trim line for taping sheets together
-
-    def _paint_header(self, painter: QPainter, page: Page) -> None:
-        f = self.frame
-        heading, small = style(14, bold=True), style(8)
-        painter.setPen(INK)
-        right_text = "Lot pack"
-        right_w = small.width(right_text) + 4 * PT
-        heading.draw(painter, QRectF(f.left(), f.top(), f.width() - right_w, HEADER_H),
-                     heading.elide(" ".join(page.heading.split()), f.width() - right_w - 30 * PT),
-                     Qt.AlignLeft | Qt.AlignVCenter)
-        painter.setPen(MUTED)
-        small.draw(painter, QRectF(f.right() - right_w, f.top(), right_w, HEADER_H), right_text,
-                   Qt.AlignRight | Qt.AlignVCenter)
-        if page.sheet:
-            big = style(20, bold=True)
-            painter.setPen(INK)
-            big.draw(painter, QRectF(f.right() - 80 * PT - right_w, f.top(), 70 * PT, HEADER_H),
-                     page.sheet, Qt.AlignRight | Qt.AlignVCenter)
-        painter.setPen(QPen(INK, 1.2 * PT))
-        painter.drawLine(f.left(), f.top() + HEADER_H, f.right(), f.top() + HEADER_H)
-
-    def _paint_title_block(self, painter: QPainter, index: int) -> None:
-        """Model title, authority, plan, revision, author, date and page number, boxed."""
-        f = self.frame
-        box = QRectF(f.left(), f.bottom() - TITLE_BLOCK_H, f.width(), TITLE_BLOCK_H)
-        m = self.model
-        revision = f"Revision {m.revision}" if m.revision else "Unsaved draft"
-        cells = [
-            (4.2, "Service model", [(m.title, style(9.5, bold=True)),
-                                     (m.authority or "Authority not recorded", style(8.5))]),
-            (2.6, "Lot plan", [(self.plan.name, style(9, bold=True)), (revision, style(8.5))]),
-            (2.2, "Author", [(m.author or "not recorded", style(8.5)),
-                             (long_date(self.options.printed_on), style(8.5))]),
-            (1.5, "", [(f"Page {index + 1} of {self.page_count()}", style(9.5, bold=True))]),
-        ]
-        total = sum(c[0] for c in cells)
-        label = style(6.5)
-        x = box.left()
-        painter.setBrush(Qt.NoBrush)
-        for weight, caption, lines in cells:
-            w = box.width() * weight / total
-            cell = QRectF(x, box.top(), w, box.height())
-            painter.setPen(QPen(INK, 0.8 * PT))
-            painter.drawRect(cell)
-            inner = cell.adjusted(4 * PT, 3 * PT, -4 * PT, -3 * PT)
-            y = inner.top()
-            if caption:
-                painter.setPen(MUTED)
-                label.draw(painter, QRectF(inner.left(), y, inner.width(), label.line_height),
-                           caption.upper())
-                y += label.line_height
-            painter.setPen(INK)
-            room = inner.bottom() - y
-            used = sum(s.line_height for _, s in lines)
-            if not caption:
-                y += (room - used) / 2  # the page number sits in the middle of its cell
-            for text, s in lines:
-                # a long title gets two lines when the cell has room for them
-                wrapped = s.wrap(text, inner.width(),
-                                 max_lines=2 if used + s.line_height <= room else 1)
-                s.draw_lines(painter, QRectF(inner.left(), y, inner.width(), 0), wrapped)
-                y += len(wrapped) * s.line_height
-                used += (len(wrapped) - 1) * s.line_height
-            x += w
+        self.paper.paint(painter, device_width, self.pages[index], index, self.page_count())
 
 
 # --- output devices ---------------------------------------------------------------------------
