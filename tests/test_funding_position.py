@@ -55,7 +55,7 @@ def test_checks_appraisal_pack_and_excel_agree():
 def test_the_pack_prints_the_same_figures(qtbot):
     from designer.printing.pack import LotPack
     pack = LotPack(commissioner_model())
-    value, funding, _ = pack._summary_figures()
+    value, funding, _ = pack.sections.summary_figures()
     assert value == "£3,200,000" and funding == "£3,000,000 (£200,000 short)"
 
 
