@@ -181,7 +181,7 @@ def test_a_touched_but_equal_file_and_our_own_saves_do_not_ask(window, prompts, 
 
 # --- files held elsewhere: the banner ---------------------------------------------------------
 
-def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs):
+def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs, tmp_path):
     path = saved_luton(docs)
     path.chmod(stat.S_IRUSR | stat.S_IRGRP)
     before = path.read_bytes()
@@ -191,7 +191,7 @@ def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, pro
         assert banner.isVisible()
         assert banner.label.textFormat() == Qt.TextFormat.PlainText
         assert "read-only" in banner.label.text() and "Save As" in banner.label.text()
-        window.grab().save("/tmp/gui-files-banner.png")
+        window.grab().save(str(tmp_path / "gui-files-banner.png"))
         window.doc.update_model({"title": "Edited copy"})
         prompts.save_as_paths.append(str(docs / "my copy.svcmodel"))
         assert window.save()
@@ -293,7 +293,7 @@ def overlay_items(window):
             and not isinstance(i, (LotRegionItem, LotTagsItem, UnassignedMark))]
 
 
-def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
+def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs, tmp_path):
     path = saved_luton(docs)
     window.open_file(str(path))
     plan = window.doc.model.plan().model_copy(deep=True)
@@ -309,11 +309,11 @@ def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
                 "contract changed")
     assert word.scenePos().y() > lowest
     window.lots.regions.rebuild()
-    window.grab().save("/tmp/gui-files-compare-lot.png")
+    window.grab().save(str(tmp_path / "gui-files-compare-lot.png"))
     dialog.close()
 
 
-def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs):
+def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs, tmp_path):
     master = saved_luton(docs)
     window.open_file(str(master))
     theirs = read_model(master)
@@ -330,7 +330,7 @@ def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prom
     assert "Pathways removed (1)" in texts and "Pathways added (1)" not in texts
     assert dialog.markers.marked["changed"] == {hub.id}
     assert not dialog.markers.canvas_is_new
-    dialog.grab().save("/tmp/gui-files-compare-partner.png")
+    dialog.grab().save(str(tmp_path / "gui-files-compare-partner.png"))
     swap = next(b for b in dialog.buttons.buttons() if b.text() == "&Swap Sides")
     swap.click()
     flipped = window.comparison
@@ -355,7 +355,7 @@ def test_lot_change_words():
         == "members and contract changed"
 
 
-def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs, qtbot):
+def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs, qtbot, tmp_path):
     path = saved_luton(docs)
     window.open_file(str(path))
     before = len(window.scene.items())
@@ -378,8 +378,8 @@ def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs
     # The marks follow a box that moves.
     window.doc.move_components({new_id: (1200.0, 900.0)})
     assert any(i.pos().x() == 1200.0 for i in markers.items)
-    window.grab().save("/tmp/gui-files-compare-canvas.png")
-    dialog.grab().save("/tmp/gui-files-compare-dialog.png")
+    window.grab().save(str(tmp_path / "gui-files-compare-canvas.png"))
+    dialog.grab().save(str(tmp_path / "gui-files-compare-dialog.png"))
     dialog.copy()
     assert "Renamed service" in QGuiApplication.clipboard().text()
     dialog.close()
