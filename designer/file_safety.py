@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +38,7 @@ from models.fileio import (EXTENSION, FileChangedError, clean_stray_temp_files,
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
+from models.winfile import WINDOWS_MAX_PATH
 from models.wording import when_words
 from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, is_read_only,
                              safe_file_stem, save_elsewhere_reason, suggested_filename)
@@ -221,7 +223,15 @@ def name_beside(path: Path, label: str) -> Path:
     base = path.name[:-len(EXTENSION)] if path.name.lower().endswith(EXTENSION) else path.stem
     suffix = f" ({label})"
     base = safe_file_stem(base, max_chars=max(20, 120 - len(suffix)))
-    while len((base + suffix).encode("utf-8")) > MAX_STEM_UTF8_BYTES - 4 and len(base) > 1:
+    folder = os.path.abspath(path.parent)
+
+    def too_long(stem: str) -> bool:
+        # The name's bytes (a file system limit), and the full path with a " 999" number,
+        # within Windows' 259 characters: a synced folder's path is long already.
+        full = len(folder) + 1 + len(f"{stem}{suffix} 999{EXTENSION}")
+        return (len((stem + suffix).encode("utf-8")) > MAX_STEM_UTF8_BYTES - 4
+                or full > WINDOWS_MAX_PATH)
+    while too_long(base) and len(base) > 1:
         base = base[:-1].rstrip(" .-_") or base[:1]
     for n in range(1, 1000):
         candidate = path.with_name(f"{base}{suffix}{'' if n == 1 else f' {n}'}{EXTENSION}")
