@@ -27,9 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, SaveError, parse_model, write_model
@@ -503,6 +503,12 @@ class FileSafety(QObject):
         entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
+    def _show_waiting(self, text: str) -> None:
+        """A save waiting for OneDrive or a share to let go of the file: say so, and paint it
+        (the save runs on this thread, so nothing else would until it ends)."""
+        self.window.statusBar().showMessage(text, 5000)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
     def write(self, path: Path, author: str = "", summary: str = "", after: int = 0) -> bool:
         """Save to `path` now. On failure the document stays modified and Save As is offered.
         Over this window's own file, the file is checked once more just before it is replaced
@@ -516,7 +522,8 @@ class FileSafety(QObject):
         ours = path == self.doc.path
         try:
             self.doc.save(path, author, summary, after=after,
-                          unchanged=(lambda: not self.changed_on_disk(path)) if ours else None)
+                          unchanged=(lambda: not self.changed_on_disk(path)) if ours else None,
+                          waiting=self._show_waiting)
             self.saved_here = path
         except FileChangedError:
             if named:

@@ -112,7 +112,7 @@ def too_long(paths: list[Path], limit: int | None = None) -> Path | None:
 
 def waiting_words(target: Path) -> str:
     """Who is probably holding the file, for a status line while a save waits."""
-    text = str(os.path.abspath(target))
+    text = str(target)
     lower = text.lower()
     if "onedrive" in lower or "sharepoint" in lower:
         who = "OneDrive"
@@ -120,4 +120,5 @@ def waiting_words(target: Path) -> str:
         who = "the share"
     else:
         who = "another program (antivirus, sync or a colleague)"
-    return f"Waiting for {who} to release {Path(target).name}…"
+    name = text.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"Waiting for {who} to release {name}…"
