@@ -45,6 +45,7 @@ from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, is_read_on
 
 from . import messages
 from .platform import app_data_dir
+from .screens import fit_to_screen
 
 AUTOSAVE_IDLE_MS = 2000
 AUTOSAVE_AT_LEAST_EVERY_S = 30.0  # someone editing without a pause still gets a copy
@@ -93,6 +94,7 @@ class SummaryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(buttons)
+        fit_to_screen(self, self.sizeHint().width(), self.sizeHint().height())
         self.summary.setFocus()
 
 

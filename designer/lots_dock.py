@@ -30,6 +30,7 @@ from .canvas.view import COMPONENTS_MIME
 from .document import Document
 from .icons import kind_icon
 from .printing import diagram
+from .screens import fit_to_screen
 
 LOT_ROLE = Qt.ItemDataRole.UserRole  # lot id on lot rows ("" on the 'not in a lot' row)
 COMPONENT_ROLE = Qt.ItemDataRole.UserRole + 1  # component id on member rows
@@ -147,6 +148,7 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        fit_to_screen(self, self.sizeHint().width(), self.sizeHint().height())
 
     def _suggest_names(self) -> None:
         other = self.other_names.get(self.other.currentData(), "")
