@@ -86,8 +86,11 @@ def temp_files(folder: Path) -> list[str]:
 @pytest.fixture
 def saved(tmp_path, monkeypatch):
     monkeypatch.setattr(fileio, "LOCK_RETRY_SECONDS", 0.01)
-    folder = tmp_path / "OneDrive - Luton Borough Council" / "Commissioning"
-    folder.mkdir(parents=True)
+    # SMD_SAVE_FOLDER: another place to try it, such as \\localhost\smd on Windows CI.
+    base = Path(os.environ["SMD_SAVE_FOLDER"]) / tmp_path.name if os.environ.get(
+        "SMD_SAVE_FOLDER") else tmp_path
+    folder = base / "OneDrive - Luton Borough Council" / "Commissioning"
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "luton.svcmodel"
     write_model(path, load_template("luton"))
     changed = load_template("luton")
