@@ -581,10 +581,12 @@ class FileSafety(QObject):
             self.session = RecoverySession(recovery_folder())
         return self.session
 
-    def write_recovery_copy(self) -> bool:
+    def write_recovery_copy(self, force: bool = False) -> bool:
+        """A recovery copy of unsaved changes now; `force` writes one even with recovery
+        copies switched off (Windows is logging off: it is that or lose the changes)."""
         self._autosave_timer.stop()
         self._unsaved_since = None
-        if not (self.autosave_enabled() and self.doc.is_modified()):
+        if not ((force or self.autosave_enabled()) and self.doc.is_modified()):
             return False
         try:
             stamp = None if self.stamp_unknown or self.stamp is None else self.stamp.as_dict()
