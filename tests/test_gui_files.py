@@ -9,10 +9,12 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from types import SimpleNamespace
 from email import policy
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -581,3 +583,63 @@ def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) is None
     press(key=Qt.Key.Key_Return)
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"
+
+
+# --- share on Windows desktops (issue 19, item 3), the desktop's answers simulated ------------
+
+def test_share_through_simple_mapi_says_the_mail_program_has_it(window, prompts, monkeypatch):
+    from designer import winmail
+    sent = []
+    monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
+    monkeypatch.setattr(winmail, "send_with_mapi",
+                        lambda subject, body, files, window_id=0:
+                        sent.append((subject, [f.name for f in files])) or 0)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    [(subject, names)] = sent
+    assert "revision" in subject and names == [shared.model.name, shared.pdf.name]
+    assert prompts.opened_urls == []  # no .eml draft as well
+    assert prompts.shown[-1][2].startswith("Microsoft Outlook has the email with ")
+
+
+def test_share_closed_unsent_in_the_mail_program_says_so(window, prompts, monkeypatch):
+    from designer import winmail
+    monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
+    monkeypatch.setattr(winmail, "send_with_mapi", lambda *a, **k: winmail.MAPI_USER_ABORT)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    assert "without being sent" in prompts.shown[-1][2]
+    assert str(shared.folder) in prompts.shown[-1][2]
+
+
+@pytest.mark.parametrize("handler", ["other", "none"])
+def test_share_where_eml_opens_in_mail_or_new_outlook_shows_the_files(window, prompts,
+                                                                     monkeypatch, handler):
+    from designer import winmail
+    monkeypatch.setattr(winmail, "eml_handler", lambda: handler)
+    prompts.answers = [share.SHOW_FILES]
+    shared = share.share_by_email(window)
+    text = prompts.shown[-1][2]
+    assert "cannot open a ready-made draft" in text and str(shared.folder) in text
+    assert "draft is open" not in text
+    assert prompts.opened_urls == [str(shared.folder)]  # the draft was never opened
+
+
+def test_share_with_classic_outlook_opens_the_draft(window, prompts, monkeypatch):
+    from designer import winmail
+    monkeypatch.setattr(winmail, "eml_handler", lambda: winmail.CLASSIC_OUTLOOK)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    assert prompts.opened_urls == [str(shared.eml)]
+    assert prompts.shown[-1][2].startswith("The email draft is open in Outlook")
+
+
+def test_the_mapi_message_carries_subject_body_and_files(tmp_path):
+    from designer import winmail
+    files = [tmp_path / "Luton (r3).svcmodel", tmp_path / "Luton (r3) - lot pack.pdf"]
+    message = winmail.mapi_message("Service model: Luton £", "Please find attached", files)
+    assert message.lpszSubject == "Service model: Luton £" and message.nRecipCount == 0
+    assert message.nFileCount == 2
+    assert [message.lpFiles[i].lpszPathName for i in range(2)] == [str(f) for f in files]
+    assert message.lpFiles[1].lpszFileName == "Luton (r3) - lot pack.pdf"
+    assert winmail.eml_handler() == winmail.UNKNOWN or sys.platform == "win32"
