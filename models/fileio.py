@@ -410,6 +410,10 @@ def _synced_temp_beside(path: Path, data: bytes, tag: str = "m") -> Path:
     the disk (fsync), ready to be renamed over `path`. Raises OSError."""
     folder = path.parent if str(path.parent) else Path(".")
     temp = folder / temp_name(tag)
+    try:  # one a crash left under this id: Windows will not recreate a hidden file in place
+        temp.unlink(missing_ok=True)
+    except OSError:
+        pass
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
     set_hidden(temp, True)
     try:

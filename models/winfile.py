@@ -66,6 +66,11 @@ def replace_file(source: Path, target: Path) -> None:
                         None, None):
         return
     code = ctypes.get_last_error()
+    if code == 1176 and not os.path.exists(target):
+        # ERROR_UNABLE_TO_MOVE_REPLACEMENT without a backup name: the old file is already
+        # gone, so finish the swap now rather than leave no file under the user's name.
+        os.replace(source, target)
+        return
     if code in _IN_USE:
         raise PermissionError(errno.EACCES, f"the file is in use ({_IN_USE[code]})", str(target))
     os.replace(source, target)  # a file system without ReplaceFile: a plain rename is atomic too

@@ -326,12 +326,14 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch,
     path = saved_luton(docs)
     assert window.open_file(str(path))
     colleague_saves(path)
-    [text, buttons] = grab_question(monkeypatch, str(tmp_path / "colleague-no-changes.png"), "Cancel",
+    [text, buttons] = grab_question(monkeypatch,
+                                    str(tmp_path / "colleague-no-changes.png"), "Cancel",
                                     window.save)
     assert buttons == ["Reload", "Cancel"] and "no unsaved changes" in text
 
     window.doc.update_model({"title": "Our version"})
-    [text, buttons] = grab_question(monkeypatch, str(tmp_path / "colleague-with-changes.png"), "Cancel",
+    [text, buttons] = grab_question(monkeypatch,
+                                    str(tmp_path / "colleague-with-changes.png"), "Cancel",
                                     window.save)
     assert buttons == ["Save As...", "Overwrite", "Reload Theirs", "Cancel"]
     assert "Priya Shah saved revision 3" in text and "their version, revision 3" in text
@@ -341,7 +343,8 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch,
     write_model(path2, with_revision(load_template("luton"), "Ana Patel", "First draft"))
     crash_with_a_copy(window, path2)
     colleague_saves(path2)
-    [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-recovery-prompt.png"), "Restore",
+    [text, _] = grab_question(monkeypatch,
+                              str(tmp_path / "colleague-recovery-prompt.png"), "Restore",
                               window.files.offer_recovery)
     assert "saved again by someone else" in text
     [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-after-restore.png"), "Cancel",

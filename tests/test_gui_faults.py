@@ -229,7 +229,8 @@ def test_recovery_prompt_compare_then_discard(window, prompts, docs, app_folders
 def test_recovery_prompt_as_shown(window, prompts, app_folders, monkeypatch, qtbot, tmp_path):
     """The real message box, grabbed to a PNG; Decide Later keeps the copy for next time."""
     crashed_copy(app_folders, None)
-    seen = grab_question(monkeypatch, str(tmp_path / "gui-faults-recovery-prompt.png"), "Decide Later",
+    seen = grab_question(monkeypatch,
+                         str(tmp_path / "gui-faults-recovery-prompt.png"), "Decide Later",
                          window.files.offer_recovery)
     assert "Luton, edited before the crash" in seen[0] and "not been saved" in seen[0]
     assert len(list_recoverable(app_folders)) == 1

@@ -183,7 +183,8 @@ def test_a_touched_but_equal_file_and_our_own_saves_do_not_ask(window, prompts, 
 
 # --- files held elsewhere: the banner ---------------------------------------------------------
 
-def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs, tmp_path):
+def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs,
+                                                                     tmp_path):
     path = saved_luton(docs)
     path.chmod(stat.S_IRUSR | stat.S_IRGRP)
     before = path.read_bytes()
@@ -315,7 +316,8 @@ def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs, tmp_p
     dialog.close()
 
 
-def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs, tmp_path):
+def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs,
+                                                                    tmp_path):
     master = saved_luton(docs)
     window.open_file(str(master))
     theirs = read_model(master)
