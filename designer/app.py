@@ -17,7 +17,7 @@ from resources import resource_path
 
 from . import session_end, unexpected
 from .main_window import APP_NAME, MainWindow
-from .single_instance import SingleInstance
+from .files.single_instance import SingleInstance
 
 APP_ID = "service-model-designer"
 
@@ -49,7 +49,7 @@ def run(args: list[str]) -> int:
     window.show_first()
     if args:
         window.open_file(args[0], ask=False)
-    # Copies a crashed session left (designer/file_safety.py); asked after the file opens, so a
+    # Copies a crashed session left (designer/files/safety.py); asked after the file opens, so a
     # restored model is never replaced by it without asking.
     window.files.offer_recovery()
     code = app.exec()

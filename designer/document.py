@@ -164,6 +164,14 @@ class Document(QObject):
         if plan != self.model.plan(plan.id):
             self.undo_stack.push(commands.ReplacePlan(self, plan, text))
 
+    def update_plan(self, plan_id: str, changes: dict[str, Any], text: str) -> None:
+        """Change fields of one lot plan (its engagement log, risks, timeline...) as one undo
+        step. The new plan is validated first, so a bad value raises pydantic's
+        ValidationError (a ValueError) before anything changes."""
+        plan = self.model.plan(plan_id)
+        data = {**plan.model_dump(), **changes}
+        self.replace_plan(LotPlan.model_validate(data), text)
+
     def set_plans(self, plans: list[LotPlan], active: str, text: str) -> None:
         self.undo_stack.push(commands.SetPlans(self, plans, active, text))
 

@@ -1,48 +1,49 @@
 """The main window: the canvas in the middle, docks around it, menus, files and settings.
 
-Extension points for other features: `add_dock()` places a dock (and lists it in View > Panels),
-and `self.menus` holds the File, Edit, View, Arrange and Help menus for new actions.
+Every part is built here, as a typed attribute: the scene and view, the docks, the menus and
+actions (window_menus.py; other parts add their actions with `self.menu_actions.add` into
+`self.menus`), F2 rename (rename.py), recent files (files/recent.py), Lots (docks/lots.py),
+Demand and capacity (docks/flow.py) and the file safety net (files/safety.py). `add_dock()`
+places a dock and lists it in View > Panels.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QLineEdit,
-                               QMainWindow, QMenu, QMessageBox, QTabBar, QWidget)
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QTabBar, QWidget)
 
 from models import ModelFileError, ServiceModel, read_model
 from models.catalogue import KINDS, stage_group
 from models.checks import counts_text
 from models.wording import plural
 from models.fileio import EXTENSION
-from models.templates import load_template, templates
+from models.templates import load_template
 
 from .canvas import CanvasView, ComponentItem, Minimap, ModelScene, PathwayItem
-from .canvas.items import plain_tooltip
 from .canvas.scene import CONNECT_HINT
-from . import messages, unexpected
-from .checks_dock import ChecksPanel
-from .connect_to import ConnectDialog
+from . import messages
+from .docks.checks import ChecksPanel
+from .dialogs.connect_to import ConnectDialog
 from .document import Document
 from .icons import kind_icon
-from .file_safety import install_files, remembered_author
-from .flow_dock import install_flow
-from .lots_dock import install_lots
-from .palette import Palette
-from .properties import PropertyEditor
-from .screens import MAXIMISE_BELOW, available_area, first_window_size, fit_to_screen
-from .tables import ModelTables
+from .files.recent import RecentFiles
+from .files.safety import install_files, remembered_author
+from .docks.flow import install_flow
+from .docks.lots import install_lots
+from .docks.palette import Palette
+from .docks.properties import PropertyEditor
+from .widgets.screens import MAXIMISE_BELOW, available_area, first_window_size, fit_to_screen
+from .docks.tables import ModelTables
+from .rename import RenameInPlace
+from .window_menus import MINIMAP_FROM, WindowMenus
 
 APP_NAME = "Service Model Designer"
 FILE_FILTER = f"Service models (*{EXTENSION});;All files (*)"
-MAX_RECENT = 8
-MINIMAP_FROM = 40  # show the minimap by default for models with this many components
 
 
 class MainWindow(QMainWindow):
@@ -59,8 +60,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.minimap = Minimap(self.view)
         self.docks: dict[str, QDockWidget] = {}
-        self.menus: dict[str, QMenu] = {}
+        self.menus: dict[str, QMenu] = {}  # filled by WindowMenus; other parts add to them
         self._fitted = False
+        self._first_size = self._first_run = False
+        self._tables_grown = True
+        self.recent = RecentFiles()
         self.setAcceptDrops(True)
 
         # Palette and Properties run the full height; the Checks, Tables and Lots tabs sit
@@ -79,14 +83,14 @@ class MainWindow(QMainWindow):
                       tabify_with="checks")
         self.docks["checks"].raise_()
 
-        self._renaming: _Rename | None = None
-        for field in (self.properties.name_edit, self.properties.label_edit,
-                      self.properties.title_edit):
-            field.installEventFilter(self)  # Enter and Esc end an F2 rename
+        self.rename = RenameInPlace(self)
         self._build_status_bar()
-        self._build_actions()
+        self.menu_actions = WindowMenus(self)
+        # The actions other code and tests reach by name.
+        self.act_undo, self.act_redo = self.menu_actions.undo, self.menu_actions.redo
+        self.act_minimap, self.act_revert = self.menu_actions.minimap, self.menu_actions.revert
         self._connect()
-        self.lots = install_lots(self)  # Lots dock and menu (designer/lots_dock.py)
+        self.lots = install_lots(self)  # Lots dock and menu (designer/docks/lots.py)
         self.flow = install_flow(self)  # Demand and capacity dock, Flow view (flow_dock.py)
         # The Lots panel needs a wide row of buttons: beside the Checks it has the width, and
         # the canvas keeps it (a laptop at 1024x768 still shows the names on the boxes).
@@ -98,7 +102,7 @@ class MainWindow(QMainWindow):
             lambda shown: shown and QTimer.singleShot(0, self._fit_lots))
         self.lots.refreshed.connect(self._fit_lots)
         # Save flow, changed-on-disk check, banner, recovery copies, Compare, Share, History.
-        self.files = install_files(self)  # designer/file_safety.py
+        self.files = install_files(self)  # designer/files/safety.py
         self._restore_settings()
         self._update_title()
         self._update_counts()
@@ -115,7 +119,7 @@ class MainWindow(QMainWindow):
         if tabify_with:
             self.tabifyDockWidget(self.docks[tabify_with], dock)
         self.docks[key] = dock
-        if "panels" in self.menus:
+        if "panels" in self.menus:  # docks added after the menus are listed in Panels too
             self.menus["panels"].addAction(dock.toggleViewAction())
         return dock
 
@@ -132,158 +136,6 @@ class MainWindow(QMainWindow):
         bar.showMessage(CONNECT_HINT)
         # When a temporary message times out, bring the connect hint back.
         bar.messageChanged.connect(lambda text: text or bar.showMessage(CONNECT_HINT))
-
-    def _action(self, text: str, slot=None, shortcut=None, tip: str = "", checkable=False,
-                menu: QMenu | None = None) -> QAction:
-        action = QAction(text, self)
-        plain = text.replace("&", "").rstrip(".")
-        action.setObjectName("act-" + plain.lower().replace(" ", "-"))
-        action.setStatusTip(tip or plain)
-        action.setToolTip(tip or plain)
-        if shortcut is not None:
-            action.setShortcuts(QKeySequence.keyBindings(shortcut)
-                                if isinstance(shortcut, QKeySequence.StandardKey)
-                                else [QKeySequence(shortcut)])
-        action.setCheckable(checkable)
-        if slot is not None:
-            (action.toggled if checkable else action.triggered).connect(slot)
-        if menu is not None:
-            menu.addAction(action)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
-    def _build_actions(self) -> None:
-        bar = self.menuBar()
-        SK = QKeySequence.StandardKey
-        file = self.menus["file"] = bar.addMenu("&File")
-        # New Blank Model in the File menu itself, where its Ctrl+N is seen.
-        self._action("&New Blank Model", self.new_blank, SK.New, "Start an empty model",
-                     menu=file)
-        new = self.menus["new"] = file.addMenu("New from &Template")
-        for template in templates():
-            self._action(f"From template: {template.title}",
-                         lambda _=False, n=template.name: self.new_from_template(n), menu=new)
-        self._action("&Open...", self.open_dialog, SK.Open, "Open a model file", menu=file)
-        self.menus["recent"] = file.addMenu("Open &Recent")
-        self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        file.addSeparator()
-        self._action("&Save", self.save, SK.Save, "Save the model", menu=file)
-        self._action("Save &As...", self.save_as, SK.SaveAs, "Save under another name", menu=file)
-        self.act_revert = self._action("Re&vert", self.revert, None,
-                                       "Discard changes and reload the file", menu=file)
-        self._add_printing_actions(file)
-        file.addSeparator()
-        self._action("&Quit", self.close, SK.Quit, "Close the window", menu=file)
-
-        edit = self.menus["edit"] = bar.addMenu("&Edit")
-        self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts(QKeySequence.keyBindings(SK.Undo))
-        self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        # Ctrl+Y and Ctrl+Shift+Z on every desktop: Linux themes bind only one of them.
-        redo_keys = QKeySequence.keyBindings(SK.Redo)
-        redo_keys += [QKeySequence(k) for k in ("Ctrl+Y", "Ctrl+Shift+Z")
-                      if QKeySequence(k) not in redo_keys]
-        self.act_redo.setShortcuts(redo_keys)
-        for action, name in ((self.act_undo, "Undo"), (self.act_redo, "Redo")):
-            action.setObjectName(f"act-{name.lower()}")
-            edit.addAction(action)
-            self.addAction(action)
-        edit.addSeparator()
-        self.act_delete = self._action("&Delete", self.delete_selection, SK.Delete,
-                                       "Delete the selected components and pathways", menu=edit)
-        self._action("Re&name", self.rename_selection, "F2", "Rename the selected item",
-                     menu=edit)
-        self._action("&Connect To...", self.connect_to, "Ctrl+K",
-                     "Add a pathway from the selected component to one chosen by name",
-                     menu=edit)
-        self._action("Select &All", self.select_all, SK.SelectAll, "Select every component",
-                     menu=edit)
-
-        view = self.menus["view"] = bar.addMenu("&View")
-        zoom_in = self._action("Zoom &In", self.view.zoom_in, SK.ZoomIn, menu=view)
-        zoom_in.setShortcuts([*zoom_in.shortcuts(), QKeySequence("Ctrl+=")])  # no Shift needed
-        self._action("Zoom &Out", self.view.zoom_out, SK.ZoomOut, menu=view)
-        self._action("&Actual Size", self.view.reset_zoom, "Ctrl+1", menu=view)
-        self._action("&Fit to Window", self.view.fit_to_window, "Ctrl+0",
-                     "Show the whole model", menu=view)
-        view.addSeparator()
-        self.act_minimap = self._action("&Minimap", self.minimap.set_wanted, None,
-                                        "Show an overview of the whole model", True, view)
-        self.act_minimap.setChecked(len(self.doc.model.components) >= MINIMAP_FROM)
-        self.menus["panels"] = view.addMenu("&Panels")
-        for dock in self.docks.values():
-            self.menus["panels"].addAction(dock.toggleViewAction())
-
-        arrange = self.menus["arrange"] = bar.addMenu("&Arrange")
-        self._action("&Automatic Layout", self.doc.apply_layout, "Ctrl+L",
-                     "Arrange the components left to right by stage (undoable)", menu=arrange)
-        self.act_snap = self._action("&Snap to Grid", self._set_snap, None,
-                                     "Align moved boxes to a 20-pixel grid", True, arrange)
-        self.act_snap.setChecked(True)
-
-        help_menu = self.menus["help"] = bar.addMenu("&Help")
-        self._action("&Getting Started", self.show_getting_started, SK.HelpContents,
-                     menu=help_menu)
-        self._action("Open &Log Folder", lambda: unexpected.open_log_folder(self), None,
-                     "Show the folder of the log file, to send to support after a problem",
-                     menu=help_menu)
-
-        # Actions have no accessible name of their own: assistive tools read the text and
-        # the status tip, so every action has both (see _action).
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("toolbar-main")
-        toolbar.setAccessibleName("Main toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("open", "save", None, "delete", None, "fit-to-window", "zoom-in",
-                     "zoom-out", None, "automatic-layout"):
-            if name is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(self.findChild(QAction, f"act-{name}"))
-        toolbar.addSeparator()
-        # The menu's Undo/Redo texts name the step ("Undo Connect A to B"); the toolbar keeps
-        # short labels and names the step in the tool tip.
-        stack = self.doc.undo_stack
-        toolbar.addAction(self._short_action("Undo", stack.undo, stack.canUndoChanged,
-                                             stack.undoTextChanged, stack.canUndo()))
-        toolbar.addAction(self._short_action("Redo", stack.redo, stack.canRedoChanged,
-                                             stack.redoTextChanged, stack.canRedo()))
-
-    def _short_action(self, label: str, slot, enabled_signal, text_signal, enabled) -> QAction:
-        action = _StepAction(label, self)
-        action.setObjectName(f"toolbar-{label.lower()}")
-        action.setEnabled(enabled)
-        action.setToolTip(label)
-        action.triggered.connect(slot)
-        enabled_signal.connect(action.setEnabled)
-        # A bound method of the action (not a lambda), so Qt drops the connection when the
-        # action is deleted even if the undo stack lives on.
-        text_signal.connect(action.show_step)
-        return action
-
-    def _add_printing_actions(self, menu: QMenu) -> None:
-        # Printing lives in designer/printing (another feature); offer it when it is installed.
-        try:
-            available = importlib.util.find_spec(f"{__package__}.printing.actions") is not None
-        except ImportError:  # no designer/printing package at all
-            available = False
-        if not available:
-            return
-        menu.addSeparator()
-        self._action("Print Pre&view...", lambda: self._printing("print_preview", self.doc.model),
-                     None, "Preview the printed lot pack", menu=menu)
-        self._action("&Print...", lambda: self._printing("print_pack", self.doc.model),
-                     QKeySequence.StandardKey.Print, "Print the lot pack", menu=menu)
-        self._action("Page Set&up...", lambda: self._printing("page_setup"), None,
-                     "Choose paper size and orientation", menu=menu)
-        export = self.menus["export"] = menu.addMenu("&Export")
-        for fmt, label in (("pdf", "PDF..."), ("svg", "SVG..."), ("png", "PNG...")):
-            self._action(f"Export as {label}", lambda _=False, f=fmt: self._printing(
-                "export_pack", self.doc.model, f), None, menu=export)
-
-    def _printing(self, name: str, *args) -> None:
-        from .printing import actions  # imported on use: printing pulls in QtPrintSupport
-        getattr(actions, name)(self, *args)
 
     def _connect(self) -> None:
         doc = self.doc
@@ -337,9 +189,6 @@ class MainWindow(QMainWindow):
         if self.isVisible() and not model.isEmpty() and not visible.contains(model):
             self.act_minimap.setChecked(True)
 
-    def _set_snap(self, on: bool) -> None:
-        self.scene.snap = on
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._fitted:  # fit once the window has its real size
@@ -379,55 +228,8 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Select a component or pathway to delete.", 5000)
 
-    def rename_selection(self) -> None:
-        """F2: edit the name in Properties; Enter keeps it, Esc puts the old name back, and
-        both return to the canvas with the item still selected (as in Explorer or Visio)."""
-        components, pathways = self.scene.selected_ids()
-        self.docks["properties"].show()
-        self.docks["properties"].raise_()
-        if components:
-            field = self.properties.name_edit
-        elif pathways:
-            field = self.properties.label_edit
-        else:
-            field = self.properties.title_edit
-        self.doc.end_typing()  # an F2 rename is an undo step of its own
-        self._renaming = _Rename(field, field.text(), self.doc.undo_stack.index(),
-                                 components, pathways)
-        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        field.selectAll()
-
-    def _finish_rename(self, keep: bool) -> None:
-        rename, self._renaming = self._renaming, None
-        if not keep and rename.field.text() != rename.original:
-            stack = self.doc.undo_stack
-            if stack.index() > rename.undo_index:
-                stack.setIndex(rename.undo_index)
-            if rename.field.text() != rename.original:  # typing merged into an older step
-                if rename.components:
-                    self.doc.update_component(rename.components[0], {"name": rename.original})
-                elif rename.pathways:
-                    self.doc.update_pathway(rename.pathways[0], {"label": rename.original})
-                else:
-                    self.doc.update_model({"title": rename.original})
-        self.doc.end_typing()  # an F2 rename is an undo step of its own
-        self.scene.select_ids(rename.components, rename.pathways)
-        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def eventFilter(self, watched, event) -> bool:
-        rename = getattr(self, "_renaming", None)
-        if rename is not None and watched is rename.field:
-            if event.type() == QEvent.Type.KeyPress and event.key() in (
-                    Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-                self._finish_rename(keep=event.key() != Qt.Key.Key_Escape)
-                return True
-            if event.type() == QEvent.Type.FocusOut and event.reason() not in (
-                    Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason):
-                self._renaming = None  # left the field another way: the edit stays
-        return super().eventFilter(watched, event)
-
     def connect_to(self) -> None:
-        """Add a pathway without the mouse: choose the target by name (designer/connect_to.py)."""
+        """Add a pathway without the mouse: choose the target by name (designer/dialogs/connect_to.py)."""
         components = self.scene.selected_ids()[0]
         if len(components) != 1:
             self.statusBar().showMessage("Select one component to connect from.", 5000)
@@ -473,9 +275,7 @@ class MainWindow(QMainWindow):
             else ("rename", "delete")
         for name in names:
             menu.addAction(self.findChild(QAction, f"act-{name}"))
-        lots = getattr(self, "lots", None)  # the Lots feature adds "Move to lot" entries
-        if lots is not None and hasattr(lots, "add_canvas_menu_actions"):
-            lots.add_canvas_menu_actions(menu, self.scene.selected_ids()[0])
+        self.lots.add_canvas_menu_actions(menu, self.scene.selected_ids()[0])  # Move to lot
         return menu
 
     def _canvas_menu(self, pos) -> None:
@@ -524,7 +324,7 @@ class MainWindow(QMainWindow):
         except ModelFileError as e:
             messages.cannot_open(self, path, e)
             return False
-        self._add_recent(path)
+        self.recent.add(path)
         self.statusBar().showMessage(f"Opened {Path(path).name}.", 5000)
         return True
 
@@ -546,32 +346,7 @@ class MainWindow(QMainWindow):
         except ModelFileError as e:
             messages.tell(self, "Cannot reload the file", f"{self.doc.path.name}: {e}")
 
-    # --- recent files and settings ----------------------------------------------------------
-    def recent_files(self) -> list[str]:
-        value = QSettings().value("recentFiles", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _add_recent(self, path: str) -> None:
-        path = str(Path(path).resolve())
-        files = [path] + [f for f in self.recent_files() if f != path]
-        QSettings().setValue("recentFiles", files[:MAX_RECENT])
-
-    def _fill_recent_menu(self) -> None:
-        menu = self.menus["recent"]
-        menu.clear()
-        files = self.recent_files()
-        for path in files:
-            # "&" in a file name would otherwise become a shortcut marker in the menu
-            label = Path(path).name.replace("&", "&&")
-            action = menu.addAction(label, lambda p=path: self.open_file(p))
-            action.setToolTip(plain_tooltip(path))
-            action.setStatusTip(f"Open {path}")
-        if not files:
-            menu.addAction("No recent files").setEnabled(False)
-        else:
-            menu.addSeparator()
-            menu.addAction("Clear the list", lambda: QSettings().remove("recentFiles"))
-
+    # --- settings and dock sizes ------------------------------------------------------------
     def _restore_settings(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
@@ -612,7 +387,7 @@ class MainWindow(QMainWindow):
 
     def _tables_shown(self, visible: bool) -> None:
         # The first time the Tables tab is raised, give it room for about ten rows.
-        if visible and not getattr(self, "_tables_grown", True):
+        if visible and not self._tables_grown:
             self._tables_grown = True
             wanted = min(300, self.height() * 3 // 10)
             if self.docks["tables"].height() < wanted:
@@ -682,20 +457,3 @@ Select a box or arrow to edit it under Properties; select nothing to edit the mo
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
 
-
-@dataclass
-class _Rename:
-    """An F2 rename in progress: the field, what it held, and the undo step it started at."""
-    field: QLineEdit
-    original: str
-    undo_index: int
-    components: list[str]
-    pathways: list[str]
-
-
-class _StepAction(QAction):
-    """A toolbar Undo/Redo with a short label whose tool tip names the step."""
-
-    def show_step(self, step: str) -> None:
-        # The step names a component from the file: escaped, so "<b>" in it is not HTML.
-        self.setToolTip(plain_tooltip(f"{self.text()} {step}".strip()))

@@ -184,6 +184,27 @@ PROCUREMENT_ROUTES: dict[str, str] = {
     # Tenders begun before the PSR (1 January 2024) ran under the Public Contracts Regulations
     # 2015 light-touch regime (Leicestershire 2021, Luton's first tender of 2023).
     "pcr_2015_light_touch": "PCR 2015 light-touch regime",
+    # The Procurement Act 2023 (from 24 February 2025) for what the PSR does not cover.
+    "pa23_open": "Procurement Act 2023 open procedure",
+    "pa23_competitive_flexible": "Procurement Act 2023 competitive flexible procedure",
+    "pa23_direct_award": "Procurement Act 2023 direct award",
+    "framework_call_off": "Call-off from a framework",
+    "dps_spot_purchase": "Dynamic purchasing system or spot purchase (tier 4)",
+    "grant_agreement": "Grant agreement",
+    "section_75": "Section 75 partnership agreement (NHS Act 2006)",
+}
+# Timeline stages in the order they must happen; "other" milestones are not ordered.
+MILESTONE_STAGES: dict[str, str] = {
+    "decision": "Decision to commission",
+    "market_engagement": "Market engagement",
+    "notice": "Notice published",
+    "bids_due": "Bids due",
+    "evaluation": "Evaluation",
+    "award": "Award decision",
+    "standstill": "Standstill ends",
+    "mobilisation": "Mobilisation begins",
+    "start": "Service starts",
+    "other": "Other",
 }
 KPI_FREQUENCIES: dict[str, str] = {
     "monthly": "Monthly", "quarterly": "Quarterly", "six_monthly": "Six-monthly",

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import catalogue as cat
+from . import procurement as proc
 from .lots import needs_a_lot
 from .funding import funding_position, money
 from .schema import Component, Lot, LotPlan, ServiceModel
@@ -662,6 +663,81 @@ def harm_reduction_missing(ctx: CheckContext) -> Iterator[Finding]:
                           "pharmacy needle exchange, add it and mark it as not procured.")
 
 
+# --- procurement (models.procurement, docs/file-format.md "Procurement") ---------------------
+
+def route_not_in_force(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        problem = proc.route_problem(ctx.plan, lot.contract)
+        if problem:
+            yield Finding("route-not-in-force", ERROR,
+                          f"The procurement route of {_lot(lot)} did not exist then: {problem}.",
+                          (), lot.id, fix="Choose the route the law allowed on that date (PCR "
+                          "2015 light-touch before 2024, the PSR from 1 January 2024), or "
+                          "correct the dates.")
+
+
+def criteria_not_100(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        total = proc.criteria_total(lot.contract)
+        if total is not None and abs(total - 100) > 1e-6:
+            yield Finding("criteria-not-100", ERROR,
+                          f"The PSR key criteria weights of {_lot(lot)} add to {total:g}, "
+                          "not 100.", (), lot.id,
+                          fix="Correct the weights in Lots > Procurement, PSR key criteria.")
+
+
+def psr_criteria_missing(ctx: CheckContext) -> Iterator[Finding]:
+    for lot in ctx.plan.lots:
+        if proc.uses_psr_criteria(lot.contract) and proc.criteria_total(lot.contract) is None:
+            route = cat.PROCUREMENT_ROUTES[lot.contract.procurement_route]
+            yield Finding("psr-criteria-missing", WARNING,
+                          f"{_cap(_lot(lot))} is procured by {route}, which must be judged on "
+                          "the PSR's five key criteria, but no weights are recorded.", (), lot.id,
+                          fix="Record the weights of the five key criteria in Lots > "
+                              "Procurement, PSR key criteria.")
+
+
+def timeline_out_of_order(ctx: CheckContext) -> Iterator[Finding]:
+    problems = proc.timeline_out_of_order(ctx.plan)
+    if problems:
+        yield Finding("timeline-out-of-order", WARNING,
+                      f"The timeline of {ctx.plan.name} is out of order: "
+                      f"{'; '.join(problems)}.", fix="Correct the milestone dates or stages.")
+
+
+def mobilisation_too_short(ctx: CheckContext) -> Iterator[Finding]:
+    problem = proc.mobilisation_problem(ctx.plan)
+    if problem:
+        yield Finding("mobilisation-too-short", WARNING,
+                      f"In {ctx.plan.name}, {problem}.",
+                      fix="Bring the award forward, move the start, or plan for an extension "
+                          "of the current contract.")
+
+
+def standstill_too_short(ctx: CheckContext) -> Iterator[Finding]:
+    problem = proc.standstill_problem(ctx.plan)
+    if problem:
+        yield Finding("standstill-too-short", WARNING, f"In {ctx.plan.name}, {problem}.",
+                      fix="Leave 8 working days between the award decision and the contract.")
+
+
+def extension_not_available(ctx: CheckContext) -> Iterator[Finding]:
+    for component_id, why in proc.extension_problems(ctx.model, ctx.plan):
+        yield Finding("extension-not-available", WARNING,
+                      f"{ctx.plan.name} extends the current contracts, but {why}.",
+                      (component_id,), fix="Compare this option only if an extension can be "
+                      "agreed lawfully, or procure the service.")
+
+
+def service_gap(ctx: CheckContext) -> Iterator[Finding]:
+    for component_id, why in proc.service_gaps(ctx.model, ctx.plan):
+        yield Finding("service-gap", WARNING,
+                      f"{why}, and it is not recorded as extendable: people would be left "
+                      "without the service.", (component_id,),
+                      fix="Bring the start forward, or agree an extension with the current "
+                          "provider.")
+
+
 def _flow_findings(ctx: CheckContext, rule_id: str) -> list[Finding]:
     return [f for f in ctx.flow.findings if f.rule == rule_id]
 
@@ -715,6 +791,22 @@ RULES: tuple[Rule, ...] = (
     Rule("locality-gap", WARNING, "A locality without a physical base", locality_gap),
     Rule("non-recurrent-funding", WARNING, "A long contract relying on one-year money",
          non_recurrent_funding, True),
+    Rule("route-not-in-force", ERROR, "A procurement route not in force on the date",
+         route_not_in_force, True),
+    Rule("criteria-not-100", ERROR, "PSR key criteria weights do not add to 100",
+         criteria_not_100, True),
+    Rule("psr-criteria-missing", WARNING, "A PSR process without key criteria weights",
+         psr_criteria_missing, True),
+    Rule("timeline-out-of-order", WARNING, "Timeline milestones out of order",
+         timeline_out_of_order, True),
+    Rule("mobilisation-too-short", WARNING, "Too little time to mobilise",
+         mobilisation_too_short, True),
+    Rule("standstill-too-short", WARNING, "Shorter than the PSR standstill",
+         standstill_too_short, True),
+    Rule("extension-not-available", WARNING, "An extension the contract does not allow",
+         extension_not_available, True),
+    Rule("service-gap", WARNING, "A current contract ends before the new service starts",
+         service_gap, True),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}

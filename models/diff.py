@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from . import catalogue as cat
 from .checks import Finding, run_checks
 from .control_chars import escape_controls
+from .procurement import PSR_CRITERIA
 from .schema import ServiceModel
 
 # How each field is called in a sentence; anything not listed reads as its key with spaces.
@@ -34,6 +35,11 @@ LABELS = {
     "start_date": "start date", "required_kinds": "required services",
     "active_plan": "active lot plan", "share_percent": "share of people",
     "source": "from", "target": "to", "procured": "procured",
+    "psr_criteria": "PSR key criteria", "engagement": "market engagement log",
+    "risks": "risk register", "current_contract_end": "current contract end",
+    "current_contract_extendable": "current contract can be extended",
+    "extends_current": "extends the current contracts", "plans": "lot plans",
+    "mobilisation_months": "mobilisation (months)", "max_lots_per_bidder": "most lots per bidder",
 }
 _MONEY = {"estimated_annual_cost", "annual_amount", "annual_value"}
 _YEARS = {"initial_term_years", "break_clause_years"}
@@ -283,7 +289,15 @@ def show(key: str, value: Any, names: dict[str, str] | None = None) -> str:
     if key == "extensions_years":
         return " + ".join(_number(v) for v in value) + " years" if value else "none"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(show(key, v) if isinstance(v, dict) else str(v)
+                         for v in value) or "none"
+    if key == "psr_criteria":
+        return ", ".join(f"{PSR_CRITERIA[k]} {_number(v)}%" for k, v in value.items()
+                         if k in PSR_CRITERIA) or "none"
+    if isinstance(value, dict) and not {"risk", "who", "label"}.isdisjoint(value):
+        # A risk, a conversation with the market or a milestone: what it is called, and when.
+        name = value.get("risk") or value.get("label") or value.get("who") or ""
+        return " ".join(filter(None, [value.get("date", ""), _quote(name)]))
     if isinstance(value, dict):  # a KPI
         parts = [value.get("target") or "", show("frequency", value.get("frequency"))]
         return ", ".join(p for p in parts if p and p != "not set") or "no target"

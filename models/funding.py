@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .procurement import plan_sources
 from .schema import ServiceModel
 
 
@@ -113,7 +114,8 @@ def funding_position(model: ServiceModel, plan_id: str | None = None) -> Funding
     if plan is None:
         raise KeyError(f"no lot plan has id {plan_id!r}")
     cost = {c.id: c.estimated_annual_cost or 0 for c in model.components}
-    amounts = [f.annual_amount for f in model.funding_sources if f.annual_amount is not None]
+    # Only the plan's own money: a partner's share of a joint option does not pay for another.
+    amounts = [f.annual_amount for f in plan_sources(model, plan) if f.annual_amount is not None]
     judge = bool(amounts) or any(lot.funding for lot in plan.lots)
     lots = tuple(LotMoney(lot.id, lot.code, lot.name, lot.contract.annual_value,
                           sum(cost[m] for m in dict.fromkeys(lot.components) if m in cost),

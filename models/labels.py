@@ -24,21 +24,44 @@ LABEL_PAD = 2.0
 
 
 class _Grid:
+    """Items by grid cell. Work is bounded by the number of items, not the area: an item
+    wider or taller than WIDE cells (a box placed a million units away, an arrow to it) goes
+    in a list every query checks, and a query that wide checks every item."""
+
+    WIDE = 64
+
     def __init__(self):
         self.cells: dict[tuple[int, int], list] = {}
+        self.wide: list = []
+        self.every: list = []
 
     @staticmethod
-    def _cells(r: Box):
-        for i in range(math.floor(r[0] / CELL), math.floor((r[0] + r[2]) / CELL) + 1):
-            for j in range(math.floor(r[1] / CELL), math.floor((r[1] + r[3]) / CELL) + 1):
+    def _span(r: Box) -> tuple[int, int, int, int]:
+        return (math.floor(r[0] / CELL), math.floor((r[0] + r[2]) / CELL),
+                math.floor(r[1] / CELL), math.floor((r[1] + r[3]) / CELL))
+
+    def _is_wide(self, r: Box) -> bool:
+        i0, i1, j0, j1 = self._span(r)
+        return i1 - i0 > self.WIDE or j1 - j0 > self.WIDE
+
+    def _cells(self, r: Box):
+        i0, i1, j0, j1 = self._span(r)
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
                 yield i, j
 
     def add(self, r: Box, item) -> None:
+        self.every.append(item)
+        if self._is_wide(r):
+            self.wide.append(item)
+            return
         for cell in self._cells(r):
             self.cells.setdefault(cell, []).append(item)
 
     def near(self, r: Box) -> set:
-        found = set()
+        if self._is_wide(r):
+            return set(self.every)
+        found = set(self.wide)
         for cell in self._cells(r):
             found.update(self.cells.get(cell, ()))
         return found

@@ -1,7 +1,8 @@
 """The lot schedule for tender documents: an Excel workbook (openpyxl) and CSV (no Qt).
 
 Workbook: a Summary sheet (one row per lot), one sheet per lot with its components, contract
-terms, KPIs and funding, and a Demand and capacity sheet (models.flow). Amounts are real numbers formatted as pounds, so a commissioner can
+terms, KPIs and funding, a Demand and capacity sheet (models.flow), and the procurement sheets
+(models.procurement_export: routes and partners' money, engagement log, risks, timeline). Amounts are real numbers formatted as pounds, so a commissioner can
 total and chart them; headers are bold and frozen. CSV: one row per lot member, with the lot's
 terms repeated, for scripts and mail merges.
 """
@@ -21,6 +22,7 @@ from . import catalogue as cat
 from .checks import SEVERITY_WORDS, run_checks
 from .funding import funding_position
 from .lots import unknown_plan
+from .procurement import whole_life_value
 from .schema import Lot, LotPlan, ServiceModel
 
 POUNDS = "£#,##0"
@@ -65,6 +67,7 @@ def _term_rows(lot: Lot) -> list[tuple[str, object, str | None]]:
         ("Payment basis", _label(cat.PAYMENT_BASES, c.payment_basis), None),
         ("Annual value", c.annual_value, POUNDS),
         ("Procurement route", _label(cat.PROCUREMENT_ROUTES, c.procurement_route), None),
+        ("Whole-life value", whole_life_value(lot), POUNDS),
     ]
 
 
@@ -166,11 +169,14 @@ def workbook(model: ServiceModel, plan_id: str | None = None) -> Workbook:
     _widths(summary, [7, 34, 11, 14, 16, 14, 14, 10, 11, 10, 9, 9, 9, 16, 14, 26, 9])
     _print_setup(summary, landscape=True)
 
-    taken = {"summary", FLOW_SHEET.lower()}
+    from . import procurement_export
+
+    taken = {"summary", FLOW_SHEET.lower(), *(t.lower() for t in procurement_export.SHEETS)}
     for lot in plan.lots:
         _lot_sheet(wb.create_sheet(_sheet_title(lot, taken)), model, plan, lot, by_id, sources,
                    [f for f in findings if f.lot == lot.id])
     _flow_sheet(wb.create_sheet(FLOW_SHEET), model, plan)
+    procurement_export.add_sheets(wb, model, plan)
     return wb
 
 

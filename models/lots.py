@@ -11,8 +11,7 @@ from collections import Counter
 from typing import Iterable
 
 from . import catalogue
-from .schema import (Component, Contract, FundingAllocation, Lot, LotPlan, ServiceModel,
-                     unique_id)
+from .schema import Component, Contract, FundingAllocation, Lot, LotPlan, ServiceModel, unique_id
 
 
 NAME_LIMIT = 10_000  # the schema's limit on text fields

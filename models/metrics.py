@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from . import catalogue
+from . import procurement as proc
 from .checks import run_checks, severity_counts
 from .funding import FundingPosition, LotMoney, funding_position, money
 from .schema import ServiceModel
@@ -45,6 +47,11 @@ class PlanMetrics:
     homes: dict[str, str] = field(default_factory=dict)  # component id -> its lot's name
     localities: list[str] = field(default_factory=list)  # those the plan adds to the model's
     position: FundingPosition | None = None  # every money figure comes from here
+    # Procurement (models.procurement): what a committee weighs beside the lots.
+    whole_life_value: float | None = None
+    routes: str = ""
+    partners: str = ""
+    top_risks: str = ""
 
     @property
     def lot_count(self) -> int:
@@ -94,12 +101,23 @@ def plan_metrics(model: ServiceModel, plan_id: str | None = None) -> PlanMetrics
     by_id = {c.id: c for c in model.components}
     lot_names = {lot.id: lot.name for lot in plan.lots}
     position = funding_position(model, plan.id)
+    routes = list(dict.fromkeys(catalogue.PROCUREMENT_ROUTES.get(lot.contract.procurement_route
+                                                                 or "", "not set")
+                                for lot in plan.lots))
     metrics = PlanMetrics(plan.id, plan.name, handoffs=cross_lot_handoffs(model, plan.id),
                           funding_total=position.funding_total,
                           underfunded_lots=[lot.name for lot in position.underfunded],
                           findings=severity_counts(findings), position=position,
                           homes={m: lot.name for lot in plan.lots for m in lot.components},
-                          localities=list(plan.localities))
+                          localities=list(plan.localities),
+                          whole_life_value=proc.plan_whole_life_value(plan),
+                          routes=("Extend the current contracts" if plan.extends_current
+                                  else ", ".join(routes) or "no lots"),
+                          partners=proc.shares_text(proc.partner_shares(model, plan))
+                          or "none recorded",
+                          top_risks="; ".join(
+                              r.risk + (f" ({proc.risk_score(r)})" if proc.risk_score(r)
+                                        else "") for r in proc.top_risks(plan)) or "none recorded")
     for lot, figures in zip(plan.lots, position.lots):
         members = [m for m in dict.fromkeys(lot.components) if m in by_id]
         metrics.lots.append(LotFigures(
@@ -183,6 +201,9 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
                 [lot.name if lot else "" for lot in smallest],
                 values=[lot.annual_value if lot else None for lot in smallest], money=True),
         amount("Total lot value", [m.lots_total for m in plans]),
+        amount("Whole-life value (full terms with extensions)",
+               [m.whole_life_value for m in plans]),
+        Measure("Procurement route", [m.routes for m in plans]),
         amount("Estimated cost of the lots' services", [m.estimated_cost for m in plans]),
         count("Cross-lot handoffs (pathways)", [m.handoffs for m in plans]),
         named("Disconnected lots", [m.disconnected_lots for m in plans]),
@@ -196,6 +217,8 @@ def _measures(plans: list[PlanMetrics]) -> list[Measure]:
                  for m in plans], values=[m.funding_total for m in plans], money=True),
         Measure("Funding balance", [balance(m) for m in plans],
                 values=[m.balance for m in plans], money=True),
+        Measure("Partners' money a year", [m.partners for m in plans]),
+        Measure("Top risks (likelihood x impact)", [m.top_risks for m in plans]),
         count("Findings: errors", [m.findings["error"] for m in plans]),
         count("Findings: warnings", [m.findings["warning"] for m in plans]),
         count("Findings: notes", [m.findings["info"] for m in plans]),

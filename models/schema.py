@@ -61,6 +61,11 @@ Flag = Annotated[bool, Field(strict=True)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+# A calendar date as ISO text (2024-04-01): kept as text in the file, refused when impossible.
+IsoDate = Annotated[str, StringConstraints(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    AfterValidator(_real_date)]
+# A risk register score, 1 (very low) to 5 (very high), as council registers use.
+Score = Annotated[int, Field(strict=True, ge=1, le=5)]
 
 
 def _enum(table: dict[str, Any], what: str):
@@ -75,6 +80,7 @@ PricingModel = _enum(catalogue.PRICING_MODELS, "pricing model")
 PaymentBasis = _enum(catalogue.PAYMENT_BASES, "payment basis")
 ProcurementRoute = _enum(catalogue.PROCUREMENT_ROUTES, "procurement route")
 Frequency = _enum(catalogue.KPI_FREQUENCIES, "monitoring frequency")
+MilestoneStage = _enum(catalogue.MILESTONE_STAGES, "milestone stage")
 Pattern = Annotated[str, AfterValidator(_one_of(dict.fromkeys(catalogue.LOT_PATTERNS),
                                                    "lot pattern")),
                     WithJsonSchema({"type": "string", "enum": list(catalogue.LOT_PATTERNS)})]
@@ -110,6 +116,10 @@ class Component(Strict):
     completion_percent: Percent | None = None
     estimated_annual_cost: Amount | None = None
     upper_age: Annotated[int, Field(strict=True, ge=10, le=30)] | None = None
+    # Incumbency: who runs it today, until when, and whether that contract can run on.
+    current_provider: Text = ""
+    current_contract_end: IsoDate | None = None
+    current_contract_extendable: Flag | None = None
     position: Position | None = None
     notes: Text = ""
 
@@ -149,6 +159,10 @@ class FundingSource(Strict):
     annual_amount: Amount | None = None
     restricted_cohorts: list[CohortId] = Field(default_factory=list)
     recurrent: Flag = True  # False for one-year grants whose renewal is uncertain
+    partner: Text = ""  # who puts the money in (the county, the City, the PCC...)
+    # The lot plans this money belongs to; empty: every plan. A partner's contribution to a
+    # joint option only lists that option, so the options appraisal shows each its own money.
+    plans: list[Id] = Field(default_factory=list)
     notes: Text = ""
 
 
@@ -156,6 +170,15 @@ class Kpi(Strict):
     name: Text
     target: Text = ""
     frequency: Frequency | None = None
+
+
+class PsrCriteria(Strict):
+    """Weights of the Provider Selection Regime's five key criteria (PSR 2023, regulation 5)."""
+    quality_innovation: Percent | None = None
+    value: Percent | None = None
+    integration_collaboration: Percent | None = None
+    access_inequalities_choice: Percent | None = None
+    social_value: Percent | None = None
 
 
 class Contract(Strict):
@@ -169,9 +192,8 @@ class Contract(Strict):
     payment_basis: PaymentBasis | None = None
     annual_value: Number | None = None
     procurement_route: ProcurementRoute | None = None
-    start_date: Annotated[str, StringConstraints(max_length=10,
-                                                 pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                          AfterValidator(_real_date)] | None = None
+    start_date: IsoDate | None = None
+    psr_criteria: PsrCriteria | None = None
     kpis: list[Kpi] = Field(default_factory=list)
 
     def is_blank(self) -> bool:
@@ -195,10 +217,39 @@ class Lot(Strict):
     notes: Text = ""
 
 
+class Engagement(Strict):
+    """One conversation with the market: the log Luton's retender turned on."""
+    date: IsoDate | None = None
+    who: Text = ""
+    said: Text = ""
+    changed: Text = ""
+
+
+class Risk(Strict):
+    risk: Text
+    likelihood: Score | None = None
+    impact: Score | None = None
+    owner: Text = ""
+    mitigation: Text = ""
+
+
+class Milestone(Strict):
+    stage: MilestoneStage = "other"
+    date: IsoDate
+    label: Text = ""
+
+
 class LotPlan(Strict):
     id: Id
     name: Text
     notes: Text = ""
+    # The do-nothing option: the current contracts run on (extended) instead of a new procurement.
+    extends_current: Flag = False
+    max_lots_per_bidder: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
+    mobilisation_months: Months | None = None  # between award and start, what the plan needs
+    engagement: list[Engagement] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+    timeline: list[Milestone] = Field(default_factory=list)
     # Localities this option covers beyond the model's own, e.g. a joint service with a
     # neighbouring council.
     localities: list[Text] = Field(default_factory=list)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from designer.canvas import CanvasView, ModelScene
 from designer.canvas.items import BOX_W, GRID
-from designer.plain_text import plain_tooltip
+from designer.widgets.plain_text import plain_tooltip
 from designer.document import Document
 from models.schema import Component, ServiceModel
 from models.templates import EXAMPLE, load_template

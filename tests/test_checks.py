@@ -267,6 +267,12 @@ CASES: dict[str, tuple] = {
 }
 
 
+# The procurement rules' cases live beside their other tests.
+from test_procurement import CASES as PROCUREMENT_CASES  # noqa: E402
+
+CASES.update(PROCUREMENT_CASES)
+
+
 def test_every_rule_has_a_case():
     assert set(CASES) == {rule.id for rule in RULES}
 

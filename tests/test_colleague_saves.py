@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from designer import file_safety, messages
-from designer.file_safety import DiskStamp
+from designer import messages
+from designer.files import safety as file_safety
+from designer.files.safety import DiskStamp
 from models.wording import when_words
 from gui_files_helpers import (app_folders, docs, forget_recent_files, grab_question,  # noqa: F401
                                prompts, window)
@@ -207,14 +208,14 @@ def test_recovery_compare_says_which_side_is_which(window, prompts, docs, app_fo
     crash_with_a_copy(window, path)
     colleague_saves(path)
     shown = []
-    real = __import__("designer.compare", fromlist=["show_comparison"]).show_comparison
+    real = __import__("designer.dialogs.compare", fromlist=["show_comparison"]).show_comparison
 
     def show(parent, old, new, heading, modal=False, **kw):
         dialog = real(parent, old, new, heading, modal=False, **kw)
         dialog.grab().save(str(tmp_path / "colleague-recovery-compare.png"))
         shown.append((old, new, heading, dialog))
         dialog.close()
-    monkeypatch.setattr("designer.compare.show_comparison", show)
+    monkeypatch.setattr("designer.dialogs.compare.show_comparison", show)
     prompts.answers = ["Compare...", "Decide Later"]
     window.files.offer_recovery()
     [(old, new, heading, dialog)] = shown

@@ -11,10 +11,10 @@ from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 
-from designer.contract_editor import INVALID_FILL
+from designer.dialogs.contract import INVALID_FILL
 from models.entry import parse_amount, parse_date
-from designer.funding import FundingDialog
-from designer.funding import parse_amount as funding_parse_amount
+from designer.dialogs.funding import FundingDialog
+from designer.dialogs.funding import parse_amount as funding_parse_amount
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_layout_then_fit_shows_every_box_and_undo_redo_keep_them_reachable(qtbot
 
 # --- item 5: the first window fits the screen; dialogs too --------------------------------------
 def test_first_window_size_maximises_on_a_laptop_and_fits_a_big_screen():
-    from designer.screens import clamped_size, first_window_size
+    from designer.widgets.screens import clamped_size, first_window_size
     assert first_window_size(QRect(0, 0, 1366, 728)) is None  # maximised
     big = first_window_size(QRect(0, 0, 1920, 1040))
     assert big.width() >= 1400 and big.height() >= 900
@@ -110,9 +110,9 @@ def test_the_app_starts_maximised_on_a_small_screen(qtbot, monkeypatch):
 
 
 def test_dialogs_are_clamped_to_their_screen(qtbot, blank, monkeypatch):
-    import designer.screens as screens
-    from designer.contract_editor import ContractDialog
-    from designer.funding import FundingDialog
+    import designer.widgets.screens as screens
+    from designer.dialogs.contract import ContractDialog
+    from designer.dialogs.funding import FundingDialog
     monkeypatch.setattr(screens, "available_area", lambda widget: QRect(0, 0, 1000, 600))
     lot_id = blank.lots.new_lot("Treatment")
     funding = FundingDialog(blank.doc, blank)  # wants 1080x640
@@ -222,7 +222,7 @@ def test_redo_has_ctrl_y_and_ctrl_shift_z_everywhere(blank):
 def test_ctrl_n_is_in_the_file_menu_and_starts_a_blank_model(qtbot, blank):
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QKeySequence
-    from designer.file_safety import AUTHOR_KEY
+    from designer.files.safety import AUTHOR_KEY
     visible = [a for a in blank.menus["file"].actions() if not a.menu()]
     assert any(QKeySequence("Ctrl+N") in a.shortcuts() for a in visible)
     quick_add(qtbot, blank, "access hub")

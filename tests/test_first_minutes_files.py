@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from designer import share
+from designer.files import share
 from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
 from models.templates import load_template
 
@@ -91,7 +91,7 @@ def test_the_name_given_when_saving_is_the_models_author(window, prompts, docs):
 def test_the_save_prompt_offers_the_models_author_else_the_remembered_name(qtbot):
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
-    from designer.file_safety import AUTHOR_KEY, SummaryDialog, ask_summary
+    from designer.files.safety import AUTHOR_KEY, SummaryDialog, ask_summary
     QSettings().setValue(AUTHOR_KEY, "Sam Jones")
     seen = []
 

@@ -95,7 +95,7 @@ def test_lot_and_cohort_totals(window):
 
 
 def test_flow_view_draws_bands_and_bars_and_goes_away(window, qtbot):
-    from designer.flow_overlay import CapacityBar, FlowBand
+    from designer.canvas.flow_overlay import CapacityBar, FlowBand
 
     window.flow.flow_action.setChecked(True)
     overlay = window.flow.overlay

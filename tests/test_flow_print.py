@@ -27,7 +27,7 @@ def test_the_pack_gains_a_demand_and_capacity_page_and_lot_rows(qapp, tmp_path):
     assert "People coming in a year: 1,810" in text and "1,226% OVER" in text
     assert "The most people a year the system could carry" in text
     lot_page = next(i for i, h in enumerate(headings) if h.startswith("Lot L2:")) + 1
-    text = subprocess.run(["pdftotext", "-layout", "-f", str(lot_page), "-l", str(lot_page + 1),
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(lot_page), "-l", str(lot_page + 2),
                            str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "come into this lot's services" in text and "Recovery and aftercare" in text
 

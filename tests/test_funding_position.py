@@ -72,7 +72,7 @@ def test_no_funding_sources_is_no_money_not_unknown():
 def test_the_funding_window_never_reassures_without_money(qtbot, sources):
     """Before: green 'The funding covers the lots' annual values' with no sources at all."""
     from designer.document import Document
-    from designer.funding import ALL_COVERED, FundingDialog
+    from designer.dialogs.funding import ALL_COVERED, FundingDialog
     dialog = FundingDialog(Document(commissioner_model(sources=sources, allocated=0)))
     qtbot.addWidget(dialog)
     text = dialog.findings.text()
@@ -82,7 +82,7 @@ def test_the_funding_window_never_reassures_without_money(qtbot, sources):
 
 def test_the_funding_window_reassures_when_the_money_is_there(qtbot):
     from designer.document import Document
-    from designer.funding import ALL_COVERED, FundingDialog
+    from designer.dialogs.funding import ALL_COVERED, FundingDialog
     model = commissioner_model(allocated=3_200_000,
                                sources=({"id": "phg", "name": "Public health grant",
                                          "annual_amount": 3_200_000},))

@@ -130,7 +130,7 @@ CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
     sys.path.insert(0, {root!r})
-    from designer import file_safety
+    from designer.files import safety as file_safety
     file_safety.recovery_folder = lambda: Path({folder!r})
     from designer.app import make_app
     from designer.main_window import MainWindow
@@ -213,7 +213,7 @@ def test_recovery_prompt_compare_then_discard(window, prompts, docs, app_folders
     original = saved_luton(docs)
     crashed_copy(app_folders, original)
     shown = []
-    monkeypatch.setattr("designer.compare.show_comparison",
+    monkeypatch.setattr("designer.dialogs.compare.show_comparison",
                         lambda *args, **kwargs: shown.append(args))
     prompts.answers = ["Compare...", "Discard"]
     model_before = dump(window.doc.model)

@@ -22,8 +22,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from conftest import answer_modal
 
-from designer import compare, file_safety, messages, share
-from designer.history import HistoryPanel
+from designer import messages
+from designer.dialogs import compare
+from designer.files import safety as file_safety
+from designer.files import share
+from designer.docks.history import HistoryPanel
 from gui_files_helpers import app_folders, docs, forget_recent_files, prompts, window  # noqa: F401
 from models import parse_model, read_model, with_revision, write_model
 from models.templates import load_template
@@ -590,7 +593,7 @@ def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
 # --- share on Windows desktops (issue 19, item 3), the desktop's answers simulated ------------
 
 def test_share_through_simple_mapi_says_the_mail_program_has_it(window, prompts, monkeypatch):
-    from designer import winmail
+    from designer.files import winmail
     sent = []
     monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
     monkeypatch.setattr(winmail, "send_with_mapi",
@@ -605,7 +608,7 @@ def test_share_through_simple_mapi_says_the_mail_program_has_it(window, prompts,
 
 
 def test_share_closed_unsent_in_the_mail_program_says_so(window, prompts, monkeypatch):
-    from designer import winmail
+    from designer.files import winmail
     monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
     monkeypatch.setattr(winmail, "send_with_mapi", lambda *a, **k: winmail.MAPI_USER_ABORT)
     prompts.answers = ["Close"]
@@ -617,7 +620,7 @@ def test_share_closed_unsent_in_the_mail_program_says_so(window, prompts, monkey
 @pytest.mark.parametrize("handler", ["other", "none"])
 def test_share_where_eml_opens_in_mail_or_new_outlook_shows_the_files(window, prompts,
                                                                      monkeypatch, handler):
-    from designer import winmail
+    from designer.files import winmail
     monkeypatch.setattr(winmail, "eml_handler", lambda: handler)
     prompts.answers = [share.SHOW_FILES]
     shared = share.share_by_email(window)
@@ -628,7 +631,7 @@ def test_share_where_eml_opens_in_mail_or_new_outlook_shows_the_files(window, pr
 
 
 def test_share_with_classic_outlook_opens_the_draft(window, prompts, monkeypatch):
-    from designer import winmail
+    from designer.files import winmail
     monkeypatch.setattr(winmail, "eml_handler", lambda: winmail.CLASSIC_OUTLOOK)
     prompts.answers = ["Close"]
     shared = share.share_by_email(window)
@@ -637,7 +640,7 @@ def test_share_with_classic_outlook_opens_the_draft(window, prompts, monkeypatch
 
 
 def test_the_mapi_message_carries_subject_body_and_files(tmp_path):
-    from designer import winmail
+    from designer.files import winmail
     files = [tmp_path / "Luton (r3).svcmodel", tmp_path / "Luton (r3) - lot pack.pdf"]
     message = winmail.mapi_message("Service model: Luton £", "Please find attached", files)
     assert message.lpszSubject == "Service model: Luton £" and message.nRecipCount == 0

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QGrap
                                QHeaderView, QListWidget,
                                QLabel, QTabBar, QTextEdit, QWidget)
 
-from designer import compare, messages
-from designer.file_safety import SummaryDialog
-from designer.lots_dock import MergeDialog
+from designer import messages
+from designer.dialogs import compare
+from designer.files.safety import SummaryDialog
+from designer.docks.lots import MergeDialog
 from gui_files_helpers import (REAL_CHOOSE, app_folders, docs, forget_recent_files,  # noqa: F401
                                prompts, window)
 from models import with_revision, write_model
@@ -50,6 +51,14 @@ def hostile_model():
             lot.notes = f"{TAGS} lot note"
     for i, source in enumerate(model.funding_sources):
         source.name = f"{TAGS} money {i}"
+        source.partner = f"{TAGS} partner {i}"
+    for c in model.components:
+        c.current_provider = f"{TAGS} provider"
+    plan = model.plan("three-lots")  # the procurement window's records
+    for record in (*plan.engagement, *plan.risks, *plan.timeline):
+        for key in ("who", "said", "changed", "risk", "owner", "mitigation", "label"):
+            if hasattr(record, key):
+                setattr(record, key, f"{TAGS} {key}")
     model.active_plan = "three-lots"
     return with_revision(model, f"{TAGS} author", f"{TAGS} summary")
 
@@ -180,6 +189,7 @@ def test_every_window_shows_a_hostile_model_as_plain_text(hostile_window, qtbot,
     w.lots.select_lot(plan.lots[0].id)
     w.findChild(QAction, "act-funding").trigger()
     w.findChild(QAction, "act-options-appraisal").trigger()
+    w.findChild(QAction, "act-procurement").trigger()
     w.lots.contractRequested.emit(plan.lots[0].id)
     w.files.banner.show_reason(f"{TAGS} banner")
     other = hostile_model()

@@ -20,7 +20,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from designer import file_safety, messages
+from designer import messages
+from designer.files import safety as file_safety
 from designer.main_window import MainWindow
 from models import read_model
 from test_first_minutes import answer_next_dialog, boxes, on_screen, visible_rect

@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from designer import file_safety
-from designer.file_safety import SummaryDialog
+from designer.files import safety as file_safety
+from designer.files.safety import SummaryDialog
 from gui_files_helpers import (app_folders, docs, forget_recent_files, prompts,  # noqa: F401
                                window)
 from models import SaveError, read_model, with_revision, write_model

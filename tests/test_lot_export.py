@@ -27,7 +27,8 @@ def test_workbook_sheets_values_and_formats(tmp_path):
     write_xlsx(model, out, "three-lots")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "L1 Drug and alcohol treatment", "L2 Engagement",
-                             "L3 Recovery", "Demand and capacity"]
+                             "L3 Recovery", "Demand and capacity", "Procurement",
+                             "Engagement log", "Risk register", "Timeline"]
     summary = wb["Summary"]
     assert summary.freeze_panes == "A3"
     assert summary["A2"].value == "Code" and summary["A2"].font.bold
@@ -65,7 +66,7 @@ def test_awkward_lot_names_make_valid_unique_sheets_and_stay_text(tmp_path):
     out = tmp_path / "lots.xlsx"
     write_xlsx(model, out)
     wb = load_workbook(out)
-    names = wb.sheetnames[1:-1]
+    names = wb.sheetnames[1:-5]  # the lots, between the summary and the plan's own sheets
     assert len(set(n.lower() for n in names)) == 2 and all(len(n) <= 31 for n in names)
     assert all(ch not in n for n in names for ch in "[]:*?/\\")
     assert wb["Summary"]["B3"].data_type == "s"
@@ -93,7 +94,7 @@ def test_empty_lot_still_listed(tmp_path):
     write_csv(model, tmp_path / "x.csv", "two-lots")
     assert "Spare" in (tmp_path / "x.csv").read_text("utf-8-sig")
     write_xlsx(model, tmp_path / "x.xlsx", "two-lots")
-    assert load_workbook(tmp_path / "x.xlsx").sheetnames[-2] == "L3 Spare"
+    assert load_workbook(tmp_path / "x.xlsx").sheetnames[-6] == "L3 Spare"
 
 
 def test_unknown_plan_and_unwritable_path(tmp_path):
@@ -158,3 +159,25 @@ def test_demand_and_capacity_sheet(tmp_path):
     assert any(r[0] == "Recovery" and r[-1] == "lot" for r in rows)
     assert any(isinstance(r[0], str) and r[0].startswith("People coming in a year: 700")
                for r in rows)
+
+
+def test_the_workbook_gains_the_procurement_sheets(tmp_path):
+    """Routes, whole-life value and partners' money; the engagement log, the risks (highest
+    score first) and the timeline with the worked-out PSR standstill, as the pack prints them."""
+    out = tmp_path / "luton.xlsx"
+    model = load_template("luton")
+    terms = model.plan("two-lots").lots[0].contract
+    terms.initial_term_years, terms.extensions_years = 3, [1, 1]
+    write_xlsx(model, out, "two-lots")
+    wb = load_workbook(out)
+    procurement = [[c for c in row if c not in (None, "")] for row in wb["Procurement"].values]
+    assert procurement[2][:5] == ["L1 Drug and alcohol treatment, with engagement",
+                                  "PSR competitive process", 3000000, 5, 15000000]
+    assert ["Luton Borough Council", 3700000, 100] in procurement
+    log = " ".join(str(c) for row in wb["Engagement log"].values for c in row if c)
+    assert "No bids for lot one" in log and "three lots merged into two" in log
+    risks = list(wb["Risk register"].values)
+    assert "after 2025" in risks[2][0] and risks[2][3] == 16
+    timeline = [row[:2] for row in wb["Timeline"].values][2:]
+    assert ("2024-11-13", "PSR standstill ends (earliest contract date)") in timeline
+    assert timeline[-1][0] == "2025-04-01"

@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
-from designer.appraisal import AppraisalDialog
+from designer.dialogs.appraisal import AppraisalDialog
 from designer.canvas.lot_regions import LotRegionItem, UnassignedMark
-from designer.contract_editor import ContractEditor
+from designer.dialogs.contract import ContractEditor
 from models.entry import parse_extensions
-from designer.funding import FundingDialog, parse_amount
-from designer.lots_dock import MergeDialog
-from designer.plain_text import plain_tooltip
+from designer.dialogs.funding import FundingDialog, parse_amount
+from designer.docks.lots import MergeDialog
+from designer.widgets.plain_text import plain_tooltip
 from models import read_model
 from models.templates import load_template
 
@@ -309,7 +309,7 @@ def test_luton_decision_merge_and_read_the_appraisal(window, qtbot, tmp_path):
     # Priced above cost, but only £3.0m of the £3.1m is allocated: one calculation says so.
     assert appraisal.cell("Underfunded lots", 0) == \
         "1 (Treatment and engagement alliance, £100,000 short)"
-    from designer.funding import FundingDialog
+    from designer.dialogs.funding import FundingDialog
     FundingDialog(doc, window).set_allocation("clinical", "phg", 3_100_000)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: appraisal.cell("Underfunded lots", 0) == "0", timeout=2000)
@@ -378,7 +378,8 @@ def test_export_lot_schedule_from_the_menu(window, qtbot, tmp_path, monkeypatch)
     action.trigger()
     assert load_workbook(out).sheetnames == ["Summary", "L1 Drug and alcohol treatment",
                                              "L2 Engagement", "L3 Recovery",
-                                             "Demand and capacity"]
+                                             "Demand and capacity", "Procurement",
+                                             "Engagement log", "Risk register", "Timeline"]
 
 
 def test_a_lot_edit_rebuilds_only_the_lots_it_changed(window, qtbot):

@@ -32,13 +32,14 @@ CHILD = textwrap.dedent("""
     from models.templates import load_template
     from designer.document import Document
     from designer.main_window import MainWindow
-    from designer.appraisal import AppraisalDialog
-    from designer.compare import CompareDialog
-    from designer.connect_to import ConnectDialog
-    from designer.contract_editor import ContractDialog
-    from designer.file_safety import SummaryDialog
-    from designer.funding import FundingDialog
-    from designer.lots_dock import MergeDialog
+    from designer.dialogs.appraisal import AppraisalDialog
+    from designer.dialogs.compare import CompareDialog
+    from designer.dialogs.connect_to import ConnectDialog
+    from designer.dialogs.contract import ContractDialog
+    from designer.files.safety import SummaryDialog
+    from designer.dialogs.funding import FundingDialog
+    from designer.docks.lots import MergeDialog
+    from designer.dialogs.procurement import ProcurementDialog
     from models.diff import diff_models
 
     model = load_template("luton")
@@ -59,6 +60,7 @@ CHILD = textwrap.dedent("""
         "save summary": SummaryDialog(window, "luton.svcmodel", "Jo Bloggs"),
         "funding": FundingDialog(doc, window),
         "merge lots": MergeDialog(plan.lots[0], plan.lots[1:], window, plan.name),
+        "procurement": ProcurementDialog(doc, window),
     }}
     area = window.screen().availableGeometry()
     report = {{"area": [area.width(), area.height()], "outside": {{}}}}

@@ -19,7 +19,7 @@ LAUNCH = """
 import json, os, sys, time
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QCoreApplication, QTimer
-from designer.single_instance import SingleInstance
+from designer.files.single_instance import SingleInstance
 
 app = QCoreApplication([])
 app_id, batches, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -139,7 +139,7 @@ def test_a_crashed_primary_does_not_block_the_next_start(launch, tmp_path):
 
 
 def test_the_primary_does_not_send_to_itself(qapp):
-    from designer.single_instance import SingleInstance
+    from designer.files.single_instance import SingleInstance
 
     instance = SingleInstance(f"smd-test-{uuid.uuid4().hex[:8]}")
     assert instance.is_primary()

@@ -251,7 +251,7 @@ def test_save_reopen_and_compare(window, tmp_path, qtbot):
     assert reopened.open_file(str(path))
     assert dump(reopened.doc.model) == dump(window.doc.model)
     assert dump(read_model(path)) == dump(window.doc.model)
-    assert str(path.resolve()) in reopened.recent_files()
+    assert str(path.resolve()) in reopened.recent.files()
 
 
 def test_bad_file_is_refused_with_one_line_and_model_untouched(window, boxes):
@@ -352,12 +352,12 @@ def test_settings_and_recent_files_are_remembered(window, qtbot, tmp_path):
     assert window.files.write(path)
     window.save_settings()
     assert QSettings().value("window/state") is not None
-    window._fill_recent_menu()
+    window.recent.fill(window.menus["recent"], window.open_file)
     names = [a.text() for a in window.menus["recent"].actions()]
     assert "kept.svcmodel" in names
     again = MainWindow()
     qtbot.addWidget(again)
-    assert again.recent_files()[0] == str(path.resolve())
+    assert again.recent.files()[0] == str(path.resolve())
 
 
 def test_table_rows_chosen_by_keyboard_select_on_the_canvas(window):

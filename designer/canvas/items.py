@@ -21,7 +21,7 @@ from models.schema import Component, Pathway
 from models.wording import wrap_words
 
 from ..icons import kind_renderer
-from ..plain_text import plain_tooltip
+from ..widgets.plain_text import plain_tooltip
 from ..shapes import centred_outline
 
 GRID = 20.0

@@ -17,7 +17,7 @@ from models.schema import Lot
 
 from ..printing.box_index import BoxIndex
 from ..printing.diagram import LOT_PAD, Diagram, lot_ink, lot_region, lot_tint, paint_lot_fill
-from ..plain_text import plain_tooltip
+from ..widgets.plain_text import plain_tooltip
 from .items import Z_LOT, Z_LOT_TAG
 from .scene import ModelScene
 

@@ -19,7 +19,7 @@ ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 # Fit to Window stops here and scrolls instead: names are 8 px high, and the boxes draw them
 # (they skip text below LOD_TEXT).
-READABLE_ZOOM = 0.5  # must stay at or above LOD_TEXT
+READABLE_ZOOM = 0.42  # must stay at or above LOD_TEXT; six stage columns fit a laptop at this zoom
 
 
 class CanvasView(QGraphicsView):

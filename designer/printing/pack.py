@@ -30,7 +30,7 @@ from models.wording import plural
 from .diagram import (BOX_H, BOX_W, INK, NAME_SIZES, UNASSIGNED, Diagram, component_shape,
                       layout_diagram, Region, name_fits, neighbourhood, paint_diagram,
                       paint_lot_fill, shown_area)
-from . import flow_page
+from . import flow_page, procurement_page
 from .layout import (GAP, MUTED, PT, Block, Graphic, Grid, Heading, KeyRow, Page, Paragraph,
                      Table, flow, style)
 
@@ -124,10 +124,15 @@ class LotPack:
         if self.options.lot_id is None:
             pages += self._overview()
             pages += self._sheets()
+            background = procurement_page.background_blocks(self.model, self.plan)
+            if background:
+                pages += flow("Background", background, self.content)
         for lot in self.plan.lots:
             if self.options.lot_id in (None, lot.id):
                 pages += self._lot_pages(lot)
         if self.options.lot_id is None:
+            for heading, blocks in procurement_page.pages(self.model, self.plan):
+                pages += flow(heading, blocks, self.content)
             pages += self._coverage()
             if self.flow.known:
                 pages += flow("Demand and capacity", flow_page.demand_blocks(
@@ -497,6 +502,7 @@ class LotPack:
             ("Procurement route",
              catalogue.PROCUREMENT_ROUTES.get(c.procurement_route or "", "not set")),
             ("Start date", start),
+            *procurement_page.lot_term_rows(lot),
         ]
         cost = [self.diagram.component(m).estimated_annual_cost for m in lot.components
                 if self.diagram.component(m) is not None]  # by id, not a search of the model
@@ -512,6 +518,7 @@ class LotPack:
             Paragraph("Components: " + (", ".join(names[m] for m in lot.components
                                                   if m in names) or "none"), 9),
             Heading("Contract terms"), terms_table,
+            *procurement_page.criteria_blocks(lot),
         ]
         # What the checks say of this lot, under its terms: a reader of this page alone (a
         # tender annex) must not take invalid weights or a short-funded lot as settled.

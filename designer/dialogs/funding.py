@@ -21,10 +21,10 @@ from models.entry import parse_amount, schema_problem
 from models.funding import funding_position, money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
-from .canvas.items import plain_tooltip
-from .contract_editor import INVALID_FILL, quiet_button
-from .document import Document
-from .screens import fit_to_screen
+from ..widgets.plain_text import plain_tooltip
+from .contract import INVALID_FILL, quiet_button
+from ..document import Document
+from ..widgets.screens import fit_to_screen
 
 # "lot-underfunded" too: a lot worth less than its services cost, or with less allocated than it
 # is worth, is what the options appraisal calls underfunded (both read models/funding.py).
@@ -47,7 +47,8 @@ def _item(text: str, editable: bool = True) -> QTableWidgetItem:
 
 
 class FundingDialog(QDialog):
-    SOURCE_COLUMNS = ["Funding source", "A year", "Restricted to", "Recurrent"]
+    SOURCE_COLUMNS = ["Funding source", "A year", "Restricted to", "Recurrent", "Partner",
+                      "Lot plans"]
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -137,7 +138,33 @@ class FundingDialog(QDialog):
             recurrent.setCheckState(Qt.CheckState.Checked if source.recurrent
                                     else Qt.CheckState.Unchecked)
             table.setItem(row, 3, recurrent)
+            table.setItem(row, 4, _item(source.partner))
+            table.setCellWidget(row, 5, self._plans_button(source))
         table.blockSignals(False)
+
+    def _plans_button(self, source: FundingSource) -> QToolButton:
+        """The lot plans this money belongs to: a partner's share of a joint option only."""
+        button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        names = {p.id: p.name for p in self.doc.model.lot_plans}
+        button.setText(", ".join(names[p] for p in source.plans if p in names) or "Every plan")
+        button.setToolTip("The lot plans (options) this money belongs to: a partner's "
+                          "contribution to a joint option belongs to that option only")
+        menu = QMenu(button)
+        for plan_id, name in names.items():
+            action = QAction(name, menu, checkable=True)
+            action.setToolTip(plain_tooltip(name))  # the default tip, the name, is rich text
+            action.setChecked(plan_id in source.plans)
+            action.toggled.connect(lambda on, s=source.id, p=plan_id: self.set_plan(s, p, on))
+            menu.addAction(action)
+        button.setMenu(menu)
+        return button
+
+    def set_plan(self, source_id: str, plan_id: str, on: bool) -> None:
+        sources = self._copy_sources()
+        source = next(s for s in sources if s.id == source_id)
+        wanted = set(source.plans) | {plan_id} if on else set(source.plans) - {plan_id}
+        source.plans = [p.id for p in self.doc.model.lot_plans if p.id in wanted]
+        self._set_sources(sources, f"Choose the lot plans of {source.name}")
 
     def _cohort_button(self, source: FundingSource) -> QToolButton:
         button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -290,6 +317,8 @@ class FundingDialog(QDialog):
                 return
         elif item.column() == 3:
             source.recurrent = item.checkState() == Qt.CheckState.Checked
+        elif item.column() == 4:
+            source.partner = item.text().strip()
         self._set_sources(sources, f"Edit funding source {source.name}", item.row(),
                           item.column())
 

@@ -27,9 +27,9 @@ from models.entry import (MOST_MONEY, parse_amount, parse_date, parse_extensions
                           uk_date)
 from models.schema import Contract, FundingAllocation, Kpi, Lot
 
-from .document import Document
-from .plain_text import plain_tooltip
-from .screens import fit_to_screen
+from ..document import Document
+from ..widgets.plain_text import plain_tooltip
+from ..widgets.screens import fit_to_screen
 
 NOT_SET = "not set"
 # Names of catalogue.LOT_COLOURS (Okabe-Ito), in the same order.
@@ -411,7 +411,7 @@ class ContractEditor(QWidget):
         self.show_checks()
 
     def _load_lot(self, lot: Lot) -> None:
-        from .lots_dock import lot_swatch  # the dock's swatch, so both look the same
+        from ..docks.lots import lot_swatch  # the dock's swatch, so both look the same
 
         for field, text in ((self.lot_name, lot.name), (self.lot_code, lot.code)):
             if field.text() != text:

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel, QStyle, QTreeWidget, QTreeWidgetItem, QVBo
 
 from models.checks import ERROR, INFO, SEVERITIES, WARNING
 
-from .plain_text import plain_tooltip
-from .document import Document
-from .wrapping import WrapDelegate
+from ..widgets.plain_text import plain_tooltip
+from ..document import Document
+from ..widgets.wrapping import WrapDelegate
 
 TITLES = {ERROR: "Errors", WARNING: "Warnings", INFO: "Notes"}
 ICONS = {ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,

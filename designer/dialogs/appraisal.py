@@ -21,9 +21,9 @@ from models.metrics import (DIFFERENCE_COLOUR, Appraisal, appraisal_html, apprai
                             appraise, default_baseline)
 from models.wording import wrap_words
 
-from .document import Document
-from .plain_text import plain_tooltip
-from .screens import fit_to_screen
+from ..document import Document
+from ..widgets.plain_text import plain_tooltip
+from ..widgets.screens import fit_to_screen
 
 NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the change against "
         "it. Each plan is judged by the same coverage rules as the canvas.")

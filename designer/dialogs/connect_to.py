@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QLi
 from models.catalogue import KINDS
 from models.schema import ServiceModel
 
-from .screens import fit_to_screen
+from ..widgets.screens import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

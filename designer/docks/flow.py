@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpi
 
 from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
 
-from .document import Document
-from .flow_overlay import FlowOverlay
+from ..document import Document
+from ..canvas.flow_overlay import FlowOverlay
 
 if TYPE_CHECKING:
     from models.flow import FlowResult

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 
-from .document import Document
-from .icons import kind_icon
+from ..document import Document
+from ..icons import kind_icon
 
 DISPLAY, EDIT, CHECK = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
                         Qt.ItemDataRole.CheckStateRole)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from .plain_text import plain_tooltip
+from ..widgets.plain_text import plain_tooltip
 
 COLUMNS = ("Revision", "Author", "Saved", "Summary")
 

@@ -21,16 +21,16 @@ from models.lots import unassigned_services
 from models.metrics import cross_lot_handoffs, money
 from models.schema import Lot
 
-from . import messages
-from .plain_text import plain_label, plain_tooltip
-from .platform import start_folder
-from .canvas.lot_regions import LotRegions
-from .canvas.scene import ModelScene
-from .canvas.view import COMPONENTS_MIME
-from .document import Document
-from .icons import kind_icon
-from .printing import diagram
-from .screens import fit_to_screen
+from .. import messages
+from ..widgets.plain_text import plain_label, plain_tooltip
+from ..platform import start_folder
+from ..canvas.lot_regions import LotRegions
+from ..canvas.scene import ModelScene
+from ..canvas.view import COMPONENTS_MIME
+from ..document import Document
+from ..icons import kind_icon
+from ..printing import diagram
+from ..widgets.screens import fit_to_screen
 
 LOT_ROLE = Qt.ItemDataRole.UserRole  # lot id on lot rows ("" on the 'not in a lot' row)
 COMPONENT_ROLE = Qt.ItemDataRole.UserRole + 1  # component id on member rows
@@ -741,7 +741,7 @@ def install_lots(window) -> LotsPanel:
         return dialogs[key]
 
     def open_contract(lot_id: str) -> None:
-        from .contract_editor import ContractDialog
+        from ..dialogs.contract import ContractDialog
         show("contract", lambda: ContractDialog(window.doc, lot_id, window)).editor.set_lot(lot_id)
 
     def export(kind: str) -> None:
@@ -783,6 +783,8 @@ def install_lots(window) -> LotsPanel:
             ("&Funding...", lambda: show("funding", lambda: _dialog("funding", window))),
             ("&Options Appraisal...",
              lambda: show("appraisal", lambda: _dialog("appraisal", window))),
+            ("&Procurement...", lambda: show("procurement", lambda: _dialog("procurement",
+                                                                            window))),
             ("Export Lot Schedule as &Excel...", lambda: export("xlsx")),
             ("Export Lot Schedule as &CSV...", lambda: export("csv"))):
         action = menu.addAction(text)
@@ -795,9 +797,12 @@ def install_lots(window) -> LotsPanel:
 
 def _dialog(name: str, window) -> QDialog:
     if name == "funding":
-        from .funding import FundingDialog
+        from ..dialogs.funding import FundingDialog
         return FundingDialog(window.doc, window)
-    from .appraisal import AppraisalDialog
+    if name == "procurement":
+        from ..dialogs.procurement import ProcurementDialog
+        return ProcurementDialog(window.doc, window)
+    from ..dialogs.appraisal import AppraisalDialog
     return AppraisalDialog(window.doc, window)
 
 
@@ -806,7 +811,7 @@ def _add_canvas_menu(window, panel: LotsPanel) -> None:
     canvas has no context menu of its own (it would take precedence over this one)."""
     from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
-    from .canvas.items import ComponentItem
+    from ..canvas.items import ComponentItem
 
     view, scene = window.view, window.scene
     if type(view).contextMenuEvent is not QGraphicsView.contextMenuEvent or \

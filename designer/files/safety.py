@@ -43,9 +43,9 @@ from models.wording import when_words
 from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, is_read_only,
                              safe_file_stem, save_elsewhere_reason, suggested_filename)
 
-from . import messages
-from .platform import app_data_dir
-from .screens import fit_to_screen
+from .. import messages
+from ..platform import app_data_dir
+from ..widgets.screens import fit_to_screen
 
 AUTOSAVE_IDLE_MS = 2000
 AUTOSAVE_AT_LEAST_EVERY_S = 30.0  # someone editing without a pause still gets a copy
@@ -541,7 +541,7 @@ class FileSafety(QObject):
         self._remember_disk()
         # Remembered only once saved: a folder that failed is not where Save As should start.
         QSettings().setValue(FOLDER_KEY, str(path.parent))
-        self.window._add_recent(str(path))
+        self.window.recent.add(path)
         self.window.statusBar().showMessage(
             f"Saved {path.name} (revision {self.doc.model.revision}).", 5000)
         return True
@@ -687,7 +687,7 @@ class FileSafety(QObject):
         return True
 
     def _compare_copy(self, copy: RecoveryCopy) -> None:
-        from .compare import show_comparison
+        from ..dialogs.compare import show_comparison
         try:
             recovered = restore_copy(copy)
         except ModelFileError as e:
@@ -719,7 +719,7 @@ class FileSafety(QObject):
 
 # Compare and Share are imported when first used: not needed to show the window.
 def _compare_with_file(window) -> None:
-    from .compare import compare_with_file
+    from ..dialogs.compare import compare_with_file
     compare_with_file(window)
 
 
@@ -732,17 +732,17 @@ def install_files(window) -> FileSafety:
     """Add file safety, Compare with..., Share... and History to a MainWindow."""
     from PySide6.QtGui import QAction
 
-    from . import history
+    from ..docks import history
 
     files = FileSafety(window)
     file_menu = window.menus["file"]
     quit_action = window.findChild(QAction, "act-quit")
     actions = [
-        window._action("Compare &with...", lambda: _compare_with_file(window), None,
+        window.menu_actions.add("Compare &with...", lambda: _compare_with_file(window), None,
                        "Show what changed between this model and another file"),
-        window._action("S&hare...", lambda: _share_by_email(window), None,
+        window.menu_actions.add("S&hare...", lambda: _share_by_email(window), None,
                        "Put the model and its lot pack into an email draft"),
-        window._action("Keep Re&covery Copies", files.set_autosave, None,
+        window.menu_actions.add("Keep Re&covery Copies", files.set_autosave, None,
                        "Keep a copy of unsaved changes in case the app closes unexpectedly",
                        checkable=True),
     ]

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeW
 
 from models.catalogue import KINDS, stage_group
 
-from .canvas.view import KIND_MIME
-from .icons import kind_icon
-from .wrapping import WrapDelegate
+from ..canvas.view import KIND_MIME
+from ..icons import kind_icon
+from ..widgets.wrapping import WrapDelegate
 
 GROUPS = ("Referral routes", "Services", "Exits")
 KIND_ROLE = Qt.ItemDataRole.UserRole

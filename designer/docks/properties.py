@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from models.catalogue import COHORTS, COMMISSIONERS, KINDS, STAGE_NAMES
 from models.schema import Text
 
-from .canvas.items import wrap_lines
-from .plain_text import plain_label, plain_tooltip
-from .document import Document
+from ..canvas.items import wrap_lines
+from ..widgets.plain_text import plain_label, plain_tooltip
+from ..document import Document
 from .flow_fields import FlowFields
+from .incumbency_fields import IncumbencyFields
 
 NOT_SET = "Not set"
 INVALID_STYLE = "border: 2px solid #b00020;"
@@ -239,6 +240,8 @@ class PropertyEditor(QStackedWidget):
         _add_wide_row(page.form, "N&otes", self.notes_edit)
         self.flow_fields = FlowFields(self, page.form,
                                       page.form.getWidgetPosition(self.capacity_spin)[0])
+        self.incumbency = IncumbencyFields(self, page.form,
+                                           page.form.getWidgetPosition(self.notes_edit)[0])
         self.name_edit.textEdited.connect(lambda t: self._edit_component({"name": t}, True))
         self.commissioner_combo.activated.connect(lambda _: self._edit_component(
             {"commissioner": self.commissioner_combo.currentData()}))
@@ -356,6 +359,7 @@ class PropertyEditor(QStackedWidget):
             set_spin(self.cost_spin, c.estimated_annual_cost)
             set_spin(self.upper_age_spin, c.upper_age)
             self.flow_fields.load(c)
+            self.incumbency.load(c)
             if self.notes_edit.toPlainText() != c.notes:
                 self.notes_edit.setPlainText(c.notes)
 

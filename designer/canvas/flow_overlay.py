@@ -19,7 +19,7 @@ from shiboken6 import isValid
 from models.catalogue import KINDS
 from models.flow_table import people
 
-from .canvas.items import BOX_H, BOX_W, ComponentItem, PathwayItem
+from .items import BOX_H, BOX_W, ComponentItem, PathwayItem
 
 if TYPE_CHECKING:
     from models.flow import FlowResult

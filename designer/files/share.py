@@ -2,7 +2,7 @@
 
 models.share writes the .eml draft and, beside it, the two attachments into a fresh folder in
 the app's own data folder. On Windows, Simple MAPI hands the email to a MAPI mail client
-(designer/winmail.py); else classic Outlook opens the draft; else (Mail, the new Outlook) the
+(designer/files/winmail.py); else classic Outlook opens the draft; else (Mail, the new Outlook) the
 folder of files to attach by hand is the way. "Show the files in a folder" is always offered.
 """
 
@@ -23,8 +23,9 @@ from models.schema import ServiceModel
 from models.share import (MAX_ATTACHMENTS_BYTES, SharedFiles, default_body, share_subject,
                           write_share_files)
 
-from . import messages, winmail
-from .platform import app_data_dir
+from .. import messages
+from . import winmail
+from ..platform import app_data_dir
 
 KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
 SHOW_FILES = "Show the Files in a Folder"
@@ -41,8 +42,8 @@ def share_root() -> Path:
 def lot_pack_pdf(model: ServiceModel, path: Path) -> bytes | None:
     """The printed lot pack as PDF bytes, on the saved paper settings; None if it cannot be
     printed (the email then carries the model alone)."""
-    from .printing.actions import saved_page_layout
-    from .printing.pack import LotPack, options_from_layout, write_pdf
+    from ..printing.actions import saved_page_layout
+    from ..printing.pack import LotPack, options_from_layout, write_pdf
 
     try:
         pack = LotPack(model, options_from_layout(saved_page_layout()))

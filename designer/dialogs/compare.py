@@ -30,11 +30,11 @@ from models.diff import ModelDiff, Section, diff_models, is_later_version
 from models.schema import ServiceModel
 from models.wording import when_words
 
-from .canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
-from .plain_text import plain_tooltip
-from .printing.diagram import LOT_PAD
-from . import messages
-from .screens import fit_to_screen
+from ..canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
+from ..widgets.plain_text import plain_tooltip
+from ..printing.diagram import LOT_PAD
+from .. import messages
+from ..widgets.screens import fit_to_screen
 
 # Dark and unlike any lot colour (models.catalogue.LOT_COLOURS), on a white rim, so a mark
 # shows on every lot's tint; "changed" is also dashed, for greyscale and colour-blind readers.

@@ -1,0 +1,1 @@
+"""Small shared widget helpers: plain-text labels and tooltips, wrapping rows, windows sized to the screen."""
