@@ -48,24 +48,34 @@ def _fail(message: str) -> int:
     return EXIT_UNREADABLE
 
 
+def _model_and_plan(opts):
+    """The model in opts.file and the plan opts.plan names; else the one-line refusal as
+    (None, exit code)."""
+    from models import ModelFileError, read_model
+    from models.lots import unknown_plan
+
+    try:
+        model = read_model(opts.file)
+    except ModelFileError as e:
+        return None, _fail(f"{opts.file}: {e}")
+    if opts.plan and model.plan(opts.plan) is None:
+        return None, _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
+    return model, EXIT_OK
+
+
 @command("check", "print the coverage findings of a model file")
 def cmd_check(args: list[str]) -> int:
-    from models import ModelFileError, read_model
     from models.checks import counts_text, run_checks, severity_counts
     from models.control_chars import escape_controls
-    from models.lots import unknown_plan
 
     parser = _Parser(prog="main.py check", description="Print the coverage findings.")
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print findings as JSON")
     parser.add_argument("--plan", help="judge this lot plan instead of the active one")
     opts = parser.parse_args(args)
-    try:
-        model = read_model(opts.file)
-    except ModelFileError as e:
-        return _fail(f"{opts.file}: {e}")
-    if opts.plan and model.plan(opts.plan) is None:
-        return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
+    model, refused = _model_and_plan(opts)
+    if model is None:
+        return refused
     findings = run_checks(model, opts.plan)
     counts = severity_counts(findings)
     if opts.json:
@@ -86,11 +96,9 @@ def cmd_check(args: list[str]) -> int:
 
 @command("flow", "print the demand and capacity table of a model file")
 def cmd_flow(args: list[str]) -> int:
-    from models import ModelFileError, read_model
     from models.checks import ERROR
     from models.flow import maximum_flow, run_flow
     from models.flow_table import report_lines
-    from models.lots import unknown_plan
 
     parser = _Parser(prog="main.py flow", description="Print the people a year through each "
                      "service against its capacity (docs/flow.md).")
@@ -98,12 +106,9 @@ def cmd_flow(args: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--plan", help="lot totals for this lot plan instead of the active one")
     opts = parser.parse_args(args)
-    try:
-        model = read_model(opts.file)
-    except ModelFileError as e:
-        return _fail(f"{opts.file}: {e}")
-    if opts.plan and model.plan(opts.plan) is None:
-        return _fail(f"{opts.file}: {unknown_plan(model, opts.plan)}")
+    model, refused = _model_and_plan(opts)
+    if model is None:
+        return refused
     result, best = run_flow(model, opts.plan), maximum_flow(model)
     if opts.json:
         json.dump({"components": [f.to_json() for f in result.components.values()],

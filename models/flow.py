@@ -25,6 +25,13 @@ _EPS = 1e-9  # shares that add to 100.000000001 add to 100
 _NOBODY = 1e-9  # a fraction of leavers below this (a share under 1e-7 %) takes nobody
 
 
+def _utilisation(arrivals: float | None, capacity: int | None) -> float | None:
+    """Arrivals as a percentage of capacity; None when either is unknown (or capacity 0)."""
+    if arrivals is None or not capacity:
+        return None
+    return 100.0 * arrivals / capacity
+
+
 @dataclass
 class ComponentFlow:
     id: str
@@ -38,9 +45,7 @@ class ComponentFlow:
 
     @property
     def utilisation_percent(self) -> float | None:
-        if self.arrivals is None or not self.capacity:
-            return None
-        return 100.0 * self.arrivals / self.capacity
+        return _utilisation(self.arrivals, self.capacity)
 
     @property
     def over_capacity(self) -> bool:
@@ -80,9 +85,7 @@ class Totals:
 
     @property
     def utilisation_percent(self) -> float | None:
-        if self.arrivals is None or not self.capacity:
-            return None
-        return 100.0 * self.arrivals / self.capacity
+        return _utilisation(self.arrivals, self.capacity)
 
     @property
     def cost_per_completion(self) -> float | None:

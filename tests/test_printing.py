@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from conftest import without_flow_figures
-from models import parse_model, read_model, write_model
+from models import read_model, write_model
 from models.templates import load_template, template_path
 from designer.printing.diagram import LOT_PAD, lot_region
 from designer.printing.layout import Graphic
@@ -588,11 +587,6 @@ def test_lot_pages_show_the_lots_neighbourhood_with_8_pt_names(tmp_path, qapp, l
 
     model = read_model(template_path("luton"))
     pack = LotPack(model, PackOptions(landscape=landscape))
-    # No more pages than with the whole model drawn (7), not counting the demand and
-    # capacity pages that came since.
-    bare = parse_model(json.dumps(without_flow_figures(
-        json.loads(template_path("luton").read_text(encoding="utf-8")))).encode())
-    assert LotPack(bare, PackOptions(landscape=landscape)).page_count() <= 7
     # Each lot's diagram on the first of its pages (its tables follow on the next ones).
     for lot in pack.plan.lots:
         first_page = next(p for p in pack.pages if p.heading.startswith(f"Lot {lot.code}:"))

@@ -19,7 +19,21 @@ DISPLAY, EDIT, CHECK = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class ComponentTable(QAbstractTableModel):
+class _Table(QAbstractTableModel):
+    """A flat table of the model with a header row named by HEADERS."""
+
+    HEADERS: list[str] = []
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+
+class ComponentTable(_Table):
     HEADERS = ["Name", "Kind", "Stage", "Cohorts", "Commissioner", "Procured", "Capacity",
                "Annual cost (£)"]
     NAME, KIND, STAGE, COHORTS_, COMMISSIONER, PROCURED, CAPACITY, COST = range(8)
@@ -51,14 +65,6 @@ class ComponentTable(QAbstractTableModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.doc.model.components)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -109,7 +115,7 @@ class ComponentTable(QAbstractTableModel):
         return True
 
 
-class PathwayTable(QAbstractTableModel):
+class PathwayTable(_Table):
     HEADERS = ["From", "To", "Label"]
 
     def __init__(self, document: Document):
@@ -146,14 +152,6 @@ class PathwayTable(QAbstractTableModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.doc.model.pathways)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
