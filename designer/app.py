@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from resources import resource_path
 
-from . import unexpected
+from . import session_end, unexpected
 from .main_window import APP_NAME, MainWindow
 from .files.single_instance import SingleInstance
 
@@ -43,6 +43,7 @@ def run(args: list[str]) -> int:
         if not instance.is_primary() and instance.send_paths(args[:1]):
             return 0
         instance.pathsReceived.connect(open_windows)
+    session_end.install(app, _WINDOWS)  # log-off: recovery copies, not "Save changes?"
     window = MainWindow()
     _WINDOWS.append(window)
     window.show_first()

@@ -207,12 +207,13 @@ class Document(QObject):
         self.set_model(read_model(path), Path(path))
 
     def save(self, path: str | Path | None = None, author: str = "", summary: str = "",
-             unchanged=None, after: int = 0) -> None:
+             unchanged=None, after: int = 0, waiting=None) -> None:
         """Write the model with one more revision entry; raises SaveError (then nothing changed).
-        `unchanged` as for models.fileio.write_model; `after` as for with_revision."""
+        `unchanged` and `waiting` as for models.fileio.write_model; `after` as for
+        with_revision."""
         target = Path(path) if path else self.path
         saved = with_revision(self.model, author or self.model.author, summary, after=after)
-        write_model(target, saved, unchanged=unchanged)
+        write_model(target, saved, unchanged=unchanged, waiting=waiting)
         self.model.revisions = saved.revisions
         if target != self.path:
             self.path = target

@@ -49,6 +49,7 @@ FILE_FILTER = f"Service models (*{EXTENSION});;All files (*)"
 class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.session_ending = False  # set by designer/session_end.py when Windows logs off
         self.doc = document or Document()
         if self.doc.parent() is None:  # the window owns its document: they go together
             self.doc.setParent(self)
@@ -412,6 +413,10 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
 
     def closeEvent(self, event) -> None:
+        if self.session_ending:  # log-off or an upgrade: the recovery copy is written, no asking
+            self.save_settings()
+            event.accept()
+            return
         if self.maybe_save():
             self.save_settings()
             self.files.closed()  # a clean close: no recovery copy is left behind

@@ -57,9 +57,22 @@ class EscapingWriter:
         return getattr(self._stream, name)
 
 
+def _utf8(stream) -> None:
+    """Write UTF-8 whatever the locale says: on Windows a pipe or file gets the ANSI code page
+    (cp1252), which writes £ as byte 0xA3 and cannot write "→" at all (UnicodeEncodeError)."""
+    reconfigure = getattr(stream, "reconfigure", None)  # None: no console (a windowed exe)
+    if reconfigure is not None:
+        try:
+            reconfigure(encoding="utf-8")
+        except (ValueError, OSError):
+            pass  # a stream that is closed or already written in another way: leave it
+
+
 @contextmanager
 def escaped_output():
-    """stdout and stderr escaped for the duration: for the headless commands."""
+    """stdout and stderr escaped, and in UTF-8, for the duration: for the headless commands."""
+    _utf8(sys.stdout)
+    _utf8(sys.stderr)
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingWriter(sys.stdout), EscapingWriter(sys.stderr)
     try:

@@ -24,15 +24,22 @@ from .errors import ModelFileError, Problem, key_path, short_repr
 from .integrity import integrity_problems
 from .migrations import MIGRATIONS, migrate
 from .schema import FORMAT, VERSION, Revision, ServiceModel
+from .winfile import WINDOWS_MAX_PATH, path_limit, replace_file, set_hidden, too_long, waiting_words
 
 EXTENSION = ".svcmodel"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The schema nests at most 8 levels (model > lot_plans > plan > lots > lot > contract > kpis >
 # kpi); anything much deeper is not a model and could exhaust the parser's stack.
 MAX_DEPTH = 16
-TEMP_SUFFIX = ".svcmodel-tmp"
-LOCK_RETRIES = 5
-LOCK_RETRY_SECONDS = 0.2
+# Temporary files: short (a long synced path must not go over Windows' 260 characters because
+# of them), hidden, and ending .tmp, which OneDrive and other sync clients do not upload.
+TEMP_PREFIX = ".~smd"
+TEMP_SUFFIX = ".tmp"
+OLD_TEMP_SUFFIX = ".svcmodel-tmp"  # what versions before issue 19 left after a crash
+# OneDrive, antivirus or a colleague's app over a share can hold a file for several seconds:
+# wait about 20 s in all (delays 1, 2, 4, 8, then 10 times LOCK_RETRY_SECONDS) before failing.
+LOCK_RETRIES = 12
+LOCK_RETRY_SECONDS = 0.25
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]")
@@ -320,6 +327,8 @@ def _save_failure(e: OSError, replacing: bool, folder: Path) -> str:
     if isinstance(e, FileNotFoundError) and not folder.is_dir():
         return (f"the folder {folder} no longer exists (it was moved, renamed or deleted, or "
                 "its drive is disconnected); use Save As to save elsewhere")
+    if e.errno == errno.ENAMETOOLONG:
+        return f"the path or file name is too long: {e.filename or folder}"
     if e.errno in _DISK_FULL:
         return ("there is not enough space on the disk (or the file is bigger than this "
                 "account may write there)")
@@ -341,16 +350,42 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _replace_with_retry(source: Path, target: Path) -> None:
-    # Windows refuses the rename while antivirus, OneDrive or the indexer holds the file.
+def temp_name(tag: str) -> str:
+    """A short temporary name, the same length whatever the file is called: this process's
+    id and a one-letter `tag` (one per kind of file it writes at a time)."""
+    return f"{TEMP_PREFIX}{os.getpid():x}-{tag}{TEMP_SUFFIX}"
+
+
+def _replace_with_retry(source: Path, target: Path, waiting=None) -> None:
+    """Windows refuses the swap while antivirus, OneDrive, the indexer or another program
+    over a share holds the file: wait and try again, telling `waiting` (a callable taking a
+    status line) each time, then raise the last PermissionError."""
     for attempt in range(LOCK_RETRIES):
         try:
-            os.replace(source, target)
+            replace_file(source, target)
+            set_hidden(target, False)  # the temporary file's hidden mark must not stay
             return
         except PermissionError:
             if attempt == LOCK_RETRIES - 1:
                 raise
-            time.sleep(LOCK_RETRY_SECONDS * (attempt + 1))
+            if waiting is not None:
+                waiting(waiting_words(target))
+            time.sleep(LOCK_RETRY_SECONDS * min(2 ** attempt, 10))
+
+
+def path_too_long(path: Path, keep_backup: bool = False) -> str | None:
+    """Why `path` cannot be saved on this Windows (its full path, or its .bak's, is over 259
+    characters with long paths off), naming the path; None when it can."""
+    folder = path.parent if str(path.parent) else Path(".")
+    names = [path, folder / temp_name("m")] + ([path.with_name(path.name + ".bak")]
+                                               if keep_backup else [])
+    over = too_long(names)
+    if over is None:
+        return None
+    return (f"the path is too long for Windows ({len(os.path.abspath(over))} characters; at "
+            f"most {path_limit() or WINDOWS_MAX_PATH} unless the \"Enable Win32 long paths\" "
+            f"policy is on): {os.path.abspath(over)}. Save in a folder with a shorter path, or "
+            "give the file a shorter name")
 
 
 def _sync_folder(folder: Path) -> None:
@@ -370,12 +405,17 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _synced_temp_beside(path: Path, data: bytes) -> Path:
+def _synced_temp_beside(path: Path, data: bytes, tag: str = "m") -> Path:
     """A hidden temporary file in `path`'s folder holding `data`, every byte counted and on
     the disk (fsync), ready to be renamed over `path`. Raises OSError."""
     folder = path.parent if str(path.parent) else Path(".")
-    temp = folder / f".{path.name}.{os.getpid()}{TEMP_SUFFIX}"
+    temp = folder / temp_name(tag)
+    try:  # one a crash left under this id: Windows will not recreate a hidden file in place
+        temp.unlink(missing_ok=True)
+    except OSError:
+        pass
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+    set_hidden(temp, True)
     try:
         _write_all(fd, data)
         os.fsync(fd)
@@ -384,14 +424,17 @@ def _synced_temp_beside(path: Path, data: bytes) -> Path:
     return temp
 
 
-def write_bytes_atomically(path: str | os.PathLike, data: bytes) -> None:
+def write_bytes_atomically(path: str | os.PathLike, data: bytes, waiting=None) -> None:
     """`data` at `path` whole or not at all, as write_model writes (no backup, no read-back):
     for other bytes worth keeping, such as a colleague's version of a file. Raises OSError."""
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    too_long_reason = path_too_long(path)
+    if too_long_reason:
+        raise OSError(errno.ENAMETOOLONG, too_long_reason, str(path))
+    temp = path.with_name(temp_name("k"))
     try:
-        temp = _synced_temp_beside(path, data)
-        _replace_with_retry(temp, path)
+        temp = _synced_temp_beside(path, data, "k")
+        _replace_with_retry(temp, path, waiting)
         _sync_folder(temp.parent)
     finally:
         temp.unlink(missing_ok=True)
@@ -407,7 +450,7 @@ def _read_only(path: Path) -> bool:
 
 
 def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool = True,
-                unchanged=None) -> bytes:
+                unchanged=None, waiting=None) -> bytes:
     """Save atomically; keep the previous file as NAME.svcmodel.bak. Returns the bytes written.
 
     `unchanged`, when given, is asked just before the file is replaced whether it is still
@@ -415,7 +458,8 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
     colleague's save can only be missed during the rename itself.
 
     Raises SaveError with a one-line reason that says whether the file on disk was changed
-    (it is not, unless the final read-back check fails)."""
+    (it is not, unless the final read-back check fails). `waiting` is told a status line
+    while the save waits for another program to let go of the file."""
     path = Path(path)
     data = serialise(model)
     try:
@@ -423,6 +467,9 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
     except ModelFileError as e:
         raise SaveError(f"the model is not consistent, so it was not saved: {e}") from None
     folder = path.parent if str(path.parent) else Path(".")
+    too_long_reason = path_too_long(path, keep_backup)
+    if too_long_reason:
+        raise SaveError(f"could not save {path.name}: {too_long_reason}. Nothing was written.")
     existed = path.exists()
     if existed and _read_only(path):  # a rename would replace it and drop its read-only mode
         raise SaveError(f"could not save {path.name}: the file is read-only; use Save As to "
@@ -437,18 +484,17 @@ def write_model(path: str | os.PathLike, model: ServiceModel, keep_backup: bool 
         backup = path.with_name(path.name + ".bak")
         has_backup = keep_backup and path.exists()
         if has_backup:
-            backup_temp = folder / f".{backup.name}.{os.getpid()}{TEMP_SUFFIX}"
-            backup_temp.write_bytes(path.read_bytes())
+            backup_temp = _synced_temp_beside(backup, path.read_bytes(), "b")
             replacing = True
-            _replace_with_retry(backup_temp, backup)
+            _replace_with_retry(backup_temp, backup, waiting)
         replacing = True
-        _replace_with_retry(temp, path)
+        _replace_with_retry(temp, path, waiting)
         replaced = True
         _sync_folder(folder)
         if path.read_bytes() != data:
             raise OSError(5, "the file read back differs from what was written")
     except OSError as e:
-        for leftover in folder.glob(f".*.{os.getpid()}{TEMP_SUFFIX}"):
+        for leftover in folder.glob(f"{TEMP_PREFIX}{os.getpid():x}-*{TEMP_SUFFIX}"):
             leftover.unlink(missing_ok=True)
         outcome = ("Nothing was written." if not existed and not replaced else
                    "The file on disk was not changed." if not replaced else
@@ -463,7 +509,9 @@ def clean_stray_temp_files(folder: str | os.PathLike, older_than_seconds: float 
     """Remove temporary files left by a save that was cut off. Returns how many went."""
     removed = 0
     cutoff = time.time() - older_than_seconds
-    for leftover in Path(folder).glob(f".*{TEMP_SUFFIX}"):
+    leftovers = [*Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"),
+                 *Path(folder).glob(f".*{OLD_TEMP_SUFFIX}")]
+    for leftover in leftovers:
         try:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()

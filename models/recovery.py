@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .fileio import (EXTENSION, TEMP_SUFFIX, SaveError, clean_stray_temp_files, read_model,
+from .fileio import (EXTENSION, SaveError, clean_stray_temp_files, read_model, temp_name,
                      write_model)
 from .errors import ModelFileError
 from .schema import ServiceModel
@@ -144,7 +144,7 @@ def _read_json(path: Path) -> dict:
 
 def _write_json(path: Path, data: dict) -> None:
     # Atomic like a model save: a reader sees the old or the new text, never half.
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp = path.with_name(temp_name("j"))
     temp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(temp, path)
 

@@ -5,6 +5,10 @@
                                             with Inno Setup 6 (ISCC.exe on PATH or installed)
     python packaging/build.py --sign "signtool sign /fd sha256 /tr http://timestamp.digicert.com /td sha256 /a $f"
                                             also sign the exes, the installer and its uninstaller
+    python packaging/build.py --release     the release path: installer signed and timestamped
+                                            with the certificate the environment names
+                                            (SMD_SIGN_THUMBPRINT, see docs/windows.md), then
+                                            every signature verified; refuses to build unsigned
 
 Needs the `build` extra: pip install -e ".[build]". Every build ends with the smoke test: the
 built executable runs `check` on both templates from its own folder (exit 0 expected).
@@ -88,6 +92,51 @@ def find_iscc() -> str | None:
     return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
+TIMESTAMP_URL = "http://timestamp.digicert.com"
+
+
+def release_sign_command(env: dict = os.environ) -> str:
+    """The sign command for a release, from the environment: SMD_SIGN_COMMAND as given, or
+    signtool with the certificate whose thumbprint is SMD_SIGN_THUMBPRINT (imported into the
+    user's store first: no password on a command line), timestamped by SMD_TIMESTAMP_URL."""
+    if env.get("SMD_SIGN_COMMAND"):
+        return env["SMD_SIGN_COMMAND"]
+    thumbprint = env.get("SMD_SIGN_THUMBPRINT", "").replace(" ", "")
+    if not thumbprint:
+        raise SystemExit("error: a release is signed: set SMD_SIGN_THUMBPRINT to the "
+                         "code-signing certificate's thumbprint (or SMD_SIGN_COMMAND); "
+                         "docs/windows.md says how")
+    signtool = find_signtool() or "signtool.exe"
+    url = env.get("SMD_TIMESTAMP_URL") or TIMESTAMP_URL
+    # $q is Inno Setup's quote: a literal one would not survive ISCC's command line.
+    return (f"$q{signtool}$q sign /fd sha256 /sha1 {thumbprint} /tr {url} /td sha256 "
+            "/d $qService Model Designer$q $f")
+
+
+def find_signtool() -> str | None:
+    """signtool.exe on PATH or in the newest Windows 10/11 SDK."""
+    found = shutil.which("signtool")
+    if found:
+        return found
+    kits = Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")) / "Windows Kits"
+    candidates = sorted(kits.glob("10/bin/10.*/x64/signtool.exe"))
+    return str(candidates[-1]) if candidates else None
+
+
+def verify_signatures(files: list[Path]) -> None:
+    """Every file signed by a trusted chain and timestamped, or the release stops."""
+    signtool = find_signtool()
+    if signtool is None:
+        raise SystemExit("error: signtool.exe not found (Windows SDK) to verify the signatures")
+    for path in files:
+        result = subprocess.run([signtool, "verify", "/pa", "/tw", str(path)],
+                                capture_output=True, text=True)
+        if result.returncode != 0 or "not timestamped" in result.stdout + result.stderr:
+            raise SystemExit(f"error: {path.name} is not signed and timestamped: "
+                             f"{(result.stdout + result.stderr).strip()[-300:]}")
+        print(f"signed and timestamped: {path.name}")
+
+
 def build_installer(dist: Path, sign: str | None) -> None:
     iscc = find_iscc()
     if iscc is None:
@@ -106,7 +155,14 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--installer", action="store_true", help="also build the Windows installer")
     parser.add_argument("--sign", help="Inno Setup sign tool command ($f is the file to sign)")
+    parser.add_argument("--release", action="store_true",
+                        help="signed, timestamped installer with the certificate from the "
+                             "environment; the signatures are verified")
     opts = parser.parse_args()
+    if opts.release:
+        if sys.platform != "win32":
+            raise SystemExit("error: a release is built and signed on Windows")
+        opts.installer, opts.sign = True, opts.sign or release_sign_command()
     started = time.monotonic()
     app_folder = build_folder(opts.dist.resolve(), opts.work.resolve())
     print(f"built {app_folder} in {time.monotonic() - started:.0f} s, "
@@ -116,6 +172,9 @@ def main() -> int:
         if sys.platform != "win32":
             raise SystemExit("error: the installer is built on Windows (Inno Setup)")
         build_installer(opts.dist.resolve(), opts.sign)
+    if opts.release:
+        verify_signatures([app_folder / (APP + EXE_SUFFIX), app_folder / (CLI + EXE_SUFFIX),
+                           *opts.dist.resolve().glob("*-setup.exe")])
     return 0
 
 

@@ -42,7 +42,8 @@ UsePreviousAppDir=yes
 ChangesAssociations=yes
 ; Close a running copy through the Restart Manager before replacing its files.
 CloseApplications=yes
-RestartApplications=no
+; The app registers for restart (designer/session_end.py): bring it back after an upgrade.
+RestartApplications=yes
 MinVersion=10.0
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible

@@ -1,6 +1,7 @@
 """Shared test set-up: Qt runs offscreen, and small helpers to build models by hand."""
 
 import os
+import sys
 import tempfile
 
 import pytest
@@ -9,19 +10,29 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every app a test starts stands alone: otherwise the first would receive the files of the
 # next (designer/app.py forwards a second launch's files to the running app).
 os.environ["SMD_NO_SINGLE_INSTANCE"] = "1"
-# The app's own data folder (recovery copies, shared email drafts) goes to a fresh folder per
-# test run, never the user's: a window left modified writes a recovery copy there.
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="smd-test-data-")
+# The app's own data folder (recovery copies, shared email drafts, the log) goes to a fresh
+# folder per test run, never the user's: a window left modified writes a recovery copy there.
+# Linux reads XDG_DATA_HOME; models/applog.py reads LOCALAPPDATA on Windows, but Qt there asks
+# the shell for the folder and ignores the environment, so its test mode is switched on below.
+_DATA = tempfile.mkdtemp(prefix="smd-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA
+if sys.platform == "win32":
+    os.environ["LOCALAPPDATA"] = _DATA
 
 
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory):
-    """Window geometry, recent files and the like go to the run's own folder, never the user's."""
-    from PySide6.QtCore import QSettings
+    """Window geometry, recent files and the like go to the run's own folder, never the user's.
+    An INI file, not the native format: on Windows that is the registry, which setPath cannot
+    move."""
+    from PySide6.QtCore import QSettings, QStandardPaths
     from PySide6.QtWidgets import QApplication
 
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(tmp_path_factory.getbasetemp() / "settings"))
+    if sys.platform == "win32":
+        QStandardPaths.setTestModeEnabled(True)  # %LOCALAPPDATA%\qttest, not the user's data
     QApplication.setOrganizationName("Service Model Designer tests")
 
 

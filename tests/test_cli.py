@@ -1,6 +1,7 @@
 """The headless commands scripts rely on, run as a script would: `python main.py ...`."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,17 @@ TEMPLATES = ROOT / "resources" / "templates"
 DATA = Path(__file__).parent / "data"
 
 
-def run(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+def run(*args, cwd=ROOT, encoding: str | None = None) -> subprocess.CompletedProcess:
+    """Run main.py; its output is bytes that must decode as UTF-8 whatever the locale.
+    `encoding` forces the child's stream encoding (PYTHONIOENCODING), as Windows' cp1252 would."""
+    env = dict(os.environ)
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                            capture_output=True, text=True, encoding="utf-8", timeout=60,
-                            cwd=cwd)
+                            capture_output=True, timeout=60, cwd=cwd, env=env)
+    result.stdout_bytes = result.stdout
+    result.stdout = result.stdout.decode("utf-8")  # strict: a cp1252 byte fails here
+    result.stderr = result.stderr.decode("utf-8")
     assert "Traceback" not in result.stdout + result.stderr
     return result
 
@@ -112,6 +120,26 @@ def test_check_json_text_is_utf8_not_escaped(tmp_path):
     write_model(tmp_path / "luton.svcmodel", model)
     result = run("check", tmp_path / "luton.svcmodel", "--json", "--plan", "three-lots")
     assert "£" in result.stdout
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_output_is_utf8_bytes_even_when_the_locale_says_cp1252(tmp_path, encoding):
+    # Windows gives a pipe the ANSI code page: £ would be byte 0xA3 and "→" unwritable.
+    from models.fileio import write_model
+    model = load_template("luton")
+    model.title = "Luton → Bedford £ review – 2026"
+    model.plan("three-lots").lot("clinical").contract.annual_value = 1_400_000
+    write_model(tmp_path / "m.svcmodel", model)
+    result = run("check", tmp_path / "m.svcmodel", "--json", "--plan", "three-lots",
+                 encoding=encoding)
+    assert result.returncode in (0, 1), result.stderr
+    assert "£".encode("utf-8") in result.stdout_bytes  # C2 A3, not cp1252's lone A3
+    json.loads(result.stdout_bytes.decode("utf-8"))
+    text = run("check", tmp_path / "m.svcmodel", encoding=encoding)
+    assert text.returncode in (0, 1), text.stderr  # not 2 with a UnicodeEncodeError
+    assert text.stdout.startswith("Luton → Bedford £ review – 2026")
+    missing = run("check", tmp_path / "Bedford → Luton £.svcmodel", encoding=encoding)
+    assert missing.returncode == 2 and "Bedford → Luton £" in missing.stderr
 
 
 @pytest.mark.parametrize("args, words", [

@@ -3,7 +3,8 @@
 Through the real window, with real files: Overwrite keeps their version as its own file that no
 later save rotates away; a restored recovery copy still notices a colleague's save made after
 the crash; with nothing unsaved, Save offers Reload and never writes a stale copy over theirs;
-Reload Theirs keeps ours first. The questions are rendered to PNGs in /tmp for a look."""
+Reload Theirs keeps ours first. The questions are rendered to PNGs in the test's tmp_path
+for a look."""
 
 from __future__ import annotations
 
@@ -202,7 +203,7 @@ def test_an_older_copy_without_a_stamp_restores_and_saving_asks_first(
 
 
 def test_recovery_compare_says_which_side_is_which(window, prompts, docs, app_folders,
-                                                   monkeypatch):
+                                                   monkeypatch, tmp_path):
     path = saved_luton(docs)
     crash_with_a_copy(window, path)
     colleague_saves(path)
@@ -211,7 +212,7 @@ def test_recovery_compare_says_which_side_is_which(window, prompts, docs, app_fo
 
     def show(parent, old, new, heading, modal=False, **kw):
         dialog = real(parent, old, new, heading, modal=False, **kw)
-        dialog.grab().save("/tmp/colleague-recovery-compare.png")
+        dialog.grab().save(str(tmp_path / "colleague-recovery-compare.png"))
         shown.append((old, new, heading, dialog))
         dialog.close()
     monkeypatch.setattr("designer.dialogs.compare.show_comparison", show)
@@ -322,16 +323,18 @@ def test_when_words():
 
 # --- the questions as a commissioner sees them ---------------------------------------------
 
-def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch):
+def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch, tmp_path):
     path = saved_luton(docs)
     assert window.open_file(str(path))
     colleague_saves(path)
-    [text, buttons] = grab_question(monkeypatch, "/tmp/colleague-no-changes.png", "Cancel",
+    [text, buttons] = grab_question(monkeypatch,
+                                    str(tmp_path / "colleague-no-changes.png"), "Cancel",
                                     window.save)
     assert buttons == ["Reload", "Cancel"] and "no unsaved changes" in text
 
     window.doc.update_model({"title": "Our version"})
-    [text, buttons] = grab_question(monkeypatch, "/tmp/colleague-with-changes.png", "Cancel",
+    [text, buttons] = grab_question(monkeypatch,
+                                    str(tmp_path / "colleague-with-changes.png"), "Cancel",
                                     window.save)
     assert buttons == ["Save As...", "Overwrite", "Reload Theirs", "Cancel"]
     assert "Priya Shah saved revision 3" in text and "their version, revision 3" in text
@@ -341,10 +344,11 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch)
     write_model(path2, with_revision(load_template("luton"), "Ana Patel", "First draft"))
     crash_with_a_copy(window, path2)
     colleague_saves(path2)
-    [text, _] = grab_question(monkeypatch, "/tmp/colleague-recovery-prompt.png", "Restore",
+    [text, _] = grab_question(monkeypatch,
+                              str(tmp_path / "colleague-recovery-prompt.png"), "Restore",
                               window.files.offer_recovery)
     assert "saved again by someone else" in text
-    [text, _] = grab_question(monkeypatch, "/tmp/colleague-after-restore.png", "Cancel",
+    [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-after-restore.png"), "Cancel",
                               window.save)
     assert "Priya Shah saved revision 3" in text
 
@@ -357,9 +361,9 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch)
     notes = json.loads(copy.path.with_suffix(".json").read_text())
     del notes["original_stamp"]
     copy.path.with_suffix(".json").write_text(json.dumps(notes))
-    grab_question(monkeypatch, "/tmp/colleague-old-copy-prompt.png", "Restore",
+    grab_question(monkeypatch, str(tmp_path / "colleague-old-copy-prompt.png"), "Restore",
                   window.files.offer_recovery)
-    [text, _] = grab_question(monkeypatch, "/tmp/colleague-old-copy-save.png", "Cancel",
+    [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-old-copy-save.png"), "Cancel",
                               window.save)
     assert "does not record which version" in text
     monkeypatch.setattr(messages, "choose", prompts.choose)  # closing the window answers Discard

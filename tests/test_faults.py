@@ -24,7 +24,7 @@ from models import (Component, Lot, LotPlan, Pathway, Position, SaveError, Servi
                     read_model, serialise, with_revision, write_model)
 from models import fileio
 from models.catalogue import KINDS
-from models.fileio import TEMP_SUFFIX, clean_stray_temp_files
+from models.fileio import TEMP_PREFIX, TEMP_SUFFIX, clean_stray_temp_files
 from plain_user import save_as_plain_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,8 +308,8 @@ def test_file_locked_for_good_fails_the_save_and_keeps_the_file(tmp_path, locked
 
 
 def test_fresh_temp_files_of_a_save_in_progress_are_left_alone(tmp_path):
-    abandoned = tmp_path / f".a.svcmodel.111{TEMP_SUFFIX}"
-    in_progress = tmp_path / f".b.svcmodel.222{TEMP_SUFFIX}"
+    abandoned = tmp_path / f"{TEMP_PREFIX}6f-m{TEMP_SUFFIX}"
+    in_progress = tmp_path / f"{TEMP_PREFIX}de-m{TEMP_SUFFIX}"
     users_file = tmp_path / "c.svcmodel"
     for p in (abandoned, in_progress, users_file):
         p.write_bytes(b"{}")

@@ -9,10 +9,12 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from types import SimpleNamespace
 from email import policy
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
@@ -184,7 +186,8 @@ def test_a_touched_but_equal_file_and_our_own_saves_do_not_ask(window, prompts, 
 
 # --- files held elsewhere: the banner ---------------------------------------------------------
 
-def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs):
+def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, prompts, docs,
+                                                                     tmp_path):
     path = saved_luton(docs)
     path.chmod(stat.S_IRUSR | stat.S_IRGRP)
     before = path.read_bytes()
@@ -194,7 +197,7 @@ def test_read_only_file_opens_with_a_banner_and_save_goes_to_save_as(window, pro
         assert banner.isVisible()
         assert banner.label.textFormat() == Qt.TextFormat.PlainText
         assert "read-only" in banner.label.text() and "Save As" in banner.label.text()
-        window.grab().save("/tmp/gui-files-banner.png")
+        window.grab().save(str(tmp_path / "gui-files-banner.png"))
         window.doc.update_model({"title": "Edited copy"})
         prompts.save_as_paths.append(str(docs / "my copy.svcmodel"))
         assert window.save()
@@ -296,7 +299,7 @@ def overlay_items(window):
             and not isinstance(i, (LotRegionItem, LotTagsItem, UnassignedMark))]
 
 
-def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
+def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs, tmp_path):
     path = saved_luton(docs)
     window.open_file(str(path))
     plan = window.doc.model.plan().model_copy(deep=True)
@@ -312,11 +315,12 @@ def test_compare_marks_a_lot_whose_contract_changed(window, prompts, docs):
                 "contract changed")
     assert word.scenePos().y() > lowest
     window.lots.regions.rebuild()
-    window.grab().save("/tmp/gui-files-compare-lot.png")
+    window.grab().save(str(tmp_path / "gui-files-compare-lot.png"))
     dialog.close()
 
 
-def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs):
+def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prompts, docs,
+                                                                    tmp_path):
     master = saved_luton(docs)
     window.open_file(str(master))
     theirs = read_model(master)
@@ -333,7 +337,7 @@ def test_compare_with_a_partners_later_copy_shows_what_they_changed(window, prom
     assert "Pathways removed (1)" in texts and "Pathways added (1)" not in texts
     assert dialog.markers.marked["changed"] == {hub.id}
     assert not dialog.markers.canvas_is_new
-    dialog.grab().save("/tmp/gui-files-compare-partner.png")
+    dialog.grab().save(str(tmp_path / "gui-files-compare-partner.png"))
     swap = next(b for b in dialog.buttons.buttons() if b.text() == "&Swap Sides")
     swap.click()
     flipped = window.comparison
@@ -358,7 +362,7 @@ def test_lot_change_words():
         == "members and contract changed"
 
 
-def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs, qtbot):
+def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs, qtbot, tmp_path):
     path = saved_luton(docs)
     window.open_file(str(path))
     before = len(window.scene.items())
@@ -381,8 +385,8 @@ def test_compare_lists_and_marks_added_removed_and_changed(window, prompts, docs
     # The marks follow a box that moves.
     window.doc.move_components({new_id: (1200.0, 900.0)})
     assert any(i.pos().x() == 1200.0 for i in markers.items)
-    window.grab().save("/tmp/gui-files-compare-canvas.png")
-    dialog.grab().save("/tmp/gui-files-compare-dialog.png")
+    window.grab().save(str(tmp_path / "gui-files-compare-canvas.png"))
+    dialog.grab().save(str(tmp_path / "gui-files-compare-dialog.png"))
     dialog.copy()
     assert "Renamed service" in QGuiApplication.clipboard().text()
     dialog.close()
@@ -584,3 +588,63 @@ def test_choose_returns_the_button_clicked_or_none_on_escape(qtbot):
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) is None
     press(key=Qt.Key.Key_Return)
     assert messages.choose(None, "T", "x", ["Restore", "Discard"]) == "Restore"
+
+
+# --- share on Windows desktops (issue 19, item 3), the desktop's answers simulated ------------
+
+def test_share_through_simple_mapi_says_the_mail_program_has_it(window, prompts, monkeypatch):
+    from designer.files import winmail
+    sent = []
+    monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
+    monkeypatch.setattr(winmail, "send_with_mapi",
+                        lambda subject, body, files, window_id=0:
+                        sent.append((subject, [f.name for f in files])) or 0)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    [(subject, names)] = sent
+    assert "revision" in subject and names == [shared.model.name, shared.pdf.name]
+    assert prompts.opened_urls == []  # no .eml draft as well
+    assert prompts.shown[-1][2].startswith("Microsoft Outlook has the email with ")
+
+
+def test_share_closed_unsent_in_the_mail_program_says_so(window, prompts, monkeypatch):
+    from designer.files import winmail
+    monkeypatch.setattr(winmail, "mapi_client", lambda: "Microsoft Outlook")
+    monkeypatch.setattr(winmail, "send_with_mapi", lambda *a, **k: winmail.MAPI_USER_ABORT)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    assert "without being sent" in prompts.shown[-1][2]
+    assert str(shared.folder) in prompts.shown[-1][2]
+
+
+@pytest.mark.parametrize("handler", ["other", "none"])
+def test_share_where_eml_opens_in_mail_or_new_outlook_shows_the_files(window, prompts,
+                                                                     monkeypatch, handler):
+    from designer.files import winmail
+    monkeypatch.setattr(winmail, "eml_handler", lambda: handler)
+    prompts.answers = [share.SHOW_FILES]
+    shared = share.share_by_email(window)
+    text = prompts.shown[-1][2]
+    assert "cannot open a ready-made draft" in text and str(shared.folder) in text
+    assert "draft is open" not in text
+    assert prompts.opened_urls == [str(shared.folder)]  # the draft was never opened
+
+
+def test_share_with_classic_outlook_opens_the_draft(window, prompts, monkeypatch):
+    from designer.files import winmail
+    monkeypatch.setattr(winmail, "eml_handler", lambda: winmail.CLASSIC_OUTLOOK)
+    prompts.answers = ["Close"]
+    shared = share.share_by_email(window)
+    assert prompts.opened_urls == [str(shared.eml)]
+    assert prompts.shown[-1][2].startswith("The email draft is open in Outlook")
+
+
+def test_the_mapi_message_carries_subject_body_and_files(tmp_path):
+    from designer.files import winmail
+    files = [tmp_path / "Luton (r3).svcmodel", tmp_path / "Luton (r3) - lot pack.pdf"]
+    message = winmail.mapi_message("Service model: Luton £", "Please find attached", files)
+    assert message.lpszSubject == "Service model: Luton £" and message.nRecipCount == 0
+    assert message.nFileCount == 2
+    assert [message.lpFiles[i].lpszPathName for i in range(2)] == [str(f) for f in files]
+    assert message.lpFiles[1].lpszFileName == "Luton (r3) - lot pack.pdf"
+    assert winmail.eml_handler() == winmail.UNKNOWN or sys.platform == "win32"

@@ -681,3 +681,34 @@ def test_a_lot_can_be_named_by_its_printed_code(tmp_path):
     result = run_export(template_path("luton"), "--pdf", pdf, "--lot", "l2")
     assert result.returncode == 0, result.stderr
     assert "Lot L2: Recovery" in squeeze(pdftext(pdf))
+
+
+def test_a_cancelled_printer_prompt_is_printing_cancelled_not_an_error(qtbot, monkeypatch):
+    """Windows' Microsoft Print to PDF asks for a file name only once printing starts; its
+    Save As cancelled makes QPainter.begin fail on a printer with no output file. Offscreen Qt
+    with no printer behaves the same way: begin fails on a QPrinter with no file name."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QMainWindow
+    from designer import messages
+    from designer.printing import actions
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    told = []
+    monkeypatch.setattr(messages, "tell", lambda *args, **kw: told.append(args))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QPrintDialog.DialogCode.Accepted)
+    assert actions.print_pack(window, load_template("luton")) is False
+    assert told == []  # no "is the file writable?" box
+    assert window.statusBar().currentMessage() == "Printing cancelled: nothing was printed."
+
+    # Qt's own print-to-file into a folder that does not exist is a real error, naming it.
+    real_make = actions.make_printer
+
+    def to_missing_folder():
+        printer = real_make()
+        printer.setOutputFileName(str(Path("no such folder") / "pack.pdf"))
+        return printer
+    monkeypatch.setattr(actions, "make_printer", to_missing_folder)
+    assert actions.print_pack(window, load_template("luton")) is False
+    [(_, title, text)] = told
+    assert title == "Cannot print" and "pack.pdf" in text

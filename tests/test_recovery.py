@@ -2,7 +2,6 @@
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -55,7 +54,7 @@ def test_copy_of_a_killed_session_is_offered_and_restores_the_edited_model(tmp_p
         assert session_id, "the child did not write its recovery copy"
         assert list_recoverable(folder) == []  # a running session's copy is not offered
     finally:
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         child.wait(timeout=30)
         child.stdout.close()
 

@@ -21,7 +21,7 @@ from models import catalogue as cat
 from models import fileio
 from models.checks import run_checks
 from models.errors import ModelFileError
-from models.fileio import TEMP_SUFFIX, clean_stray_temp_files
+from models.fileio import TEMP_PREFIX, TEMP_SUFFIX, clean_stray_temp_files
 from models.schema import ServiceModel
 from plain_user import save_as_plain_user
 
@@ -388,8 +388,8 @@ def test_an_inconsistent_model_is_not_written(saved):
 
 
 def test_stray_temp_files_are_cleaned(tmp_path):
-    old = tmp_path / f".model.svcmodel.4242{TEMP_SUFFIX}"
-    fresh = tmp_path / f".model.svcmodel.4343{TEMP_SUFFIX}"  # a save in progress elsewhere
+    old = tmp_path / f"{TEMP_PREFIX}1092-m{TEMP_SUFFIX}"
+    fresh = tmp_path / f"{TEMP_PREFIX}10df-m{TEMP_SUFFIX}"  # a save in progress elsewhere
     keep = tmp_path / "model.svcmodel"
     for p in (old, fresh, keep):
         p.write_text("x")

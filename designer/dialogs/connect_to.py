@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QLi
 from models.catalogue import KINDS
 from models.schema import ServiceModel
 
+from ..widgets.screens import fit_to_screen
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -70,6 +72,7 @@ class ConnectDialog(QDialog):
         self.matches.itemDoubleClicked.connect(lambda _item: self.accept_choice())
         self.matches.currentItemChanged.connect(lambda *_: self.note.clear())
         self.filter("")
+        fit_to_screen(self, self.sizeHint().width(), self.sizeHint().height())
 
     def shown(self) -> list[QListWidgetItem]:
         return [self.matches.item(i) for i in range(self.matches.count())

@@ -21,6 +21,7 @@ from models import procurement as proc
 from models.entry import parse_date, schema_problem, uk_date
 
 from ..document import Document
+from ..widgets.screens import fit_to_screen
 from .contract_fields import Note, optional_spin, quiet_button, set_spin, spin_value
 
 
@@ -208,7 +209,7 @@ class ProcurementDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 560)
         document.lotsChanged.connect(self.reload)
         document.modelReset.connect(self.reload)
         self.reload()

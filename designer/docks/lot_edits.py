@@ -20,6 +20,7 @@ from .. import messages
 from ..canvas.scene import ModelScene
 from ..document import Document
 from ..widgets.plain_text import plain_label
+from ..widgets.screens import fit_to_screen
 from .lot_plans import make_action, refusal
 from .lot_tree import COMPONENT_ROLE, LotsTree, lot_swatch
 
@@ -67,6 +68,7 @@ class MergeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        fit_to_screen(self, self.sizeHint().width(), self.sizeHint().height())
 
     def _suggest_names(self) -> None:
         other = self.other_names.get(self.other.currentData(), "")

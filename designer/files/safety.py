@@ -20,15 +20,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from models import ModelFileError, SaveError, parse_model, write_model
@@ -37,12 +38,14 @@ from models.fileio import (EXTENSION, FileChangedError, clean_stray_temp_files,
 from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
 from models.recovery import restore as restore_copy
 from models.schema import Revision, ServiceModel
+from models.winfile import WINDOWS_MAX_PATH
 from models.wording import when_words
 from models.winpaths import (MAX_STEM_UTF8_BYTES, SAVED_IN_TEMPORARY, is_read_only,
                              safe_file_stem, save_elsewhere_reason, suggested_filename)
 
 from .. import messages
 from ..platform import app_data_dir
+from ..widgets.screens import fit_to_screen
 
 AUTOSAVE_IDLE_MS = 2000
 AUTOSAVE_AT_LEAST_EVERY_S = 30.0  # someone editing without a pause still gets a copy
@@ -91,6 +94,7 @@ class SummaryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(buttons)
+        fit_to_screen(self, self.sizeHint().width(), self.sizeHint().height())
         self.summary.setFocus()
 
 
@@ -221,7 +225,15 @@ def name_beside(path: Path, label: str) -> Path:
     base = path.name[:-len(EXTENSION)] if path.name.lower().endswith(EXTENSION) else path.stem
     suffix = f" ({label})"
     base = safe_file_stem(base, max_chars=max(20, 120 - len(suffix)))
-    while len((base + suffix).encode("utf-8")) > MAX_STEM_UTF8_BYTES - 4 and len(base) > 1:
+    folder = os.path.abspath(path.parent)
+
+    def too_long(stem: str) -> bool:
+        # The name's bytes (a file system limit), and the full path with a " 999" number,
+        # within Windows' 259 characters: a synced folder's path is long already.
+        full = len(folder) + 1 + len(f"{stem}{suffix} 999{EXTENSION}")
+        return (len((stem + suffix).encode("utf-8")) > MAX_STEM_UTF8_BYTES - 4
+                or full > WINDOWS_MAX_PATH)
+    while too_long(base) and len(base) > 1:
         base = base[:-1].rstrip(" .-_") or base[:1]
     for n in range(1, 1000):
         candidate = path.with_name(f"{base}{suffix}{'' if n == 1 else f' {n}'}{EXTENSION}")
@@ -493,6 +505,12 @@ class FileSafety(QObject):
         entry = entry or ask_summary(self.window, Path(chosen).name, self.doc.model.author)
         return entry is not None and self.write(Path(chosen), *entry)
 
+    def _show_waiting(self, text: str) -> None:
+        """A save waiting for OneDrive or a share to let go of the file: say so, and paint it
+        (the save runs on this thread, so nothing else would until it ends)."""
+        self.window.statusBar().showMessage(text, 5000)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
     def write(self, path: Path, author: str = "", summary: str = "", after: int = 0) -> bool:
         """Save to `path` now. On failure the document stays modified and Save As is offered.
         Over this window's own file, the file is checked once more just before it is replaced
@@ -506,7 +524,8 @@ class FileSafety(QObject):
         ours = path == self.doc.path
         try:
             self.doc.save(path, author, summary, after=after,
-                          unchanged=(lambda: not self.changed_on_disk(path)) if ours else None)
+                          unchanged=(lambda: not self.changed_on_disk(path)) if ours else None,
+                          waiting=self._show_waiting)
             self.saved_here = path
         except FileChangedError:
             if named:
@@ -562,10 +581,12 @@ class FileSafety(QObject):
             self.session = RecoverySession(recovery_folder())
         return self.session
 
-    def write_recovery_copy(self) -> bool:
+    def write_recovery_copy(self, force: bool = False) -> bool:
+        """A recovery copy of unsaved changes now; `force` writes one even with recovery
+        copies switched off (Windows is logging off: it is that or lose the changes)."""
         self._autosave_timer.stop()
         self._unsaved_since = None
-        if not (self.autosave_enabled() and self.doc.is_modified()):
+        if not ((force or self.autosave_enabled()) and self.doc.is_modified()):
             return False
         try:
             stamp = None if self.stamp_unknown or self.stamp is None else self.stamp.as_dict()

@@ -1,13 +1,15 @@
 """File > Share...: the model and its printed lot pack in an email draft, in one step.
 
 models.share writes the .eml draft and, beside it, the two attachments into a fresh folder in
-the app's own data folder; the system's mail program opens the draft. "Show the files in a
-folder" is always offered too: some councils' mail programs do not open .eml files.
+the app's own data folder. On Windows, Simple MAPI hands the email to a MAPI mail client
+(designer/files/winmail.py); else classic Outlook opens the draft; else (Mail, the new Outlook) the
+folder of files to attach by hand is the way. "Show the files in a folder" is always offered.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +20,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from models import serialise
 from models.schema import ServiceModel
-from models.share import MAX_ATTACHMENTS_BYTES, SharedFiles, write_share_files
+from models.share import (MAX_ATTACHMENTS_BYTES, SharedFiles, default_body, share_subject,
+                          write_share_files)
 
 from .. import messages
+from . import winmail
 from ..platform import app_data_dir
 
 KEEP_DAYS = 7  # older share folders are removed: the email has long gone by then
@@ -111,14 +115,9 @@ def share_by_email(window) -> SharedFiles | None:
             show_folder(shared.folder, window)
         if answer != "Create the Email Anyway":
             return shared
-    opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(shared.eml)))
-    missing = "" if shared.pdf else "\nThe lot pack could not be printed, so only the model " \
-                                    "is attached."
-    text = ("The email draft is open in your mail program, with " + " and ".join(names)
-            + " attached. Add the recipients and send it." if opened else
-            "No mail program opened the email draft. The draft and the files to attach by "
-            "hand (" + ", ".join(names) + ") are in this folder:\n" + str(shared.folder)
-            + "\nSave them somewhere you can find them, or open the folder.") + missing
+    text = _hand_over(window, shared, model, unsaved, names)
+    if not shared.pdf:
+        text += "\nThe lot pack could not be printed, so only the model is attached."
     while True:  # until the user closes it, or the folder is shown or the files are saved
         answer = messages.choose(window, "Share by email", text, [SHOW_FILES, SAVE_FILES, "Close"],
                                  messages.Icon.Information)
@@ -129,6 +128,42 @@ def share_by_email(window) -> SharedFiles | None:
         if answer not in (SHOW_FILES, SAVE_FILES):
             break
     return shared
+
+
+def _hand_over(window, shared: SharedFiles, model: ServiceModel, unsaved: bool,
+               names: list[str]) -> str:
+    """Give the email to the mail program the best way this desktop has, and say what
+    really happened: sent, closed unsent, a draft open, or the files to attach by hand."""
+    attached = " and ".join(names)
+    files = [p for p in (shared.model, shared.pdf) if p is not None]
+    client = winmail.mapi_client()
+    result = winmail.send_with_mapi(share_subject(model, unsaved),
+                                    default_body(model, shared.pdf is not None, unsaved), files,
+                                    int(window.winId()) if sys.platform == "win32" else 0)
+    if result == winmail.SUCCESS_SUCCESS:
+        return (f"{client} has the email with {attached} attached: it is sent, or waiting in "
+                "its Outbox.")
+    if result == winmail.MAPI_USER_ABORT:
+        return (f"The email was closed in {client} without being sent. The files are still "
+                f"in this folder:\n{shared.folder}")
+    handler = winmail.eml_handler()
+    if handler in (winmail.OTHER_PROGRAM, winmail.NO_PROGRAM):
+        # Mail and the new Outlook open an .eml read-only or not at all: the folder is the
+        # dependable way, so it comes first.
+        return ("Your mail program cannot open a ready-made draft, so attach the files "
+                f"yourself: start a new email and add {attached} from this folder:\n"
+                f"{shared.folder}\nShow the Files in a Folder opens it.")
+    opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(shared.eml)))
+    if opened and handler == winmail.CLASSIC_OUTLOOK:
+        return (f"The email draft is open in Outlook, with {attached} attached. Add the "
+                "recipients and send it.")
+    if opened:
+        return (f"Your mail program was asked to open the email draft, with {attached} "
+                "attached. If it opened, add the recipients and send it; if not, the files "
+                f"are in this folder:\n{shared.folder}")
+    return ("No mail program opened the email draft. The draft and the files to attach by "
+            f"hand ({', '.join(names)}) are in this folder:\n{shared.folder}\nSave them "
+            "somewhere you can find them, or open the folder.")
 
 
 def show_folder(folder: Path, window=None) -> bool:

@@ -20,7 +20,8 @@ from models.winpaths import safe_file_stem
 
 from .. import messages
 from ..platform import start_folder
-from .pack import LotPack, options_from_layout, paint_pages, write_pdf, write_pngs, write_svgs
+from .pack import (CannotBegin, LotPack, options_from_layout, paint_pages, write_pdf, write_pngs,
+                   write_svgs)
 
 LAYOUT_KEY = "printing/pageLayout"
 FOLDER_KEY = "printing/lastFolder"
@@ -99,11 +100,23 @@ def print_pack(parent: QWidget | None, model: ServiceModel, lot_id: str | None =
                                                pack.page_count())
     try:
         return paint_pages(pack, printer, progress)
+    except CannotBegin as e:
+        if printer.outputFileName():  # Qt's own "print to file": that file cannot be written
+            messages.tell(parent, "Cannot print", f"{printer.outputFileName()}: {e}")
+        else:  # the driver stopped before page one: its own Save As box was cancelled
+            _status(parent, "Printing cancelled: nothing was printed.")
+        return False
     except OSError as e:
         messages.tell(parent, "Cannot print", str(e))
         return False
     finally:
         progress_dialog.close()
+
+
+def _status(parent: QWidget | None, text: str) -> None:
+    window = parent.window() if parent is not None else None
+    if hasattr(window, "statusBar"):
+        window.statusBar().showMessage(text, 8000)
 
 
 def page_setup(parent: QWidget | None) -> QPageLayout | None:

@@ -177,13 +177,18 @@ class LotPack:
 
 # --- output devices ---------------------------------------------------------------------------
 
+class CannotBegin(OSError):
+    """QPainter.begin refused the device: a PDF file that cannot be written, or a printer
+    whose driver was cancelled before it started (Microsoft Print to PDF's Save As box)."""
+
+
 def paint_pages(pack: LotPack, device: QPagedPaintDevice,
                 progress: Callable[[int, int], bool] | None = None) -> bool:
     """Every page onto a paged device (QPdfWriter, QPrinter) already set to the pack's layout
     in full-page mode. `progress(done, total)` may return False to stop. True when complete."""
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError("cannot start painting on the output (is the file writable?)")
+        raise CannotBegin("cannot start painting on the output (is the file writable?)")
     try:
         for index in range(pack.page_count()):
             if progress is not None and progress(index, pack.page_count()) is False:
