@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from . import catalogue as cat
 from . import procurement as proc
 from .lots import needs_a_lot
-from .funding import funding_position, money
+from .funding import funding_position
 from .schema import Component, Lot, LotPlan, ServiceModel
-from .wording import plural
+from .wording import money, plural
 
 if TYPE_CHECKING:  # networkx takes 0.4 s to import: imported when the first check runs
     import networkx as nx
@@ -587,10 +587,10 @@ def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
             costs = [ctx.by_id[m].estimated_annual_cost for m in paid]
             if None not in costs and amount > sum(costs) + 0.5:
                 yield Finding("restricted-funding-mismatch", WARNING,
-                              f"{_cap(_lot(lot))} gets £{amount:,.0f} a year of {source.name}, "
+                              f"{_cap(_lot(lot))} gets {money(amount)} a year of {source.name}, "
                               f"restricted to {whom}, but {ctx.names(paid)} "
                               f"{'is' if len(paid) == 1 else 'are'} estimated to cost "
-                              f"£{sum(costs):,.0f}; the rest would pay for other work.",
+                              f"{money(sum(costs))}; the rest would pay for other work.",
                               tuple(paid), lot.id,
                               fix="Reduce the allocation to what the services for that cohort "
                                   "cost, or agree with the funder what else it may pay for.")
@@ -604,8 +604,8 @@ def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
     for source in ctx.model.funding_sources:
         if source.annual_amount is not None and given[source.id] > source.annual_amount + 0.5:
             yield Finding("funding-overallocated", WARNING,
-                          f"{source.name} provides £{source.annual_amount:,.0f} a year but "
-                          f"£{given[source.id]:,.0f} is allocated to lots of {ctx.plan.name}.",
+                          f"{source.name} provides {money(source.annual_amount)} a year but "
+                          f"{money(given[source.id])} is allocated to lots of {ctx.plan.name}.",
                           fix="Reduce the allocations to what the source provides.")
 
 
@@ -646,7 +646,7 @@ def non_recurrent_funding(ctx: CheckContext) -> Iterator[Finding]:
         if given:
             yield Finding("non-recurrent-funding", WARNING,
                           f"{_cap(_lot(lot))} is a {term:g}-year contract but relies on "
-                          f"£{sum(given.values()):,.0f} a year of one-year money "
+                          f"{money(sum(given.values()))} a year of one-year money "
                           f"({_and_list(list(given))}) whose renewal is uncertain.", (), lot.id,
                           fix="Price the contract on recurrent money and add grant-funded work "
                               "through a variation mechanism, as Luton did for any extra "

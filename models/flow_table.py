@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from .schema import ServiceModel
+from .wording import money
 
 if TYPE_CHECKING:  # models.flow imports networkx (0.3 s): the window imports this at start
     from .flow import ComponentFlow, FlowResult, MaximumFlow, Totals
@@ -24,7 +25,7 @@ def percent(value: float | None) -> str:
 
 
 def pounds(value: float | None) -> str:
-    return MISSING if value is None else f"£{value:,.0f}"
+    return money(value, MISSING)
 
 
 def use(row: ComponentFlow | Totals) -> str:

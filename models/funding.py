@@ -12,12 +12,9 @@ from dataclasses import dataclass
 
 from .procurement import plan_sources
 from .schema import ServiceModel
+from .wording import money
 
 
-def money(value: float | None) -> str:
-    if value is None:
-        return "not set"
-    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
 
 
 @dataclass(frozen=True)

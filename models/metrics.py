@@ -16,9 +16,9 @@ from html import escape
 from . import catalogue
 from . import procurement as proc
 from .checks import run_checks, severity_counts
-from .funding import FundingPosition, funding_position, money
+from .funding import FundingPosition, funding_position
 from .schema import ServiceModel
-from .wording import plural
+from .wording import money, plural
 
 
 @dataclass

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from . import catalogue
 from .schema import Contract, FundingSource, Lot, LotPlan, Risk, ServiceModel
+from .wording import money
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def partner_shares(model: ServiceModel,
 
 def shares_text(rows: list[tuple[str, float | None, float | None]]) -> str:
     """'Leicestershire County Council £5,220,000 (97%); Leicester City Council not set'."""
-    return "; ".join(f"{who} £{amount:,.0f} ({share:.0f}%)" if amount is not None
+    return "; ".join(f"{who} {money(amount)} ({share:.0f}%)" if amount is not None
                      else f"{who}: amount not set" for who, amount, share in rows)
 
 

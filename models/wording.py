@@ -42,3 +42,11 @@ def wrap_words(text: str, fits: Callable[[str, int], bool], max_lines: int | Non
             taken += 1
         lines.append(line)
     return lines, " ".join(words[taken:])
+
+
+def money(value: float | None, missing: str = "not set") -> str:
+    """Pounds as every part of the app shows them: '£1,250,000', '-£1,000' (the sign before
+    the pound sign), or `missing` when the amount is not known."""
+    if value is None:
+        return missing
+    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"

@@ -31,3 +31,10 @@ def test_each_line_may_have_its_own_width():
 def test_white_space_is_folded_and_nothing_gives_no_lines():
     assert wrap_words("  a\n\tb  ", by_length(10)) == (["a b"], "")
     assert wrap_words("   ", by_length(10)) == ([], "")
+
+
+def test_one_money_formatter_with_the_sign_before_the_pound():
+    from models.wording import money
+
+    assert money(1_250_000) == "£1,250,000" and money(-1000) == "-£1,000"
+    assert money(None) == "not set" and money(None, "-") == "-"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPalette, QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QPushButton, QWidget
 
 from models.entry import MOST_MONEY, parse_amount
+from models.wording import money
 
 from ..widgets.plain_text import plain_tooltip
 
@@ -113,7 +114,7 @@ class AmountSpin(QDoubleSpinBox):
         return self.minimum() if amount is None else amount
 
     def textFromValue(self, value: float) -> str:
-        return f"£{value:,.0f}"
+        return money(value)
 
     def _finished(self) -> None:
         # Qt says 'finished' on every Enter and every focus change: only a commit of text typed

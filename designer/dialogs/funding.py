@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from models import catalogue as cat
 from models import lots
 from models.entry import parse_amount, schema_problem
-from models.funding import funding_position, money
+from models.funding import funding_position
+from models.wording import money
 from models.schema import FundingAllocation, FundingSource, unique_id
 
 from ..widgets.plain_text import plain_tooltip

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from models import catalogue
 from models import procurement as proc
 from models.schema import Lot, LotPlan, ServiceModel
+from models.wording import money
 
 from .layout import Block, Heading, Paragraph, Table
 
@@ -18,8 +19,6 @@ HIGH = QColor("#d9d9d9")  # risks scoring 15 or more; the score printed beside s
 HIGH_SCORE = 15
 
 
-def money(value: float | None) -> str:
-    return "not set" if value is None else f"£{value:,.0f}"
 
 
 def _text_blocks(text: str) -> list[Block]:

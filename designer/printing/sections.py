@@ -19,7 +19,7 @@ from models.funding import FundingPosition
 from models.lots import unassigned_services
 from models.procurement import long_date
 from models.schema import Lot, LotPlan, ServiceModel
-from models.wording import plural
+from models.wording import money, plural
 
 from . import flow_page, procurement_page
 from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, Region, component_shape,
@@ -27,8 +27,6 @@ from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, Region, component_
 from .layout import PT, Block, Grid, Heading, KeyRow, Paragraph, Table, style
 
 
-def money(value: float | None) -> str:
-    return "not set" if value is None else f"£{value:,.0f}"
 
 
 def years(value: float) -> str:
