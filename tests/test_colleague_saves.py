@@ -17,7 +17,7 @@ import pytest
 
 from designer import messages
 from designer.files import safety as file_safety
-from designer.files.safety import DiskStamp
+from models.disk import DiskStamp, keep_bytes_beside, name_beside
 from models.wording import when_words
 from gui_files_helpers import (app_folders, docs, forget_recent_files, grab_question,  # noqa: F401
                                prompts, window)
@@ -110,14 +110,14 @@ def test_overwrite_keeps_their_version_as_a_file_no_later_save_rotates(window, p
 
 def test_kept_names_are_windows_safe_and_never_taken(tmp_path):
     path = tmp_path / "Lot plan  v2..svcmodel"  # Windows drops the trailing dot
-    first = file_safety.keep_bytes_beside(path, "their version, revision 3, saved 2025-01-02 0930",
+    first = keep_bytes_beside(path, "their version, revision 3, saved 2025-01-02 0930",
                                           b"one")
-    second = file_safety.keep_bytes_beside(path, "their version, revision 3, saved "
+    second = keep_bytes_beside(path, "their version, revision 3, saved "
                                            "2025-01-02 0930", b"two")
     assert first.name == "Lot plan v2 (their version, revision 3, saved 2025-01-02 0930).svcmodel"
     assert second.name == first.name.replace(").svcmodel", ") 2.svcmodel")
     assert first.read_bytes() == b"one" and second.read_bytes() == b"two"
-    long = file_safety.name_beside(tmp_path / ("x" * 240 + ".svcmodel"), "their version")
+    long = name_beside(tmp_path / ("x" * 240 + ".svcmodel"), "their version")
     assert len(long.name.encode()) < 230 and long.name.endswith(" (their version).svcmodel")
     assert list(tmp_path.glob(".*")) == []  # no temporary file left
 

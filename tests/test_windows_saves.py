@@ -185,7 +185,7 @@ def test_no_limit_is_checked_off_windows(tmp_path):
 
 
 def test_their_version_names_are_capped_by_the_full_path(tmp_path):
-    from designer.files.safety import name_beside
+    from models.disk import name_beside
     folder = deep_folder(tmp_path, 150)
     path = folder / "Luton and Bedford joint drug and alcohol treatment model 2026.svcmodel"
     kept = name_beside(path, "their version, revision 12, saved 2026-12-06 1042")
