@@ -134,8 +134,12 @@ class FlowPanel(QWidget):
         headers[0] = {"components": "Component", "lots": "Lot", "cohorts": "Cohort"}[key]
         self.table_model.setHorizontalHeaderLabels(headers)
         for column, title in enumerate(c.title for c in COLUMNS):
-            header = self.table_model.horizontalHeaderItem(column)
-            header.setToolTip(COLUMN_NOTES.get(title, ""))
+            # Through the model, not horizontalHeaderItem(): a Python wrapper of an item the
+            # model owns outlives the item when clear() deletes it, and shiboken can hand that
+            # stale wrapper back for whatever object reuses the address.
+            self.table_model.setHeaderData(column, Qt.Orientation.Horizontal,
+                                           COLUMN_NOTES.get(title, ""),
+                                           Qt.ItemDataRole.ToolTipRole)
         for row, ids in rows:
             items = []
             for column, text in zip(COLUMNS, cells(row)):
