@@ -51,7 +51,7 @@ def run(args: list[str]) -> int:
         window.open_file(args[0], ask=False)
     # Copies a crashed session left (designer/files/safety.py); asked after the file opens, so a
     # restored model is never replaced by it without asking.
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     code = app.exec()
     _WINDOWS.clear()  # windows go before the application does
     return code

@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
             return
         if self.maybe_save():
             self.save_settings()
-            self.files.closed()  # a clean close: no recovery copy is left behind
+            self.files.copies.closed()  # a clean close: no recovery copy is left behind
             event.accept()
         else:
             event.ignore()

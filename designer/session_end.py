@@ -24,7 +24,7 @@ def commit_data(windows, manager: QSessionManager | None = None) -> int:
     Returns how many copies were written."""
     written = 0
     for window in list(windows):
-        if window.doc.is_modified() and window.files.write_recovery_copy(force=True):
+        if window.doc.is_modified() and window.files.copies.write_recovery_copy(force=True):
             written += 1
         window.session_ending = True
     if manager is not None:

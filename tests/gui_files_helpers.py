@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import designer.files.share
 from designer import messages
+from designer.files import recovery_copies
 from designer.files import safety as file_safety
 from designer.main_window import MainWindow
 from models.winpaths import is_temporary_location
@@ -50,7 +51,7 @@ def forget_recent_files(private_settings):
 
 @pytest.fixture(autouse=True)
 def app_folders(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr(file_safety, "recovery_folder", lambda: tmp_path / "recovery")
+    monkeypatch.setattr(recovery_copies, "recovery_folder", lambda: tmp_path / "recovery")
     monkeypatch.setattr(designer.files.share, "share_root", lambda: tmp_path / "share")
     return tmp_path / "recovery"
 

@@ -129,10 +129,10 @@ def crash_with_a_copy(window, path: Path) -> None:
     its lock is gone (a dead process) and it lets go of its session without cleaning up."""
     assert window.open_file(str(path))
     window.doc.update_model({"title": "Luton, edited before the crash"})
-    assert window.files.write_recovery_copy()
-    session = window.files.session
+    assert window.files.copies.write_recovery_copy()
+    session = window.files.copies.session
     session.lock_path.unlink()
-    window.files.session = None
+    window.files.copies.session = None
     window.doc.set_model(load_template("luton"), None)  # what a fresh start would show
 
 
@@ -145,7 +145,7 @@ def test_restore_then_save_asks_when_a_colleague_saved_after_the_crash(
     theirs = colleague_saves(path)
 
     prompts.answers = ["Restore"]
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     offer = details[0]["text"]
     assert "saved again by someone else" in offer and "Priya Shah saved revision 3" in offer
     assert window.doc.model.title == "Luton, edited before the crash"
@@ -164,7 +164,7 @@ def test_restore_then_save_does_not_ask_when_nobody_saved(window, prompts, detai
     path = saved_luton(docs)
     crash_with_a_copy(window, path)
     prompts.answers = ["Restore"]
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     assert "someone else" not in details[0]["text"]
     assert window.save()
     assert [d["title"] for d in details] == ["Recover unsaved changes?"]
@@ -182,7 +182,7 @@ def test_an_older_copy_without_a_stamp_restores_and_saving_asks_first(
     notes.write_text(json.dumps(old_notes))
 
     prompts.answers = ["Restore"]
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     assert "saving will ask before replacing luton.svcmodel" in details[0]["text"]
     assert window.doc.model.title == "Luton, edited before the crash"
     assert window.files.stamp_unknown
@@ -217,7 +217,7 @@ def test_recovery_compare_says_which_side_is_which(window, prompts, docs, app_fo
         dialog.close()
     monkeypatch.setattr("designer.dialogs.compare.show_comparison", show)
     prompts.answers = ["Compare...", "Decide Later"]
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     [(old, new, heading, dialog)] = shown
     assert old.title == "Their version" and new.title == "Luton, edited before the crash"
     assert heading.startswith("Your recovery copy (unsaved changes kept today at")
@@ -346,7 +346,7 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch,
     colleague_saves(path2)
     [text, _] = grab_question(monkeypatch,
                               str(tmp_path / "colleague-recovery-prompt.png"), "Restore",
-                              window.files.offer_recovery)
+                              window.files.copies.offer_recovery)
     assert "saved again by someone else" in text
     [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-after-restore.png"), "Cancel",
                               window.save)
@@ -362,7 +362,7 @@ def test_the_questions_as_shown(window, prompts, docs, app_folders, monkeypatch,
     del notes["original_stamp"]
     copy.path.with_suffix(".json").write_text(json.dumps(notes))
     grab_question(monkeypatch, str(tmp_path / "colleague-old-copy-prompt.png"), "Restore",
-                  window.files.offer_recovery)
+                  window.files.copies.offer_recovery)
     [text, _] = grab_question(monkeypatch, str(tmp_path / "colleague-old-copy-save.png"), "Cancel",
                               window.save)
     assert "does not record which version" in text

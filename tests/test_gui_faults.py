@@ -130,8 +130,8 @@ CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
     sys.path.insert(0, {root!r})
-    from designer.files import safety as file_safety
-    file_safety.recovery_folder = lambda: Path({folder!r})
+    from designer.files import recovery_copies
+    recovery_copies.recovery_folder = lambda: Path({folder!r})
     from designer.app import make_app
     from designer.main_window import MainWindow
     app = make_app()
@@ -185,7 +185,7 @@ def test_crash_while_modified_offers_recovery(window, prompts, docs, app_folders
     assert original.read_bytes() == before  # the copy was never written over the user's file
 
     prompts.answers = ["Restore"]
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     [(kind, title, text)] = prompts.shown
     assert title == "Recover unsaved changes?"
     assert "Luton, edited before the crash" in text and str(original) in text
@@ -217,7 +217,7 @@ def test_recovery_prompt_compare_then_discard(window, prompts, docs, app_folders
                         lambda *args, **kwargs: shown.append(args))
     prompts.answers = ["Compare...", "Discard"]
     model_before = dump(window.doc.model)
-    window.files.offer_recovery()
+    window.files.copies.offer_recovery()
     [(parent, old, new, heading)] = shown
     assert dump(old) == dump(load_template("luton")) and dump(new) == dump(edited_luton())
     assert "luton.svcmodel" in heading
@@ -231,7 +231,7 @@ def test_recovery_prompt_as_shown(window, prompts, app_folders, monkeypatch, qtb
     crashed_copy(app_folders, None)
     seen = grab_question(monkeypatch,
                          str(tmp_path / "gui-faults-recovery-prompt.png"), "Decide Later",
-                         window.files.offer_recovery)
+                         window.files.copies.offer_recovery)
     assert "Luton, edited before the crash" in seen[0] and "not been saved" in seen[0]
     assert len(list_recoverable(app_folders)) == 1
 

@@ -24,6 +24,7 @@ from conftest import answer_modal
 
 from designer import messages
 from designer.dialogs import compare
+from designer.files import recovery_copies
 from designer.files import safety as file_safety
 from designer.files import share
 from designer.docks.history import HistoryPanel
@@ -247,12 +248,12 @@ def test_editing_without_a_pause_still_gets_a_copy(window, monkeypatch, app_fold
     # The app's clock, moved by the test: edits 12 s apart, each sooner than the idle copy
     # (which needs the event loop, and none runs here), the third past the 30 s limit.
     clock = [1000.0]
-    monkeypatch.setattr(file_safety, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(recovery_copies, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     for title in ("First edit", "Second edit"):
         window.doc.update_model({"title": title})
         clock[0] += 12
     assert copies(app_folders) == []
-    clock[0] += file_safety.AUTOSAVE_AT_LEAST_EVERY_S - 12
+    clock[0] += recovery_copies.AUTOSAVE_AT_LEAST_EVERY_S - 12
     window.doc.update_model({"title": "Third edit"})
     [copy] = copies(app_folders)  # written at once: the first unsaved edit is over 30 s old
     assert read_model(copy).title == "Third edit"
@@ -263,16 +264,16 @@ def test_autosave_setting_off_writes_no_copy(window, qtbot, app_folders):
     assert action.isChecked()
     action.setChecked(False)
     window.doc.update_model({"title": "Edited"})
-    qtbot.wait(file_safety.AUTOSAVE_IDLE_MS + 600)
+    qtbot.wait(recovery_copies.AUTOSAVE_IDLE_MS + 600)
     assert copies(app_folders) == []
-    assert not file_safety.FileSafety.autosave_enabled()
+    assert not recovery_copies.RecoveryCopies.autosave_enabled()
     action.setChecked(True)
     qtbot.waitUntil(lambda: len(copies(app_folders)) == 1, timeout=6000)
 
 
 def test_clean_close_leaves_no_copy(window, qtbot, app_folders):
     window.doc.update_model({"title": "Edited"})
-    assert window.files.write_recovery_copy()
+    assert window.files.copies.write_recovery_copy()
     assert copies(app_folders)
     window.close()  # the prompts fixture answers Discard
     assert list(app_folders.iterdir()) == []

@@ -21,7 +21,7 @@ def test_log_off_writes_the_recovery_copy_and_closes_without_asking(window, prom
     before = path.read_bytes()
     assert window.open_file(str(path))
     window.doc.update_model({"title": "Edited before log-off"})
-    window.files.set_autosave(False)  # even with recovery copies switched off
+    window.files.copies.set_autosave(False)  # even with recovery copies switched off
 
     assert session_end.commit_data([window]) == 1
     assert window.close()  # as Qt closes every window once the data is committed
@@ -29,7 +29,7 @@ def test_log_off_writes_the_recovery_copy_and_closes_without_asking(window, prom
     [copy] = [p for p in app_folders.glob("*.svcmodel")]
     assert read_model(copy).title == "Edited before log-off"
     assert path.read_bytes() == before  # the user's file is theirs to save next time
-    window.files.set_autosave(True)
+    window.files.copies.set_autosave(True)
 
 
 def test_an_unmodified_window_writes_nothing(window, prompts, app_folders):

@@ -9,22 +9,18 @@
   none: reload or cancel; a stale copy is never written over their work.
 - A read-only file, or one opened from an email client's temporary folder, opens with a banner
   above the canvas, and Save goes to Save As.
-- While the document is modified a recovery copy is written after a short idle time into the
-  app's own data folder (models.recovery); the next start offers copies a crash left behind.
-  The copy records the file's stamp, so after a restore a colleague's later save is still
-  noticed (a copy without a stamp counts as unknown: saving asks first).
+- While the document is modified a recovery copy is kept (`recovery_copies.py`); the next
+  start offers copies a crash left behind.
 
 `install_files(window)` wires this into a MainWindow, together with Compare, Share and History.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
@@ -32,29 +28,17 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDia
 from models import ModelFileError, SaveError, write_model
 from models.disk import DiskStamp, DiskVersion, keep_bytes_beside, name_beside
 from models.fileio import EXTENSION, FileChangedError, clean_stray_temp_files
-from models.recovery import RecoveryCopy, RecoverySession, discard, list_recoverable
-from models.recovery import restore as restore_copy
-from models.wording import when_words
 from models.winpaths import (SAVED_IN_TEMPORARY, is_read_only, safe_file_stem,
                              save_elsewhere_reason, suggested_filename)
 
 from .. import messages
-from ..platform import app_data_dir
 from ..widgets.screens import fit_to_screen
+from .recovery_copies import RecoveryCopies
 
-AUTOSAVE_IDLE_MS = 2000
-AUTOSAVE_AT_LEAST_EVERY_S = 30.0  # someone editing without a pause still gets a copy
-AUTOSAVE_KEY = "files/recoveryCopies"
 AUTHOR_KEY = "files/author"
 FOLDER_KEY = "files/lastFolder"
-DOCUMENT = "1"  # one document per window, so one recovery copy per session
 FILE_FILTER = f"Service models (*{EXTENSION});;All files (*)"
 MAX_SUMMARY = 200
-
-
-def recovery_folder() -> Path:
-    """The app's own folder for recovery copies, never beside the user's file."""
-    return app_data_dir() / "recovery"
 
 
 def elided(name: str, limit: int = 60) -> str:
@@ -147,9 +131,6 @@ class FileSafety(QObject):
         self.stamp_unknown = False
         self.elsewhere: str | None = None  # why Save must go to Save As, or None
         self.saved_here: Path | None = None  # the file this window last saved
-        self.session: RecoverySession | None = None  # created with the first recovery copy
-        self._restoring = False
-        self._unsaved_since: float | None = None  # first edit not yet in a recovery copy
 
         # The banner sits above the canvas: wrap the central view in a small column.
         view = window.takeCentralWidget()
@@ -162,25 +143,9 @@ class FileSafety(QObject):
         column.addWidget(view, 1)
         window.setCentralWidget(holder)
 
-        self._autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_IDLE_MS)
-        self._autosave_timer.timeout.connect(self.write_recovery_copy)
         self.doc.pathChanged.connect(self._file_identity_changed)
-        self.doc.undo_stack.indexChanged.connect(self._schedule_autosave)
-        self.doc.modifiedChanged.connect(self._modified_changed)
+        self.copies = RecoveryCopies(self)
         self._file_identity_changed()
-
-    # --- settings --------------------------------------------------------------------------
-    @staticmethod
-    def autosave_enabled() -> bool:
-        return QSettings().value(AUTOSAVE_KEY, True, type=bool)
-
-    def set_autosave(self, on: bool) -> None:
-        QSettings().setValue(AUTOSAVE_KEY, bool(on))
-        if on:
-            self._schedule_autosave()
-        else:
-            self._autosave_timer.stop()
-            self._discard_copy()
 
     # --- the file on disk ------------------------------------------------------------------
     def _file_identity_changed(self) -> None:
@@ -414,169 +379,6 @@ class FileSafety(QObject):
             return False
         return True
 
-    # --- recovery copies -------------------------------------------------------------------
-    def _schedule_autosave(self, *_) -> None:
-        if not shiboken6.isValid(self.doc.undo_stack):  # the window is being destroyed
-            return
-        if not (self.autosave_enabled() and self.doc.is_modified()):
-            return
-        now = time.monotonic()
-        if self._unsaved_since is None:
-            self._unsaved_since = now
-        if now - self._unsaved_since > AUTOSAVE_AT_LEAST_EVERY_S:
-            self.write_recovery_copy()
-        else:
-            self._autosave_timer.start()
-
-    def _modified_changed(self, modified: bool) -> None:
-        if modified:
-            self._schedule_autosave()
-        elif not self._restoring:  # saved, reverted or replaced: the copy is not needed
-            self._autosave_timer.stop()
-            self._unsaved_since = None
-            self._discard_copy()
-
-    def _session(self) -> RecoverySession:
-        if self.session is None:
-            self.session = RecoverySession(recovery_folder())
-        return self.session
-
-    def write_recovery_copy(self, force: bool = False) -> bool:
-        """A recovery copy of unsaved changes now; `force` writes one even with recovery
-        copies switched off (Windows is logging off: it is that or lose the changes)."""
-        self._autosave_timer.stop()
-        self._unsaved_since = None
-        if not ((force or self.autosave_enabled()) and self.doc.is_modified()):
-            return False
-        try:
-            stamp = None if self.stamp_unknown or self.stamp is None else self.stamp.as_dict()
-            self._session().write(self.doc.model, DOCUMENT, self.doc.path, stamp)
-        except (SaveError, OSError) as e:
-            self.window.statusBar().showMessage(f"Recovery copy not written: {e}", 8000)
-            return False
-        return True
-
-    def _discard_copy(self) -> None:
-        if self.session is not None:
-            self.session.discard(DOCUMENT)
-
-    def closed(self) -> None:
-        """The window closed cleanly (saved or changes discarded): no copy is left behind."""
-        self._autosave_timer.stop()
-        if self.session is not None:
-            self.session.close()
-            self.session = None
-
-    def offer_recovery(self) -> None:
-        """At start: offer each copy a crashed session left, with its time and title."""
-        for copy in list_recoverable(recovery_folder()):
-            self._offer(copy)
-
-    @staticmethod
-    def _original_since(copy: RecoveryCopy) -> tuple[bool, str]:
-        """(whether the copy's file was saved again after its session read it, one sentence
-        saying so and by whom) for the recovery prompt and its Compare."""
-        original = copy.original
-        if original is None or not original.is_file():
-            return False, ""
-        stamp = DiskStamp.from_dict(copy.original_stamp)
-        if stamp is None:
-            return False, (f"If you restore it, saving will ask before replacing "
-                           f"{original.name}.")
-        if not stamp.changed(original):
-            return False, ""
-        try:
-            ours = restore_copy(copy)
-        except ModelFileError:
-            ours = None
-        try:
-            who = DiskVersion.read(original, ours).who()
-        except OSError:
-            who = ""
-        return True, (f"Since then, {original.name} was saved again by someone else. {who} "
-                      "If you restore your copy, saving will ask what to do with their "
-                      "version.").replace("  ", " ")
-
-    def _offer(self, copy: RecoveryCopy) -> None:
-        when = copy.saved_at.astimezone().strftime("%A %d %B %Y at %H:%M")
-        title = " ".join(copy.title.split())
-        title = title if len(title) <= 100 else title[:99] + "…"
-        where = (f"Its file: {copy.original}" if copy.original
-                 else "It had not been saved to a file yet.")
-        since = self._original_since(copy)[1]
-        if since:
-            where += f"\n\n{since}"
-        while True:
-            answer = messages.choose(
-                self.window, "Recover unsaved changes?",
-                f"Service Model Designer closed unexpectedly while \"{title}\" had "
-                "unsaved changes.\n\n"
-                f"A recovery copy was kept on {when}.\n{where}",
-                ["Restore", "Compare...", "Discard", "Decide Later"], messages.Icon.Warning,
-                "Restore opens the copy (then save it). Discard deletes the copy for good.")
-            if answer == "Compare...":
-                self._compare_copy(copy)
-                continue
-            if answer == "Restore":
-                self.restore(copy)
-            elif answer == "Discard":
-                discard(copy)
-            return
-
-    def restore(self, copy: RecoveryCopy) -> bool:
-        if not self.window.maybe_save():
-            return False
-        try:
-            model = self._session().adopt(copy, DOCUMENT)
-        except (ModelFileError, SaveError, OSError) as e:
-            messages.tell(self.window, "Cannot restore the copy", f"{e}")
-            return False
-        original = copy.original if copy.original and copy.original.is_file() else None
-        self._restoring = True  # keep the adopted copy while the model is replaced
-        try:
-            self.doc.set_model(model, original)
-            # Compare the file with what it was when the crashed session read it, not with
-            # what it is now: a colleague may have saved it since.
-            self.stamp = DiskStamp.from_dict(copy.original_stamp) if original else None
-            self.stamp_unknown = original is not None and self.stamp is None
-            self.doc.undo_stack.resetClean()  # modified until saved
-        finally:
-            self._restoring = False
-        self.window.statusBar().showMessage(
-            f"Restored \"{model.title}\" from its recovery copy: save it to keep it.", 10000)
-        return True
-
-    def _compare_copy(self, copy: RecoveryCopy) -> None:
-        from ..dialogs.compare import show_comparison
-        try:
-            recovered = restore_copy(copy)
-        except ModelFileError as e:
-            messages.tell(self.window, "Cannot read the copy", f"{e}")
-            return
-        kept = copy.saved_at.astimezone()
-        mine = f"Your recovery copy (unsaved changes kept {when_words(kept)})"
-        if copy.original and copy.original.is_file():
-            try:
-                from models import read_model
-                old = read_model(copy.original)
-            except ModelFileError as e:
-                messages.tell(self.window, "Cannot read the file", f"{e}")
-                return
-            other = copy.original.name
-            heading = (f"{mine} compared with {other} as it is on disk now "
-                       f"(revision {old.revision}).")
-        else:
-            old, other = self.doc.model, "the open model"
-            heading = f"{mine} compared with the model open now ({self.doc.display_name()})."
-        heading += (f"\nAdded: only in your copy. Removed: only in {other}. "
-                    f"Changed: {other} -> your copy.")
-        changed, _ = self._original_since(copy)
-        if changed:
-            heading += (f"\n{copy.original.name} was saved by someone else after you opened it, "
-                        "so the list also shows their changes, as things your copy lacks.")
-        show_comparison(self.window, old, recovered, heading, modal=True)
-
-
 # Compare and Share are imported when first used: not needed to show the window.
 def _compare_with_file(window) -> None:
     from ..dialogs.compare import compare_with_file
@@ -602,11 +404,11 @@ def install_files(window) -> FileSafety:
                        "Show what changed between this model and another file"),
         window.menu_actions.add("S&hare...", lambda: _share_by_email(window), None,
                        "Put the model and its lot pack into an email draft"),
-        window.menu_actions.add("Keep Re&covery Copies", files.set_autosave, None,
+        window.menu_actions.add("Keep Re&covery Copies", files.copies.set_autosave, None,
                        "Keep a copy of unsaved changes in case the app closes unexpectedly",
                        checkable=True),
     ]
-    actions[-1].setChecked(files.autosave_enabled())
+    actions[-1].setChecked(files.copies.autosave_enabled())
     for action in actions:  # after printing and export, before the separator above Quit
         file_menu.insertAction(quit_action, action)
     file_menu.insertSeparator(quit_action)
