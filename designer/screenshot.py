@@ -28,7 +28,8 @@ def render(out: str, width: int = 1366, height: int = 768, select: str | None = 
     window.view.fit_to_window()
     if select:
         window.scene.select_ids([select])
-    app.processEvents()
+    for _ in range(3):  # the Properties page lays out over more than one pass
+        app.processEvents()
     window.grab().save(out)
     window.doc.undo_stack.setClean()
     window.close()

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, QRectF, QSettings, QSizeF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFormLayout
 
 from designer import messages
 from designer.canvas import PathwayItem
@@ -562,6 +562,22 @@ def test_a_very_long_name_keeps_the_properties_form_in_view(window):
         heading.toolTip()
     assert heading.height() < 4 * heading.fontMetrics().lineSpacing()
     assert window.properties.name_edit.text() == long_name
+
+
+def test_a_narrow_properties_dock_puts_labels_above_fields(window, qtbot):
+    # A council laptop's dock is about 330 px: "Name" beside its field left the name cut to a
+    # few letters; there every label goes above its field, which gets the whole width.
+    window.scene.select_ids(["adult"])
+    editor = window.properties
+    for width, wrapped in ((330, True), (600, False)):
+        editor.resize(width, 700)
+        qtbot.waitUntil(lambda: editor.component_page.widget().width()
+                        <= editor.component_page.viewport().width())
+        page = editor.component_page
+        name = editor.name_edit
+        assert (page.form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows) == wrapped
+        assert name.width() >= (0.8 if wrapped else 0.4) * page.viewport().width()
+        assert page.horizontalScrollBar().maximum() == 0
 
 
 def test_long_findings_wrap_and_get_most_of_the_width(window, qtbot):

@@ -24,6 +24,7 @@ from .flow_fields import FlowFields
 from .incumbency_fields import IncumbencyFields
 
 NOT_SET = "Not set"
+NARROW_FORM = 480  # px: below this, labels sit above their fields
 INVALID_STYLE = "border: 2px solid #b00020;"
 # Model-level fields are set directly on the model, so check them here against the schema.
 MODEL_FIELD_TYPES = {"title": TypeAdapter(Text), "authority": TypeAdapter(Text),
@@ -287,6 +288,13 @@ class PropertyEditor(QStackedWidget):
         columns = 2 if self.width() >= 350 else 1
         if columns != self.cohort_columns:
             self._place_cohorts(columns)
+        # In a dock narrower than a long label and a readable field side by side, every label
+        # goes above its field: a name squeezed to a few letters beside "Name" reads as cut.
+        wrap = (QFormLayout.RowWrapPolicy.WrapAllRows if self.width() < NARROW_FORM
+                else QFormLayout.RowWrapPolicy.WrapLongRows)
+        for page in (self.model_page, self.component_page, self.pathway_page):
+            if page.form.rowWrapPolicy() != wrap:
+                page.form.setRowWrapPolicy(wrap)
 
     # --- showing ----------------------------------------------------------------------------
     def _model_reset(self) -> None:
