@@ -114,7 +114,8 @@ class LotPack:
                           self.content)
             if self.flow.known:
                 pages += flow("Demand and capacity", flow_page.demand_blocks(
-                    self.model, self.flow, maximum_flow(self.model)), self.content)
+                    self.model, self.flow, maximum_flow(self.model), self.diagrams,
+                    self.content), self.content)
             if len(self.model.lot_plans) > 1:
                 pages = self._join_if_room(
                     pages, flow("Options appraisal", self.sections.appraisal(), self.content))
