@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage
 
+from designer.printing.diagram import pathway_labels
 from designer.printing.flow_diagram import FlowDrawing
 from designer.printing.layout import PT, Graphic
 from designer.printing.pack import LotPack, PackOptions, write_pdf
@@ -102,6 +103,12 @@ def test_the_flow_page_draws_the_model_with_people_on_each_arrow_and_over_capaci
     result = run_flow(model, pack.plan.id)
     drawing = FlowDrawing(pack.diagram, pack.plan, result)
     assert set(drawing.numbers) == {p.id for p in model.pathways}  # a number on every arrow
+    # each clear of the boxes, the pathway labels, the bars and the other numbers
+    numbers = [rect for rect, _ in drawing.numbers.values()]
+    others = [*pack.diagram.boxes.values(), *(r for r, _ in pathway_labels(pack.diagram).values()),
+              *(bar for bar, *_ in drawing.bars.values())]
+    assert not any(n.intersects(o) for n in numbers for o in others)
+    assert not any(a.intersects(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
     found = re.findall(r"[\d,]+", text)
     for pathway_id, count in result.pathways.items():
         assert people(count) in found, pathway_id
@@ -169,3 +176,17 @@ def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
             assert 150 < sum(values) / len(values) < 225
         else:  # the rest: white
             assert sum(values) / len(values) > 240
+
+
+def test_a_name_needing_three_lines_keeps_them_and_its_bar_goes_under_the_box(qapp):
+    model = luton_with_figures()
+    long_name = "Criminal justice treatment, liaison and diversion with probation"
+    next(c for c in model.components if c.id == "cj").name = long_name
+    pack = LotPack(model)
+    drawing = FlowDrawing(pack.diagram, pack.plan, run_flow(model, pack.plan.id))
+    box = pack.diagram.boxes["cj"]
+    assert "cj" not in drawing.foot and drawing.bars["cj"][0].top() > box.bottom()
+    assert drawing.source.contains(drawing.bars["cj"][0])
+    clinical = drawing.bars["clinical"][0]  # a two-line name: the bar in the box
+    assert "clinical" in drawing.foot
+    assert pack.diagram.boxes["clinical"].contains(clinical)

@@ -21,7 +21,7 @@ from models.labels import place_labels
 from models.schema import LotPlan
 
 from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, name_fits,
-                      pathway_labels, pathway_routes, styles)
+                      paint_diagram, pathway_labels, pathway_routes, styles)
 from .layout import PT, Block, Graphic, KeyRow
 
 BAND = QColor(0, 114, 178, 110)  # translucent: where bands run together the grey deepens
@@ -30,7 +30,7 @@ BAR_H = 16.0  # scene units, as high as a lot badge
 FOOT = BAR_H + 1.0  # the room the bar takes from a box's name (its inner area ends 5 above)
 USED = QColor("#c4c4c4")
 NUMBER_LINE = QColor("#5a8fb8")  # a number's border: the band's colour, darker
-MARGIN = 8.0  # around the numbers that fall outside the overview's extent
+MARGIN = 8.0  # around the numbers and bars that fall outside the overview's extent
 
 
 class FlowDrawing:
@@ -43,21 +43,23 @@ class FlowDrawing:
         busiest = max((n for n in result.pathways.values() if n), default=0.0)
         self.widths = {pid: band_width(result.pathways.get(pid), busiest, THINNEST, THICKEST)
                        for pid in routes}
-        self.numbers = self._numbers()
         self.foot: dict[str, float] = {}  # boxes whose name moves up to leave the bar room
         self.bars = self._bars()
-        self.source = diagram.extent
-        for rect, _ in self.numbers.values():
+        self.numbers = self._numbers()
+        self.source = diagram.extent  # with the numbers and bars that fall outside it
+        for rect in [r for r, _ in self.numbers.values()] + [b[0] for b in self.bars.values()]:
             self.source = self.source.united(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
 
     def _numbers(self) -> dict[str, tuple[QRectF, str]]:
         """Where each pathway's number goes: on or beside its own arrow, clear of the boxes,
-        the pathway labels and the other numbers where a spot allows."""
+        the bars, the pathway labels and the other numbers where a spot allows."""
         style = styles()["code"]
         obstacles = {cid: (r.x(), r.y(), r.width(), r.height())
                      for cid, r in self.diagram.boxes.items()}
         for pid, (rect, _) in pathway_labels(self.diagram).items():
             obstacles[f"label {pid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
+        for cid, (rect, *_) in self.bars.items():  # those under a box are not inside it
+            obstacles[f"bar {cid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
         routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
                                              for i in range(path.elementCount()))]
                   for pid, path in pathway_routes(self.diagram).items()}
@@ -164,8 +166,6 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
 
 def flow_graphic(drawing: FlowDrawing, height: float) -> Graphic:
     """The flow diagram, `height` high and as wide as its page's content."""
-    from .diagram import paint_diagram
-
     def paint(painter: QPainter, rect: QRectF) -> None:
         paint_diagram(painter, drawing.diagram, drawing.plan,
                       QRectF(rect.left(), rect.top(), rect.width(), height), drawing.source,

@@ -7,7 +7,7 @@ one file per page through the same `paint_page`, so every output shows the same 
 
 LotPack only orders and flows the pages; their parts live apart: the sections' text and tables
 in sections.py (with flow_page.py and procurement_page.py), the diagram's blocks in
-pack_diagram.py, the taped sheets at a scale in sheets.py, and what frames every page (header,
+pack_diagram.py (the flow diagram's in flow_diagram.py), the taped sheets at a scale in sheets.py, and what frames every page (header,
 title block, page number) in page_frame.py.
 """
 
