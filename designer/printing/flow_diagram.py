@@ -12,6 +12,8 @@ overview (diagram.py's layout, routes, lots and boxes), with what the window's F
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -21,15 +23,18 @@ from models.labels import place_labels
 from models.schema import LotPlan
 
 from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, name_fits,
-                      paint_diagram, pathway_labels, pathway_routes, styles)
+                      name_style, paint_diagram, pathway_labels, pathway_routes, styles)
 from .layout import PT, Block, Graphic, KeyRow
+from .text import Style
 
 BAND = QColor(0, 114, 178, 110)  # translucent: where bands run together the grey deepens
 THINNEST, THICKEST = 1.5, 14.0  # scene units: a quiet pathway, the busiest
-BAR_H = 16.0  # scene units, as high as a lot badge
+BAR_H = 18.0  # scene units, a little higher than a lot badge
+BAR_TEXT = 13.0  # scene units: the kind line's size (12) and a little more
 FOOT = BAR_H + 1.0  # the room the bar takes from a box's name (its inner area ends 5 above)
 USED = QColor("#c4c4c4")
 NUMBER_LINE = QColor("#5a8fb8")  # a number's border: the band's colour, darker
+NUMBER_SIZE = 15.0  # scene units: larger than the pathway labels (12): they are what is read
 MARGIN = 8.0  # around the numbers and bars that fall outside the overview's extent
 
 
@@ -53,7 +58,7 @@ class FlowDrawing:
     def _numbers(self) -> dict[str, tuple[QRectF, str]]:
         """Where each pathway's number goes: on or beside its own arrow, clear of the boxes,
         the bars, the pathway labels and the other numbers where a spot allows."""
-        style = styles()["code"]
+        style = name_style(NUMBER_SIZE)
         obstacles = {cid: (r.x(), r.y(), r.width(), r.height())
                      for cid, r in self.diagram.boxes.items()}
         for pid, (rect, _) in pathway_labels(self.diagram).items():
@@ -76,7 +81,7 @@ class FlowDrawing:
         that needs all three lines."""
         facts = self.diagram.plan_facts(self.plan)
         home, unassigned = facts.home, facts.unassigned
-        style = styles()["kind"]
+        style = bar_style()
         bars = {}
         for c in self.diagram.model.components:
             flow = self.result.components.get(c.id)
@@ -100,7 +105,12 @@ class FlowDrawing:
             if flow.arrivals is not None and flow.capacity:
                 share = flow.arrivals / flow.capacity
             over = flow.over_capacity
-            bars[c.id] = (rect, style.elide(text, rect.width() - 6), share, over)
+            room = rect.width() - 6
+            # "1,341 / 1,200: OVER 112%" -> "OVER 112%" where it does not fit, or where it
+            # would hide the hatch that says OVER in a greyscale copy
+            if style.width(text) > (0.7 if flow.over_capacity else 1.0) * room:
+                text = text.split(": ", 1)[-1]
+            bars[c.id] = (rect, style.elide(text, room), share, over)
         return bars
 
     def name_points(self, height: float, width: float) -> float:
@@ -123,7 +133,7 @@ class FlowDrawing:
     def _paint_figures(self, painter: QPainter) -> None:
         for rect, text, share, over in self.bars.values():
             paint_bar(painter, rect, text, share, over)
-        style = styles()["code"]
+        style = name_style(NUMBER_SIZE)
         for rect, text in self.numbers.values():
             painter.setPen(QPen(NUMBER_LINE, 1.0))
             painter.setBrush(QColor("white"))
@@ -153,7 +163,7 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
         painter.drawRect(rect)
     if not text:
         return
-    style = styles()["kind"]
+    style = bar_style()
     w = style.width(text) + 4 * line
     label = QRectF(rect.center().x() - w / 2, rect.top() + 1.5 * line, w,
                    rect.height() - 3 * line)
@@ -162,6 +172,11 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
     painter.drawRect(label)
     painter.setPen(INK)
     style.draw(painter, label, text, Qt.AlignCenter)
+
+
+@lru_cache(maxsize=None)
+def bar_style() -> Style:
+    return Style(BAR_TEXT)  # made on first use: fonts need the QGuiApplication
 
 
 def flow_graphic(drawing: FlowDrawing, height: float) -> Graphic:
