@@ -38,6 +38,34 @@ def use(row: ComponentFlow | Totals) -> str:
     return f"{u:,.0f}% OVER" if u > 100 + 1e-9 else f"{u:,.0f}%"
 
 
+def band_width(count: float | None, busiest: float, thinnest: float, thickest: float) -> float:
+    """How wide a pathway is drawn in a flow view (the window's and the printed one): the
+    busiest pathway `thickest`, the others in proportion to their people a year above a
+    `thinnest` that still shows; 0 (not drawn) when nobody or an unknown number takes it."""
+    if not count or not busiest:
+        return 0.0
+    return thinnest + (thickest - thinnest) * min(count, busiest) / busiest
+
+
+def capacity_text(arrivals: float | None, capacity: int | None) -> tuple[str, str]:
+    """A service's arrivals against its capacity: (short, for the bar under or in its box,
+    e.g. '1,341 / 1,200: OVER 112%'; in full, as a sentence). Over capacity always says OVER,
+    so the bar reads without colour."""
+    if arrivals is None:
+        return "arrivals not known", "arrivals not known"
+    if capacity is None:
+        return (f"{people(arrivals)}, no capacity set",
+                f"{people(arrivals)} people a year arrive; no capacity is set")
+    if capacity == 0:
+        return (f"{people(arrivals)}: OVER, no places",
+                f"{people(arrivals)} people a year arrive, and it has no places")
+    share = 100 * arrivals / capacity
+    over = arrivals > capacity
+    return (f"{people(arrivals)} / {people(capacity)}: {'OVER ' if over else ''}{share:,.0f}%",
+            f"{people(arrivals)} people a year arrive; it can take on {people(capacity)} "
+            f"({share:,.0f}% of its capacity{', over capacity' if over else ''})")
+
+
 @dataclass(frozen=True)
 class Column:
     title: str

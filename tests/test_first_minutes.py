@@ -325,16 +325,22 @@ def test_nudging_a_box_onto_another_says_so(qtbot, blank):
 
 
 def test_a_short_plan_wide_section_shares_the_page_before(qapp):
-    """Luton's pack: the coverage checks (one note) and the options appraisal fit one page;
-    before, the note's four-row table stood alone on a page."""
+    """Luton's pack: the short plan-wide sections after the lots (the engagement log, the
+    risk register, the timeline, the coverage checks) share pages where they fit; before,
+    each stood alone on a page. The header names each section, the plan once."""
     from conftest import without_flow_figures
     from designer.printing.pack import LotPack, PackOptions
     from models.fileio import parse_model
     from models.templates import template_path
-    # Without the demand and capacity pages, which come between the two
+    # Without the demand and capacity pages, which come between them and the appraisal
     bare = without_flow_figures(json.loads(template_path("luton").read_text(encoding="utf-8")))
     pack = LotPack(parse_model(json.dumps(bare).encode()), PackOptions(landscape=False))
-    headings = [page.heading for page in pack.pages]
-    assert "Options appraisal" not in headings
-    (shared,) = [h for h in headings if h.startswith("Coverage checks")]
-    assert shared.endswith("; Options appraisal")
+    plan = "Two-lot alliance (LDAA)"
+    (shared,) = [p for p in pack.pages if f"Coverage checks: {plan}" in p.sections]
+    assert shared.sections == [f"Risk register: {plan}", f"Timeline: {plan}",
+                               f"Coverage checks: {plan}"]
+    assert shared.heading == f"Risk register: {plan}; Timeline; Coverage checks"
+    lots = [p.heading.startswith("Lot ") for p in pack.pages]
+    after_lots = pack.pages[len(lots) - lots[::-1].index(True):]
+    assert len(after_lots) == 3  # was 5: a page for each, the appraisal under the checks
+    assert not any(p.heading.startswith("Lot ") for p in pack.pages if len(p.sections) > 1)

@@ -524,7 +524,7 @@ def test_merge_in_a_copy_keeps_the_original_for_the_appraisal(window, qtbot, mon
     titles = [appraisal.header_text(c) for c in range(3)]
     assert " ".join(titles[0].split()).endswith("(baseline)")
     assert " ".join(titles[1].split()) == f"{name} (shown on the canvas)" and "\n" in titles[1]
-    assert plain_tooltip(name)[:-4] in appraisal.table_model.horizontalHeaderItem(1).toolTip()
+    assert plain_tooltip(name)[:-4] in appraisal.table_model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     header = appraisal.table.horizontalHeader()
     assert all(header.fontMetrics().horizontalAdvance(line) < header.sectionSize(c)
                for c in (1, 2) for line in titles[c].splitlines())  # nothing cut off

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
 from models.catalogue import KINDS
-from models.flow_table import people
+from models.flow_table import band_width, capacity_text, people
 
 from .items import BOX_H, BOX_W, ComponentItem, PathwayItem
 
@@ -73,22 +73,8 @@ class CapacityBar(QGraphicsItem):
         self.arrivals, self.capacity = arrivals, capacity
         self.rect = QRectF(-BOX_W / 2, BOX_H / 2 + 3, BOX_W, BAR_H)
         self.over = arrivals is not None and capacity is not None and arrivals > capacity
-        if arrivals is None:
-            self.text = tip = "arrivals not known"
-        elif capacity is None:
-            self.text = f"{people(arrivals)}, no capacity set"
-            tip = f"{people(arrivals)} people a year arrive; no capacity is set"
-        elif capacity == 0:
-            self.text = f"{people(arrivals)}: OVER, no places"
-            tip = f"{people(arrivals)} people a year arrive, and it has no places"
-        else:
-            share = 100 * arrivals / capacity
-            # Short enough for the box's width: the tool tip says it in full.
-            self.text = (f"{people(arrivals)} / {people(capacity)}: "
-                         f"{'OVER ' if self.over else ''}{share:,.0f}%")
-            tip = (f"{people(arrivals)} people a year arrive; it can take on "
-                   f"{people(capacity)} ({share:,.0f}% of its capacity"
-                   f"{', over capacity' if self.over else ''})")
+        # Short enough for the box's width: the tool tip says it in full.
+        self.text, tip = capacity_text(arrivals, capacity)
         self.setToolTip(tip)
 
     def boundingRect(self) -> QRectF:
@@ -140,7 +126,7 @@ class FlowOverlay:
         busiest = max(counts, default=0.0)
         for pathway_id, item in self.scene.pathways.items():
             count = result.pathways.get(pathway_id)
-            width = BAND_MIN + (BAND_MAX - BAND_MIN) * (count or 0) / busiest if busiest else 0
+            width = band_width(count, busiest, BAND_MIN, BAND_MAX)
             self.items.append(FlowBand(item, count, width))
         for component_id, item in self.scene.components.items():
             flow = result.components.get(component_id)

@@ -8,11 +8,11 @@ model live, so merging two lots shows at once what changed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QGuiApplication,
-                           QStandardItem, QStandardItemModel, QTextDocument)
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableView, QVBoxLayout)
@@ -29,6 +29,84 @@ NOTE = ("Shaded cells differ from the baseline plan; a number in brackets is the
         "it. Each plan is judged by the same coverage rules as the canvas.")
 
 
+DISPLAY, TOOLTIP, FONT, BACKGROUND = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                      Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole)
+
+
+@dataclass
+class Title:
+    """A row's or a column's title: its text (a column's wrapped to its width), in bold or not,
+    and its tool tip (already plain_tooltip'd, or "")."""
+    text: str
+    bold: bool = False
+    tip: str = ""
+    name: str = ""  # a column's full plan name, wrapped into `text`
+    marks: str = ""  # "baseline, shown on the canvas", on the column title's last line
+
+
+@dataclass
+class Cell:
+    text: str
+    shaded: bool = False
+    tip: str = ""
+
+
+class AppraisalModel(QAbstractTableModel):
+    """The table as plain rows the model owns: the view asks for each role, so no item object
+    is handed to Python and none can outlive its row (QStandardItemModel's items, created in
+    Python and deleted by clear(), left stale wrappers behind)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.columns: list[Title] = []
+        self.titles: list[Title] = []  # one per row
+        self.rows: list[list[Cell]] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._shade = QBrush(QColor(DIFFERENCE_COLOUR))
+
+    def set_table(self, columns: list[Title], titles: list[Title], rows: list[list[Cell]]):
+        self.beginResetModel()
+        self.columns, self.titles, self.rows = columns, titles, rows
+        self.endResetModel()
+
+    def set_column_text(self, column: int, text: str) -> None:
+        if self.columns[column].text != text:
+            self.columns[column].text = text
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        cell = self.rows[index.row()][index.column()]
+        if role == DISPLAY:
+            return cell.text
+        if role == BACKGROUND and cell.shaded:
+            return self._shade
+        if role == TOOLTIP and cell.tip:
+            return cell.tip
+        return None
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        titles = self.columns if orientation == Qt.Orientation.Horizontal else self.titles
+        if not 0 <= section < len(titles):
+            return None
+        title = titles[section]
+        if role == DISPLAY:
+            return title.text
+        if role == FONT and title.bold:
+            return self._bold
+        if role == TOOLTIP and title.tip:
+            return title.tip
+        return None
+
+
 class AppraisalDialog(QDialog):
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -43,7 +121,7 @@ class AppraisalDialog(QDialog):
         self.changes.setTextFormat(Qt.TextFormat.PlainText)  # plan names come from files
         self.changes.setWordWrap(True)
         self.changes.setAccessibleName("What changes")
-        self.table_model = QStandardItemModel(self)
+        self.table_model = AppraisalModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,37 +196,30 @@ class AppraisalDialog(QDialog):
         self.baseline_combo.setCurrentIndex(self.baseline_combo.findData(baseline))
 
         self.changes.setText(changes_text(table))
-        bold = QFont()
-        bold.setBold(True)
-        self.table_model.clear()
-        self.table_model.setColumnCount(len(table.plans))
+        columns = []
         for column, plan in enumerate(model.lot_plans):
             marks = column_marks(table, column, plan.id == model.active_plan)
-            item = QStandardItem()
-            item.setData(plan.name, Qt.ItemDataRole.UserRole)  # the full name, wrapped to fit
-            item.setData(marks, Qt.ItemDataRole.UserRole + 1)
-            item.setToolTip(plain_tooltip(plan.name + (f"\n({marks})" if marks else "")))
-            if column == table.baseline:
-                item.setFont(bold)
-            self.table_model.setHorizontalHeaderItem(column, item)
-        shade = QBrush(QColor(DIFFERENCE_COLOUR))
+            # the full name, wrapped to fit by _wrap_headers
+            columns.append(Title(plan.name, column == table.baseline,
+                                 plain_tooltip(plan.name + (f"\n({marks})" if marks else "")),
+                                 plan.name, marks))
         base_name = table.headers[table.baseline] if table.baseline is not None else ""
+        titles, rows = [], []
         for row, measure in enumerate(table.measures):
-            items = []
+            cells = []
             for column in range(len(table.plans)):
                 # Plain text: names come from files. The sign stays with its amount.
-                item = QStandardItem(keep_sign_with_amount(table.text(row, column)))
-                if table.differs(row, column):
-                    item.setBackground(shade)
-                    item.setToolTip(plain_tooltip(f"{base_name} (baseline): "
-                                                  f"{measure.cell(table.baseline)}"))
-                items.append(item)
-            self.table_model.appendRow(items)
-            label = QStandardItem(measure.label)
-            if any(table.differs(row, c) for c in range(len(table.plans))):
-                label.setFont(bold)
-                label.setToolTip("Differs from the baseline plan in at least one plan")
-            self.table_model.setVerticalHeaderItem(row, label)
+                differs = table.differs(row, column)
+                cells.append(Cell(keep_sign_with_amount(table.text(row, column)), differs,
+                                  plain_tooltip(f"{base_name} (baseline): "
+                                                f"{measure.cell(table.baseline)}")
+                                  if differs else ""))
+            rows.append(cells)
+            differs = any(table.differs(row, c) for c in range(len(table.plans)))
+            titles.append(Title(measure.label, differs,
+                                "Differs from the baseline plan in at least one plan"
+                                if differs else ""))
+        self.table_model.set_table(columns, titles, rows)
         self._wrap_headers()
 
     def _wrap_headers(self, resized: int = -1, _old: int = 0, new_size: int = 0) -> None:
@@ -156,36 +227,31 @@ class AppraisalDialog(QDialog):
         Called by refresh (every column) and as each column is resized (that column, at the
         size the signal gives: the header has not finished resizing the others yet)."""
         header = self.table.horizontalHeader()
-        for column in range(self.table_model.columnCount()):
-            item = self.table_model.horizontalHeaderItem(column)
-            if (resized >= 0 and column != resized) or item is None \
-                    or item.data(Qt.ItemDataRole.UserRole) is None:
-                continue  # sections also resize while refresh() rebuilds them
+        for column, title in enumerate(self.table_model.columns):
+            if resized >= 0 and column != resized:
+                continue
             font = QFont(header.font())
-            font.setBold(item.font().bold())  # the baseline's title is bold
+            font.setBold(title.bold)  # the baseline's title is bold
             metrics = QFontMetrics(font)
             width = (new_size if resized >= 0 else header.sectionSize(column)) - 12  # margins
-            marks = item.data(Qt.ItemDataRole.UserRole + 1)
-            text = "\n".join(wrap(item.data(Qt.ItemDataRole.UserRole), metrics, width)
-                             + (wrap(f"({marks})", metrics, width) if marks else []))
-            if item.text() != text:
-                item.setText(text)
+            self.table_model.set_column_text(column, "\n".join(
+                wrap(title.name, metrics, width)
+                + (wrap(f"({title.marks})", metrics, width) if title.marks else [])))
 
     def header_text(self, column: int) -> str:
-        return self.table_model.horizontalHeaderItem(column).text()
+        return self.table_model.columns[column].text
+
+    def _row(self, label: str) -> list[Cell]:
+        for title, cells in zip(self.table_model.titles, self.table_model.rows):
+            if title.text == label:
+                return cells
+        raise KeyError(label)
 
     def cell(self, label: str, column: int) -> str:
-        for row in range(self.table_model.rowCount()):
-            if self.table_model.verticalHeaderItem(row).text() == label:
-                return self.table_model.item(row, column).text().replace(WORD_JOINER, "")
-        raise KeyError(label)
+        return self._row(label)[column].text.replace(WORD_JOINER, "")
 
     def is_shaded(self, label: str, column: int) -> bool:
-        for row in range(self.table_model.rowCount()):
-            if self.table_model.verticalHeaderItem(row).text() == label:
-                return self.table_model.item(row, column).background().style() \
-                    != Qt.BrushStyle.NoBrush
-        raise KeyError(label)
+        return self._row(label)[column].shaded
 
     # --- copy and print ----------------------------------------------------------------------
     def html(self) -> str:

@@ -610,6 +610,15 @@ def shortened_names(diagram: Diagram, plan: LotPlan | None) -> list[tuple[int, s
             enumerate(cid for cid, fit in fits.items() if not fit.complete)]
 
 
+@dataclass
+class Layers:
+    """What another drawing adds to the diagram, painted in scene units: `under` over the lot
+    areas and under the pathways and boxes, `over` on top of everything."""
+    under: Callable[[QPainter], None] | None = None
+    over: Callable[[QPainter], None] | None = None
+    foot: dict[str, float] = field(default_factory=dict)  # box id -> room its name leaves
+
+
 def shown_area(target: QRectF, source: QRectF) -> QRectF:
     """The part of the diagram that `target` shows when `source` is fitted into it (scaled
     uniformly, centred): `source` grown to the target's shape."""
@@ -621,13 +630,14 @@ def shown_area(target: QRectF, source: QRectF) -> QRectF:
 
 def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, target: QRectF,
                   source: QRectF | None = None, focus_lot: str | None = None,
-                  whole_boxes: bool = False) -> float:
+                  whole_boxes: bool = False, layers: Layers | None = None) -> float:
     """Paint the part `source` of the diagram (the whole extent by default) into `target`,
     scaled uniformly and centred. With `focus_lot`, that lot is drawn in full and the rest
     faded. With `whole_boxes`, only components wholly inside the target are drawn, and
     pathway labels only where they fit inside it: pathways leaving it are cut at its edge,
-    and no text is cut (a crop of the diagram on a lot's page). Returns the scale (target
-    units per scene unit)."""
+    and no text is cut (a crop of the diagram on a lot's page). With `layers`, more is painted
+    in scene units (the flow diagram's bands and figures). Returns the scale (target units per
+    scene unit)."""
     source = source or diagram.extent
     scale = min(target.width() / source.width(), target.height() / source.height())
     shown = shown_area(target, source)
@@ -656,6 +666,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         if region.parts and region.outline.boundingRect().intersects(visible):
             paint_lot_fill(painter, region, lot, faded=faded_lot(lot))
 
+    if layers is not None and layers.under is not None:
+        layers.under(painter)
     routes = pathway_routes(diagram)
     labels = []
 
@@ -689,7 +701,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         box = diagram.boxes[cid]
         lot = home.get(cid)
         badge = _paint_component(painter, diagram, cid, box, lot, fits[cid],
-                                 lot is None and cid in unassigned, faded_lot(lot))
+                                 lot is None and cid in unassigned, faded_lot(lot),
+                                 layers.foot.get(cid, 0.0) if layers is not None else 0.0)
         if badge is not None:
             badges.append(badge)
 
@@ -714,6 +727,8 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(text_ink)
         flag_style.draw(painter, rect, flag, Qt.AlignCenter)
+    if layers is not None and layers.over is not None:
+        layers.over(painter)
     if recording():
         _record(painter, diagram, plan, visible, drawn, placed_labels)
     painter.restore()
@@ -734,9 +749,11 @@ def _record(painter: QPainter, diagram: Diagram, plan: LotPlan | None, visible: 
 
 
 def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
-                     lot: Lot | None, fit: NameFit, unassigned: bool, faded: bool):
+                     lot: Lot | None, fit: NameFit, unassigned: bool, faded: bool,
+                     foot: float = 0.0):
     """The box, its name and kind; returns its lot badge (rect, text, style, border ink,
-    text ink) for painting last, or None."""
+    text ink) for painting last, or None. The name keeps `foot` clear at the bottom, where
+    the kind line gives way to what a layer paints there."""
     c = diagram.component(cid)
     kind = c.kind_info
 
@@ -751,19 +768,20 @@ def _paint_component(painter: QPainter, diagram: Diagram, cid: str, box: QRectF,
     painter.drawPath(shape)
 
     s = styles()
-    inner = _inner(kind, box)
+    inner = _inner(kind, box).adjusted(0, 0, 0, -foot)
+    show_kind = fit.show_kind and not foot
     # The bottom line holds the kind name on the left and the lot code (or a flag) on the right.
     flag = badge_text(lot, unassigned)
     flag_style = s["flag"] if unassigned else s["code"]
     flag_w = _badge_width(flag, unassigned)
-    block = len(fit.lines) * fit.pitch + (s["kind"].line_height if fit.show_kind else 0)
+    block = len(fit.lines) * fit.pitch + (s["kind"].line_height if show_kind else 0)
     top = inner.top() + max(0.0, (inner.height() - block) / 2)
     painter.setPen(FADED_TEXT if faded else INK)
     for i, line in enumerate(fit.lines):
         fit.style.draw(painter, QRectF(inner.left(), top + i * fit.pitch, inner.width(),
                                        fit.pitch),
                        line, (Qt.AlignHCenter if kind.is_exit else Qt.AlignLeft) | Qt.AlignVCenter)
-    if fit.show_kind:
+    if show_kind:
         kind_y = top + len(fit.lines) * fit.pitch
         painter.setPen(FADED_KIND if faded else QColor("#4a4a4a"))
         s["kind"].draw(painter, QRectF(inner.left(), kind_y, inner.width(),

@@ -1,16 +1,22 @@
-"""The lot pack's demand and capacity content (models.flow): a page of its own after the
-coverage checks, and each lot's rows on its lot page. Text and tables only; the figures and
-their wording come from models.flow_table, as in the window and the command line."""
+"""The lot pack's demand and capacity content (models.flow): its own pages after the coverage
+checks (the flow diagram, the summary and the tables), and each lot's rows on its lot page.
+The figures and their wording come from models.flow_table, as in the window and the command
+line; the diagram from flow_diagram.py."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
 
 from models.flow import FlowResult
 from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
 from models.schema import Lot, ServiceModel
 
-from .layout import Block, Heading, Paragraph, Table
+from .flow_diagram import FlowDrawing, flow_graphic, flow_key
+from .layout import GAP, PT, Block, Heading, Paragraph, Table
+from .pack_diagram import DiagramBlocks
+
+READABLE_PT = 7.0  # names on the flow diagram print at least this large where a page allows
 
 WIDTHS = [3.2, 1.3, 1.2, 1.4, 1.2, 1.3, 1.5, 1.3]
 OVER = QColor("#e6e6e6")  # a light grey behind rows over capacity; the word OVER says it too
@@ -22,8 +28,13 @@ def _table(first: str, rows: list) -> Table:
     return Table([first, *(c.title for c in COLUMNS[1:])], body, WIDTHS, row_fills=fills)
 
 
-def demand_blocks(model: ServiceModel, result: FlowResult, maximum) -> list[Block]:
-    blocks: list[Block] = [Paragraph(line, 10) for line in summary_lines(result, model, maximum)]
+def demand_blocks(model: ServiceModel, result: FlowResult, maximum, diagrams: DiagramBlocks,
+                  content: QRectF) -> list[Block]:
+    """The summary, the flow diagram and the tables. The diagram follows the summary on the
+    first page when its names print at 7 pt or more there (or it keeps the size the page's
+    width gives it); else it takes the first page alone, as large as the page allows."""
+    summary = [Together([Paragraph(line, 10) for line in summary_lines(result, model, maximum)])]
+    blocks = _with_diagram(result, diagrams, content, summary)
     blocks.append(_table("Component", component_rows(model, result)))
     if result.lots:
         blocks += [Heading("Each lot"), _table("Lot", result.lots)]
@@ -35,6 +46,42 @@ def demand_blocks(model: ServiceModel, result: FlowResult, maximum) -> list[Bloc
                             "through the year are not modelled. '-': not entered.", 8,
                             italic=True))
     return blocks
+
+
+class Together(Block):
+    """Paragraphs kept on one page, and with the start of what follows (the summary over its
+    table): one sentence of it alone at the foot of a page reads as if the rest were lost."""
+    keep_with_next = True
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+
+    def height(self, width: float) -> float:
+        return sum(b.height(width) for b in self.blocks) + GAP * (len(self.blocks) - 1)
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        y = rect.top()
+        for block in self.blocks:
+            h = block.height(rect.width())
+            block.paint(painter, QRectF(rect.left(), y, rect.width(), h))
+            y += h + GAP
+
+
+def _with_diagram(result: FlowResult, diagrams: DiagramBlocks, content: QRectF,
+                  summary: list[Block]) -> list[Block]:
+    """The summary and the flow diagram (with the key of shortened names and its own key),
+    the diagram first when it needs the page to itself (see demand_blocks)."""
+    drawing = FlowDrawing(diagrams.diagram, diagrams.plan, result)
+    width = content.width()
+    names = diagrams.names_key()
+    under = [b for b in (names, flow_key()) if b is not None]
+    under_h = sum(b.height(width) + GAP for b in under) + PT  # rounding slack
+    natural = width * drawing.source.height() / drawing.source.width()  # as wide as the page
+    left = content.height() - sum(b.height(width) + GAP for b in summary) - under_h - GAP
+    if left >= natural or (left > 0 and drawing.name_points(left, width) >= READABLE_PT):
+        return summary + [flow_graphic(drawing, min(left, natural)), *under]
+    alone = min(natural, content.height() - under_h)
+    return [flow_graphic(drawing, alone), *under, *summary]
 
 
 def lot_blocks(model: ServiceModel, lot: Lot, result: FlowResult) -> list[Block]:

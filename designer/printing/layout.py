@@ -257,12 +257,13 @@ class Page:
     heading: str
     placed: list[tuple[Block, QRectF]] = field(default_factory=list)
     sheet: str = ""  # grid label of a diagram sheet, printed large in the corner
+    sections: list[str] = field(default_factory=list)  # the titles of the sections begun here
 
 
 def flow(heading: str, blocks: list[Block], content: QRectF) -> list[Page]:
     """Place blocks top to bottom, starting a new page (heading "... (continued)") when the
     next one does not fit; tables split between rows, headings stay with what follows."""
-    pages = [Page(heading)]
+    pages = [Page(heading, sections=[heading])]
     y = content.top()
     queue = list(blocks)
     width = content.width()

@@ -7,7 +7,7 @@ one file per page through the same `paint_page`, so every output shows the same 
 
 LotPack only orders and flows the pages; their parts live apart: the sections' text and tables
 in sections.py (with flow_page.py and procurement_page.py), the diagram's blocks in
-pack_diagram.py, the taped sheets at a scale in sheets.py, and what frames every page (header,
+pack_diagram.py (the flow diagram's in flow_diagram.py), the taped sheets at a scale in sheets.py, and what frames every page (header,
 title block, page number) in page_frame.py.
 """
 
@@ -108,16 +108,21 @@ class LotPack:
             if self.options.lot_id in (None, lot.id):
                 pages += self._lot_pages(lot)
         if self.options.lot_id is None:
+            # The plan-wide sections after the lots: a short one shares the page before.
+            first = len(pages)
             for heading, blocks in procurement_page.pages(self.model, self.plan):
-                pages += flow(heading, blocks, self.content)
-            pages += flow(f"Coverage checks: {self.plan.name}", self.sections.coverage(),
-                          self.content)
+                pages = self._join_if_room(pages, flow(heading, blocks, self.content), first)
+            pages = self._join_if_room(pages, flow(f"Coverage checks: {self.plan.name}",
+                                                   self.sections.coverage(), self.content),
+                                       first)
             if self.flow.known:
                 pages += flow("Demand and capacity", flow_page.demand_blocks(
-                    self.model, self.flow, maximum_flow(self.model)), self.content)
+                    self.model, self.flow, maximum_flow(self.model), self.diagrams,
+                    self.content), self.content)
             if len(self.model.lot_plans) > 1:
                 pages = self._join_if_room(
-                    pages, flow("Options appraisal", self.sections.appraisal(), self.content))
+                    pages, flow("Options appraisal", self.sections.appraisal(), self.content),
+                    first)
         return pages
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
@@ -126,11 +131,12 @@ class LotPack:
         return flow(f"Lot {lot.code}: {lot.name}", [*self.diagrams.for_lot(lot, tables), *tables],
                     self.content)
 
-    def _join_if_room(self, pages: list[Page], section: list[Page]) -> list[Page]:
+    def _join_if_room(self, pages: list[Page], section: list[Page], first: int) -> list[Page]:
         """A one-page section goes under the page before when all of it fits there: a short
-        table alone on a page wastes paper and reads as if the rest were missing. Used for the
-        plan-wide sections only, so no lot's page carries another's content."""
-        if not pages or len(section) != 1:
+        table alone on a page wastes paper and reads as if the rest were missing. Only onto
+        the pages from `first` on (the plan-wide sections'), so no lot's page carries
+        another's content. The header names each section; the plan's name once."""
+        if len(pages) <= first or len(section) != 1:
             return pages + section
         last, (alone,) = pages[-1], section
         used = max((rect.bottom() for _, rect in last.placed), default=self.content.top())
@@ -141,7 +147,9 @@ class LotPack:
         if room.height() <= 0 or len(joined) != 1:
             return pages + section
         last.placed += joined[0].placed
-        last.heading = f"{last.heading}; {alone.heading}"
+        last.sections += alone.sections
+        suffix = f": {self.plan.name}"
+        last.heading = f"{last.heading}; {alone.heading.removesuffix(suffix)}"
         return pages
 
     def _overview(self) -> list[Page]:
