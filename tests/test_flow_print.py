@@ -117,7 +117,7 @@ def test_the_flow_page_draws_the_model_with_people_on_each_arrow_and_over_capaci
     assert bars["yp"] == "OVER 200%" and bars["hub"] == "900 / 1,800: 50%"
     for text_on_bar in bars.values():
         assert text_on_bar in text
-    assert "Hatched, OVER: more arrive than it can take" in text  # the key
+    assert "Hatched bar, OVER: more arrive than it can take" in text  # the key
 
 
 def test_the_template_packs_are_shorter_and_the_flow_names_readable(tmp_path):

@@ -201,4 +201,4 @@ def flow_key() -> Block:
     return KeyRow([(band, "Band and number on a pathway: people a year who take it"),
                    (bar(0.6, False), "Bar in a service: people a year arriving / its capacity "
                                      "(grey: the share used)"),
-                   (bar(1.0, True), "Hatched, OVER: more arrive than it can take")], 8)
+                   (bar(1.0, True), "Hatched bar, OVER: more arrive than it can take")], 8)
