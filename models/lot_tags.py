@@ -16,14 +16,16 @@ Box = tuple[float, float, float, float]
 CLEAR = 3.0  # kept between a tag and a box or a label
 INSIDE = 2.0  # kept between a tag and the region's edge (its outline is stroked)
 EPSILON = 0.01
+MOST_WORDS = 12  # a shortened name keeps at most this many words
 
 
 def tag_texts(code: str, name: str) -> list[str]:
     """What a tag may say, longest first: the code and the whole name, the name shortened
-    word by word, the code alone (the name alone for a lot with no code)."""
+    word by word (from its first MOST_WORDS words: a name from a file may be a book), the
+    code alone (the first word for a lot with no code)."""
     code, words = " ".join(code.split()), name.split()
     texts = [" ".join([code, *words]).strip()]
-    for n in range(len(words) - 1, 0, -1):
+    for n in range(min(len(words) - 1, MOST_WORDS), 0, -1):
         texts.append(" ".join([code, *words[:n]]).strip() + "\u2026")
     texts.append(code or (words[0] if words else ""))
     return [t for i, t in enumerate(texts) if t and t not in texts[:i]]

@@ -24,6 +24,7 @@ def test_tag_texts_shorten_word_by_word_down_to_the_code():
         "L1"]
     assert tag_texts("", "Recovery") == ["Recovery"]
     assert tag_texts("L2", "") == ["L2"]
+    assert len(tag_texts("L3", "word " * 5000)) == 14  # a file's 10,000-character name
 
 
 def test_covered_by_a_union_of_rectangles():
