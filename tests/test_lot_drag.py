@@ -63,3 +63,20 @@ def test_a_dragged_box_takes_its_lot_along_and_leaves_the_other_lots_alone(luton
     assert (moved.x, moved.y) == (item.pos().x(), item.pos().y())
     assert lots.regions[engagement.id].region.contains(
         item.mapRectToScene(item.box()).center())
+
+
+def test_the_no_lot_halo_follows_a_dragged_service(luton_window, qtbot):
+    window = luton_window
+    window.lots.unassign(["family"])
+    qtbot.waitUntil(lambda: "family" in window.lots.regions.marks)
+    mark = window.lots.regions.marks["family"]
+    item = window.scene.components["family"]
+    window.view.centerOn(item)
+    QApplication.processEvents()
+    viewport = window.view.viewport()
+    at = window.view.mapFromScene(item.pos())
+    send(viewport, QEvent.Type.MouseButtonPress, at, LEFT, LEFT)
+    for step in range(1, 4):
+        send(viewport, QEvent.Type.MouseMove, at + QPoint(0, 40 * step), NONE, LEFT)
+    assert mark.box.contains(item.mapRectToScene(item.box()))  # during the drag, not after
+    send(viewport, QEvent.Type.MouseButtonRelease, at + QPoint(0, 120), LEFT, NONE)

@@ -465,8 +465,11 @@ class LotRegions(QObject):
         for lot_id in left_out:
             self._reshape(self.regions[lot_id])
         for cid in moved:
+            item = self.scene.components[cid]
             for shadow in self._shadows[cid]:
-                shadow.setPos(self.scene.components[cid].pos())
+                shadow.setPos(item.pos())
+            if cid in self.marks:  # a service in no lot: its halo goes along
+                self.marks[cid].set_box(item.mapRectToScene(item.box()))
         self._settle_timer.start()
 
     def settle(self) -> None:
