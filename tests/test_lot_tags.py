@@ -118,3 +118,14 @@ def test_canvas_tags_are_inside_their_region_and_clear(qtbot, name, plan_id):
             assert not any(overlap(rect, label) for label in labels), text
     doc.blockSignals(True)
     doc.undo_stack.blockSignals(True)
+
+
+def test_a_canvas_tag_takes_up_only_its_own_rectangle(luton_window):
+    """Placing a new box, hovering for a tool tip: the tag is where it is drawn, not
+    everywhere in its region's bounds."""
+    QApplication.processEvents()
+    for region in luton_window.lots.regions.regions.values():
+        tags = region.tags
+        (rect, _), = tags.tags
+        assert tags.shape().boundingRect() == rect
+        assert tags.boundingRect().contains(rect)

@@ -112,6 +112,14 @@ class LotTagsItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def shape(self) -> QPainterPath:
+        """The tags themselves, not the region they may be anywhere in (the bounds): a new
+        box may go beside them, and their tool tip shows over them only."""
+        path = QPainterPath()
+        for rect, _ in self.tags:
+            path.addRect(rect)
+        return path
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if self._tags is None and lod < OVERVIEW_LOD:
