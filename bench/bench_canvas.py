@@ -192,10 +192,12 @@ def _measure(subject: AppCanvas, bare: BareCanvas, repeats: int,
 
 # --- dragging ------------------------------------------------------------------------------
 
-def _mouse(kind: QEvent.Type, pos: QPoint, button: Qt.MouseButton,
+def _mouse(widget, kind: QEvent.Type, pos: QPoint, button: Qt.MouseButton,
            buttons: Qt.MouseButton) -> QMouseEvent:
-    local = QPointF(pos)
-    return QMouseEvent(kind, local, local, button, buttons, Qt.KeyboardModifier.NoModifier)
+    """A mouse event at `pos` in `widget`, with its true global position: the scene finds
+    the item under the mouse from the global one, so a made-up one hits another item."""
+    return QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+                       Qt.KeyboardModifier.NoModifier)
 
 
 def drag_times(view: QGraphicsView, start: QPointF, moves: int) -> list[float]:
@@ -205,18 +207,18 @@ def drag_times(view: QGraphicsView, start: QPointF, moves: int) -> list[float]:
     viewport = view.viewport()
     at = view.mapFromScene(start)
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    app.sendEvent(viewport, _mouse(QEvent.Type.MouseButtonPress, at, left, left))
+    app.sendEvent(viewport, _mouse(viewport, QEvent.Type.MouseButtonPress, at, left, left))
     settle()
     times = []
     for i in range(1, moves + 1):
         pos = at + QPoint(7 * i, 3 * i)
         t = time.perf_counter()
-        app.sendEvent(viewport, _mouse(QEvent.Type.MouseMove, pos, none, left))
+        app.sendEvent(viewport, _mouse(viewport, QEvent.Type.MouseMove, pos, none, left))
         app.processEvents()
         times.append(time.perf_counter() - t)
         if sum(times) > DRAG_BUDGET and len(times) >= 3:
             break  # each move is slow enough already; the median of a few says it
-    app.sendEvent(viewport, _mouse(QEvent.Type.MouseButtonRelease, pos, left, none))
+    app.sendEvent(viewport, _mouse(viewport, QEvent.Type.MouseButtonRelease, pos, left, none))
     settle()
     return times
 
@@ -247,7 +249,10 @@ def bench_drag(size: int, model: ServiceModel) -> list[Result]:
     window.view.reset_zoom()
     window.view.centerOn(item)
     settle()
-    ours = drag_times(window.view, item.pos(), DRAG_MOVES)
+    start = item.pos()
+    ours = drag_times(window.view, start, DRAG_MOVES)
+    if window.scene.components[component_id].pos() == start:
+        raise RuntimeError(f"the drag did not move {component_id}: the mouse missed it")
     window.doc.undo_stack.clear()
     window.doc.undo_stack.setClean()
     window.hide()
@@ -264,6 +269,8 @@ def bench_drag(size: int, model: ServiceModel) -> list[Result]:
     bare.view.centerOn(x, y)
     settle()
     plain = drag_times(bare.view, QPointF(x, y), DRAG_MOVES)
+    if rect.pos() == QPointF(0, 0):
+        raise RuntimeError("the baseline's drag did not move its rectangle")
     bare.view.hide()
     bare.close()
 

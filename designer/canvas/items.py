@@ -318,6 +318,10 @@ class PathwayItem(QGraphicsItem):
         self._route = (points, label_rect, self.source.pos(), self.target.pos())
         self.adjust()
 
+    def routed_points(self) -> list | None:
+        """The router's polyline while the ends are where it was routed for, else None."""
+        return self._route[0] if self._routed() else None
+
     def _routed(self) -> bool:
         return self._route is not None and self._route[2] == self.source.pos() and \
             self._route[3] == self.target.pos()

@@ -5,7 +5,7 @@ quick curves (PathwayItem.adjust), so dragging stays smooth."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, QTimer
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
 
 from models.labels import place_labels
@@ -33,6 +33,8 @@ def _two_lines(label: str) -> tuple[float, float]:
 
 
 class CanvasRoutes(QObject):
+    routed = Signal()  # the arrows and their labels were placed again (lot tags follow)
+
     def __init__(self, scene) -> None:
         super().__init__(scene)
         self.scene = scene
@@ -65,3 +67,4 @@ class CanvasRoutes(QObject):
             if pid in routes:
                 label = labels.get(pid)
                 item.set_route(routes[pid], QRectF(*label[0]) if label else None)
+        self.routed.emit()

@@ -25,6 +25,7 @@ from models import catalogue
 from models.geometry import BOX_H, BOX_W
 from models.layout import layered_positions
 from models.labels import place_labels
+from models.lot_tags import place_tags, segments, tag_texts
 from models.routing import route_pathways
 from models.wording import wrap_words
 from models.lots import unassigned_services
@@ -108,6 +109,7 @@ class Diagram:
     _by_id: dict | None = field(default=None, repr=False, compare=False)
     _plans: dict = field(default_factory=dict, repr=False, compare=False)
     _labels: dict | None = field(default=None, repr=False, compare=False)
+    _label_index: BoxIndex | None = field(default=None, repr=False, compare=False)
 
     def component(self, component_id: str):
         """The component with this id, or None."""
@@ -204,6 +206,7 @@ class Region:
     # (pattern, spacing, dot) -> hatch(): the same region is painted on many pages, and on
     # the canvas at every zoom.
     _hatches: dict = field(default_factory=dict, repr=False, compare=False)
+    _tags: list | None = field(default=None, repr=False, compare=False)  # lot_tags()
 
 
 def lot_region(diagram: Diagram, lot: Lot) -> Region:
@@ -213,6 +216,16 @@ def lot_region(diagram: Diagram, lot: Lot) -> Region:
     if key not in diagram._regions:
         diagram._regions[key] = _lot_region(diagram, lot)
     return diagram._regions[key]
+
+
+def box_region(box: QRectF) -> Region:
+    """One box's part of a lot region on its own (what a lot region is made of, before the
+    bridges): the canvas draws it under a box being dragged."""
+    padded = box.adjusted(-LOT_PAD, -LOT_PAD, LOT_PAD, LOT_PAD)
+    outline = QPainterPath()
+    outline.addRoundedRect(padded, CORNER, CORNER)
+    inset = CORNER * (1 - math.sqrt(0.5))  # hatch clear of the rounded corners
+    return Region(outline, [padded.adjusted(inset, inset, -inset, -inset)])
 
 
 def _lot_region(diagram: Diagram, lot: Lot) -> Region:
@@ -266,6 +279,53 @@ def _lot_region(diagram: Diagram, lot: Lot) -> Region:
             joined[root(a)] = root(b)
     outline, holes = _without_holes(path.simplified())
     return Region(outline, parts + holes)  # a filled hole is hatched like the rest
+
+
+def _box(r: QRectF) -> tuple[float, float, float, float]:
+    return r.x(), r.y(), r.width(), r.height()
+
+
+def lot_tags(diagram: Diagram, lot: Lot) -> list[tuple[QRectF, str]]:
+    """Where the lot's name tags go on paper and what they say: one inside each piece of its
+    region, clear of every box and pathway label (models/lot_tags.py), the name shortened or
+    the code alone where the whole name finds no room; none in a piece too small for one."""
+    region = lot_region(diagram, lot)
+    if region._tags is None:
+        style = styles()["code"]
+        texts = tag_texts(lot.code, lot.name)
+        sizes = [(style.width(t) + 10, style.line_height + 2) for t in texts]
+        area = region.outline.boundingRect()
+        if diagram._label_index is None:
+            diagram._label_index = BoxIndex({pid: rect for pid, (rect, _) in
+                                             pathway_labels(diagram).items()})
+        obstacles = [*diagram.index().near(area).values(),
+                     *diagram._label_index.near(area).values()]
+        routes = pathway_routes(diagram)
+        arrows = [s for p in diagram.pathways_near(area) for s in segments(
+            [(e.x, e.y) for e in (routes[p.id].elementAt(i)
+                                  for i in range(routes[p.id].elementCount()))])]
+        region._tags = [(QRectF(*spot), texts[i]) for spot, i in
+                        place_tags([_box(p) for p in region.parts],
+                                   [_box(o) for o in obstacles], sizes, arrows)]
+    return region._tags
+
+
+def _paint_lot_tags(painter: QPainter, diagram: Diagram, lots: list[Lot],
+                    faded: Callable[[Lot], bool], shown: QRectF | None) -> None:
+    """Each lot's name tags (lot_tags), a white label in the lot's ink like a box's badge;
+    with `shown`, only tags wholly inside it."""
+    style = styles()["code"]
+    for lot in lots:
+        fade = faded(lot)
+        for rect, text in lot_tags(diagram, lot):
+            if shown is not None and not shown.contains(rect):
+                continue
+            painter.setPen(QPen(blend(lot_ink(lot), "white", FADE) if fade else lot_ink(lot),
+                                1.2))
+            painter.setBrush(QColor("white"))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(FADED_TEXT if fade else INK)
+            style.draw(painter, rect, text, Qt.AlignCenter)
 
 
 def _without_holes(outline: QPainterPath) -> tuple[QPainterPath, list[QRectF]]:
@@ -721,6 +781,10 @@ def paint_diagram(painter: QPainter, diagram: Diagram, plan: LotPlan | None, tar
         painter.drawRoundedRect(spot, 4, 4)
         painter.setPen(text_ink)
         style.draw(painter, spot, text, Qt.AlignCenter)
+    _paint_lot_tags(painter, diagram, [lot for lot in lots if lot_region(diagram, lot).parts
+                                       and lot_region(diagram, lot).outline.boundingRect()
+                                       .intersects(visible)],
+                    faded_lot, shown if whole_boxes else None)
     for rect, flag, flag_style, ink, text_ink in badges:
         painter.setPen(QPen(ink, 1.2))
         painter.setBrush(QColor("white"))
