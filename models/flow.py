@@ -8,21 +8,31 @@ over the pathways without a share; when every pathway has a share and they add t
 are solved exactly: components are taken strongly connected component by component in
 topological order, and each loop is one small linear solve. A loop nobody can leave is a
 finding (`flow-loop`) and its arrivals are unknown (None), never a hang or a division by zero.
+
+The checks run this on every check run (150 ms after edits pause) on the graph they built, so
+it reads each pathway and component once into plain dicts and lists; the lot and cohort totals,
+which no rule needs, are added only when asked for (`add_totals`). The maximum flow is in
+models/max_flow.py.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import catalogue as cat
 from .checks import ERROR, INFO, WARNING, Finding, pathway_graph
-from .schema import Component, ServiceModel
+from .max_flow import MaximumFlow, maximum_flow  # noqa: F401 (imported from here by callers)
+from .schema import ServiceModel
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _EPS = 1e-9  # shares that add to 100.000000001 add to 100
 _NOBODY = 1e-9  # a fraction of leavers below this (a share under 1e-7 %) takes nobody
+_ROUTES = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
+_EXITS = frozenset(k.id for k in cat.KINDS.values() if k.is_exit)
+_SERVICES = frozenset(cat.KINDS) - _ROUTES - _EXITS
 
 
 def _utilisation(arrivals: float | None, capacity: int | None) -> float | None:
@@ -32,7 +42,11 @@ def _utilisation(arrivals: float | None, capacity: int | None) -> float | None:
     return 100.0 * arrivals / capacity
 
 
-@dataclass
+def _over(arrivals: float | None, capacity: int | None) -> bool:
+    return arrivals is not None and capacity is not None and arrivals > capacity + _EPS
+
+
+@dataclass(slots=True)
 class ComponentFlow:
     id: str
     name: str
@@ -49,8 +63,7 @@ class ComponentFlow:
 
     @property
     def over_capacity(self) -> bool:
-        return (self.arrivals is not None and self.capacity is not None
-                and self.arrivals > self.capacity + _EPS)
+        return _over(self.arrivals, self.capacity)
 
     @property
     def cost_per_person(self) -> float | None:
@@ -109,6 +122,8 @@ class FlowResult:
     referrals: float | None = None  # people a year coming in by all routes
     treatment_starts: float | None = None  # arrivals at structured treatment from outside it
     plan_id: str | None = None
+    scale: float = 1.0  # the referrals were multiplied by this (sensitivity)
+    has_totals: bool = False  # whether `lots` and `cohorts` were worked out (add_totals)
 
     @property
     def known(self) -> bool:
@@ -157,50 +172,53 @@ def _names(model_names: list[str]) -> str:
         ", ".join(model_names[:-1]) + " and " + model_names[-1]
 
 
-def splits(model: ServiceModel, findings: list[Finding] | None = None,
-           by_id: dict[str, Component] | None = None
-           ) -> tuple[dict[str, float], dict[str, float]]:
-    """The fraction of each component's leavers who take each pathway (by pathway id), and the
-    fraction who leave without a pathway (drop-out), by component id. Exits absorb: nothing
-    leaves them. Shares adding to more than 100 are scaled down to 100 and reported."""
-    by_id = by_id or {c.id: c for c in model.components}
-    out: dict[str, list] = defaultdict(list)
+def splits(model: ServiceModel, findings: list[Finding] | None = None
+           ) -> tuple[dict[str, float], dict[str, float], dict[str, list[tuple[str, float]]]]:
+    """The fraction of each component's leavers who take each pathway (by pathway id), the
+    fraction who leave without a pathway (drop-out, by component id), and per component the
+    pathways people take into it as (source, fraction). Exits absorb: nothing leaves them.
+    Shares adding to more than 100 are scaled down to 100 and reported."""
+    shared: dict[str, float] = {}  # per source: the shares given, and how many are not
+    unshared: dict[str, int] = {}
     for p in model.pathways:
-        out[p.source].append(p)
-    fraction: dict[str, float] = {}
+        if p.share_percent is None:
+            unshared[p.source] = unshared.get(p.source, 0) + 1
+        else:
+            shared[p.source] = shared.get(p.source, 0.0) + p.share_percent
+    divide: dict[str, float] = {}  # a share's fraction is share / divide[source]
+    each: dict[str, float] = {}  # the fraction each pathway without a share takes
     dropout: dict[str, float] = {}
-    exits = {k.id for k in cat.KINDS.values() if k.is_exit}
     for c in model.components:
-        paths = out.get(c.id, ())
-        if c.kind in exits:
-            dropout[c.id] = 0.0
-            fraction.update((p.id, 0.0) for p in paths)
-            continue
-        if not paths:
-            dropout[c.id] = 1.0
-            continue
-        shared = sum(p.share_percent for p in paths if p.share_percent is not None)
-        unshared = sum(1 for p in paths if p.share_percent is None)
-        if shared > 100 + _EPS:
+        cid = c.id
+        given, blank = shared.get(cid), unshared.get(cid, 0)
+        if c.kind in _EXITS:
+            divide[cid], each[cid], dropout[cid] = float("inf"), 0.0, 0.0
+        elif given is None and not blank:
+            dropout[cid] = 1.0  # no onward pathway: everyone leaves unplanned
+        elif given is not None and given > 100 + _EPS:
             if findings is not None:
                 findings.append(Finding(
                     "shares-over-100", ERROR,
-                    f"The pathway shares out of {c.name} add to {shared:,.4g}%: more than "
-                    "everyone who leaves it. The figures scale them down to 100%.", (c.id,),
+                    f"The pathway shares out of {c.name} add to {given:,.4g}%: more than "
+                    "everyone who leaves it. The figures scale them down to 100%.", (cid,),
                     fix="Correct the shares so they add to 100 or less; leave a share empty "
                         "to give it what the others leave."))
-            for p in paths:
-                f = (p.share_percent or 0.0) / shared
-                fraction[p.id] = f if f >= _NOBODY else 0.0
-            dropout[c.id] = 0.0
-            continue
-        rest = max(0.0, 100.0 - shared) / 100.0
-        each = rest / unshared if unshared else 0.0
-        for p in paths:
-            f = each if p.share_percent is None else p.share_percent / 100.0
-            fraction[p.id] = f if f >= _NOBODY else 0.0
-        dropout[c.id] = 0.0 if unshared or rest < _NOBODY else rest
-    return fraction, dropout
+            divide[cid], each[cid], dropout[cid] = given, 0.0, 0.0
+        else:
+            rest = max(0.0, 100.0 - (given or 0)) / 100.0
+            divide[cid], each[cid] = 100.0, rest / blank if blank else 0.0
+            dropout[cid] = 0.0 if blank or rest < _NOBODY else rest
+    fraction: dict[str, float] = {}
+    into: dict[str, list[tuple[str, float]]] = {}
+    for p in model.pathways:
+        source = p.source
+        f = each[source] if p.share_percent is None else p.share_percent / divide[source]
+        if f >= _NOBODY:
+            fraction[p.id] = f
+            into.setdefault(p.target, []).append((source, f))
+        else:
+            fraction[p.id] = 0.0
+    return fraction, dropout, into
 
 
 def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0,
@@ -210,127 +228,142 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     `scale` multiplies every referral count (the "referrals up or down by N%" question) without
     touching the model. `graph` is the pathway graph when the caller already has one (the
     checks build it once per run). `totals=False` leaves out the lot and cohort totals, which
-    the findings do not need."""
+    the findings do not need (`add_totals` adds them later)."""
     graph = pathway_graph(model) if graph is None else graph
-    by_id = {c.id: c for c in model.components}
     findings: list[Finding] = []
-    fraction, dropout = splits(model, findings, by_id)
-    edge_fraction = {(p.source, p.target): fraction.get(p.id, 0.0) for p in model.pathways}
-
-    referrals: dict[str, float | None] = {}
-    for c in model.components:
-        if c.kind_info.is_route:
-            referrals[c.id] = None if c.annual_referrals is None else c.annual_referrals * scale
-    arrivals = _solve(graph, edge_fraction, dropout, referrals, by_id, findings)
+    fraction, dropout, into = splits(model, findings)
+    referrals: dict[str, float | None] = {
+        c.id: None if c.annual_referrals is None else c.annual_referrals * scale
+        for c in model.components if c.kind in _ROUTES}
+    arrivals = _solve(graph, into, dropout, referrals, model, findings)
 
     flows: dict[str, ComponentFlow] = {}
+    over = []
+    treatment = set()
     for c in model.components:
-        a = arrivals[c.id]
-        known = a is not None
-        flows[c.id] = ComponentFlow(
-            c.id, c.name, a, c.capacity,
-            a * c.episode_months / 12.0 if known and c.episode_months is not None else None,
-            a * c.completion_percent / 100.0 if known and c.completion_percent is not None
-            else None,
-            a * dropout[c.id] if known else None,
+        cid = c.id
+        if c.kind in cat.STRUCTURED_TREATMENT:
+            treatment.add(cid)
+        a = arrivals[cid]
+        if a is None:
+            flows[cid] = ComponentFlow(cid, c.name, None, c.capacity, None, None, None,
+                                       c.estimated_annual_cost)
+            continue
+        months, percent = c.episode_months, c.completion_percent
+        flows[cid] = row = ComponentFlow(
+            cid, c.name, a, c.capacity, None if months is None else a * months / 12.0,
+            None if percent is None else a * percent / 100.0, a * dropout[cid],
             c.estimated_annual_cost)
-        if flows[c.id].over_capacity:
-            f = flows[c.id]
-            use = f"{f.utilisation_percent:,.0f}% of it" if f.capacity else "and has no places"
-            findings.append(Finding(
-                "capacity-below-demand", WARNING,
-                f"{c.name} can take on {f.capacity:,} people a year but about "
-                f"{f.arrivals:,.0f} arrive ({use}).", (c.id,),
-                fix="Raise its capacity, or send some people by other pathways."))
-    people = {}
+        if c.capacity is not None and a > c.capacity + _EPS:
+            over.append(row)
+    for f in over:
+        use = f"{f.utilisation_percent:,.0f}% of it" if f.capacity else "and has no places"
+        findings.append(Finding(
+            "capacity-below-demand", WARNING,
+            f"{f.name} can take on {f.capacity:,} people a year but about "
+            f"{f.arrivals:,.0f} arrive ({use}).", (f.id,),
+            fix="Raise its capacity, or send some people by other pathways."))
+    people: dict[str, float | None] = {}
+    # People a year who arrive at structured treatment from outside it (a move between two
+    # treatment services is a transfer, not a start); None once one of them is unknown.
+    starts: float | None = 0.0 if treatment else None
     for p in model.pathways:
-        f = fraction.get(p.id, 0.0)
+        f = fraction[p.id]
         a = arrivals[p.source]
         # A pathway nobody takes carries nobody, even out of a component of unknown arrivals.
-        people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
+        n = people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
+        if starts is not None and p.target in treatment and p.source not in treatment:
+            starts = None if n is None else starts + n
 
     known_routes = [r for r, n in referrals.items() if n is not None]
     unknown = [r for r, n in referrals.items() if n is None and graph._succ[r]]
     if known_routes and unknown:
         findings.append(Finding(
             "demand-unknown", INFO,
-            f"The figures are partial: {_names([by_id[r].name for r in unknown])} "
+            f"The figures are partial: {_names([flows[r].name for r in unknown])} "
             f"{'has' if len(unknown) == 1 else 'have'} no annual referrals, so the people a "
             "year at the services they lead to are not known.", tuple(unknown),
             fix="Enter the people a year who come in by each referral route."))
     findings.sort(key=lambda f: (f.severity != ERROR, f.severity != WARNING))
 
-    result = FlowResult(flows, people, findings, plan_id=plan_id)
+    result = FlowResult(flows, people, findings, plan_id=plan_id, scale=scale)
     result.referrals = sum(referrals[r] for r in known_routes) if known_routes else None
-    result.treatment_starts = _treatment_starts(model, people, referrals)
+    result.treatment_starts = starts
     if totals:
-        _group_totals(model, result, plan_id, by_id, graph, referrals)
+        add_totals(result, model, plan_id)
     return result
 
 
-def _solve(graph: nx.DiGraph, edge_fraction: dict, dropout: dict[str, float],
-           referrals: dict[str, float | None], by_id: dict[str, Component],
+def _solve(graph: nx.DiGraph, into: dict, dropout: dict[str, float],
+           referrals: dict[str, float | None], model: ServiceModel,
            findings: list[Finding]) -> dict[str, float | None]:
     """Arrivals at every component: inflow = referrals + what flows in along pathways.
 
     Strongly connected components are solved in topological order of the condensation: a
     single component is a sum, a loop is (I - M) x = b for its members. Members that cannot
     reach a way out of their loop (along pathways people take) trap whoever enters; their
-    arrivals are None and the loop is a `flow-loop` finding."""
+    arrivals are None and the loop is a `flow-loop` finding.
+
+    networkx's search emits a component after every component it leads to, so the reversed
+    list is already in order: the sums below find every source already worked out. Should a
+    networkx version ever emit them otherwise, a source is missing (KeyError) and the
+    condensation is sorted instead (building it costs three times the search, so not always)."""
+    import networkx as nx
+
+    ordered = list(nx.strongly_connected_components(graph))
+    ordered.reverse()
+    try:
+        return _solve_in_order(ordered, graph, into, dropout, referrals, model, findings)
+    except KeyError:
+        condensed = nx.condensation(graph, ordered)
+        ordered = [condensed.nodes[i]["members"] for i in nx.topological_sort(condensed)]
+        return _solve_in_order(ordered, graph, into, dropout, referrals, model, findings)
+
+
+def _solve_in_order(ordered: list[set[str]], graph, into: dict, dropout: dict,
+                    referrals: dict, model: ServiceModel, findings: list[Finding]
+                    ) -> dict[str, float | None]:
     arrivals: dict[str, float | None] = {}
-    pred = graph._pred  # the graph's own adjacency dict (a view per lookup costs a third)
-    ordered, members = _components_in_order(graph)
-    for scc, nodes in enumerate(ordered):
-        inside = nodes if len(nodes) > 1 else ()
+    loop_findings: list[Finding] = []  # kept only once the order has held to the end
+    for nodes in ordered:
+        if len(nodes) == 1:  # most components: a sum of what flows in
+            for v in nodes:
+                total = referrals.get(v, 0.0)
+                for u, f in into.get(v, ()):
+                    a = arrivals[u]
+                    if a is None or total is None:
+                        total = None
+                    else:
+                        total += a * f
+                arrivals[v] = total
+            continue
         inflow: dict[str, float | None] = {}
         for v in nodes:
             total = referrals.get(v, 0.0)
-            for u in pred[v]:
-                if u in inside:
-                    continue
-                f = edge_fraction[(u, v)]
-                if f == 0.0:
-                    continue
-                a = arrivals[u]
-                total = None if a is None or total is None else total + a * f
+            for u, f in into.get(v, ()):
+                if u not in nodes:
+                    a = arrivals[u]
+                    total = None if a is None or total is None else total + a * f
             inflow[v] = total
-        if not inside:
-            (v,) = nodes
-            arrivals[v] = inflow[v]
-            continue
-        arrivals.update(_solve_loop(graph, nodes, inflow, edge_fraction, dropout, members,
-                                    scc, by_id, findings))
+        arrivals.update(_solve_loop(graph, nodes, inflow, into, dropout, model, loop_findings))
+    findings.extend(loop_findings)
     return arrivals
 
 
-def _components_in_order(graph: nx.DiGraph) -> tuple[list[set[str]], dict[str, int]]:
-    """The strongly connected components in topological order, and each node's index.
+def _solve_loop(graph, nodes: set[str], inflow: dict, into: dict, dropout: dict,
+                model: ServiceModel, findings: list) -> dict[str, float | None]:
+    # Members that can reach a way out: a drop-out, or a pathway people take out of the loop
+    # (`into` holds only pathways people take).
+    def leaves(v: str) -> bool:
+        return any(w not in nodes and any(u == v for u, _ in into.get(w, ()))
+                   for w in graph._succ[v])
 
-    networkx's Tarjan search emits a component after every component it leads to, so the
-    reversed list is already in order; that is checked (one pass over the edges) and the
-    condensation sorted instead should a networkx version ever emit them otherwise. Building
-    the condensation costs three times the search at national size."""
-    ordered = list(nx.strongly_connected_components(graph))
-    ordered.reverse()
-    index = {v: i for i, nodes in enumerate(ordered) for v in nodes}
-    if all(index[u] <= index[v] for u, v in graph.edges):
-        return ordered, index
-    condensed = nx.condensation(graph, ordered)
-    ordered = [condensed.nodes[i]["members"] for i in nx.topological_sort(condensed)]
-    return ordered, {v: i for i, nodes in enumerate(ordered) for v in nodes}
-
-
-def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropout: dict,
-                members: dict, scc: int, by_id: dict, findings: list) -> dict[str, float | None]:
-    # Members that can reach a way out: a drop-out, or a pathway people take out of the loop.
-    leaks = [v for v in nodes if dropout[v] > 0 or any(
-        members[w] != scc and edge_fraction[(v, w)] > 0 for w in graph._succ[v])]
+    leaks = [v for v in nodes if dropout[v] > 0 or leaves(v)]
     free = set(leaks)
     todo = list(leaks)
     while todo:
-        v = todo.pop()
-        for u in graph._pred[v]:
-            if u in nodes and u not in free and edge_fraction[(u, v)] > 0:
+        for u, _ in into.get(todo.pop(), ()):
+            if u in nodes and u not in free:
                 free.add(u)
                 todo.append(u)
     trapped = [v for v in nodes if v not in free]
@@ -339,18 +372,16 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropo
         # Nothing flows from trapped members back to free ones (they would not be trapped).
         trapped_set = set(trapped)
         entered = any(inflow[v] != 0.0 for v in trapped) or any(
-            edge_fraction[(u, v)] > 0 for v in trapped for u in graph._pred[v]
-            if u not in trapped_set)
+            u not in trapped_set for v in trapped for u, _ in into.get(v, ()))
         for v in trapped:
             result[v] = None if entered else 0.0
         if entered:
-            order = {v: i for i, v in enumerate(by_id)}
-            ordered = sorted(trapped, key=order.__getitem__)
+            ordered = [c for c in model.components if c.id in trapped_set]  # file order
             findings.append(Finding(
                 "flow-loop", ERROR,
-                f"People who reach {_names([by_id[v].name for v in ordered])} can never leave: "
+                f"People who reach {_names([c.name for c in ordered])} can never leave: "
                 "every pathway they take leads back into the loop, so the numbers in it would "
-                "grow without end.", tuple(ordered),
+                "grow without end.", tuple(c.id for c in ordered),
                 fix="Add a pathway out of the loop (to an exit or recovery), or give its "
                     "pathways shares that leave some people a way out."))
     free_nodes = [v for v in nodes if v in free]
@@ -361,32 +392,22 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, edge_fraction: dict, dropo
         return result
     import numpy as np  # only loops need it
 
+    # (I - M) x = b, built as lists: numpy's per-element assignment costs more than the solve.
     index = {v: i for i, v in enumerate(free_nodes)}
-    matrix = np.eye(len(free_nodes))
-    for v in free_nodes:
-        for u in graph._pred[v]:
-            if u in index:
-                matrix[index[v], index[u]] -= edge_fraction[(u, v)]
-    solved = np.linalg.solve(matrix, np.array([inflow[v] for v in free_nodes]))
-    result.update((v, max(0.0, float(x))) for v, x in zip(free_nodes, solved))
+    matrix = [[0.0] * len(free_nodes) for _ in free_nodes]
+    for i, v in enumerate(free_nodes):
+        row = matrix[i]
+        row[i] = 1.0
+        for u, f in into.get(v, ()):
+            j = index.get(u)
+            if j is not None:
+                row[j] -= f
+    solved = np.linalg.solve(matrix, [inflow[v] for v in free_nodes]).tolist()
+    result.update((v, max(0.0, x)) for v, x in zip(free_nodes, solved))
     return result
 
 
-def _treatment_starts(model: ServiceModel, people: dict, referrals: dict) -> float | None:
-    """People a year who arrive at structured treatment from outside it (a move between two
-    treatment services is a transfer, not a start)."""
-    treatment = {c.id for c in model.components if c.kind in cat.STRUCTURED_TREATMENT}
-    if not treatment:
-        return None
-    total = 0.0
-    for p in model.pathways:
-        if p.target in treatment and p.source not in treatment:
-            n = people[p.id]
-            if n is None:
-                return None
-            total += n
-    return total
-
+# --- lot and cohort totals -----------------------------------------------------------------
 
 def _totals(group_id: str, name: str, members: list[str], result: FlowResult,
             entering: float | None) -> Totals:
@@ -401,7 +422,7 @@ def _totals(group_id: str, name: str, members: list[str], result: FlowResult,
                   _sum(r.cost for r in rows))
 
 
-def _entering(members: list[str], pred, edge_people: dict, referrals: dict) -> float | None:
+def _entering(members: list[str], coming_in: dict, referrals: dict) -> float | None:
     """People a year who come into a group of components: referrals to its routes, and
     people on pathways into it from outside."""
     inside = set(members)
@@ -411,75 +432,35 @@ def _entering(members: list[str], pred, edge_people: dict, referrals: dict) -> f
             if referrals[m] is None:
                 return None
             total += referrals[m]
-        for u in pred[m]:
+        for u, n in coming_in.get(m, ()):
             if u not in inside:
-                n = edge_people[(u, m)]
                 if n is None:
                     return None
                 total += n
     return total
 
 
-def _group_totals(model: ServiceModel, result: FlowResult, plan_id: str | None,
-                  by_id: dict, graph: nx.DiGraph, referrals: dict) -> None:
-    edge_people = {(p.source, p.target): result.pathways[p.id] for p in model.pathways}
+def add_totals(result: FlowResult, model: ServiceModel, plan_id: str | None = None) -> FlowResult:
+    """Fill `result.lots` (one lot plan, the active one by default) and `result.cohorts`, on
+    the model the result was worked out for; the result is returned."""
+    coming_in: dict[str, list[tuple[str, float | None]]] = {}
+    for p in model.pathways:
+        coming_in.setdefault(p.target, []).append((p.source, result.pathways[p.id]))
+    referrals = {c.id: None if c.annual_referrals is None else c.annual_referrals * result.scale
+                 for c in model.components if c.kind in _ROUTES}
+    result.lots, result.cohorts = [], []
     plan = model.plan(plan_id)
     if plan is not None:
         result.plan_id = plan.id
         for lot in plan.lots:
-            members = [m for m in dict.fromkeys(lot.components) if m in by_id]
+            members = [m for m in dict.fromkeys(lot.components) if m in result.components]
             result.lots.append(_totals(lot.id, lot.name, members, result,
-                                       _entering(members, graph._pred, edge_people,
-                                                 referrals)))
-    services = [c for c in model.components if c.kind_info.is_service]
+                                       _entering(members, coming_in, referrals)))
+    services = [c for c in model.components if c.kind in _SERVICES]
     for cohort, label in cat.COHORTS.items():
         members = [c.id for c in services if cohort in c.cohorts]
         if members:
             result.cohorts.append(_totals(cohort, label, members, result,
-                                          _entering(members, graph._pred, edge_people,
-                                                    referrals)))
-
-
-# --- the most the system could carry --------------------------------------------------------
-
-@dataclass
-class MaximumFlow:
-    people: float | None  # None: unlimited, some route reaches a way out past no capacity
-    limiting: list[str]  # the services whose capacities make the minimum cut
-    uncapped: list[str]  # services without a capacity, taken as unlimited
-
-
-def maximum_flow(model: ServiceModel) -> MaximumFlow:
-    """The most people a year the system could carry with today's capacities, people routed
-    as freely as the pathways allow (shares aside), and the services that limit it.
-
-    A node-split graph (each service an in-node and an out-node joined by an edge of its
-    capacity) from a super-source feeding every referral route to a super-sink fed by every
-    exit and every component people leave without a pathway; networkx's minimum cut gives
-    the value and the saturated services. On demand only: it is not part of every edit."""
-    flow = nx.DiGraph()
-    source, sink = ("source",), ("sink",)
-    has_out = {p.source for p in model.pathways}
-    uncapped = []
-    for c in model.components:
-        kind = c.kind_info
-        if kind.is_service and c.capacity is not None:
-            flow.add_edge((c.id, "in"), (c.id, "out"), capacity=c.capacity)
-        else:
-            flow.add_edge((c.id, "in"), (c.id, "out"))  # no capacity attribute: unlimited
-            if kind.is_service:
-                uncapped.append(c.id)
-        if kind.is_route:
-            flow.add_edge(source, (c.id, "in"))
-        if kind.is_exit or c.id not in has_out:
-            flow.add_edge((c.id, "out"), sink)
-    flow.add_edges_from(((p.source, "out"), (p.target, "in")) for p in model.pathways)
-    if source not in flow or sink not in flow:
-        return MaximumFlow(0.0, [], uncapped)
-    try:
-        value, (reached, _) = nx.minimum_cut(flow, source, sink)
-    except nx.NetworkXUnbounded:
-        return MaximumFlow(None, [], uncapped)
-    limiting = [c.id for c in model.components
-                if (c.id, "in") in reached and (c.id, "out") not in reached]
-    return MaximumFlow(float(value), limiting, uncapped)
+                                          _entering(members, coming_in, referrals)))
+    result.has_totals = True
+    return result
