@@ -882,17 +882,21 @@ _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def run_checks(model: ServiceModel, plan_id: str | None = None,
-               graph: nx.DiGraph | None = None) -> list[Finding]:
+               graph: nx.DiGraph | None = None, flow: FlowResult | None = None
+               ) -> list[Finding]:
     """All findings for the model and one lot plan (the active one by default), errors first.
 
     Lot rules wait until the plan has at least one lot: an undivided model is a model whose
     lots are not designed yet, not one whose every service is unassigned. `graph`, when
-    given, is the pathway graph (`pathway_graph`) the caller already holds; by default one is
-    built, and every rule shares it."""
+    given, is the pathway graph (`pathway_graph`) the caller already holds, and `flow` the
+    flow figures (`models.flow.run_flow`) worked out on it, which the window also shows; by
+    default both are made here, once, and every rule shares them."""
     graph = pathway_graph(model) if graph is None else graph
     # The graph's own adjacency dicts, which G.succ and G.pred view: networkx's algorithms read
     # them so too, and a view object per lookup would cost a third of a run at national size.
     ctx = CheckContext(model, graph._succ, graph._pred, model.plan(plan_id), graph)
+    if flow is not None:
+        ctx.flow = flow  # the cached property's slot: the rules read it, nobody recomputes it
     findings: list[Finding] = []
     for rule in RULES:
         if rule.lot_rule and (ctx.plan is None or not ctx.plan.lots):

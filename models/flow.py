@@ -442,10 +442,11 @@ def _entering(members: list[str], coming_in: dict, referrals: dict) -> float | N
 
 def add_totals(result: FlowResult, model: ServiceModel, plan_id: str | None = None) -> FlowResult:
     """Fill `result.lots` (one lot plan, the active one by default) and `result.cohorts`, on
-    the model the result was worked out for; the result is returned."""
+    the model the result was worked out for; the result is returned. (The window adds them to
+    the check run's figures when they are shown: a pathway drawn since counts as unknown.)"""
     coming_in: dict[str, list[tuple[str, float | None]]] = {}
     for p in model.pathways:
-        coming_in.setdefault(p.target, []).append((p.source, result.pathways[p.id]))
+        coming_in.setdefault(p.target, []).append((p.source, result.pathways.get(p.id)))
     referrals = {c.id: None if c.annual_referrals is None else c.annual_referrals * result.scale
                  for c in model.components if c.kind in _ROUTES}
     result.lots, result.cohorts = [], []
@@ -458,7 +459,8 @@ def add_totals(result: FlowResult, model: ServiceModel, plan_id: str | None = No
                                        _entering(members, coming_in, referrals)))
     services = [c for c in model.components if c.kind in _SERVICES]
     for cohort, label in cat.COHORTS.items():
-        members = [c.id for c in services if cohort in c.cohorts]
+        members = [c.id for c in services
+                   if cohort in c.cohorts and c.id in result.components]
         if members:
             result.cohorts.append(_totals(cohort, label, members, result,
                                           _entering(members, coming_in, referrals)))
