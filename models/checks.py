@@ -4,9 +4,10 @@ A rule takes a `CheckContext` (the model, its pathway graph, one networkx DiGrap
 run and shared by every rule and by the flow figures, and the lot plan being judged) and yields
 `Finding`s. Messages name components, never ids. Facts a commissioner has not filled in yet (no
 contract weights, no values, no localities) are not judged. Reachability is multi-source search
-over the graph's own adjacency (`G.succ`, `G.pred`), one search per question (per cohort, or
-backwards from the targets) rather than one per component, so a run stays within a small
-multiple of a single search even at national size (see docs/benchmarks.md).
+over the graph's own adjacency (`G.succ`, `G.pred`): never one search per component, and the
+questions share two searches, one forward and one backward, each question a bit that travels
+with the others (`reach_bits`), so a run stays within a small multiple of a single search even
+at national size (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -68,19 +69,6 @@ def pathway_graph(model: ServiceModel) -> nx.DiGraph:
 Adjacency = dict[str, list[str]]
 
 
-def reach(starts: Iterable[str], adjacency, allowed: Callable[[str], bool] | None = None) -> set[str]:
-    """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts:
-    a multi-source search over a graph's `G.succ` (or `G.pred`, to search backwards)."""
-    seen = set(starts)
-    todo = list(seen)  # order does not matter for what is reachable, so a stack will do
-    while todo:
-        for nxt in adjacency[todo.pop()]:
-            if nxt not in seen and (allowed is None or allowed(nxt)):
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
-
-
 def reach_bits(start: dict[str, int], adjacency, allowed: dict[str, int] | None = None
                ) -> dict[str, int]:
     """Several multi-source searches at once, one per bit: `start` gives each starting node
@@ -123,8 +111,9 @@ def leads_to(starts: Iterable[str], adjacency, wanted: Callable[[str], bool]) ->
 
 
 COHORT_BIT = {cohort: 1 << i for i, cohort in enumerate(cat.COHORTS)}
-ANY, OPEN = 1, 2  # the bits of CheckContext.route_reach
-ADULT, COMMUNITY, CJ = 1, 2, 4  # the bits of CheckContext.reaching_treatment
+ROUTE, OPEN, FROM_COMMUNITY = 1, 2, 4  # the bits of CheckContext.forward
+_SHIFT = len(COHORT_BIT)  # CheckContext.backward: cohorts to treatment, then to recovery,
+ADULT, COMMUNITY, CJ = (1 << 2 * _SHIFT + i for i in range(3))  # then these
 _ROUTE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
 _SERVICE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_service)
 
@@ -162,28 +151,29 @@ class CheckContext:
         self.serves = {cid: bits_of[tuple(c.cohorts)] for cid, c in zip(ids, components)}
 
     @cached_property
-    def route_reach(self) -> dict[str, int]:
-        """Everything a referral route reaches, with the bit OPEN when it is reached without
-        passing through structured treatment (one search for both questions)."""
-        closed = {i: ANY for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
-        return reach_bits({r.id: ANY | OPEN for r in self.routes}, self.succ, closed)
+    def forward(self) -> dict[str, int]:
+        """One forward search for three questions (reach_bits): what referral routes reach
+        (bit ROUTE), what they reach without passing through structured treatment (OPEN) and
+        what community treatment reaches (FROM_COMMUNITY)."""
+        start = {r.id: ROUTE | OPEN for r in self.routes}
+        for i in self.of_kinds(cat.COMMUNITY_TREATMENT):
+            start[i] = start.get(i, 0) | FROM_COMMUNITY
+        closed = {i: ROUTE | FROM_COMMUNITY
+                  for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
+        return reach_bits(start, self.succ, closed)
 
-    def open_reached(self, node: str) -> bool:
-        """Whether a referral route reaches `node` without passing through treatment."""
-        return bool(self.route_reach.get(node, 0) & OPEN)
+    def route_reaches(self, node: str, bit: int = ROUTE) -> bool:
+        """Whether a referral route reaches `node` (bit OPEN: without passing through
+        structured treatment; FROM_COMMUNITY: whether community treatment reaches it)."""
+        return bool(self.forward.get(node, 0) & bit)
 
     @cached_property
-    def reaching_treatment(self) -> dict[str, int]:
-        """Every component with a path to adult treatment (bit ADULT), to community treatment
-        (COMMUNITY) or to criminal justice treatment (CJ), the targets included: one backward
-        search for the three questions."""
-        start: dict[str, int] = {}
-        for bit, kinds in ((ADULT, ("adult_treatment",)), (COMMUNITY, cat.COMMUNITY_TREATMENT),
-                           (CJ, ("criminal_justice_treatment",))):
-            for kind in kinds:
-                for i in self.by_kind.get(kind, ()):
-                    start[i] = start.get(i, 0) | bit
-        return reach_bits(start, self.pred)
+    def backward(self) -> dict[str, int]:
+        """One backward search for every question about what a component leads to: per
+        cohort C, a path to a treatment service for C (bit of C) or to recovery support (bit
+        of C shifted by _SHIFT) through components serving C; and a path to adult treatment
+        (ADULT), community treatment (COMMUNITY) or criminal justice treatment (CJ)."""
+        return _backward(self)
 
     @cached_property
     def flow(self) -> FlowResult:
@@ -192,10 +182,6 @@ class CheckContext:
         from .flow import run_flow
 
         return run_flow(self.model, graph=self.graph, totals=False)
-
-    @cached_property
-    def cohort_reach(self) -> dict[str, int]:
-        return _cohort_reach(self)
 
     @cached_property
     def lots_of(self) -> dict[str, list[Lot]]:
@@ -272,7 +258,7 @@ def _cohort_gaps(ctx: CheckContext, starts: list[Component], question: int
     """For each start, the cohorts it carries that cannot reach a target serving them (the
     targets of `question`: _TREATMENT or _RECOVERY), moving only through components that
     serve that cohort."""
-    reaches, shift = ctx.cohort_reach, _SHIFT * question
+    reaches, shift = ctx.backward, _SHIFT * question
     missing = [(i, c.id, ctx.serves[c.id] & ~(reaches.get(c.id, 0) >> shift))
                for i, c in enumerate(starts)]
     missing = [m for m in missing if m[2]]
@@ -282,17 +268,15 @@ def _cohort_gaps(ctx: CheckContext, starts: list[Component], question: int
             for _, cid, bits in missing}
 
 
-_SHIFT = len(COHORT_BIT)
-_TREATMENT, _RECOVERY = 0, 1  # the two questions of _cohort_reach
+_TREATMENT, _RECOVERY = 0, 1  # the two cohort questions of CheckContext.backward
 _RECOVERY_KINDS = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
 
 
-def _cohort_reach(ctx: CheckContext) -> dict[str, int]:
-    """For every component, as bits, the cohorts C for which it has a path to a target of C
-    through components serving C: a treatment service for C serving C (the low bits) and a
-    recovery service serving C (the same bits shifted left by _SHIFT). One backward search
-    carries the seven cohorts of both questions (reach_bits)."""
-    serves = {n: bits | bits << _SHIFT for n, bits in ctx.serves.items()}
+def _backward(ctx: CheckContext) -> dict[str, int]:
+    """CheckContext.backward: a cohort's bits step only onto components serving the cohort;
+    ADULT, COMMUNITY and CJ onto any."""
+    anyone = ADULT | COMMUNITY | CJ
+    serves = {n: bits | bits << _SHIFT | anyone for n, bits in ctx.serves.items()}
     start: dict[str, int] = {}
     for question, targets_for in ((_TREATMENT, cat.treatment_kinds_for),
                                   (_RECOVERY, lambda _: _RECOVERY_KINDS)):
@@ -302,6 +286,11 @@ def _cohort_reach(ctx: CheckContext) -> dict[str, int]:
                 for target in ctx.by_kind.get(kind, ()):
                     if serves[target] & bit:
                         start[target] = start.get(target, 0) | bit
+    for bit, kinds in ((ADULT, ("adult_treatment",)), (COMMUNITY, cat.COMMUNITY_TREATMENT),
+                       (CJ, ("criminal_justice_treatment",))):
+        for kind in kinds:
+            for i in ctx.by_kind.get(kind, ()):
+                start[i] = start.get(i, 0) | bit
     return reach_bits(start, ctx.pred, serves)
 
 
@@ -340,7 +329,7 @@ def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
     for c in (ctx.by_id[i] for i in ctx.of_kinds(["young_peoples_treatment"])):
         if (c.upper_age or 0) >= 25:
             continue
-        if not ctx.reaching_treatment.get(c.id, 0) & ADULT:
+        if not ctx.backward.get(c.id, 0) & ADULT:
             yield Finding("yp-no-transition", WARNING,
                           f"{c.name} has no route for young people moving on to adult treatment.",
                           (c.id,), fix="Add a transition pathway to adult treatment, or set the "
@@ -349,9 +338,9 @@ def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
 
 def _routes_missing(ctx: CheckContext, route_kinds, target: int) -> Iterator[str]:
     """The routes of `route_kinds` with no path to the targets of bit `target` of
-    `reaching_treatment`."""
+    CheckContext.backward."""
     for route in ctx.routes:
-        if route.kind in route_kinds and not ctx.reaching_treatment.get(route.id, 0) & target:
+        if route.kind in route_kinds and not ctx.backward.get(route.id, 0) & target:
             yield route.id
 
 
@@ -372,9 +361,8 @@ def cj_route_no_cj_service(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
-    reached = reach(ctx.of_kinds(cat.COMMUNITY_TREATMENT), ctx.succ)
     for node in ctx.of_kinds(cat.TIER4):
-        if node not in reached:
+        if not ctx.route_reaches(node, FROM_COMMUNITY):
             yield Finding("tier4-no-access", ERROR,
                           f"{ctx.name(node)} cannot be reached from community treatment.", (node,),
                           fix="Add a pathway from adult or criminal justice treatment.")
@@ -393,7 +381,7 @@ def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
 
 def recovery_not_open(ctx: CheckContext) -> Iterator[Finding]:
     recovery = ctx.of_kinds(["recovery_service"])
-    if recovery and ctx.routes and not any(ctx.open_reached(i) for i in recovery):
+    if recovery and ctx.routes and not any(ctx.route_reaches(i, OPEN) for i in recovery):
         yield Finding("recovery-not-open", WARNING,
                       f"{ctx.names(recovery)} can only be reached through structured treatment; "
                       "recovery support should be open to anyone.", tuple(recovery),
@@ -405,7 +393,7 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
     if not harm:
         return
     for node in harm:
-        if node in ctx.route_reach and not ctx.open_reached(node):
+        if ctx.route_reaches(node) and not ctx.route_reaches(node, OPEN):
             yield Finding("harm-reduction-gated", WARNING,
                           f"{ctx.name(node)} can only be reached through structured treatment.",
                           (node,), fix="Add a pathway from a referral route or the access hub.")
@@ -413,7 +401,7 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
 
 def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.services:
-        if c.id not in ctx.route_reach and not ctx.isolated(c.id):
+        if not ctx.route_reaches(c.id) and not ctx.isolated(c.id):
             yield Finding("unreachable-component", WARNING,
                           f"No referral route reaches {c.name}.", (c.id,),
                           fix="Add a pathway into it from a referral route or another service.")

@@ -17,13 +17,14 @@ models/max_flow.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import catalogue as cat
 from .checks import ERROR, INFO, WARNING, Finding, pathway_graph
 from .max_flow import MaximumFlow, maximum_flow  # noqa: F401 (imported from here by callers)
-from .schema import ServiceModel
+from .schema import Component, Pathway, ServiceModel
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -112,18 +113,67 @@ class Totals:
                 "cost": self.cost, "cost_per_completion": self.cost_per_completion}
 
 
-@dataclass
 class FlowResult:
-    components: dict[str, ComponentFlow]  # in file order
-    pathways: dict[str, float | None]  # people a year on each pathway, by pathway id
-    findings: list[Finding]
-    lots: list[Totals] = field(default_factory=list)
-    cohorts: list[Totals] = field(default_factory=list)
-    referrals: float | None = None  # people a year coming in by all routes
-    treatment_starts: float | None = None  # arrivals at structured treatment from outside it
-    plan_id: str | None = None
-    scale: float = 1.0  # the referrals were multiplied by this (sensitivity)
-    has_totals: bool = False  # whether `lots` and `cohorts` were worked out (add_totals)
+    """The figures of one flow run. The findings and totals are worked out by run_flow; the
+    row of each component, the people on each pathway and the treatment starts are made when
+    first read, from the components and pathways the run saw: a check run reads only the
+    findings, and the window reads the rest only while it shows them (straight after a run)."""
+
+    def __init__(self, components: list[Component], pathways: list[Pathway],
+                 arrivals: dict[str, float | None], fraction: dict[str, float],
+                 dropout: dict[str, float], findings: list[Finding],
+                 referrals: float | None, scale: float = 1.0, plan_id: str | None = None):
+        self._components, self._pathways = components, pathways
+        self.arrivals, self._fraction, self._dropout = arrivals, fraction, dropout
+        self.findings = findings
+        self.referrals = referrals  # people a year coming in by all routes
+        self.scale = scale  # the referrals were multiplied by this (sensitivity)
+        self.plan_id = plan_id
+        self.lots: list[Totals] = []
+        self.cohorts: list[Totals] = []
+        self.has_totals = False  # whether `lots` and `cohorts` were worked out (add_totals)
+
+    @cached_property
+    def components(self) -> dict[str, ComponentFlow]:
+        """Each component's figures, in file order."""
+        rows: dict[str, ComponentFlow] = {}
+        for c in self._components:
+            a = self.arrivals[c.id]
+            known = a is not None
+            rows[c.id] = ComponentFlow(
+                c.id, c.name, a, c.capacity,
+                a * c.episode_months / 12.0 if known and c.episode_months is not None else None,
+                a * c.completion_percent / 100.0 if known and c.completion_percent is not None
+                else None, a * self._dropout[c.id] if known else None,
+                c.estimated_annual_cost)
+        return rows
+
+    @cached_property
+    def pathways(self) -> dict[str, float | None]:
+        """People a year on each pathway, by pathway id."""
+        people: dict[str, float | None] = {}
+        for p in self._pathways:
+            f = self._fraction[p.id]
+            a = self.arrivals[p.source]
+            # A pathway nobody takes carries nobody, even out of a component of unknown arrivals.
+            people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
+        return people
+
+    @cached_property
+    def treatment_starts(self) -> float | None:
+        """People a year who arrive at structured treatment from outside it (a move between
+        two treatment services is a transfer, not a start)."""
+        treatment = {c.id for c in self._components if c.kind in cat.STRUCTURED_TREATMENT}
+        if not treatment:
+            return None
+        total = 0.0
+        for p in self._pathways:
+            if p.target in treatment and p.source not in treatment:
+                n = self.pathways[p.id]
+                if n is None:
+                    return None
+                total += n
+        return total
 
     @property
     def known(self) -> bool:
@@ -237,58 +287,31 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
         for c in model.components if c.kind in _ROUTES}
     arrivals = _solve(graph, into, dropout, referrals, model, findings)
 
-    flows: dict[str, ComponentFlow] = {}
-    over = []
-    treatment = set()
     for c in model.components:
-        cid = c.id
-        if c.kind in cat.STRUCTURED_TREATMENT:
-            treatment.add(cid)
-        a = arrivals[cid]
-        if a is None:
-            flows[cid] = ComponentFlow(cid, c.name, None, c.capacity, None, None, None,
-                                       c.estimated_annual_cost)
-            continue
-        months, percent = c.episode_months, c.completion_percent
-        flows[cid] = row = ComponentFlow(
-            cid, c.name, a, c.capacity, None if months is None else a * months / 12.0,
-            None if percent is None else a * percent / 100.0, a * dropout[cid],
-            c.estimated_annual_cost)
-        if c.capacity is not None and a > c.capacity + _EPS:
-            over.append(row)
-    for f in over:
-        use = f"{f.utilisation_percent:,.0f}% of it" if f.capacity else "and has no places"
-        findings.append(Finding(
-            "capacity-below-demand", WARNING,
-            f"{f.name} can take on {f.capacity:,} people a year but about "
-            f"{f.arrivals:,.0f} arrive ({use}).", (f.id,),
-            fix="Raise its capacity, or send some people by other pathways."))
-    people: dict[str, float | None] = {}
-    # People a year who arrive at structured treatment from outside it (a move between two
-    # treatment services is a transfer, not a start); None once one of them is unknown.
-    starts: float | None = 0.0 if treatment else None
-    for p in model.pathways:
-        f = fraction[p.id]
-        a = arrivals[p.source]
-        # A pathway nobody takes carries nobody, even out of a component of unknown arrivals.
-        n = people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
-        if starts is not None and p.target in treatment and p.source not in treatment:
-            starts = None if n is None else starts + n
-
+        a = arrivals[c.id]
+        if a is not None and c.capacity is not None and a > c.capacity + _EPS:
+            use = f"{100.0 * a / c.capacity:,.0f}% of it" if c.capacity else "and has no places"
+            findings.append(Finding(
+                "capacity-below-demand", WARNING,
+                f"{c.name} can take on {c.capacity:,} people a year but about "
+                f"{a:,.0f} arrive ({use}).", (c.id,),
+                fix="Raise its capacity, or send some people by other pathways."))
     known_routes = [r for r, n in referrals.items() if n is not None]
     unknown = [r for r, n in referrals.items() if n is None and graph._succ[r]]
     if known_routes and unknown:
+        names = {c.id: c.name for c in model.components if c.id in referrals}
         findings.append(Finding(
             "demand-unknown", INFO,
-            f"The figures are partial: {_names([flows[r].name for r in unknown])} "
+            f"The figures are partial: {_names([names[r] for r in unknown])} "
             f"{'has' if len(unknown) == 1 else 'have'} no annual referrals, so the people a "
             "year at the services they lead to are not known.", tuple(unknown),
             fix="Enter the people a year who come in by each referral route."))
     findings.sort(key=lambda f: (f.severity != ERROR, f.severity != WARNING))
 
-    result = FlowResult(flows, people, findings, plan_id=plan_id, scale=scale)
-    result.referrals = sum(referrals[r] for r in known_routes) if known_routes else None
-    result.treatment_starts = starts
+    result = FlowResult(list(model.components), list(model.pathways), arrivals, fraction,
+                        dropout, findings,
+                        sum(referrals[r] for r in known_routes) if known_routes else None,
+                        scale, plan_id)
     if totals:
         add_totals(result, model, plan_id)
     return result
@@ -409,17 +432,30 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, into: dict, dropout: dict,
 
 # --- lot and cohort totals -----------------------------------------------------------------
 
-def _totals(group_id: str, name: str, members: list[str], result: FlowResult,
+def _totals(group_id: str, name: str, members: list[str], rows: dict[str, ComponentFlow],
             entering: float | None) -> Totals:
-    rows = [result.components[m] for m in members]
-    unknown = any(r.arrivals is None for r in rows)
-    capacities = [r.capacity for r in rows if r.capacity is not None]
-    return Totals(group_id, name, members,
-                  None if unknown else sum(r.arrivals for r in rows), entering,
-                  sum(capacities) if capacities else None,
-                  _sum(r.caseload for r in rows), _sum(r.completions for r in rows),
-                  None if unknown else sum(r.unplanned_exits for r in rows),
-                  _sum(r.cost for r in rows))
+    """A group's figures: sums of its members' (a figure none of them has is None; arrivals
+    and unplanned exits are None as soon as one member's are unknown)."""
+    arrivals: float | None = 0.0
+    exits: float | None = 0.0
+    capacity = caseload = completions = cost = None
+    for m in members:
+        r = rows[m]
+        if r.arrivals is None:
+            arrivals = exits = None
+        elif arrivals is not None:
+            arrivals += r.arrivals
+            exits += r.unplanned_exits
+        if r.capacity is not None:
+            capacity = (capacity or 0) + r.capacity
+        if r.caseload is not None:
+            caseload = (caseload or 0.0) + r.caseload
+        if r.completions is not None:
+            completions = (completions or 0.0) + r.completions
+        if r.cost is not None:
+            cost = (cost or 0.0) + r.cost
+    return Totals(group_id, name, members, arrivals, entering, capacity, caseload, completions,
+                  exits, cost)
 
 
 def _entering(members: list[str], coming_in: dict, referrals: dict) -> float | None:
@@ -440,29 +476,51 @@ def _entering(members: list[str], coming_in: dict, referrals: dict) -> float | N
     return total
 
 
+_COHORT_BIT = {cohort: 1 << i for i, cohort in enumerate(cat.COHORTS)}
+
+
 def add_totals(result: FlowResult, model: ServiceModel, plan_id: str | None = None) -> FlowResult:
     """Fill `result.lots` (one lot plan, the active one by default) and `result.cohorts`, on
     the model the result was worked out for; the result is returned. (The window adds them to
     the check run's figures when they are shown: a pathway drawn since counts as unknown.)"""
-    coming_in: dict[str, list[tuple[str, float | None]]] = {}
-    for p in model.pathways:
-        coming_in.setdefault(p.target, []).append((p.source, result.pathways.get(p.id)))
-    referrals = {c.id: None if c.annual_referrals is None else c.annual_referrals * result.scale
-                 for c in model.components if c.kind in _ROUTES}
+    rows, people = result.components, result.pathways
     result.lots, result.cohorts = [], []
     plan = model.plan(plan_id)
     if plan is not None:
         result.plan_id = plan.id
+        coming_in: dict[str, list[tuple[str, float | None]]] = {}
+        for p in model.pathways:
+            coming_in.setdefault(p.target, []).append((p.source, people.get(p.id)))
+        referrals = {c.id: None if c.annual_referrals is None
+                     else c.annual_referrals * result.scale
+                     for c in model.components if c.kind in _ROUTES}
         for lot in plan.lots:
-            members = [m for m in dict.fromkeys(lot.components) if m in result.components]
-            result.lots.append(_totals(lot.id, lot.name, members, result,
+            members = [m for m in dict.fromkeys(lot.components) if m in rows]
+            result.lots.append(_totals(lot.id, lot.name, members, rows,
                                        _entering(members, coming_in, referrals)))
-    services = [c for c in model.components if c.kind in _SERVICES]
+    # A cohort's group is the services serving it (no routes, so no referrals): people enter
+    # it by a pathway from a component that does not serve the cohort. One pass over the
+    # pathways with the cohorts as bits, rather than a pass over each cohort's services.
+    members: dict[str, list[str]] = {cohort: [] for cohort in cat.COHORTS}
+    serves: dict[str, int] = {}
+    for c in model.components:
+        if c.kind in _SERVICES and c.id in rows:
+            bits = 0
+            for cohort in dict.fromkeys(c.cohorts):
+                members[cohort].append(c.id)
+                bits |= _COHORT_BIT[cohort]
+            serves[c.id] = bits
+    entering: dict[str, float | None] = dict.fromkeys(cat.COHORTS, 0.0)
+    for p in model.pathways:
+        new = serves.get(p.target, 0) & ~serves.get(p.source, 0)
+        if new:
+            n = people.get(p.id)
+            for cohort, bit in _COHORT_BIT.items():
+                if new & bit and entering[cohort] is not None:
+                    entering[cohort] = None if n is None else entering[cohort] + n
     for cohort, label in cat.COHORTS.items():
-        members = [c.id for c in services
-                   if cohort in c.cohorts and c.id in result.components]
-        if members:
-            result.cohorts.append(_totals(cohort, label, members, result,
-                                          _entering(members, coming_in, referrals)))
+        if members[cohort]:
+            result.cohorts.append(_totals(cohort, label, members[cohort], rows,
+                                          entering[cohort]))
     result.has_totals = True
     return result
