@@ -47,11 +47,12 @@ def _child(mode: str, file: str | None) -> int:
             return False
 
     def quit_when_checked() -> None:
-        from designer.app import _WINDOWS
+        if mode == "app":
+            from designer.app import _WINDOWS
 
-        if mode == "app" and _WINDOWS and not _WINDOWS[0].doc.checked:
-            QTimer.singleShot(5, quit_when_checked)  # the findings are not in yet
-            return
+            if _WINDOWS and not _WINDOWS[0].doc.checked:
+                QTimer.singleShot(5, quit_when_checked)  # the findings are not in yet
+                return
         painted["checked"] = time.time()
         QApplication.instance().quit()
 
