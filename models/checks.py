@@ -409,14 +409,15 @@ def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
 
 def dead_end(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.services:
-        if c.kind_info.stage != cat.RECOVERY_STAGE and not ctx.succ[c.id] and ctx.pred[c.id]:
+        if not ctx.succ[c.id] and ctx.pred[c.id] and c.kind_info.stage != cat.RECOVERY_STAGE:
             yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (c.id,),
                           fix="Add a pathway to recovery, another service or an exit.")
 
 
 def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
+    succ, pred = ctx.succ, ctx.pred
     for c in ctx.model.components:
-        if ctx.isolated(c.id):
+        if not succ[c.id] and not pred[c.id]:
             yield Finding("isolated-component", WARNING, f"{c.name} has no pathways at all.",
                           (c.id,), fix="Connect it, or delete it if it is not part of the model.")
 
@@ -426,7 +427,7 @@ def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
     lots_of = ctx.lots_of
     for c in ctx.services:
-        if needs_a_lot(c) and c.id not in lots_of:
+        if c.id not in lots_of and needs_a_lot(c):
             yield Finding("unassigned-component", ERROR,
                           f"{c.name} is procured by the council but is in no lot of "
                           f"{ctx.plan.name}.", (c.id,),
