@@ -182,12 +182,20 @@ def _names(model_names: list[str]) -> str:
         ", ".join(model_names[:-1]) + " and " + model_names[-1]
 
 
-def splits(model: ServiceModel, findings: list[Finding] | None = None
-           ) -> tuple[dict[str, float], dict[str, float], dict[str, list[tuple[str, float]]]]:
-    """The fraction of each component's leavers who take each pathway (by pathway id), the
-    fraction who leave without a pathway (drop-out, by component id), and per component the
-    pathways people take into it as (source, fraction). Exits absorb: nothing leaves them.
-    Shares adding to more than 100 are scaled down to 100 and reported."""
+@dataclass
+class _Inputs:
+    """What a run reads from the model: one pass over the components, two over the pathways."""
+    fraction: dict[str, float]  # of a component's leavers, the share who take each pathway
+    dropout: dict[str, float]  # per component, the share who leave without a pathway
+    into: dict[str, list[tuple[str, float]]]  # per component, (source, fraction) people take
+    referrals: dict[str, float | None]  # per referral route, people a year (scaled)
+    capped: list[Component]  # the components with a capacity
+
+
+def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs:
+    """The splits: the leavers of a component take its pathways by their shares, the pathways
+    without a share what the shares leave, evenly. Exits absorb: nothing leaves them. Shares
+    adding to more than 100 are scaled down to 100 and reported."""
     shared: dict[str, float] = {}  # per source: the shares given, and how many are not
     unshared: dict[str, int] = {}
     for p in model.pathways:
@@ -197,29 +205,33 @@ def splits(model: ServiceModel, findings: list[Finding] | None = None
             shared[p.source] = shared.get(p.source, 0.0) + p.share_percent
     divide: dict[str, float] = {}  # a share's fraction is share / divide[source]
     each: dict[str, float] = {}  # the fraction each pathway without a share takes
-    dropout: dict[str, float] = {}
+    read = _Inputs({}, {}, {}, {}, [])
+    dropout = read.dropout
     for c in model.components:
-        cid = c.id
+        cid, kind = c.id, c.kind
+        if kind in _ROUTES:
+            read.referrals[cid] = None if c.annual_referrals is None else \
+                c.annual_referrals * scale
+        if c.capacity is not None:
+            read.capped.append(c)
         given, blank = shared.get(cid), unshared.get(cid, 0)
-        if c.kind in _EXITS:
+        if kind in _EXITS:
             divide[cid], each[cid], dropout[cid] = float("inf"), 0.0, 0.0
         elif given is None and not blank:
             dropout[cid] = 1.0  # no onward pathway: everyone leaves unplanned
         elif given is not None and given > 100 + _EPS:
-            if findings is not None:
-                findings.append(Finding(
-                    "shares-over-100", ERROR,
-                    f"The pathway shares out of {c.name} add to {given:,.4g}%: more than "
-                    "everyone who leaves it. The figures scale them down to 100%.", (cid,),
-                    fix="Correct the shares so they add to 100 or less; leave a share empty "
-                        "to give it what the others leave."))
+            findings.append(Finding(
+                "shares-over-100", ERROR,
+                f"The pathway shares out of {c.name} add to {given:,.4g}%: more than "
+                "everyone who leaves it. The figures scale them down to 100%.", (cid,),
+                fix="Correct the shares so they add to 100 or less; leave a share empty "
+                    "to give it what the others leave."))
             divide[cid], each[cid], dropout[cid] = given, 0.0, 0.0
         else:
             rest = max(0.0, 100.0 - (given or 0)) / 100.0
             divide[cid], each[cid] = 100.0, rest / blank if blank else 0.0
             dropout[cid] = 0.0 if blank or rest < _NOBODY else rest
-    fraction: dict[str, float] = {}
-    into: dict[str, list[tuple[str, float]]] = {}
+    fraction, into = read.fraction, read.into
     for p in model.pathways:
         source = p.source
         f = each[source] if p.share_percent is None else p.share_percent / divide[source]
@@ -228,7 +240,7 @@ def splits(model: ServiceModel, findings: list[Finding] | None = None
             into.setdefault(p.target, []).append((source, f))
         else:
             fraction[p.id] = 0.0
-    return fraction, dropout, into
+    return read
 
 
 def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0,
@@ -241,15 +253,13 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     the findings do not need (`add_totals` adds them later)."""
     graph = pathway_graph(model) if graph is None else graph
     findings: list[Finding] = []
-    fraction, dropout, into = splits(model, findings)
-    referrals: dict[str, float | None] = {
-        c.id: None if c.annual_referrals is None else c.annual_referrals * scale
-        for c in model.components if c.kind in _ROUTES}
-    arrivals = _solve(graph, into, dropout, referrals, model, findings)
+    read = _read(model, scale, findings)
+    referrals = read.referrals
+    arrivals = _solve(graph, read.into, read.dropout, referrals, model, findings)
 
-    for c in model.components:
+    for c in read.capped:
         a = arrivals[c.id]
-        if a is not None and c.capacity is not None and a > c.capacity + _EPS:
+        if a is not None and a > c.capacity + _EPS:
             use = f"{100.0 * a / c.capacity:,.0f}% of it" if c.capacity else "and has no places"
             findings.append(Finding(
                 "capacity-below-demand", WARNING,
@@ -268,8 +278,8 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
             fix="Enter the people a year who come in by each referral route."))
     findings.sort(key=lambda f: (f.severity != ERROR, f.severity != WARNING))
 
-    result = FlowResult(list(model.components), list(model.pathways), arrivals, fraction,
-                        dropout, findings,
+    result = FlowResult(list(model.components), list(model.pathways), arrivals, read.fraction,
+                        read.dropout, findings,
                         sum(referrals[r] for r in known_routes) if known_routes else None,
                         scale, plan_id)
     if totals:
