@@ -345,38 +345,19 @@ def _solve_in_order(ordered: list[set[str]], graph, into: dict, dropout: dict,
 
 def _solve_loop(graph, nodes: set[str], inflow: dict, into: dict, dropout: dict,
                 model: ServiceModel, findings: list) -> dict[str, float | None]:
-    # Members that can reach a way out: a drop-out, or a pathway people take out of the loop
-    # (`into` holds only pathways people take).
-    def leaves(v: str) -> bool:
-        return any(w not in nodes and any(u == v for u, _ in into.get(w, ()))
-                   for w in graph._succ[v])
-
-    leaks = [v for v in nodes if dropout[v] > 0 or leaves(v)]
-    free = set(leaks)
-    todo = list(leaks)
-    while todo:
-        for u, _ in into.get(todo.pop(), ()):
-            if u in nodes and u not in free:
-                free.add(u)
-                todo.append(u)
-    trapped = [v for v in nodes if v not in free]
+    # Members with a way out: a drop-out, or a pathway people take out of the loop (`into`
+    # holds only pathways people take). Usually that is every member, and nothing is trapped.
+    free = {v for v in nodes if dropout[v] > 0 or any(
+        w not in nodes and any(u == v for u, _ in into.get(w, ())) for w in graph._succ[v])}
     result: dict[str, float | None] = {}
-    if trapped:
-        # Nothing flows from trapped members back to free ones (they would not be trapped).
-        trapped_set = set(trapped)
-        entered = any(inflow[v] != 0.0 for v in trapped) or any(
-            u not in trapped_set for v in trapped for u, _ in into.get(v, ()))
-        for v in trapped:
-            result[v] = None if entered else 0.0
-        if entered:
-            ordered = [c for c in model.components if c.id in trapped_set]  # file order
-            findings.append(Finding(
-                "flow-loop", ERROR,
-                f"People who reach {_names([c.name for c in ordered])} can never leave: "
-                "every pathway they take leads back into the loop, so the numbers in it would "
-                "grow without end.", tuple(c.id for c in ordered),
-                fix="Add a pathway out of the loop (to an exit or recovery), or give its "
-                    "pathways shares that leave some people a way out."))
+    if len(free) < len(nodes):
+        todo = list(free)  # members that lead to one with a way out are free too
+        while todo:
+            for u, _ in into.get(todo.pop(), ()):
+                if u in nodes and u not in free:
+                    free.add(u)
+                    todo.append(u)
+        result = _trapped([v for v in nodes if v not in free], inflow, into, model, findings)
     free_nodes = [v for v in nodes if v in free]
     if not free_nodes:
         return result
@@ -398,3 +379,23 @@ def _solve_loop(graph, nodes: set[str], inflow: dict, into: dict, dropout: dict,
     solved = np.linalg.solve(matrix, [inflow[v] for v in free_nodes]).tolist()
     result.update((v, max(0.0, x)) for v, x in zip(free_nodes, solved))
     return result
+
+
+def _trapped(trapped: list[str], inflow: dict, into: dict, model: ServiceModel,
+             findings: list) -> dict[str, float | None]:
+    """Loop members from which no pathway people take leads out: unknown arrivals and a
+    `flow-loop` finding when anyone enters them, else nobody is there."""
+    # Nothing flows from trapped members back to free ones (they would not be trapped).
+    trapped_set = set(trapped)
+    entered = any(inflow[v] != 0.0 for v in trapped) or any(
+        u not in trapped_set for v in trapped for u, _ in into.get(v, ()))
+    if entered:
+        ordered = [c for c in model.components if c.id in trapped_set]  # file order
+        findings.append(Finding(
+            "flow-loop", ERROR,
+            f"People who reach {_names([c.name for c in ordered])} can never leave: "
+            "every pathway they take leads back into the loop, so the numbers in it would "
+            "grow without end.", tuple(c.id for c in ordered),
+            fix="Add a pathway out of the loop (to an exit or recovery), or give its "
+                "pathways shares that leave some people a way out."))
+    return dict.fromkeys(trapped, None if entered else 0.0)
