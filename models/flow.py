@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _EPS = 1e-9  # shares that add to 100.000000001 add to 100
 _NOBODY = 1e-9  # a fraction of leavers below this (a share under 1e-7 %) takes nobody
+_ABSORB = (float("inf"), 0.0)  # an exit's split: nobody takes a pathway out of it
 _ROUTES = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
 _EXITS = frozenset(k.id for k in cat.KINDS.values() if k.is_exit)
 _SERVICES = frozenset(cat.KINDS) - _ROUTES - _EXITS
@@ -203,38 +204,42 @@ def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs
             unshared[p.source] = unshared.get(p.source, 0) + 1
         else:
             shared[p.source] = shared.get(p.source, 0.0) + p.share_percent
-    divide: dict[str, float] = {}  # a share's fraction is share / divide[source]
-    each: dict[str, float] = {}  # the fraction each pathway without a share takes
+    # Per source: a share's fraction is share / divide, a pathway without a share takes each.
+    split: dict[str, tuple[float, float]] = {}
     read = _Inputs({}, {}, {}, {}, [])
-    dropout = read.dropout
+    dropout, referrals, capped = read.dropout, read.referrals, read.capped
     for c in model.components:
         cid, kind = c.id, c.kind
         if kind in _ROUTES:
-            read.referrals[cid] = None if c.annual_referrals is None else \
-                c.annual_referrals * scale
+            referrals[cid] = None if c.annual_referrals is None else c.annual_referrals * scale
         if c.capacity is not None:
-            read.capped.append(c)
-        given, blank = shared.get(cid), unshared.get(cid, 0)
+            capped.append(c)
         if kind in _EXITS:
-            divide[cid], each[cid], dropout[cid] = float("inf"), 0.0, 0.0
-        elif given is None and not blank:
-            dropout[cid] = 1.0  # no onward pathway: everyone leaves unplanned
-        elif given is not None and given > 100 + _EPS:
+            split[cid], dropout[cid] = _ABSORB, 0.0
+            continue
+        given, blank = shared.get(cid), unshared.get(cid, 0)
+        if given is None:  # no shares: the pathways take everyone evenly (or there are none)
+            if blank:
+                split[cid], dropout[cid] = (100.0, 1.0 / blank), 0.0
+            else:
+                dropout[cid] = 1.0  # no onward pathway: everyone leaves unplanned
+        elif given > 100 + _EPS:
             findings.append(Finding(
                 "shares-over-100", ERROR,
                 f"The pathway shares out of {c.name} add to {given:,.4g}%: more than "
                 "everyone who leaves it. The figures scale them down to 100%.", (cid,),
                 fix="Correct the shares so they add to 100 or less; leave a share empty "
                     "to give it what the others leave."))
-            divide[cid], each[cid], dropout[cid] = given, 0.0, 0.0
+            split[cid], dropout[cid] = (given, 0.0), 0.0
         else:
-            rest = max(0.0, 100.0 - (given or 0)) / 100.0
-            divide[cid], each[cid] = 100.0, rest / blank if blank else 0.0
+            rest = (100.0 - given) / 100.0 if given < 100.0 else 0.0
+            split[cid] = (100.0, rest / blank if blank else 0.0)
             dropout[cid] = 0.0 if blank or rest < _NOBODY else rest
     fraction, into = read.fraction, read.into
     for p in model.pathways:
         source = p.source
-        f = each[source] if p.share_percent is None else p.share_percent / divide[source]
+        divide, each = split[source]
+        f = each if p.share_percent is None else p.share_percent / divide
         if f >= _NOBODY:
             fraction[p.id] = f
             into.setdefault(p.target, []).append((source, f))
