@@ -191,6 +191,7 @@ class _Inputs:
     into: dict[str, list[tuple[str, float]]]  # per component, (source, fraction) people take
     referrals: dict[str, float | None]  # per referral route, people a year (scaled)
     capped: list[Component]  # the components with a capacity
+    taken: dict[str, int]  # per component, how many pathways out of it people take
 
 
 def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs:
@@ -206,7 +207,7 @@ def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs
             shared[p.source] = shared.get(p.source, 0.0) + p.share_percent
     # Per source: a share's fraction is share / divide, a pathway without a share takes each.
     split: dict[str, tuple[float, float]] = {}
-    read = _Inputs({}, {}, {}, {}, [])
+    read = _Inputs({}, {}, {}, {}, [], {})
     dropout, referrals, capped = read.dropout, read.referrals, read.capped
     for c in model.components:
         cid, kind = c.id, c.kind
@@ -235,7 +236,7 @@ def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs
             rest = (100.0 - given) / 100.0 if given < 100.0 else 0.0
             split[cid] = (100.0, rest / blank if blank else 0.0)
             dropout[cid] = 0.0 if blank or rest < _NOBODY else rest
-    fraction, into = read.fraction, read.into
+    fraction, into, taken = read.fraction, read.into, read.taken
     for p in model.pathways:
         source = p.source
         divide, each = split[source]
@@ -243,6 +244,7 @@ def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs
         if f >= _NOBODY:
             fraction[p.id] = f
             into.setdefault(p.target, []).append((source, f))
+            taken[source] = taken.get(source, 0) + 1
         else:
             fraction[p.id] = 0.0
     return read
@@ -260,7 +262,7 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     findings: list[Finding] = []
     read = _read(model, scale, findings)
     referrals = read.referrals
-    arrivals = _solve(graph, read.into, read.dropout, referrals, model, findings)
+    arrivals = _solve(graph, read, model, findings)
 
     for c in read.capped:
         a = arrivals[c.id]
@@ -292,8 +294,7 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
     return result
 
 
-def _solve(graph: nx.DiGraph, into: dict, dropout: dict[str, float],
-           referrals: dict[str, float | None], model: ServiceModel,
+def _solve(graph: nx.DiGraph, read: _Inputs, model: ServiceModel,
            findings: list[Finding]) -> dict[str, float | None]:
     """Arrivals at every component: inflow = referrals + what flows in along pathways.
 
@@ -311,17 +312,17 @@ def _solve(graph: nx.DiGraph, into: dict, dropout: dict[str, float],
     ordered = list(nx.strongly_connected_components(graph))
     ordered.reverse()
     try:
-        return _solve_in_order(ordered, graph, into, dropout, referrals, model, findings)
+        return _solve_in_order(ordered, read, model, findings)
     except KeyError:
         condensed = nx.condensation(graph, ordered)
         ordered = [condensed.nodes[i]["members"] for i in nx.topological_sort(condensed)]
-        return _solve_in_order(ordered, graph, into, dropout, referrals, model, findings)
+        return _solve_in_order(ordered, read, model, findings)
 
 
-def _solve_in_order(ordered: list[set[str]], graph, into: dict, dropout: dict,
-                    referrals: dict, model: ServiceModel, findings: list[Finding]
-                    ) -> dict[str, float | None]:
+def _solve_in_order(ordered: list[set[str]], read: _Inputs, model: ServiceModel,
+                    findings: list[Finding]) -> dict[str, float | None]:
     arrivals: dict[str, float | None] = {}
+    into, referrals = read.into, read.referrals
     loop_findings: list[Finding] = []  # kept only once the order has held to the end
     for nodes in ordered:
         if len(nodes) == 1:  # most components: a sum of what flows in
@@ -343,17 +344,22 @@ def _solve_in_order(ordered: list[set[str]], graph, into: dict, dropout: dict,
                     a = arrivals[u]
                     total = None if a is None or total is None else total + a * f
             inflow[v] = total
-        arrivals.update(_solve_loop(graph, nodes, inflow, into, dropout, model, loop_findings))
+        arrivals.update(_solve_loop(nodes, inflow, read, model, loop_findings))
     findings.extend(loop_findings)
     return arrivals
 
 
-def _solve_loop(graph, nodes: set[str], inflow: dict, into: dict, dropout: dict,
-                model: ServiceModel, findings: list) -> dict[str, float | None]:
-    # Members with a way out: a drop-out, or a pathway people take out of the loop (`into`
-    # holds only pathways people take). Usually that is every member, and nothing is trapped.
-    free = {v for v in nodes if dropout[v] > 0 or any(
-        w not in nodes and any(u == v for u, _ in into.get(w, ())) for w in graph._succ[v])}
+def _solve_loop(nodes: set[str], inflow: dict, read: _Inputs, model: ServiceModel,
+                findings: list) -> dict[str, float | None]:
+    into = read.into
+    inside: dict[str, int] = dict.fromkeys(nodes, 0)  # pathways people take to other members
+    for v in nodes:
+        for u, _ in into.get(v, ()):
+            if u in inside:
+                inside[u] += 1
+    # Members with a way out: a drop-out, or a pathway people take out of the loop. Usually
+    # that is every member, and nothing is trapped.
+    free = {v for v in nodes if read.dropout[v] > 0 or read.taken.get(v, 0) > inside[v]}
     result: dict[str, float | None] = {}
     if len(free) < len(nodes):
         todo = list(free)  # members that lead to one with a way out are free too
