@@ -11,20 +11,24 @@ nodes and links).
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from models import edits, read_model, with_revision, write_model
-from models.checks import Finding, run_checks, severity_counts
+from models.checks import Finding, pathway_graph, run_checks, severity_counts
 from models.layout import layered_positions, needs_layout
 from models.schema import Component, LotPlan, Pathway, ServiceModel
 from models.lots import set_funding
 from models.templates import EXAMPLE, load_template
 
 from . import commands
+
+if TYPE_CHECKING:
+    from models.flow import FlowResult
 
 CHECK_DELAY_MS = 150  # re-check after edits pause, so typing and dragging stay smooth
 
@@ -46,20 +50,33 @@ class Document(QObject):
     restored = Signal(list, list)
 
     def __init__(self, model: ServiceModel | None = None, path: Path | None = None,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, check: bool = True):
+        """`check=False` leaves the first check to `first_check()`: the window runs it after
+        it first paints, so starting the app does not wait for networkx and the checks."""
         super().__init__(parent)
         self.model = model if model is not None else load_template(EXAMPLE)
         self.path = Path(path) if path else None
         self.changes = ModelChanges(self)
         self._index_ids()
         self.findings: list[Finding] = []
+        # The demand and capacity figures the checks worked out (models.flow, without lot and
+        # cohort totals), shared with the Demand and capacity panel; None until a check ran.
+        self.flow: FlowResult | None = None
+        self.checked = False  # whether a check has run on the model loaded (edits: 150 ms late)
+        self._first_check_waits = not check
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self.schedule_checks)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.run_checks)
         self._place_unplaced()
-        self.run_checks()
+        if check:
+            self.run_checks()
+
+    def first_check(self) -> None:
+        """Run the check that `check=False` held back (once; later calls do nothing)."""
+        if self._first_check_waits:
+            self.run_checks()
 
     def _clean_changed(self, clean: bool) -> None:
         self.modifiedChanged.emit(not clean)
@@ -88,9 +105,32 @@ class Document(QObject):
     def schedule_checks(self) -> None:
         self._check_timer.start()
 
+    def flush_checks(self) -> bool:
+        """Run now a check that edits are waiting for (the 150 ms pause), so `findings` and
+        `flow` are of the model as it is; True when one ran (findingsChanged was emitted)."""
+        if self._check_timer.isActive():
+            self.run_checks()
+            return True
+        return False
+
     def run_checks(self) -> None:
+        """The coverage checks and the flow figures, on one pathway graph and one flow run."""
+        from models.flow import run_flow  # networkx: imported by the first check
+
         self._check_timer.stop()
-        self.findings = run_checks(self.model)
+        self._first_check_waits = False
+        # A run makes some 100,000 short-lived objects at national size, freed by reference
+        # counting; the garbage collector scanning them meanwhile added a third to its time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            graph = pathway_graph(self.model)
+            self.flow = run_flow(self.model, graph=graph, totals=False)
+            self.findings = run_checks(self.model, graph=graph, flow=self.flow)
+        finally:
+            if collecting:
+                gc.enable()
+        self.checked = True
         self.findingsChanged.emit()
 
     # --- edits: each pushes exactly one undo command ----------------------------------------
@@ -200,7 +240,10 @@ class Document(QObject):
         self.modelReset.emit()
         self.pathChanged.emit()
         self.modifiedChanged.emit(False)
-        self.run_checks()
+        if self._first_check_waits:  # the window has not painted yet: first_check() runs it
+            self.findings, self.flow, self.checked = [], None, False
+        else:
+            self.run_checks()
 
     def open(self, path: str | Path) -> None:
         """Load a file; on ModelFileError the open model is left exactly as it was."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QDialog, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu,
                                QMessageBox, QTabBar, QWidget)
@@ -50,7 +50,9 @@ class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.session_ending = False  # set by designer/session_end.py when Windows logs off
-        self.doc = document or Document()
+        # A document made here waits for its first check until the canvas has painted (see
+        # _FirstPaint): the window shows without waiting for networkx and the checks.
+        self.doc = document or Document(check=False)
         if self.doc.parent() is None:  # the window owns its document: they go together
             self.doc.setParent(self)
         self.setObjectName("MainWindow")
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_counts()
         self.minimap.set_wanted(self.act_minimap.isChecked())
+        self._first_paint = _FirstPaint(self.view.viewport(), self.doc)
 
     # --- layout -----------------------------------------------------------------------------
     def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
@@ -163,6 +166,9 @@ class MainWindow(QMainWindow):
         self.act_revert.setEnabled(self.doc.path is not None)
 
     def _update_counts(self) -> None:
+        if not self.doc.checked:
+            self.counts_label.setText("Checking…")
+            return
         counts = self.doc.counts()
         self.counts_label.setText(counts_text(counts, " · "))
 
@@ -457,3 +463,18 @@ Select a box or arrow to edit it under Properties; select nothing to edit the mo
 The Checks panel lists what the model is missing; click a finding to see its components.
 Ctrl+Z undoes any edit; Ctrl+S saves; Ctrl+0 fits the model to the window."""
 
+
+class _FirstPaint(QObject):
+    """Runs the document's held-back first check once `widget` has first painted (queued, so
+    the frame reaches the screen first)."""
+
+    def __init__(self, widget: QWidget, document: Document) -> None:
+        super().__init__(widget)
+        self.document = document
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.document, self.document.first_check)
+        return False

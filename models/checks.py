@@ -4,9 +4,10 @@ A rule takes a `CheckContext` (the model, its pathway graph, one networkx DiGrap
 run and shared by every rule and by the flow figures, and the lot plan being judged) and yields
 `Finding`s. Messages name components, never ids. Facts a commissioner has not filled in yet (no
 contract weights, no values, no localities) are not judged. Reachability is multi-source search
-over the graph's own adjacency (`G.succ`, `G.pred`), one search per question (per cohort, or
-backwards from the targets) rather than one per component, so a run stays within a small
-multiple of a single search even at national size (see docs/benchmarks.md).
+over the graph's own adjacency (`G.succ`, `G.pred`): never one search per component, and the
+questions share two searches, one forward and one backward, each question a bit that travels
+with the others (`reach_bits`), so a run stays within a small multiple of a single search even
+at national size (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -68,17 +69,29 @@ def pathway_graph(model: ServiceModel) -> nx.DiGraph:
 Adjacency = dict[str, list[str]]
 
 
-def reach(starts: Iterable[str], adjacency, allowed: Callable[[str], bool] | None = None) -> set[str]:
-    """Nodes reachable from `starts` (included), stepping only onto nodes `allowed` accepts:
-    a multi-source search over a graph's `G.succ` (or `G.pred`, to search backwards)."""
-    seen = set(starts)
-    todo = list(seen)  # order does not matter for what is reachable, so a stack will do
+def reach_bits(start: dict[str, int], adjacency, allowed: dict[str, int] | None = None
+               ) -> dict[str, int]:
+    """Several multi-source searches at once, one per bit: `start` gives each starting node
+    the bits of the searches it starts from; a bit steps only onto nodes whose `allowed` bits
+    include it (any node `allowed` leaves out, or every node when it is None). Returns the bits
+    that reached each node reached. A node is revisited only when it gains a bit, so a few
+    searches together cost about one."""
+    reached = dict(start)
+    queued = set(reached)
+    todo = deque(queued)  # first in, first out: bits gathered on the way travel together
     while todo:
-        for nxt in adjacency[todo.pop()]:
-            if nxt not in seen and (allowed is None or allowed(nxt)):
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
+        node = todo.popleft()
+        queued.discard(node)
+        bits = reached[node]
+        for nxt in adjacency[node]:
+            have = reached.get(nxt, 0)
+            gained = bits & ~have if allowed is None else bits & allowed.get(nxt, -1) & ~have
+            if gained:
+                reached[nxt] = have | gained
+                if nxt not in queued:
+                    queued.add(nxt)
+                    todo.append(nxt)
+    return reached
 
 
 def leads_to(starts: Iterable[str], adjacency, wanted: Callable[[str], bool]) -> bool:
@@ -98,6 +111,11 @@ def leads_to(starts: Iterable[str], adjacency, wanted: Callable[[str], bool]) ->
 
 
 COHORT_BIT = {cohort: 1 << i for i, cohort in enumerate(cat.COHORTS)}
+ROUTE, OPEN, FROM_COMMUNITY = 1, 2, 4  # the bits of CheckContext.forward
+_SHIFT = len(COHORT_BIT)  # CheckContext.backward: cohorts to treatment, then to recovery,
+ADULT, COMMUNITY, CJ = (1 << 2 * _SHIFT + i for i in range(3))  # then these
+_ROUTE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
+_SERVICE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_service)
 
 
 @dataclass
@@ -115,44 +133,69 @@ class CheckContext:
     serves: dict[str, int] = field(init=False)  # the cohorts a component serves, as bits
 
     def __post_init__(self) -> None:
-        self.by_id, self.order, self.by_kind, self.serves = {}, {}, {}, {}
-        self.routes, self.services = [], []
-        for index, c in enumerate(self.model.components):
-            self.by_id[c.id] = c
-            self.order[c.id] = index
-            self.by_kind.setdefault(c.kind, []).append(c.id)
-            kind = cat.KINDS[c.kind]
-            if kind.is_route:
-                self.routes.append(c)
-            elif kind.is_service:
-                self.services.append(c)
-            bits = 0
-            for cohort in c.cohorts:
-                bits |= COHORT_BIT.get(cohort, 0)
-            self.serves[c.id] = bits
+        # Every index the rules use, made once per run (comprehensions: a plain loop storing
+        # into five dicts costs twice as much at national size).
+        components = self.model.components
+        ids = [c.id for c in components]
+        kinds = [c.kind for c in components]
+        self.by_id = dict(zip(ids, components))
+        self.order = dict(zip(ids, range(len(ids))))
+        self.by_kind = {}
+        for cid, kind in zip(ids, kinds):
+            self.by_kind.setdefault(kind, []).append(cid)
+        self.routes = [c for c, kind in zip(components, kinds) if kind in _ROUTE_KINDS]
+        self.services = [c for c, kind in zip(components, kinds) if kind in _SERVICE_KINDS]
+        bits_of: dict[tuple[str, ...], int] = {}  # most components share a few cohort lists
+        for cohorts in {tuple(c.cohorts) for c in components}:
+            bits_of[cohorts] = sum(COHORT_BIT.get(x, 0) for x in set(cohorts))
+        self.serves = {cid: bits_of[tuple(c.cohorts)] for cid, c in zip(ids, components)}
 
     @cached_property
-    def route_reach(self) -> set[str]:
-        """Everything a referral route reaches."""
-        return reach([r.id for r in self.routes], self.succ)
+    def forward(self) -> dict[str, int]:
+        """One forward search for three questions (reach_bits): what referral routes reach
+        (bit ROUTE), what they reach without passing through structured treatment (OPEN) and
+        what community treatment reaches (FROM_COMMUNITY)."""
+        start = {r.id: ROUTE | OPEN for r in self.routes}
+        for i in self.of_kinds(cat.COMMUNITY_TREATMENT):
+            start[i] = start.get(i, 0) | FROM_COMMUNITY
+        closed = {i: ROUTE | FROM_COMMUNITY
+                  for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
+        return reach_bits(start, self.succ, closed)
+
+    def route_reaches(self, node: str, bit: int = ROUTE) -> bool:
+        """Whether a referral route reaches `node` (bit OPEN: without passing through
+        structured treatment; FROM_COMMUNITY: whether community treatment reaches it)."""
+        return bool(self.forward.get(node, 0) & bit)
 
     @cached_property
-    def open_reach(self) -> set[str]:
-        """What referral routes reach without passing through structured treatment."""
-        treatment = {i for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
-        open_to_all = self.by_id.keys() - treatment
-        return reach([r.id for r in self.routes], self.succ, open_to_all.__contains__)
+    def backward(self) -> dict[str, int]:
+        """One backward search for every question about what a component leads to: per
+        cohort C, a path to a treatment service for C (bit of C) or to recovery support (bit
+        of C shifted by _SHIFT) through components serving C; and a path to adult treatment
+        (ADULT), community treatment (COMMUNITY) or criminal justice treatment (CJ)."""
+        return _backward(self)
 
     @cached_property
     def flow(self) -> FlowResult:
-        """The demand and capacity figures (models.flow), on this run's graph."""
+        """The demand and capacity figures (models.flow), on this run's graph, when the caller
+        did not hand them in (`run_checks(flow=...)`)."""
         from .flow import run_flow
 
         return run_flow(self.model, graph=self.graph, totals=False)
 
-    def reaching(self, targets: Iterable[str]) -> set[str]:
-        """Every component with a path to one of `targets` (the targets included)."""
-        return reach(targets, self.pred)
+    @cached_property
+    def lots_of(self) -> dict[str, list[Lot]]:
+        """The lots of the plan each component is in."""
+        lots_of: dict[str, list[Lot]] = {}
+        for lot in self.plan.lots:
+            for member in lot.components:
+                lots_of.setdefault(member, []).append(lot)
+        return lots_of
+
+    @cached_property
+    def funding(self):
+        """The plan's funding position (models.funding), shared by the two funding rules."""
+        return funding_position(self.model, self.plan.id)
 
     def name(self, component_id: str) -> str:
         return self.by_id[component_id].name or cat.KINDS[self.by_id[component_id].kind].name
@@ -210,11 +253,14 @@ def core_service_missing(ctx: CheckContext) -> Iterator[Finding]:
                               "model properties if it is commissioned elsewhere.")
 
 
-def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dict[str, list[str]]:
-    """For each start, the cohorts it carries that cannot reach a target serving them,
-    moving only through components that serve that cohort."""
-    reaches = _cohort_reach(ctx, targets_for)
-    missing = [(i, c.id, ctx.serves[c.id] & ~reaches[c.id]) for i, c in enumerate(starts)]
+def _cohort_gaps(ctx: CheckContext, starts: list[Component], question: int
+                 ) -> dict[str, list[str]]:
+    """For each start, the cohorts it carries that cannot reach a target serving them (the
+    targets of `question`: _TREATMENT or _RECOVERY), moving only through components that
+    serve that cohort."""
+    reaches, shift = ctx.backward, _SHIFT * question
+    missing = [(i, c.id, ctx.serves[c.id] & ~(reaches.get(c.id, 0) >> shift))
+               for i, c in enumerate(starts)]
     missing = [m for m in missing if m[2]]
     # Cohort by cohort, then in the order given: lowest missing cohort first, then position.
     missing.sort(key=lambda m: ((m[2] & -m[2]).bit_length(), m[0]))
@@ -222,39 +268,35 @@ def _cohort_gaps(ctx: CheckContext, starts: list[Component], targets_for) -> dic
             for _, cid, bits in missing}
 
 
-def _cohort_reach(ctx: CheckContext, targets_for) -> dict[str, int]:
-    """For every component, as bits, the cohorts C for which it has a path to a target of C
-    (a component of a kind in `targets_for(C)` serving C) through components serving C.
+_TREATMENT, _RECOVERY = 0, 1  # the two cohort questions of CheckContext.backward
+_RECOVERY_KINDS = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
 
-    One backward search carries all seven cohorts at once: a component is revisited only
-    when it gains a cohort, so this costs about one search rather than one per cohort."""
-    reaches = dict.fromkeys(ctx.by_id, 0)
-    todo = []
-    for cohort, bit in COHORT_BIT.items():
-        for kind in targets_for(cohort):
-            for target in ctx.by_kind.get(kind, ()):
-                if ctx.serves[target] & bit and not reaches[target] & bit:
-                    reaches[target] |= bit
-                    todo.append(target)
-    serves, queued = ctx.serves, set(todo)
-    todo = deque(todo)  # first in, first out: cohorts gathered on the way travel together
-    while todo:
-        node = todo.popleft()
-        queued.discard(node)
-        bits = reaches[node]
-        for before in ctx.pred[node]:
-            gained = bits & serves[before] & ~reaches[before]
-            if gained:
-                reaches[before] |= gained
-                if before not in queued:
-                    queued.add(before)
-                    todo.append(before)
-    return reaches
+
+def _backward(ctx: CheckContext) -> dict[str, int]:
+    """CheckContext.backward: a cohort's bits step only onto components serving the cohort;
+    ADULT, COMMUNITY and CJ onto any."""
+    anyone = ADULT | COMMUNITY | CJ
+    serves = {n: bits | bits << _SHIFT | anyone for n, bits in ctx.serves.items()}
+    start: dict[str, int] = {}
+    for question, targets_for in ((_TREATMENT, cat.treatment_kinds_for),
+                                  (_RECOVERY, lambda _: _RECOVERY_KINDS)):
+        for cohort, bit in COHORT_BIT.items():
+            bit <<= _SHIFT * question
+            for kind in targets_for(cohort):
+                for target in ctx.by_kind.get(kind, ()):
+                    if serves[target] & bit:
+                        start[target] = start.get(target, 0) | bit
+    for bit, kinds in ((ADULT, ("adult_treatment",)), (COMMUNITY, cat.COMMUNITY_TREATMENT),
+                       (CJ, ("criminal_justice_treatment",))):
+        for kind in kinds:
+            for i in ctx.by_kind.get(kind, ()):
+                start[i] = start.get(i, 0) | bit
+    return reach_bits(start, ctx.pred, serves)
 
 
 def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
     routes = [r for r in ctx.routes if not ctx.isolated(r.id)]
-    for route_id, cohorts in _cohort_gaps(ctx, routes, cat.treatment_kinds_for).items():
+    for route_id, cohorts in _cohort_gaps(ctx, routes, _TREATMENT).items():
         # Families and carers are not treated themselves: their gap is one in family support,
         # which a commissioner may meet elsewhere, so a warning rather than an error.
         treated = [c for c in cohorts if c not in cat.COHORT_TREATMENT]
@@ -276,8 +318,7 @@ def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
 
 def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
     treatment = [c for c in ctx.model.components if c.kind in cat.STRUCTURED_TREATMENT]
-    recovery_kinds = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
-    for service_id, cohorts in _cohort_gaps(ctx, treatment, lambda _: recovery_kinds).items():
+    for service_id, cohorts in _cohort_gaps(ctx, treatment, _RECOVERY).items():
         yield Finding("cohort-no-recovery", WARNING,
                       f"{ctx.name(service_id)} has no onward route to recovery support for "
                       f"{_people_in(cohorts)}.", (service_id,),
@@ -285,26 +326,26 @@ def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
-    reaches_adult = ctx.reaching(ctx.of_kinds(["adult_treatment"]))
-    for c in ctx.model.components:
-        if c.kind != "young_peoples_treatment" or (c.upper_age or 0) >= 25:
+    for c in (ctx.by_id[i] for i in ctx.of_kinds(["young_peoples_treatment"])):
+        if (c.upper_age or 0) >= 25:
             continue
-        if c.id not in reaches_adult:
+        if not ctx.backward.get(c.id, 0) & ADULT:
             yield Finding("yp-no-transition", WARNING,
                           f"{c.name} has no route for young people moving on to adult treatment.",
                           (c.id,), fix="Add a transition pathway to adult treatment, or set the "
                                        "service's upper age to 25 if it keeps them until then.")
 
 
-def _routes_missing(ctx: CheckContext, route_kinds, target_kinds) -> Iterator[str]:
-    reaches_target = ctx.reaching(ctx.of_kinds(target_kinds))
+def _routes_missing(ctx: CheckContext, route_kinds, target: int) -> Iterator[str]:
+    """The routes of `route_kinds` with no path to the targets of bit `target` of
+    CheckContext.backward."""
     for route in ctx.routes:
-        if route.kind in route_kinds and route.id not in reaches_target:
+        if route.kind in route_kinds and not ctx.backward.get(route.id, 0) & target:
             yield route.id
 
 
 def prison_no_continuity(ctx: CheckContext) -> Iterator[Finding]:
-    for route_id in _routes_missing(ctx, {"prison_release"}, cat.COMMUNITY_TREATMENT):
+    for route_id in _routes_missing(ctx, {"prison_release"}, COMMUNITY):
         yield Finding("prison-no-continuity", ERROR,
                       f"People leaving prison through {ctx.name(route_id)} cannot reach community "
                       "treatment, so their prescribing and care would stop at the gate.",
@@ -313,16 +354,15 @@ def prison_no_continuity(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def cj_route_no_cj_service(ctx: CheckContext) -> Iterator[Finding]:
-    for route_id in _routes_missing(ctx, cat.CJ_ROUTES, {"criminal_justice_treatment"}):
+    for route_id in _routes_missing(ctx, cat.CJ_ROUTES, CJ):
         yield Finding("cj-route-no-cj-service", WARNING,
                       f"{ctx.name(route_id)} cannot reach a criminal justice treatment service.",
                       (route_id,), fix="Add a pathway to the criminal justice treatment service.")
 
 
 def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
-    reached = reach(ctx.of_kinds(cat.COMMUNITY_TREATMENT), ctx.succ)
     for node in ctx.of_kinds(cat.TIER4):
-        if node not in reached:
+        if not ctx.route_reaches(node, FROM_COMMUNITY):
             yield Finding("tier4-no-access", ERROR,
                           f"{ctx.name(node)} cannot be reached from community treatment.", (node,),
                           fix="Add a pathway from adult or criminal justice treatment.")
@@ -341,7 +381,7 @@ def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
 
 def recovery_not_open(ctx: CheckContext) -> Iterator[Finding]:
     recovery = ctx.of_kinds(["recovery_service"])
-    if recovery and ctx.routes and ctx.open_reach.isdisjoint(recovery):
+    if recovery and ctx.routes and not any(ctx.route_reaches(i, OPEN) for i in recovery):
         yield Finding("recovery-not-open", WARNING,
                       f"{ctx.names(recovery)} can only be reached through structured treatment; "
                       "recovery support should be open to anyone.", tuple(recovery),
@@ -353,7 +393,7 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
     if not harm:
         return
     for node in harm:
-        if node in ctx.route_reach and node not in ctx.open_reach:
+        if ctx.route_reaches(node) and not ctx.route_reaches(node, OPEN):
             yield Finding("harm-reduction-gated", WARNING,
                           f"{ctx.name(node)} can only be reached through structured treatment.",
                           (node,), fix="Add a pathway from a referral route or the access hub.")
@@ -361,7 +401,7 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
 
 def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.services:
-        if c.id not in ctx.route_reach and not ctx.isolated(c.id):
+        if not ctx.route_reaches(c.id) and not ctx.isolated(c.id):
             yield Finding("unreachable-component", WARNING,
                           f"No referral route reaches {c.name}.", (c.id,),
                           fix="Add a pathway into it from a referral route or another service.")
@@ -369,32 +409,25 @@ def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
 
 def dead_end(ctx: CheckContext) -> Iterator[Finding]:
     for c in ctx.services:
-        if c.kind_info.stage != cat.RECOVERY_STAGE and not ctx.succ[c.id] and ctx.pred[c.id]:
+        if not ctx.succ[c.id] and ctx.pred[c.id] and c.kind_info.stage != cat.RECOVERY_STAGE:
             yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (c.id,),
                           fix="Add a pathway to recovery, another service or an exit.")
 
 
 def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
+    succ, pred = ctx.succ, ctx.pred
     for c in ctx.model.components:
-        if ctx.isolated(c.id):
+        if not succ[c.id] and not pred[c.id]:
             yield Finding("isolated-component", WARNING, f"{c.name} has no pathways at all.",
                           (c.id,), fix="Connect it, or delete it if it is not part of the model.")
 
 
 # --- lot rules (judged on one lot plan, once it has lots) -----------------------------------
 
-def _membership(plan: LotPlan) -> dict[str, list[Lot]]:
-    lots_of: dict[str, list[Lot]] = {}
-    for lot in plan.lots:
-        for member in lot.components:
-            lots_of.setdefault(member, []).append(lot)
-    return lots_of
-
-
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
-    lots_of = _membership(ctx.plan)
+    lots_of = ctx.lots_of
     for c in ctx.services:
-        if needs_a_lot(c) and c.id not in lots_of:
+        if c.id not in lots_of and needs_a_lot(c):
             yield Finding("unassigned-component", ERROR,
                           f"{c.name} is procured by the council but is in no lot of "
                           f"{ctx.plan.name}.", (c.id,),
@@ -402,7 +435,7 @@ def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def component_in_several_lots(ctx: CheckContext) -> Iterator[Finding]:
-    for member, lots in _membership(ctx.plan).items():
+    for member, lots in ctx.lots_of.items():
         if len(lots) > 1 and member in ctx.by_id:
             yield Finding("component-in-several-lots", ERROR,
                           f"{ctx.name(member)} is in more than one lot: "
@@ -414,22 +447,25 @@ def lot_code_duplicate(ctx: CheckContext) -> Iterator[Finding]:
     """Two lots print the same code, or one lot's code is another's id: "L2" on paper or
     after `export --lot` could mean either (codes are read in any case)."""
     lots = ctx.plan.lots
+    with_code: dict[str, list[int]] = {}  # lot positions by code and by id: one pass, not n^2
+    with_id: dict[str, list[int]] = {}
+    for i, lot in enumerate(lots):
+        with_code.setdefault(lot.code.strip().lower(), []).append(i)
+        with_id.setdefault(lot.id.strip().lower(), []).append(i)
     for i, lot in enumerate(lots):
         code = lot.code.strip().lower()
         if not code:
             continue
-        for other in lots[i + 1:]:
-            if other.code.strip().lower() == code:
-                yield Finding("lot-code-duplicate", ERROR,
-                              f"{_cap(_lot(lot))} and {_lot(other)} both print the code "
-                              f"{lot.code.strip()}.", (), other.id,
-                              fix="Give each lot its own code in the lot's properties.")
-        for other in lots:
-            if other is not lot and other.id.strip().lower() == code:
-                yield Finding("lot-code-duplicate", ERROR,
-                              f"{_cap(_lot(lot))} prints the code {lot.code.strip()}, which is "
-                              f"the id of {_lot(other)}.", (), lot.id,
-                              fix="Give the lot a code that is no other lot's id or code.")
+        for other in (lots[j] for j in with_code[code] if j > i):
+            yield Finding("lot-code-duplicate", ERROR,
+                          f"{_cap(_lot(lot))} and {_lot(other)} both print the code "
+                          f"{lot.code.strip()}.", (), other.id,
+                          fix="Give each lot its own code in the lot's properties.")
+        for other in (lots[j] for j in with_id.get(code, ()) if j != i):
+            yield Finding("lot-code-duplicate", ERROR,
+                          f"{_cap(_lot(lot))} prints the code {lot.code.strip()}, which is "
+                          f"the id of {_lot(other)}.", (), lot.id,
+                          fix="Give the lot a code that is no other lot's id or code.")
 
 
 def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
@@ -440,10 +476,22 @@ def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _pieces(ctx: CheckContext, members: list[str]) -> int:
-    """How many weakly connected pieces the pathways between `members` make."""
-    import networkx as nx
-
-    return nx.number_weakly_connected_components(ctx.graph.subgraph(members))
+    """How many weakly connected pieces the pathways between `members` make: a search over
+    the graph's adjacency both ways, stepping only onto members (a subgraph view per lot and
+    networkx's count on it cost ten times as much over a national model's 455 lots)."""
+    unseen = set(members)
+    pieces = 0
+    while unseen:
+        pieces += 1
+        todo = [unseen.pop()]
+        while todo:
+            node = todo.pop()
+            for adjacency in (ctx.succ, ctx.pred):
+                for nxt in adjacency[node]:
+                    if nxt in unseen:
+                        unseen.remove(nxt)
+                        todo.append(nxt)
+    return pieces
 
 
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
@@ -526,7 +574,7 @@ def contract_invalid(ctx: CheckContext) -> Iterator[Finding]:
 
 def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
     # Figures from models/funding.py, which the appraisal, pack and Funding window read too.
-    position = funding_position(ctx.model, ctx.plan.id)
+    position = ctx.funding
     for lot, figures in zip(ctx.plan.lots, position.lots):
         if figures.shortfall > 0:
             consequence = ("providers may not bid" if figures.below_cost else
@@ -542,7 +590,7 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
-    position = funding_position(ctx.model, ctx.plan.id)
+    position = ctx.funding
     if position.balance is not None and position.balance < 0:
         provide = (f"the funding sources provide {money(position.funding_total)}"
                    if position.funding_total is not None
@@ -553,29 +601,39 @@ def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
                       fix="Add funding, or reduce lot values.")
 
 
-def _paid_for(ctx: CheckContext, members: list[str], cohort: str) -> list[str]:
+def _paid_for(ctx: CheckContext, members: list[str], cohort: str,
+              dedicated_serve: dict[str, bool]) -> list[str]:
     """The lot members money restricted to `cohort` can pay for: those of the kinds that exist
-    for the cohort when the model has any serving it, else any member serving the cohort."""
+    for the cohort when the model has any serving it, else any member serving the cohort.
+    `dedicated_serve` remembers, per cohort, whether the model has such a service."""
     dedicated = cat.COHORT_SERVICES.get(cohort, frozenset())
     serving = [m for m in members if cohort in ctx.by_id[m].cohorts]
-    if any(cohort in ctx.by_id[i].cohorts for i in ctx.of_kinds(dedicated)):
+    if cohort not in dedicated_serve:
+        dedicated_serve[cohort] = any(
+            cohort in ctx.by_id[i].cohorts for kind in dedicated for i in ctx.by_kind.get(kind, ()))
+    if dedicated_serve[cohort]:
         return [m for m in serving if ctx.by_id[m].kind in dedicated]
     return serving
 
 
 def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
-    sources = {f.id: f for f in ctx.model.funding_sources}
+    sources = {f.id: f for f in ctx.model.funding_sources if f.restricted_cohorts}
+    dedicated_serve: dict[str, bool] = {}
     for lot in ctx.plan.lots:
-        members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
         given: Counter[str] = Counter()
         for allocation in lot.funding:
-            given[allocation.source] += allocation.annual_amount
+            if allocation.source in sources:
+                given[allocation.source] += allocation.annual_amount
+        members = None  # worked out for the lots given restricted money only
         for source_id, amount in given.items():
-            source = sources.get(source_id)
-            if not source or not source.restricted_cohorts or amount <= 0:
+            source = sources[source_id]
+            if amount <= 0:
                 continue
+            if members is None:
+                members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
             paid = list(dict.fromkeys(m for cohort in source.restricted_cohorts
-                                      for m in _paid_for(ctx, members, cohort)))
+                                      for m in _paid_for(ctx, members, cohort,
+                                                         dedicated_serve)))
             whom = _cohort_list(source.restricted_cohorts)
             if not paid:
                 yield Finding("restricted-funding-mismatch", WARNING,
@@ -813,17 +871,21 @@ _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def run_checks(model: ServiceModel, plan_id: str | None = None,
-               graph: nx.DiGraph | None = None) -> list[Finding]:
+               graph: nx.DiGraph | None = None, flow: FlowResult | None = None
+               ) -> list[Finding]:
     """All findings for the model and one lot plan (the active one by default), errors first.
 
     Lot rules wait until the plan has at least one lot: an undivided model is a model whose
     lots are not designed yet, not one whose every service is unassigned. `graph`, when
-    given, is the pathway graph (`pathway_graph`) the caller already holds; by default one is
-    built, and every rule shares it."""
+    given, is the pathway graph (`pathway_graph`) the caller already holds, and `flow` the
+    flow figures (`models.flow.run_flow`) worked out on it, which the window also shows; by
+    default both are made here, once, and every rule shares them."""
     graph = pathway_graph(model) if graph is None else graph
     # The graph's own adjacency dicts, which G.succ and G.pred view: networkx's algorithms read
     # them so too, and a view object per lookup would cost a third of a run at national size.
     ctx = CheckContext(model, graph._succ, graph._pred, model.plan(plan_id), graph)
+    if flow is not None:
+        ctx.flow = flow  # the cached property's slot: the rules read it, nobody recomputes it
     findings: list[Finding] = []
     for rule in RULES:
         if rule.lot_rule and (ctx.plan is None or not ctx.plan.lots):

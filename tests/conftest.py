@@ -76,6 +76,8 @@ def show_window(qtbot, window, width: int = 1400, height: int = 900):
     window.resize(width, height)
     window.show()
     qtbot.waitExposed(window)
+    if hasattr(window, "doc"):  # the window runs its document's first check after it paints
+        qtbot.waitUntil(lambda: window.doc.checked)
     return window
 
 

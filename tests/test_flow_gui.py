@@ -127,3 +127,113 @@ def test_properties_edit_the_new_fields_with_plain_labels(window, qtbot):
     assert label == "Average stay (months)"
     fields.stay.setValue(9)
     assert window.doc.model.component("clinical").episode_months == 9
+
+
+# --- one flow run per check, shared with the panel ------------------------------------------
+
+@pytest.fixture
+def flow_calls(window, monkeypatch):
+    """The scale of every call of models.flow.run_flow on the window's model (the document
+    and the panel import it when they run; windows of earlier tests may still check theirs)."""
+    import models.flow
+
+    calls: list[float] = []
+    real = models.flow.run_flow
+
+    def counted(model, *args, **kwargs):
+        if model is window.doc.model:
+            calls.append(kwargs.get("scale", 1.0))
+        return real(model, *args, **kwargs)
+
+    monkeypatch.setattr(models.flow, "run_flow", counted)
+    return calls
+
+
+def test_the_panel_shows_the_check_runs_figures_without_its_own_flow(window, qtbot, flow_calls):
+    window.doc.run_checks()
+    assert flow_calls == [1.0]  # the checks' one flow run, which the findings came from
+    shared = window.doc.flow
+    window.docks["flow"].show()
+    window.docks["flow"].raise_()
+    panel = window.flow
+    qtbot.waitUntil(lambda: panel.result is shared)
+    assert rows(panel)["Self-referral"][1] == "700"
+    panel.view_combo.setCurrentIndex(panel.view_combo.findData("lots"))  # totals added only
+    assert set(rows(panel)) == {lot.name for lot in window.doc.model.plan().lots}
+    window.flow.flow_action.setChecked(True)
+    assert flow_calls == [1.0]
+    # An edit: one check run 150 ms later, and the panel shows its figures, not its own.
+    window.doc.update_component("self", {"annual_referrals": 800})
+    qtbot.waitUntil(lambda: panel.result is window.doc.flow and panel.result is not shared)
+    assert flow_calls == [1.0, 1.0]
+    panel.view_combo.setCurrentIndex(panel.view_combo.findData("components"))
+    assert rows(panel)["Self-referral"][1] == "800"
+    # Sensitivity works out its own scaled figures, and leaves the document's alone.
+    panel.scale_spin.setValue(10)
+    qtbot.waitUntil(lambda: rows(panel)["Self-referral"][1] == "880")
+    assert flow_calls == [1.0, 1.0, 1.1] and window.doc.flow.referrals == 1810 + 100
+
+
+def test_the_panel_shown_right_after_an_edit_shows_the_model_as_it_is(window, qtbot):
+    panel = window.flow
+    cid = window.doc.add_component("gp_referral", 0, 0, "New route")
+    window.doc.update_component(cid, {"annual_referrals": 50})
+    window.doc.add_pathway(cid, "hub")
+    window.doc.remove_items(["yp-ref"])
+    window.docks["flow"].show()  # before the check the edits wait for
+    window.docks["flow"].raise_()
+    panel.refresh()
+    table = rows(panel)
+    assert table["New route"][1] == "50" and "Young people's referral" not in str(table)
+    assert panel.result is window.doc.flow
+
+
+# --- the table model: plain rows, sorting, a click selects the box ---------------------------
+
+def test_the_table_sorts_and_a_click_selects_the_box(window, qtbot):
+    from PySide6.QtCore import QAbstractTableModel, Qt
+
+    window.docks["flow"].show()
+    window.docks["flow"].raise_()
+    panel = window.flow
+    qtbot.waitUntil(lambda: panel.result is not None)
+    assert isinstance(panel.table_model, QAbstractTableModel)
+    proxy, column = panel.proxy, 1  # people a year
+    panel.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    figures = [panel.result.components[proxy.index(r, 0).data(panel_ids_role())[0]].arrivals
+               for r in range(proxy.rowCount())]
+    known = [f for f in figures if f is not None]
+    assert known == sorted(known, reverse=True) and figures[:len(known)] == known
+    panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    names = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert names == sorted(names, key=str.lower)
+    # Headers explain the figures; names are tool tips as plain text.
+    tip = proxy.headerData(4, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "average stay" in tip
+    # A real click on a row selects its box, whatever the sort.
+    row = names.index("Inpatient detox (spot purchase)")
+    rect = panel.table.visualRect(proxy.index(row, 2))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.scene.selected_ids()[0] == ["detox"]
+    # Refreshing while sorted keeps the sort and the rows (no items are deleted under Qt).
+    window.doc.run_checks()
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == names
+
+
+def panel_ids_role():
+    from designer.docks.flow import IDS_ROLE
+
+    return IDS_ROLE
+
+
+def test_a_name_with_markup_is_shown_as_text(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.doc.update_component("detox", {"name": "<b>Detox</b>"})
+    window.docks["flow"].show()
+    window.docks["flow"].raise_()
+    panel = window.flow
+    qtbot.waitUntil(lambda: "<b>Detox</b>" in rows(panel))
+    index = next(panel.proxy.index(r, 0) for r in range(panel.proxy.rowCount())
+                 if panel.proxy.index(r, 0).data() == "<b>Detox</b>")
+    assert "&lt;b&gt;Detox" in index.data(Qt.ItemDataRole.ToolTipRole)

@@ -600,3 +600,16 @@ def test_long_findings_wrap_and_get_most_of_the_width(window, qtbot):
     window.checks.resize(1000, 200)
     QApplication.processEvents()
     assert tree.columnWidth(0) >= 0.6 * tree.viewport().width()
+
+
+def test_the_first_check_runs_by_itself_once_the_window_has_painted(qtbot, boxes):
+    # Starting does not wait for networkx and the checks: they run just after the first paint.
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.doc.checked and window.counts_label.text() == "Checking…"
+    assert window.checks.tree.topLevelItem(0).text(0) == "Checking the model…"
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.doc.checked)
+    assert "errors" in window.counts_label.text() and window.doc.flow is not None
+    assert window.checks.tree.topLevelItem(0).text(0).startswith("Errors")

@@ -66,6 +66,9 @@ class ChecksPanel(QWidget):
         current = self.tree.currentItem()
         was = self._key(current.data(0, FINDING_ROLE)) if current is not None else None
         self.tree.clear()
+        if not self.doc.checked:  # the window runs the first check just after it shows
+            QTreeWidgetItem(self.tree, ["Checking the model…"]).setFirstColumnSpanned(True)
+            return
         again = None
         counts = self.doc.counts()
         style = self.style()

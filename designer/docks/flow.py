@@ -1,17 +1,19 @@
 """The "Demand and capacity" panel and the Flow view (docs/flow.md).
 
 The panel shows models.flow's figures per component, per lot or per cohort, in a sortable
-table; a click on a row selects its boxes. "Referrals up or down by N%" shows the same figures
-for a scaled demand without editing the model. Figures are recomputed after the checks run
-(the document's debounced check timer), only while the panel or the Flow view is shown.
+table; a click on a row selects its boxes. The figures are the ones the document's debounced
+check run worked out (`Document.flow`): the panel does not work them out again, and adds the
+lot and cohort totals only when they are shown. "Referrals up or down by N%" shows the same
+figures for a scaled demand, worked out here, without editing the model.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt,
+                            QTimer, Signal)
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -19,14 +21,73 @@ from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summ
 
 from ..document import Document
 from ..canvas.flow_overlay import FlowOverlay
+from ..widgets.plain_text import plain_tooltip
 
 if TYPE_CHECKING:
-    from models.flow import FlowResult
+    from models.flow import ComponentFlow, FlowResult, Totals
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IDS_ROLE = Qt.ItemDataRole.UserRole + 2
 VIEWS = {"components": "Each component", "lots": "Each lot of the active plan",
          "cohorts": "Each cohort (its services)"}
+FIRST_COLUMN = {"components": "Component", "lots": "Lot", "cohorts": "Cohort"}
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class FlowTableModel(QAbstractTableModel):
+    """The figures as plain Python rows: the texts, the sort keys and the component ids of
+    each row, made once per refresh (no item objects for Qt and Python to share)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.first_title = FIRST_COLUMN["components"]
+        self.texts: list[list[str]] = []
+        self.keys: list[list[str | float]] = []
+        self.ids: list[list[str]] = []
+
+    def set_rows(self, rows: list[tuple[ComponentFlow | Totals, list[str]]],
+                 first_title: str) -> None:
+        self.beginResetModel()
+        self.first_title = first_title
+        self.texts = [cells(row) for row, _ in rows]
+        self.keys = [[text.lower() if not column.numeric else
+                      (-1e300 if (value := column.value(row)) is None else value)
+                      for column, text in zip(COLUMNS, texts)]
+                     for (row, _), texts in zip(rows, self.texts)]
+        self.ids = [list(ids) for _, ids in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.texts)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.texts[row][column]
+        if role == SORT_ROLE:
+            return self.keys[row][column]
+        if role == IDS_ROLE:
+            return self.ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column].numeric:
+            return int(_RIGHT.value)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return plain_tooltip(self.texts[row][0])  # a long name cut short by the column
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        title = self.first_title if section == 0 else COLUMNS[section].title
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMN_NOTES.get(title):
+            return plain_tooltip(COLUMN_NOTES[title])
+        return None
 
 
 class FlowPanel(QWidget):
@@ -61,7 +122,7 @@ class FlowPanel(QWidget):
         controls.addStretch(1)
         controls.addWidget(QLabel("Referrals up or down by"))
         controls.addWidget(self.scale_spin)
-        self.table_model = QStandardItemModel(0, len(COLUMNS), self)
+        self.table_model = FlowTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -86,7 +147,7 @@ class FlowPanel(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=150)  # spin box typing
         self._timer.timeout.connect(self.refresh)
         self.scale_spin.valueChanged.connect(lambda _: self._timer.start())
-        self.view_combo.currentIndexChanged.connect(lambda _: self._fill())
+        self.view_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.wanted = lambda: self.isVisible()  # replaced by install_flow
         self.overlay: FlowOverlay | None = None  # set by install_flow
         # Bound methods, not lambdas: Qt drops them when the panel goes, though the document
@@ -108,9 +169,18 @@ class FlowPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        from models.flow import run_flow  # networkx: imported when first needed
+        if self.doc.flush_checks() and self.wanted():
+            return  # an edit's check was due: it ran, and its findingsChanged refreshed us
+        if self.scale_spin.value():
+            from models.flow import run_flow  # networkx: imported by the first check anyway
 
-        self.result = run_flow(self.doc.model, scale=self.scale)
+            self.result = run_flow(self.doc.model, scale=self.scale, totals=False)
+        else:
+            self.result = self.doc.flow  # the check run's figures: not worked out again
+        if self.result is None:  # the first check has not run yet: it refreshes us
+            self.summary.setText("Working out the figures…")
+            self.table_model.set_rows([], FIRST_COLUMN[self.view_combo.currentData()])
+            return
         lines = summary_lines(self.result, self.doc.model)
         if self.scale_spin.value():
             lines.insert(0, f"With referrals {'up' if self.scale > 1 else 'down'} by "
@@ -126,34 +196,13 @@ class FlowPanel(QWidget):
         if key == "components":
             rows = [(r, [r.id]) for r in component_rows(self.doc.model, self.result)]
         else:
+            if not self.result.has_totals:
+                from models.flow import add_totals
+
+                add_totals(self.result, self.doc.model)
             groups = self.result.lots if key == "lots" else self.result.cohorts
             rows = [(g, g.members) for g in groups]
-        self.table.setSortingEnabled(False)
-        self.table_model.clear()
-        headers = [c.title for c in COLUMNS]
-        headers[0] = {"components": "Component", "lots": "Lot", "cohorts": "Cohort"}[key]
-        self.table_model.setHorizontalHeaderLabels(headers)
-        for column, title in enumerate(c.title for c in COLUMNS):
-            # Through the model, not horizontalHeaderItem(): a Python wrapper of an item the
-            # model owns outlives the item when clear() deletes it, and shiboken can hand that
-            # stale wrapper back for whatever object reuses the address.
-            self.table_model.setHeaderData(column, Qt.Orientation.Horizontal,
-                                           COLUMN_NOTES.get(title, ""),
-                                           Qt.ItemDataRole.ToolTipRole)
-        for row, ids in rows:
-            items = []
-            for column, text in zip(COLUMNS, cells(row)):
-                item = QStandardItem(text)
-                value = column.value(row)
-                item.setData(text.lower() if not column.numeric else
-                             (-1e300 if value is None else value), SORT_ROLE)
-                item.setData(ids, IDS_ROLE)
-                if column.numeric:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                items.append(item)
-            self.table_model.appendRow(items)
-        self.table.setSortingEnabled(True)
+        self.table_model.set_rows(rows, FIRST_COLUMN[key])
 
     def _clicked(self, index) -> None:
         ids = index.data(IDS_ROLE)
