@@ -140,7 +140,7 @@ def test_the_template_packs_are_shorter_and_the_flow_names_readable(tmp_path):
 
 @pytest.mark.parametrize("over", [True, False])
 def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
-    """Rendered grey at 110 dpi: an over-capacity bar is hatched (dark lines over the grey of
+    """Rendered grey at 300 dpi: an over-capacity bar is hatched (dark lines over the grey of
     a full bar) at its ends, beside its text; a bar under capacity is plain: grey where used,
     white after."""
     model = luton_with_figures()
@@ -149,12 +149,12 @@ def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
     assert write_pdf(pack, pdf)
     number, _, rect = flow_diagram_page(pack)
     drawing = FlowDrawing(pack.diagram, pack.plan, run_flow(model, pack.plan.id))
-    subprocess.run(["pdftoppm", "-r", "110", "-gray", "-png", "-f", str(number), "-l",
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", str(number), "-l",
                     str(number), str(pdf), str(tmp_path / "grey")], check=True)
     image = QImage(str(next(tmp_path.glob("grey*.png"))))
     source = drawing.source
     scale = min(rect.width() / source.width(), rect.height() / source.height())
-    dpi = 110 / 72 / PT  # pixels per page unit
+    dpi = 300 / 72 / PT  # pixels per page unit
 
     def pixels(scene: QRectF) -> list[int]:
         """The grey values inside a rectangle of the diagram (scene units)."""
@@ -179,6 +179,16 @@ def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
             assert 150 < sum(values) / len(values) < 225
         else:  # the rest: white
             assert sum(values) / len(values) > 240
+    if not over:
+        # The grey runs under the text to the share (50%), white after: no white box behind
+        # the text hides part of the share used. A strip above the digits' tops.
+        strip = QRectF(inside.left(), bar.top() + 1.0, inside.width(), 2.5)
+        before = pixels(QRectF(strip.left() + strip.width() * 0.3, strip.top(),
+                               strip.width() * 0.15, strip.height()))
+        after = pixels(QRectF(strip.left() + strip.width() * 0.55, strip.top(),
+                              strip.width() * 0.15, strip.height()))
+        assert before and 150 < sum(before) / len(before) < 225
+        assert after and sum(after) / len(after) > 240
 
 
 def test_a_name_needing_three_lines_keeps_them_and_its_bar_goes_under_the_box(qapp):

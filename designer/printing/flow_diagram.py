@@ -147,13 +147,13 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
     """A capacity bar: the part used in grey; over capacity, hatched all across (drawn
     lines, not a brush pattern, which a PDF would print at the printer's dot size)."""
     line = rect.height() / 16.0
+    painter.fillRect(rect, QColor("white"))
+    if share is not None:  # a fill with no edge line: one at the share would cross the text
+        painter.fillRect(QRectF(rect.left(), rect.top(), rect.width() * min(1.0, share),
+                                rect.height()), USED)
     painter.setPen(QPen(INK, line))
-    painter.setBrush(QColor("white"))
+    painter.setBrush(Qt.NoBrush)
     painter.drawRect(rect)
-    if share is not None:
-        used = QRectF(rect.left(), rect.top(), rect.width() * min(1.0, share), rect.height())
-        painter.setBrush(USED)
-        painter.drawRect(used)
     if over:
         lines, _ = hatch([rect], "diagonal", spacing=rect.height() / 3.2)
         painter.setPen(QPen(INK, line * 1.1, Qt.SolidLine, Qt.FlatCap))
@@ -167,9 +167,10 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
     w = style.width(text) + 4 * line
     label = QRectF(rect.center().x() - w / 2, rect.top() + 1.5 * line, w,
                    rect.height() - 3 * line)
-    painter.setPen(Qt.NoPen)
-    painter.setBrush(QColor("white"))
-    painter.drawRect(label)
+    if over:  # white under the text only on the hatch: on grey it would hide the share used
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor("white"))
+        painter.drawRect(label)
     painter.setPen(INK)
     style.draw(painter, label, text, Qt.AlignCenter)
 
