@@ -41,6 +41,14 @@ def test_the_pack_gains_a_demand_and_capacity_page_and_lot_rows(qapp, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", "-f", str(lot_page), "-l", str(lot_page + 2),
                            str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "come into this lot's services" in text and "Recovery and aftercare" in text
+    # The lot's total row says it is one, and why its people a year exceed those coming in.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    total = next(line for line in lines if line.startswith("All of lot L2"))
+    assert "(a person in two of its services" in total
+    lot = next(t for t in run_flow(pack.model, pack.plan.id).lots
+               if t.id == pack.plan.lots[1].id)
+    assert people(lot.arrivals) in total.split()
+    assert not any(re.match(rf"{re.escape(lot.name)} [\d,]+ ", line) for line in lines)
 
 
 def bare_luton():
