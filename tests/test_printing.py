@@ -712,3 +712,15 @@ def test_a_cancelled_printer_prompt_is_printing_cancelled_not_an_error(qtbot, mo
     assert actions.print_pack(window, load_template("luton")) is False
     [(_, title, text)] = told
     assert title == "Cannot print" and "pack.pdf" in text
+
+
+def test_portrait_table_headers_print_whole_words(tmp_path):
+    """Portrait A4 through the real command: a column too narrow for its header's longest
+    word borrows from the others, so 'Likelihood' (risk register) and 'Completions' (demand
+    tables) print whole, not 'Likelih...' and 'Completi...'; nothing in the pack is cut."""
+    pdf = tmp_path / "luton.pdf"
+    result = run_export(template_path("luton"), "--portrait", "--pdf", pdf)
+    assert result.returncode == 0, result.stderr
+    text = pdftext(pdf)
+    assert "\u2026" not in text
+    assert re.search(r"\bLikelihood\b", text) and re.search(r"\bCompletions\b", text)
