@@ -127,3 +127,32 @@ def test_properties_edit_the_new_fields_with_plain_labels(window, qtbot):
     assert label == "Average stay (months)"
     fields.stay.setValue(9)
     assert window.doc.model.component("clinical").episode_months == 9
+
+
+def test_a_capacity_bar_shows_its_share_under_its_text(window):
+    """The hub's bar (900 of 1,800, 50%) painted into an image: grey to half way, under the
+    text too, white after. A white box behind the text hid the middle of the share."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from designer.canvas.flow_overlay import CapacityBar
+
+    window.flow.flow_action.setChecked(True)
+    (bar,) = [i for i in window.flow.overlay.items
+              if isinstance(i, CapacityBar) and i.parentItem().component_id == "hub"]
+    assert not bar.over
+    scale = 4
+    image = QImage((bar.rect.size() * scale).toSize() + bar.rect.size().toSize(),
+                   QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    painter.translate(-bar.rect.topLeft() + QPointF(1, 1))
+    bar.paint(painter, None)
+    painter.end()
+
+    def shade(share: float) -> int:  # just under the bar's top edge, above the letters
+        x = (bar.rect.width() * share + 1) * scale
+        return image.pixelColor(int(x), int(2.5 * scale)).value()
+    assert all(150 < shade(s) < 215 for s in (0.1, 0.3, 0.45))  # under the text as well
+    assert all(shade(s) > 240 for s in (0.55, 0.7, 0.9))

@@ -81,14 +81,15 @@ class CapacityBar(QGraphicsItem):
         return self.rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setPen(QPen(QColor("#1b1b1b"), 1))
-        painter.setBrush(QColor("white"))
-        painter.drawRect(self.rect)
+        painter.fillRect(self.rect, QColor("white"))
         if self.arrivals is not None and self.capacity:
-            used = self.rect.adjusted(0, 0, 0, 0)
+            # no edge line at the share: it would cross the text
+            used = QRectF(self.rect)
             used.setWidth(self.rect.width() * min(1.0, self.arrivals / self.capacity))
-            painter.setBrush(QColor("#b8b8b8"))
-            painter.drawRect(used)
+            painter.fillRect(used, QColor("#b8b8b8"))
+        painter.setPen(QPen(QColor("#1b1b1b"), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.rect)
         if self.over:
             # Over capacity: hatched across the whole bar, and the word OVER in the text.
             painter.setBrush(QBrush(QColor("#1b1b1b"), Qt.BrushStyle.BDiagPattern))
@@ -99,9 +100,10 @@ class CapacityBar(QGraphicsItem):
         label = QRectF(self.rect.center().x() - metrics.horizontalAdvance(text) / 2 - 2,
                        self.rect.top() + 0.5, metrics.horizontalAdvance(text) + 4,
                        self.rect.height() - 1)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRect(label)
+        if self.over:  # white under the text only on the hatch: on grey it hid the share
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 225))
+            painter.drawRect(label)
         painter.setPen(QColor("#1b1b1b"))
         painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, text)
 
