@@ -156,3 +156,23 @@ def test_a_capacity_bar_shows_its_share_under_its_text(window):
         return image.pixelColor(int(x), int(2.5 * scale)).value()
     assert all(150 < shade(s) < 215 for s in (0.1, 0.3, 0.45))  # under the text as well
     assert all(shade(s) > 240 for s in (0.55, 0.7, 0.9))
+
+
+def test_lot_tags_keep_clear_of_the_flow_views_bars_and_numbers(window):
+    """With the Flow view on, a lot's name tag found its spot as if the bars under the boxes
+    and the numbers on the arrows were not there, and covered them (Leicestershire's
+    'L1 Community treatment service' lay across Outreach's bar). The tags move clear."""
+    from PySide6.QtWidgets import QApplication
+
+    from designer.canvas.flow_overlay import CapacityBar, FlowBand
+
+    window.flow.flow_action.setChecked(True)
+    QApplication.processEvents()
+    items = window.flow.overlay.items
+    covered = [i.mapRectToScene(i.rect) for i in items if isinstance(i, CapacityBar)]
+    covered += [i.mapRectToScene(i.number_rect()) for i in items if isinstance(i, FlowBand)]
+    regions = window.lots.regions.regions.values()
+    tags = [region.tags.mapRectToScene(rect) for region in regions
+            for rect, _ in region.tags.tags]
+    assert tags and covered
+    assert not [(t, c) for t in tags for c in covered if t.intersects(c)]

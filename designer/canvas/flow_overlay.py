@@ -46,6 +46,13 @@ class FlowBand(QGraphicsItem):
         return self.parentItem().boundingRect().adjusted(-self.width - 40, -self.width - 20,
                                                          self.width + 40, self.width + 20)
 
+    def number_rect(self) -> QRectF:
+        """Where the number goes (in the arrow's coordinates): a little before the middle,
+        so it does not cover the pathway label."""
+        at = self.parentItem()._path.pointAtPercent(0.35)
+        width = QFontMetricsF(FONT).horizontalAdvance(self.text) + 8
+        return QRectF(at.x() - width / 2, at.y() - 9, width, 18)
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         path = self.parentItem()._path
         if self.count:
@@ -53,10 +60,7 @@ class FlowBand(QGraphicsItem):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-        # The number sits a little before the middle, so it does not cover the pathway label.
-        at = path.pointAtPercent(0.35)
-        width = QFontMetricsF(FONT).horizontalAdvance(self.text) + 8
-        rect = QRectF(at.x() - width / 2, at.y() - 9, width, 18)
+        rect = self.number_rect()
         painter.setPen(QPen(QColor("#1b1b1b"), 0.8))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(rect, 3, 3)
@@ -120,7 +124,9 @@ class FlowOverlay:
             # A box or pathway deleted since goes with its children.
             if isValid(item) and item.scene() is not None:
                 self.scene.removeItem(item)
-        self.items.clear()
+        if self.items:
+            self.items.clear()
+            self._tags_again()
 
     def show(self, result: FlowResult) -> None:
         self.clear()
@@ -135,3 +141,11 @@ class FlowOverlay:
             if flow is None or not KINDS[item.kind_id].is_service:
                 continue
             self.items.append(CapacityBar(item, flow.arrivals, flow.capacity))
+        self._tags_again()
+
+    def _tags_again(self) -> None:
+        """The lot name tags keep clear of the bars and numbers (lot_regions): they find
+        their spots again, as after the arrows are routed."""
+        routes = getattr(self.scene, "routes", None)
+        if routes is not None:
+            routes.routed.emit()
