@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage
 
-from designer.printing.diagram import pathway_labels
+from designer.printing.diagram import lot_tags, pathway_labels
 from designer.printing.flow_diagram import FlowDrawing
 from designer.printing.layout import PT, Graphic
 from designer.printing.pack import LotPack, PackOptions, write_pdf
@@ -111,10 +111,12 @@ def test_the_flow_page_draws_the_model_with_people_on_each_arrow_and_over_capaci
     result = run_flow(model, pack.plan.id)
     drawing = FlowDrawing(pack.diagram, pack.plan, result)
     assert set(drawing.numbers) == {p.id for p in model.pathways}  # a number on every arrow
-    # each clear of the boxes, the pathway labels, the bars and the other numbers
+    # each clear of the boxes, the pathway labels, the bars, the lot name tags and the other
+    # numbers
     numbers = [rect for rect, _ in drawing.numbers.values()]
     others = [*pack.diagram.boxes.values(), *(r for r, _ in pathway_labels(pack.diagram).values()),
-              *(bar for bar, *_ in drawing.bars.values())]
+              *(bar for bar, *_ in drawing.bars.values()),
+              *(r for lot in pack.plan.lots for r, _ in lot_tags(pack.diagram, lot))]
     assert not any(n.intersects(o) for n in numbers for o in others)
     assert not any(a.intersects(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
     found = re.findall(r"[\d,]+", text)

@@ -22,8 +22,9 @@ from models.flow_table import band_width, capacity_text, people
 from models.labels import place_labels
 from models.schema import LotPlan
 
-from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, name_fits,
-                      name_style, paint_diagram, pathway_labels, pathway_routes, styles)
+from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, lot_tags,
+                      name_fits, name_style, paint_diagram, pathway_labels, pathway_routes,
+                      styles)
 from .layout import PT, Block, Graphic, KeyRow
 from .text import Style
 
@@ -57,7 +58,8 @@ class FlowDrawing:
 
     def _numbers(self) -> dict[str, tuple[QRectF, str]]:
         """Where each pathway's number goes: on or beside its own arrow, clear of the boxes,
-        the bars, the pathway labels and the other numbers where a spot allows."""
+        the bars, the pathway labels, the lot name tags and the other numbers where a spot
+        allows."""
         style = name_style(NUMBER_SIZE)
         obstacles = {cid: (r.x(), r.y(), r.width(), r.height())
                      for cid, r in self.diagram.boxes.items()}
@@ -65,6 +67,10 @@ class FlowDrawing:
             obstacles[f"label {pid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
         for cid, (rect, *_) in self.bars.items():  # those under a box are not inside it
             obstacles[f"bar {cid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
+        for lot in self.plan.lots if self.plan else []:  # a number on a tag hid its name
+            for i, (rect, _) in enumerate(lot_tags(self.diagram, lot)):
+                obstacles[f"tag {lot.id} {i}"] = (rect.x(), rect.y(), rect.width(),
+                                                  rect.height())
         routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
                                              for i in range(path.elementCount()))]
                   for pid, path in pathway_routes(self.diagram).items()}
