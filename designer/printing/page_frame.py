@@ -79,10 +79,11 @@ class PageFrame:
         right_text = "Lot pack"
         right_w = small.width(right_text) + 4 * PT
         text, room = " ".join(page.heading.split()), f.width() - right_w - 30 * PT
-        if heading.width(text) > room:
+        plan = " ".join(self.plan.name.split())
+        if plan and heading.width(text) > room:
             # Too long (sections sharing a page, in portrait): without the plan's name, which
             # the title block prints, rather than an ellipsis hiding the sections after it.
-            text = text.replace(f": {' '.join(self.plan.name.split())}", "")
+            text = text.replace(f": {plan}", "")
         heading.draw(painter, QRectF(f.left(), f.top(), f.width() - right_w, HEADER_H),
                      heading.elide(text, room), Qt.AlignLeft | Qt.AlignVCenter)
         painter.setPen(MUTED)
