@@ -374,7 +374,7 @@ def appraisal_tsv(model: ServiceModel, baseline: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-DIFFERENCE_COLOUR = "#fff2b3"  # a pale yellow that prints as a light grey
+DIFFERENCE_COLOUR = "#f7dc6f"  # a yellow that a greyscale copy still shows (about 15% grey)
 
 
 def appraisal_html(model: ServiceModel, baseline: str | None = None) -> str:

@@ -344,3 +344,29 @@ def test_a_short_plan_wide_section_shares_the_page_before(qapp):
     after_lots = pack.pages[len(lots) - lots[::-1].index(True):]
     assert len(after_lots) == 3  # was 5: a page for each, the appraisal under the checks
     assert not any(p.heading.startswith("Lot ") for p in pack.pages if len(p.sections) > 1)
+
+
+def test_a_shared_page_header_too_long_for_portrait_drops_the_plan_name(qapp, tmp_path):
+    """Luton's first-tender plan in portrait: procurement, the engagement log and the risk
+    register share a page, and 'Procurement: Three lots (first tender, halted); Market
+    engagement log; Risk register' is wider than the header. It printed 'Procurement: Three
+    lots (first tender, halted); Market engagement l...'; now the plan's name (in the title
+    block) goes and every section is named. Read from the PDF, as printed."""
+    import subprocess
+
+    from designer.printing.pack import LotPack, PackOptions, write_pdf
+    from models.templates import load_template
+    pack = LotPack(load_template("luton"), PackOptions(landscape=False, plan_id="three-lots"))
+    pdf = tmp_path / "pack.pdf"
+    assert write_pdf(pack, pdf)
+    (number,) = [i + 1 for i, p in enumerate(pack.pages)
+                 if "Risk register: Three lots (first tender, halted)" in p.sections]
+    headers = []
+    for page in range(1, pack.page_count() + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page),
+                               str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        headers.append(" ".join(next(line for line in text.splitlines() if line.strip())
+                                .split()))
+    assert headers[number - 1] == "Procurement; Market engagement log; Risk register Lot pack"
+    assert not any("\u2026" in h for h in headers), headers
+    assert headers[0] == "Overview: Three lots (first tender, halted) Lot pack"  # when it fits

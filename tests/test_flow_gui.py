@@ -237,3 +237,52 @@ def test_a_name_with_markup_is_shown_as_text(window, qtbot):
     index = next(panel.proxy.index(r, 0) for r in range(panel.proxy.rowCount())
                  if panel.proxy.index(r, 0).data() == "<b>Detox</b>")
     assert "&lt;b&gt;Detox" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_capacity_bar_shows_its_share_under_its_text(window):
+    """The hub's bar (900 of 1,800, 50%) painted into an image: grey to half way, under the
+    text too, white after. A white box behind the text hid the middle of the share."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from designer.canvas.flow_overlay import CapacityBar
+
+    window.flow.flow_action.setChecked(True)
+    (bar,) = [i for i in window.flow.overlay.items
+              if isinstance(i, CapacityBar) and i.parentItem().component_id == "hub"]
+    assert not bar.over
+    scale = 4
+    image = QImage((bar.rect.size() * scale).toSize() + bar.rect.size().toSize(),
+                   QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    painter.translate(-bar.rect.topLeft() + QPointF(1, 1))
+    bar.paint(painter, None)
+    painter.end()
+
+    def shade(share: float) -> int:  # just under the bar's top edge, above the letters
+        x = (bar.rect.width() * share + 1) * scale
+        return image.pixelColor(int(x), int(2.5 * scale)).value()
+    assert all(150 < shade(s) < 215 for s in (0.1, 0.3, 0.45))  # under the text as well
+    assert all(shade(s) > 240 for s in (0.55, 0.7, 0.9))
+
+
+def test_lot_tags_keep_clear_of_the_flow_views_bars_and_numbers(window):
+    """With the Flow view on, a lot's name tag found its spot as if the bars under the boxes
+    and the numbers on the arrows were not there, and covered them (Leicestershire's
+    'L1 Community treatment service' lay across Outreach's bar). The tags move clear."""
+    from PySide6.QtWidgets import QApplication
+
+    from designer.canvas.flow_overlay import CapacityBar, FlowBand
+
+    window.flow.flow_action.setChecked(True)
+    QApplication.processEvents()
+    items = window.flow.overlay.items
+    covered = [i.mapRectToScene(i.rect) for i in items if isinstance(i, CapacityBar)]
+    covered += [i.mapRectToScene(i.number_rect()) for i in items if isinstance(i, FlowBand)]
+    regions = window.lots.regions.regions.values()
+    tags = [region.tags.mapRectToScene(rect) for region in regions
+            for rect, _ in region.tags.tags]
+    assert tags and covered
+    assert not [(t, c) for t in tags for c in covered if t.intersects(c)]

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage
 
-from designer.printing.diagram import pathway_labels
+from designer.printing.diagram import lot_tags, pathway_labels
 from designer.printing.flow_diagram import FlowDrawing
 from designer.printing.layout import PT, Graphic
 from designer.printing.pack import LotPack, PackOptions, write_pdf
@@ -41,6 +41,14 @@ def test_the_pack_gains_a_demand_and_capacity_page_and_lot_rows(qapp, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", "-f", str(lot_page), "-l", str(lot_page + 2),
                            str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "come into this lot's services" in text and "Recovery and aftercare" in text
+    # The lot's total row says it is one, and why its people a year exceed those coming in.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    total = next(line for line in lines if line.startswith("All of lot L2"))
+    assert "(a person in two of its services" in total
+    lot = next(t for t in run_flow(pack.model, pack.plan.id).lots
+               if t.id == pack.plan.lots[1].id)
+    assert people(lot.arrivals) in total.split()
+    assert not any(re.match(rf"{re.escape(lot.name)} [\d,]+ ", line) for line in lines)
 
 
 def bare_luton():
@@ -103,10 +111,12 @@ def test_the_flow_page_draws_the_model_with_people_on_each_arrow_and_over_capaci
     result = run_flow(model, pack.plan.id)
     drawing = FlowDrawing(pack.diagram, pack.plan, result)
     assert set(drawing.numbers) == {p.id for p in model.pathways}  # a number on every arrow
-    # each clear of the boxes, the pathway labels, the bars and the other numbers
+    # each clear of the boxes, the pathway labels, the bars, the lot name tags and the other
+    # numbers
     numbers = [rect for rect, _ in drawing.numbers.values()]
     others = [*pack.diagram.boxes.values(), *(r for r, _ in pathway_labels(pack.diagram).values()),
-              *(bar for bar, *_ in drawing.bars.values())]
+              *(bar for bar, *_ in drawing.bars.values()),
+              *(r for lot in pack.plan.lots for r, _ in lot_tags(pack.diagram, lot))]
     assert not any(n.intersects(o) for n in numbers for o in others)
     assert not any(a.intersects(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
     found = re.findall(r"[\d,]+", text)
@@ -140,7 +150,7 @@ def test_the_template_packs_are_shorter_and_the_flow_names_readable(tmp_path):
 
 @pytest.mark.parametrize("over", [True, False])
 def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
-    """Rendered grey at 110 dpi: an over-capacity bar is hatched (dark lines over the grey of
+    """Rendered grey at 300 dpi: an over-capacity bar is hatched (dark lines over the grey of
     a full bar) at its ends, beside its text; a bar under capacity is plain: grey where used,
     white after."""
     model = luton_with_figures()
@@ -149,12 +159,12 @@ def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
     assert write_pdf(pack, pdf)
     number, _, rect = flow_diagram_page(pack)
     drawing = FlowDrawing(pack.diagram, pack.plan, run_flow(model, pack.plan.id))
-    subprocess.run(["pdftoppm", "-r", "110", "-gray", "-png", "-f", str(number), "-l",
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", str(number), "-l",
                     str(number), str(pdf), str(tmp_path / "grey")], check=True)
     image = QImage(str(next(tmp_path.glob("grey*.png"))))
     source = drawing.source
     scale = min(rect.width() / source.width(), rect.height() / source.height())
-    dpi = 110 / 72 / PT  # pixels per page unit
+    dpi = 300 / 72 / PT  # pixels per page unit
 
     def pixels(scene: QRectF) -> list[int]:
         """The grey values inside a rectangle of the diagram (scene units)."""
@@ -179,6 +189,16 @@ def test_a_capacity_bar_reads_in_greyscale(qapp, tmp_path, over):
             assert 150 < sum(values) / len(values) < 225
         else:  # the rest: white
             assert sum(values) / len(values) > 240
+    if not over:
+        # The grey runs under the text to the share (50%), white after: no white box behind
+        # the text hides part of the share used. A strip above the digits' tops.
+        strip = QRectF(inside.left(), bar.top() + 1.0, inside.width(), 2.5)
+        before = pixels(QRectF(strip.left() + strip.width() * 0.3, strip.top(),
+                               strip.width() * 0.15, strip.height()))
+        after = pixels(QRectF(strip.left() + strip.width() * 0.55, strip.top(),
+                              strip.width() * 0.15, strip.height()))
+        assert before and 150 < sum(before) / len(before) < 225
+        assert after and sum(after) / len(after) > 240
 
 
 def test_a_name_needing_three_lines_keeps_them_and_its_bar_goes_under_the_box(qapp):

@@ -712,3 +712,40 @@ def test_a_cancelled_printer_prompt_is_printing_cancelled_not_an_error(qtbot, mo
     assert actions.print_pack(window, load_template("luton")) is False
     [(_, title, text)] = told
     assert title == "Cannot print" and "pack.pdf" in text
+
+
+def test_portrait_table_headers_print_whole_words(tmp_path):
+    """Portrait A4 through the real command: a column too narrow for its header's longest
+    word borrows from the others, so 'Likelihood' (risk register) and 'Completions' (demand
+    tables) print whole, not 'Likelih...' and 'Completi...'; nothing in the pack is cut."""
+    pdf = tmp_path / "luton.pdf"
+    result = run_export(template_path("luton"), "--portrait", "--pdf", pdf)
+    assert result.returncode == 0, result.stderr
+    text = pdftext(pdf)
+    assert "\u2026" not in text
+    assert re.search(r"\bLikelihood\b", text) and re.search(r"\bCompletions\b", text)
+
+
+def test_appraisal_shading_survives_a_greyscale_copy(packs, tmp_path):
+    """The options appraisal's shaded cells (differing from the baseline) on a black and
+    white copy: the cell of the new route 'PSR competitive process' must read as grey, not
+    as white like the baseline's 'PCR 2015' cell (the pale yellow printed 6% grey)."""
+    pdf = packs["luton"]
+    pages, _ = pdfinfo(pdf)
+    number = next(n for n in range(1, pages + 1)
+                  if pdftext(pdf, "-f", str(n), "-l", str(n)).lstrip().startswith(
+                      "Options appraisal"))
+    boxes = pdftext(pdf, "-bbox", "-f", str(number), "-l", str(number))
+
+    def left_of(word):  # a point in the cell's padding, left of the word, in points
+        m = re.search(rf'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                      rf'{word}<', boxes)
+        return float(m.group(1)) - 1.5, (float(m.group(2)) + float(m.group(3))) / 2
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-f", str(number), "-l",
+                    str(number), str(pdf), str(tmp_path / "grey")], check=True)
+    image = QImage(str(next(tmp_path.glob("grey*.png"))))
+
+    def grey(point):
+        return image.pixelColor(int(point[0] * 2), int(point[1] * 2)).value()
+    assert grey(left_of("PCR")) > 245  # the baseline's cell: white
+    assert grey(left_of("PSR")) < 225  # differs: a grey a copier keeps

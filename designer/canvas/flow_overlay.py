@@ -46,6 +46,13 @@ class FlowBand(QGraphicsItem):
         return self.parentItem().boundingRect().adjusted(-self.width - 40, -self.width - 20,
                                                          self.width + 40, self.width + 20)
 
+    def number_rect(self) -> QRectF:
+        """Where the number goes (in the arrow's coordinates): a little before the middle,
+        so it does not cover the pathway label."""
+        at = self.parentItem()._path.pointAtPercent(0.35)
+        width = QFontMetricsF(FONT).horizontalAdvance(self.text) + 8
+        return QRectF(at.x() - width / 2, at.y() - 9, width, 18)
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         path = self.parentItem()._path
         if self.count:
@@ -53,10 +60,7 @@ class FlowBand(QGraphicsItem):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
-        # The number sits a little before the middle, so it does not cover the pathway label.
-        at = path.pointAtPercent(0.35)
-        width = QFontMetricsF(FONT).horizontalAdvance(self.text) + 8
-        rect = QRectF(at.x() - width / 2, at.y() - 9, width, 18)
+        rect = self.number_rect()
         painter.setPen(QPen(QColor("#1b1b1b"), 0.8))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(rect, 3, 3)
@@ -81,14 +85,15 @@ class CapacityBar(QGraphicsItem):
         return self.rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setPen(QPen(QColor("#1b1b1b"), 1))
-        painter.setBrush(QColor("white"))
-        painter.drawRect(self.rect)
+        painter.fillRect(self.rect, QColor("white"))
         if self.arrivals is not None and self.capacity:
-            used = self.rect.adjusted(0, 0, 0, 0)
+            # no edge line at the share: it would cross the text
+            used = QRectF(self.rect)
             used.setWidth(self.rect.width() * min(1.0, self.arrivals / self.capacity))
-            painter.setBrush(QColor("#b8b8b8"))
-            painter.drawRect(used)
+            painter.fillRect(used, QColor("#b8b8b8"))
+        painter.setPen(QPen(QColor("#1b1b1b"), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.rect)
         if self.over:
             # Over capacity: hatched across the whole bar, and the word OVER in the text.
             painter.setBrush(QBrush(QColor("#1b1b1b"), Qt.BrushStyle.BDiagPattern))
@@ -99,9 +104,10 @@ class CapacityBar(QGraphicsItem):
         label = QRectF(self.rect.center().x() - metrics.horizontalAdvance(text) / 2 - 2,
                        self.rect.top() + 0.5, metrics.horizontalAdvance(text) + 4,
                        self.rect.height() - 1)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 225))
-        painter.drawRect(label)
+        if self.over:  # white under the text only on the hatch: on grey it hid the share
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 225))
+            painter.drawRect(label)
         painter.setPen(QColor("#1b1b1b"))
         painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, text)
 
@@ -118,7 +124,9 @@ class FlowOverlay:
             # A box or pathway deleted since goes with its children.
             if isValid(item) and item.scene() is not None:
                 self.scene.removeItem(item)
-        self.items.clear()
+        if self.items:
+            self.items.clear()
+            self._tags_again()
 
     def show(self, result: FlowResult) -> None:
         self.clear()
@@ -133,3 +141,11 @@ class FlowOverlay:
             if flow is None or not KINDS[item.kind_id].is_service:
                 continue
             self.items.append(CapacityBar(item, flow.arrivals, flow.capacity))
+        self._tags_again()
+
+    def _tags_again(self) -> None:
+        """The lot name tags keep clear of the bars and numbers (lot_regions): they find
+        their spots again, as after the arrows are routed."""
+        routes = getattr(self.scene, "routes", None)
+        if routes is not None:
+            routes.routed.emit()

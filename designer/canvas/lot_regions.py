@@ -20,6 +20,7 @@ from ..printing.box_index import BoxIndex
 from ..printing.diagram import (LOT_PAD, Diagram, box_region, lot_ink, lot_region, lot_tint,
                                 paint_lot_fill)
 from ..widgets.plain_text import plain_tooltip
+from .flow_overlay import CapacityBar, FlowBand
 from .items import Z_LOT, Z_LOT_TAG, PathwayItem
 from .scene import ModelScene
 
@@ -431,7 +432,11 @@ class LotRegions(QObject):
         boxes = [_box(r) for r in self._index.near(area).values()]
         labels, arrows = [], []
         for item in self.scene.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-            if isinstance(item, PathwayItem):
+            if isinstance(item, CapacityBar):  # the Flow view's bar under a box
+                labels.append(_box(item.mapRectToScene(item.rect)))
+            elif isinstance(item, FlowBand):  # and its number on an arrow
+                labels.append(_box(item.mapRectToScene(item.number_rect())))
+            elif isinstance(item, PathwayItem):
                 if item.label:
                     labels.append(_box(item.mapRectToScene(item.label_rect())))
                 points = item.routed_points()

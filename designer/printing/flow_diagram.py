@@ -22,8 +22,9 @@ from models.flow_table import band_width, capacity_text, people
 from models.labels import place_labels
 from models.schema import LotPlan
 
-from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, name_fits,
-                      name_style, paint_diagram, pathway_labels, pathway_routes, styles)
+from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, lot_tags,
+                      name_fits, name_style, paint_diagram, pathway_labels, pathway_routes,
+                      styles)
 from .layout import PT, Block, Graphic, KeyRow
 from .text import Style
 
@@ -57,7 +58,8 @@ class FlowDrawing:
 
     def _numbers(self) -> dict[str, tuple[QRectF, str]]:
         """Where each pathway's number goes: on or beside its own arrow, clear of the boxes,
-        the bars, the pathway labels and the other numbers where a spot allows."""
+        the bars, the pathway labels, the lot name tags and the other numbers where a spot
+        allows."""
         style = name_style(NUMBER_SIZE)
         obstacles = {cid: (r.x(), r.y(), r.width(), r.height())
                      for cid, r in self.diagram.boxes.items()}
@@ -65,6 +67,10 @@ class FlowDrawing:
             obstacles[f"label {pid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
         for cid, (rect, *_) in self.bars.items():  # those under a box are not inside it
             obstacles[f"bar {cid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
+        for lot in self.plan.lots if self.plan else []:  # a number on a tag hid its name
+            for i, (rect, _) in enumerate(lot_tags(self.diagram, lot)):
+                obstacles[f"tag {lot.id} {i}"] = (rect.x(), rect.y(), rect.width(),
+                                                  rect.height())
         routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
                                              for i in range(path.elementCount()))]
                   for pid, path in pathway_routes(self.diagram).items()}
@@ -147,13 +153,13 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
     """A capacity bar: the part used in grey; over capacity, hatched all across (drawn
     lines, not a brush pattern, which a PDF would print at the printer's dot size)."""
     line = rect.height() / 16.0
+    painter.fillRect(rect, QColor("white"))
+    if share is not None:  # a fill with no edge line: one at the share would cross the text
+        painter.fillRect(QRectF(rect.left(), rect.top(), rect.width() * min(1.0, share),
+                                rect.height()), USED)
     painter.setPen(QPen(INK, line))
-    painter.setBrush(QColor("white"))
+    painter.setBrush(Qt.NoBrush)
     painter.drawRect(rect)
-    if share is not None:
-        used = QRectF(rect.left(), rect.top(), rect.width() * min(1.0, share), rect.height())
-        painter.setBrush(USED)
-        painter.drawRect(used)
     if over:
         lines, _ = hatch([rect], "diagonal", spacing=rect.height() / 3.2)
         painter.setPen(QPen(INK, line * 1.1, Qt.SolidLine, Qt.FlatCap))
@@ -167,9 +173,10 @@ def paint_bar(painter: QPainter, rect: QRectF, text: str, share: float | None,
     w = style.width(text) + 4 * line
     label = QRectF(rect.center().x() - w / 2, rect.top() + 1.5 * line, w,
                    rect.height() - 3 * line)
-    painter.setPen(Qt.NoPen)
-    painter.setBrush(QColor("white"))
-    painter.drawRect(label)
+    if over:  # white under the text only on the hatch: on grey it would hide the share used
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor("white"))
+        painter.drawRect(label)
     painter.setPen(INK)
     style.draw(painter, label, text, Qt.AlignCenter)
 

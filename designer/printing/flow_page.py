@@ -5,6 +5,8 @@ line; the diagram from flow_diagram.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
@@ -37,7 +39,8 @@ def demand_blocks(model: ServiceModel, result: FlowResult, maximum, diagrams: Di
     blocks = _with_diagram(result, diagrams, content, summary)
     blocks.append(_table("Component", component_rows(model, result)))
     if result.lots:
-        blocks += [Heading("Each lot"), _table("Lot", result.lots)]
+        blocks += [Heading("Each lot (a person in two of its services counts in each)"),
+                   _table("Lot", result.lots)]
     if result.cohorts:
         blocks += [Heading("Each cohort (the services serving it)"),
                    _table("Cohort", result.cohorts)]
@@ -95,5 +98,10 @@ def lot_blocks(model: ServiceModel, lot: Lot, result: FlowResult) -> list[Block]
     if total is not None and total.entering is not None:
         blocks.append(Paragraph(f"About {total.entering:,.0f} people a year come into this "
                                 "lot's services.", 9))
+    if total is not None:
+        # Named as the total it is: under the lot's own name it read as one more service, and
+        # its people a year (a person in two services counted in each) as the lot's people.
+        total = replace(total, name=f"All of lot {lot.code} (a person in two of its services "
+                                    "counts in each)")
     blocks.append(_table("Component", rows + ([total] if total is not None else [])))
     return blocks

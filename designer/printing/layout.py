@@ -98,8 +98,18 @@ class Table(Block):
         self._measured: dict[float, tuple[float, list[float]]] = {}
 
     def _columns(self, width: float) -> list[float]:
+        """The widths' shares of `width`, each column widened to its header's longest word
+        where the others can spare it: in portrait 'Likelihood' printed as 'Likelih...'."""
         total = sum(self.widths)
-        return [width * w / total for w in self.widths]
+        columns = [width * w / total for w in self.widths]
+        need = [max((self.bold.width(word) for word in title.split()), default=0.0)
+                + 2 * self.PAD + PT if isinstance(title, str) else 0.0 for title in self.header]
+        short = sum(max(0.0, n - c) for n, c in zip(need, columns))
+        spare = [max(0.0, c - n) for c, n in zip(columns, need)]
+        if short <= 0 or sum(spare) < short:
+            return columns
+        return [n if n > c else c - short * s / sum(spare)
+                for c, n, s in zip(columns, need, spare)]
 
     def _cell_style(self, column: int) -> Style:
         return self.bold if column in self.bold_columns else self.body

@@ -78,9 +78,14 @@ class PageFrame:
         painter.setPen(INK)
         right_text = "Lot pack"
         right_w = small.width(right_text) + 4 * PT
+        text, room = " ".join(page.heading.split()), f.width() - right_w - 30 * PT
+        plan = " ".join(self.plan.name.split())
+        if plan and heading.width(text) > room:
+            # Too long (sections sharing a page, in portrait): without the plan's name, which
+            # the title block prints, rather than an ellipsis hiding the sections after it.
+            text = text.replace(f": {plan}", "")
         heading.draw(painter, QRectF(f.left(), f.top(), f.width() - right_w, HEADER_H),
-                     heading.elide(" ".join(page.heading.split()), f.width() - right_w - 30 * PT),
-                     Qt.AlignLeft | Qt.AlignVCenter)
+                     heading.elide(text, room), Qt.AlignLeft | Qt.AlignVCenter)
         painter.setPen(MUTED)
         small.draw(painter, QRectF(f.right() - right_w, f.top(), right_w, HEADER_H), right_text,
                    Qt.AlignRight | Qt.AlignVCenter)
