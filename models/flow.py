@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from . import catalogue as cat
 from .checks import ERROR, INFO, WARNING, Finding, pathway_graph
-from .flow_totals import Totals, _per, _utilisation, add_totals  # noqa: F401 (Totals: callers)
+from .flow_totals import (Totals, _per, _utilisation, add_totals,  # noqa: F401 (Totals: callers)
+                          group_cost_per_completion)
 from .max_flow import MaximumFlow, maximum_flow  # noqa: F401 (imported from here by callers)
 from .schema import Component, Pathway, ServiceModel
 
@@ -170,7 +171,7 @@ class FlowResult:
 
     @property
     def cost_per_completion(self) -> float | None:
-        return _per(self.cost, self.completions)
+        return group_cost_per_completion(self.components.values())
 
 
 def _sum(values) -> float | None:

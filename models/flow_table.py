@@ -91,7 +91,9 @@ COLUMN_NOTES = {
     "Use of capacity": "people a year against capacity; OVER when more arrive than it can take",
     "Caseload": "people in the service at any one time (people a year x average stay / 12)",
     "Completions": "people a year who complete successfully",
-    "Cost per completion": "estimated annual cost / successful completions",
+    "Cost per completion": "estimated annual cost / successful completions (for a lot or "
+                           "cohort: shown where its services that record a completion rate "
+                           "carry at least half its cost)",
     "Unplanned exits": "people a year who leave by no pathway (drop-out)",
 }
 
@@ -117,6 +119,14 @@ def summary_lines(result: FlowResult, model: ServiceModel,
              f"{people(result.treatment_starts)}; successful completions: "
              f"{people(result.completions)}; cost per completion: "
              f"{pounds(result.cost_per_completion)}."]
+    exits = [result.components[c.id] for c in model.components if c.kind_info.is_exit]
+    if exits:
+        # Not the completions above, which count each service a person completes: a board
+        # comparing "Completed treatment 796" with "completions 782" needs to be told why.
+        lines.append("Leaving by an exit a year: "
+                     + "; ".join(f"{row.name} {people(row.arrivals)}" for row in exits)
+                     + " (people leaving the system; completions count each service a "
+                       "person completes).")
     loaded = result.most_loaded()
     if loaded is not None:
         lines.append(f"Most loaded service: {loaded.name}, at {percent(loaded.utilisation_percent)}"

@@ -3,7 +3,7 @@ only when they are shown or printed, since no check needs them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import catalogue as cat
@@ -28,6 +28,24 @@ def _per(cost: float | None, count: float | None) -> float | None:
     return cost / count if cost is not None and count else None
 
 
+def group_cost_per_completion(rows) -> float | None:
+    """A group's cost per successful completion: its cost / its completions, shown only where
+    the services that record a completion rate carry at least half of the group's cost. A
+    recovery lot whose one small employment service records completions would otherwise show
+    the whole lot's cost spread over that service's few completions (Luton: £31,000 each)."""
+    cost = completions = completing_cost = 0.0
+    for r in rows:
+        if r.cost is not None:
+            cost += r.cost
+            if r.completions is not None:
+                completing_cost += r.cost
+        if r.completions is not None:
+            completions += r.completions
+    if not completions or not cost or completing_cost < cost / 2:
+        return None
+    return cost / completions
+
+
 @dataclass
 class Totals:
     """A group of components: a lot, the services of a cohort, or the whole system."""
@@ -46,9 +64,11 @@ class Totals:
     def utilisation_percent(self) -> float | None:
         return _utilisation(self.arrivals, self.capacity)
 
+    completion_rows: list = field(default_factory=list, repr=False)  # its members' figures
+
     @property
     def cost_per_completion(self) -> float | None:
-        return _per(self.cost, self.completions)
+        return group_cost_per_completion(self.completion_rows)
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "arrivals": self.arrivals,
@@ -81,7 +101,7 @@ def _totals(group_id: str, name: str, members: list[str], rows: dict[str, Compon
         if r.cost is not None:
             cost = (cost or 0.0) + r.cost
     return Totals(group_id, name, members, arrivals, entering, capacity, caseload, completions,
-                  exits, cost)
+                  exits, cost, [rows[m] for m in members])
 
 
 def _entering(members: list[str], coming_in: dict, referrals: dict) -> float | None:

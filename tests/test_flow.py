@@ -68,6 +68,32 @@ def test_a_chain_worked_by_hand():
     assert [t.id for t in result.cohorts] and all(t.members for t in result.cohorts)
 
 
+def test_a_lots_cost_per_completion_needs_its_completing_services_to_carry_the_cost():
+    # Luton's recovery lot: only the small employment service records completions, so the
+    # lot's whole cost over its 22 completions (£31,000 each) would mislead a board.
+    def group(hub_cost: int, adult_cost: int):
+        model = chain()
+        model.component("hub").estimated_annual_cost = hub_cost
+        model.component("adult").estimated_annual_cost = adult_cost
+        return run_flow(model).lots[0]  # hub and adult; only adult records completions
+    shown = group(400_000, 1_400_000)
+    assert shown.cost_per_completion == pytest.approx(1_800_000 / 280)
+    assert group(1_500_000, 1_400_000).cost_per_completion is None
+    assert group(1_400_000, 1_400_000).cost_per_completion == pytest.approx(2_800_000 / 280)
+
+
+def test_the_summary_tells_exits_from_completions():
+    from models.flow_table import summary_lines
+    from models.templates import load_template
+
+    model = load_template("luton")
+    lines = summary_lines(run_flow(model), model)
+    exits = next(line for line in lines if line.startswith("Leaving by an exit a year: "))
+    assert "Completed treatment 796" in exits and "completions count each service" in exits
+    recovery = next(t for t in run_flow(model).lots if t.name.startswith("Recovery"))
+    assert recovery.completions and recovery.cost_per_completion is None
+
+
 def test_referrals_scaled_for_sensitivity_leave_the_model_alone():
     model = chain()
     result = run_flow(model, scale=1.2)
