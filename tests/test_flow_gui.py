@@ -286,3 +286,103 @@ def test_lot_tags_keep_clear_of_the_flow_views_bars_and_numbers(window):
             for rect, _ in region.tags.tags]
     assert tags and covered
     assert not [(t, c) for t in tags for c in covered if t.intersects(c)]
+
+
+# --- the Flow view's numbers placed as on paper; the dock's table gets the room --------------
+
+def template_window(qtbot, monkeypatch, name: str, width: int = 1400, height: int = 900):
+    """A real window on a shipped template as it is (its illustrative figures), with a fresh
+    layout: no window state saved by an earlier test."""
+    from PySide6.QtCore import QSettings
+
+    from designer import messages
+    from models.templates import load_template
+
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, buttons, *a, **k:
+                        "Discard" if "Discard" in buttons else buttons[0])
+    QSettings().remove("window")
+    return show_window(qtbot, MainWindow(Document(load_template(name))), width, height)
+
+
+def number_clashes(window) -> list:
+    """Numbers over each other, over a capacity bar or over a box (scene rectangles)."""
+    from designer.canvas.flow_overlay import CapacityBar, FlowBand
+
+    items = window.flow.overlay.items
+    numbers = [(i.parentItem().pathway_id, i.mapRectToScene(i.number_rect())) for i in items
+               if isinstance(i, FlowBand) and not i.number_rect().isEmpty()]
+    assert numbers
+    solid = [(i.parentItem().component_id + " bar", i.mapRectToScene(i.rect)) for i in items
+             if isinstance(i, CapacityBar)]
+    solid += [(cid, c.mapRectToScene(c.box())) for cid, c in window.scene.components.items()]
+    clashes = [(p, q) for n, (p, a) in enumerate(numbers) for q, b in numbers[n + 1:]
+               if a.intersects(b)]
+    return clashes + [(p, q) for p, a in numbers for q, b in solid if a.intersects(b)]
+
+
+@pytest.mark.parametrize("name", ["leicestershire", "luton"])
+def test_flow_view_numbers_keep_clear_and_follow_a_moved_box(qtbot, monkeypatch, name):
+    """The numbers were drawn a third of the way along each arrow: '260 / 102 / 68 a year'
+    lay on top of each other, and '40 a year' under Outreach's bar. Now they are placed as
+    on paper, and placed again once a dragged box is dropped (hidden while it moves)."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from designer.canvas.flow_overlay import FlowBand
+
+    window = template_window(qtbot, monkeypatch, name)
+    window.flow.flow_action.setChecked(True)
+    QApplication.processEvents()
+    assert number_clashes(window) == []
+
+    box = window.scene.components["self"]
+
+    def own():  # the bands of the box's arrows (the Flow view draws anew after a check)
+        return [i for i in window.flow.overlay.items if isinstance(i, FlowBand)
+                and placed(i) and box in (i.parentItem().source, i.parentItem().target)]
+    assert own() and all(not b.number_rect().isEmpty() for b in own())
+    view = window.view
+    view.set_zoom(1.0)
+    view.centerOn(box)
+    port = view.viewport()
+    at = view.mapFromScene(box.mapToScene(box.box().center()))
+    start = box.pos()
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    for step in range(1, 5):
+        QTest.mouseMove(port, at + QPointF(-20 * step, -4 * step).toPoint())
+    assert box.pos() != start
+    assert all(b.number_rect().isEmpty() for b in own())  # not placed on every move
+    QTest.mouseRelease(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       at + QPointF(-80, -16).toPoint())
+    qtbot.waitUntil(lambda: own() and all(not b.number_rect().isEmpty() for b in own()))
+    QApplication.processEvents()
+    assert window.doc.undo_stack.canUndo() and box.pos() != start  # moved, as an edit
+    assert number_clashes(window) == []
+
+
+def placed(band) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(band) and band.scene() is not None
+
+
+def test_the_dock_shows_its_table_at_1366x768(qtbot, monkeypatch):
+    """The summary lines above the table left room for one row on a 1366x768 laptop: they
+    go beside it now, and the tab, first raised, grows like the Tables tab."""
+    window = template_window(qtbot, monkeypatch, "leicestershire", 1366, 768)
+    window.docks["flow"].show()
+    window.docks["flow"].raise_()
+    panel = window.flow
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() > 6)
+    table = panel.table
+
+    def rows_shown() -> int:
+        return sum(1 for r in range(panel.proxy.rowCount())
+                   if 0 <= table.visualRect(panel.proxy.index(r, 0)).top()
+                   and table.visualRect(panel.proxy.index(r, 0)).bottom()
+                   <= table.viewport().height())
+    qtbot.waitUntil(lambda: rows_shown() >= 6)
+    assert "People coming in a year" in panel.summary.text()
+    assert window.view.viewport().height() > 300  # the canvas keeps most of the room

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt,
                             QTimer, Signal)
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSpinBox,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHeaderView, QLabel,
+                               QScrollArea, QSizePolicy, QSpinBox, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
 
 from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
 
@@ -116,12 +117,10 @@ class FlowPanel(QWidget):
         self.scale_spin.setAccessibleName("Referrals up or down by percent")
         self.scale_spin.setToolTip("See the figures if referrals rose or fell by this much. "
                                    "The model is not changed.")
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Show"))
-        controls.addWidget(self.view_combo)
-        controls.addStretch(1)
-        controls.addWidget(QLabel("Referrals up or down by"))
-        controls.addWidget(self.scale_spin)
+        controls = QFormLayout()
+        controls.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        controls.addRow("Show", self.view_combo)
+        controls.addRow("Referrals up or down by", self.scale_spin)
         self.table_model = FlowTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.table_model)
@@ -139,11 +138,34 @@ class FlowPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
+        # Compact rows: a bottom dock on a 1366x768 laptop is about 200 pixels high.
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        # The table takes the dock's whole height; the controls and the summary lines go
+        # beside it (above it they left room for one row), scrolling if the dock is low.
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 0, 2, 0)
+        side_layout.addLayout(controls)
+        side_layout.addWidget(self.summary)
+        side_layout.addStretch(1)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.side = QScrollArea()
+        self.side.setWidget(side)
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setMinimumWidth(200)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([3000, 280])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.splitter)
         self._timer = QTimer(self, singleShot=True, interval=150)  # spin box typing
         self._timer.timeout.connect(self.refresh)
         self.scale_spin.valueChanged.connect(lambda _: self._timer.start())
@@ -237,6 +259,17 @@ def install_flow(window) -> FlowPanel:
     action.toggled.connect(toggled)
     panel.computed.connect(draw)
     dock.visibilityChanged.connect(lambda shown: shown and panel.refresh())
+    grown = []
+
+    def grow(shown: bool) -> None:
+        """The first time the tab is raised, room for about eight rows (as the Tables tab)."""
+        if shown and not grown and not dock.isFloating():
+            grown.append(True)
+            wanted = min(300, window.height() * 3 // 10)
+            if dock.height() < wanted:
+                window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
+
+    dock.visibilityChanged.connect(grow)
     panel.showComponents.connect(window.show_components)
     panel.flow_action = action
     panel.overlay = overlay
