@@ -135,7 +135,12 @@ class FlowPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setAccessibleName("Demand and capacity figures")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Names are cut with "…" (the tool tip has them whole) and the user can widen the
+        # column: at its full width a long route name pushed the figures out of a laptop's view.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, self.table.fontMetrics().averageCharWidth() * 24)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
         # Compact rows: a bottom dock on a 1366x768 laptop is about 200 pixels high.
