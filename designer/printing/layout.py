@@ -268,6 +268,7 @@ class Page:
     placed: list[tuple[Block, QRectF]] = field(default_factory=list)
     sheet: str = ""  # grid label of a diagram sheet, printed large in the corner
     sections: list[str] = field(default_factory=list)  # the titles of the sections begun here
+    turned: bool = False  # a landscape page drawn a quarter turn round on portrait paper
 
 
 def flow(heading: str, blocks: list[Block], content: QRectF) -> list[Page]:

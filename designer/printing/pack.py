@@ -116,14 +116,29 @@ class LotPack:
                                                    self.sections.coverage(), self.content),
                                        first)
             if self.flow.known:
-                pages += flow("Demand and capacity", flow_page.demand_blocks(
-                    self.model, self.flow, maximum_flow(self.model), self.diagrams,
-                    self.content), self.content)
+                pages += self._demand_pages()
             if len(self.model.lot_plans) > 1:
                 pages = self._join_if_room(
                     pages, flow("Options appraisal", self.sections.appraisal(), self.content),
                     first)
         return pages
+
+    def _demand_pages(self) -> list[Page]:
+        """The demand and capacity pages; in portrait, the flow diagram on a turned page of
+        its own where that prints its names larger (wide, like the overview it draws on)."""
+        heading = "Demand and capacity"
+        turned = self.paper.turned
+        blocks, figure = flow_page.demand_blocks(
+            self.model, self.flow, maximum_flow(self.model), self.diagrams, self.content,
+            turned.content if turned is not None else None)
+        if figure is None:
+            return flow(heading, blocks, self.content)
+        first = flow(heading, figure, turned.content)
+        for page in first:
+            page.turned = True
+        rest = flow(heading, blocks, self.content)
+        rest[0].heading, rest[0].sections = f"{heading} (continued)", []
+        return first + rest
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
         """The lot's diagram over its tables, on as many pages as they take."""
@@ -136,7 +151,7 @@ class LotPack:
         table alone on a page wastes paper and reads as if the rest were missing. Only onto
         the pages from `first` on (the plan-wide sections'), so no lot's page carries
         another's content. The header names each section; the plan's name once."""
-        if len(pages) <= first or len(section) != 1:
+        if len(pages) <= first or len(section) != 1 or pages[-1].turned:
             return pages + section
         last, (alone,) = pages[-1], section
         used = max((rect.bottom() for _, rect in last.placed), default=self.content.top())
