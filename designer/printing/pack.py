@@ -36,6 +36,8 @@ from .sheets import sheets
 
 PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
 PNG_DPI = 150
+# The appraisal table's text and cell padding (points), roomiest first.
+APPRAISAL_STEPS = ((8.5, 3.0), (8.0, 2.0), (7.5, 2.0), (7.0, 2.0))
 READABLE_PT = 7.0  # the overview shrinks its diagram for the legends only down to this
 
 
@@ -118,9 +120,7 @@ class LotPack:
             if self.flow.known:
                 pages += self._demand_pages()
             if len(self.model.lot_plans) > 1:
-                pages = self._join_if_room(
-                    pages, flow("Options appraisal", self.sections.appraisal(), self.content),
-                    first)
+                pages = self._join_if_room(pages, self._appraisal(), first)
         return pages
 
     def _demand_pages(self) -> list[Page]:
@@ -139,6 +139,17 @@ class LotPack:
         rest = flow(heading, blocks, self.content)
         rest[0].heading, rest[0].sections = f"{heading} (continued)", []
         return first + rest
+
+    def _appraisal(self) -> list[Page]:
+        """The options appraisal, its table's text made smaller, down to 7 pt, and its cells
+        tighter where that keeps it on one page: in landscape its last 4-5 rows went alone onto
+        a near-empty page."""
+        for points, pad in APPRAISAL_STEPS:
+            pages = flow("Options appraisal", self.sections.appraisal(points, pad * PT),
+                         self.content)
+            if len(pages) == 1:
+                return pages
+        return flow("Options appraisal", self.sections.appraisal(), self.content)
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
         """The lot's diagram over its tables, on as many pages as they take."""
