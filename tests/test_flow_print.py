@@ -213,3 +213,32 @@ def test_a_name_needing_three_lines_keeps_them_and_its_bar_goes_under_the_box(qa
     clinical = drawing.bars["clinical"][0]  # a two-line name: the bar in the box
     assert "clinical" in drawing.foot
     assert pack.diagram.boxes["clinical"].contains(clinical)
+
+
+@pytest.mark.parametrize("name", ["luton", "leicestershire"])
+def test_a_portrait_pack_turns_the_flow_diagram_page_so_its_names_stay_readable(tmp_path, name):
+    """On portrait paper the flow diagram was as wide as the page (names at 5.1 pt): it gets a
+    landscape page of its own, drawn turned (its words run up the sheet), names at 7 pt or
+    more as measured in the geometry export, its numbers still in the PDF's text; the tables
+    follow upright."""
+    pdf, out = tmp_path / "pack.pdf", tmp_path / "pack.json"
+    done = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "main.py"), "export",
+                           str(template_path(name)), "--portrait", "--pdf", str(pdf),
+                           "--geometry", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pages = json.loads(out.read_text(encoding="utf-8"))["pages"]
+    (page,) = [p for p in pages if p["heading"] == "Demand and capacity"]
+    assert page["name_size_pt"] >= 7.0
+    number = page["number"]
+    model = load_template(name)
+    result = run_flow(model, model.active_plan)
+    text = pdftext(pdf, number, number)
+    for pid, n in result.pathways.items():
+        if n:
+            assert people(n) in text, pid
+    # Turned: the words of the diagram's page run up the sheet (taller boxes than wide).
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"'
+                       r'>Demand</word>', pdftext(pdf, number, number + 1, "-bbox"))
+    (turned, upright) = [(float(x1) - float(x0), float(y1) - float(y0))
+                         for x0, y0, x1, y1 in words]
+    assert turned[1] > turned[0] and upright[0] > upright[1]

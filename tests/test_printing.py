@@ -676,6 +676,24 @@ def test_the_printed_appraisal_compares_with_a_baseline_as_the_window_does(tmp_p
     assert "6 (\u22123)" in text and "(no lot 3)" in text
 
 
+@pytest.mark.parametrize("name", ["luton", "leicestershire"])
+def test_the_landscape_appraisal_keeps_to_one_page_in_readable_text(qapp, name):
+    """Its last 4-5 rows went alone onto a near-empty '(continued)' page: the table's text
+    and cells get smaller, not under 7 pt, until it fits; in portrait it fits as it was."""
+    from designer.printing.layout import Table
+
+    for landscape in (True, False):
+        pack = LotPack(load_template(name), PackOptions(landscape=landscape))
+        headings = [page.heading for page in pack.pages]
+        assert "Options appraisal (continued)" not in headings
+        (page,) = [p for p in pack.pages if "Options appraisal" in p.heading]
+        table = next(b for b, _ in reversed(page.placed) if isinstance(b, Table))
+        assert table.header[0] == "Measure" and table.rows[-1][0].startswith("Most people")
+        assert table.points >= 7.0
+        if not landscape:
+            assert table.points == 8.5
+
+
 def test_a_lot_can_be_named_by_its_printed_code(tmp_path):
     pdf = tmp_path / "l2.pdf"
     result = run_export(template_path("luton"), "--pdf", pdf, "--lot", "l2")

@@ -31,24 +31,42 @@ def _table(first: str, rows: list) -> Table:
 
 
 def demand_blocks(model: ServiceModel, result: FlowResult, maximum, diagrams: DiagramBlocks,
-                  content: QRectF) -> list[Block]:
-    """The summary, the flow diagram and the tables. The diagram follows the summary on the
-    first page when its names print at 7 pt or more there (or it keeps the size the page's
-    width gives it); else it takes the first page alone, as large as the page allows."""
+                  content: QRectF, turned: QRectF | None = None
+                  ) -> tuple[list[Block], list[Block] | None]:
+    """The summary, the flow diagram and the tables for pages of `content`; and, apart, the
+    diagram with its keys and the summary for a turned page (`turned`: the content of a
+    landscape page on portrait paper) when the portrait page would print the diagram's names
+    under 7 pt and the turned one prints them larger (else None). The diagram follows the
+    summary on its page when its names print at 7 pt or more there (or it keeps the size the
+    page's width gives it); else it takes the page alone, as large as the page allows."""
     summary = [Together([Paragraph(line, 10) for line in summary_lines(result, model, maximum)])]
-    blocks = _with_diagram(result, diagrams, content, summary)
-    blocks.append(_table("Component", component_rows(model, result)))
+    drawing = FlowDrawing(diagrams.diagram, diagrams.plan, result)
+    tables = [_table("Component", component_rows(model, result))]
     if result.lots:
-        blocks += [Heading("Each lot (a person in two of its services counts in each)"),
+        tables += [Heading("Each lot (a person in two of its services counts in each)"),
                    _table("Lot", result.lots)]
     if result.cohorts:
-        blocks += [Heading("Each cohort (the services serving it)"),
+        tables += [Heading("Each cohort (the services serving it)"),
                    _table("Cohort", result.cohorts)]
     notes = "; ".join(f"{title}: {text}" for title, text in COLUMN_NOTES.items())
-    blocks.append(Paragraph(f"{notes}. Steady-state annual averages: queues and variation "
+    tables.append(Paragraph(f"{notes}. Steady-state annual averages: queues and variation "
                             "through the year are not modelled. '-': not entered.", 8,
                             italic=True))
-    return blocks
+    if turned is not None and _turn(drawing, content, turned):
+        figure = _with_diagram(drawing, diagrams, turned, summary)
+        if figure[0] is not summary[0]:  # the diagram alone: the summary heads the tables
+            return summary + tables, figure[:-len(summary)]
+        return tables, figure
+    return _with_diagram(drawing, diagrams, content, summary) + tables, None
+
+
+def _turn(drawing: FlowDrawing, content: QRectF, turned: QRectF) -> bool:
+    """Whether the diagram, as wide as it may be, prints its names larger on the turned page,
+    and under 7 pt upright (Luton's at 5.1 pt on portrait A4, 7.2 pt turned)."""
+    def largest(page: QRectF) -> float:
+        return drawing.name_points(page.height(), page.width())
+    upright = largest(content)
+    return upright < READABLE_PT and largest(turned) > upright
 
 
 class Together(Block):
@@ -70,11 +88,10 @@ class Together(Block):
             y += h + GAP
 
 
-def _with_diagram(result: FlowResult, diagrams: DiagramBlocks, content: QRectF,
+def _with_diagram(drawing: FlowDrawing, diagrams: DiagramBlocks, content: QRectF,
                   summary: list[Block]) -> list[Block]:
     """The summary and the flow diagram (with the key of shortened names and its own key),
     the diagram first when it needs the page to itself (see demand_blocks)."""
-    drawing = FlowDrawing(diagrams.diagram, diagrams.plan, result)
     width = content.width()
     names = diagrams.names_key()
     under = [b for b in (names, flow_key()) if b is not None]

@@ -87,8 +87,10 @@ class Table(Block):
     def __init__(self, header: list[str], rows: list[list[Cell]], widths: list[float],
                  points: float = 8.5, row_fills: dict[int, QColor] | None = None,
                  bold_columns: tuple[int, ...] = (), min_row_height: float = 0.0,
-                 cell_fills: dict[tuple[int, int], QColor] | None = None):
+                 cell_fills: dict[tuple[int, int], QColor] | None = None,
+                 pad: float = PAD):
         self.header, self.rows, self.widths = header, rows, widths
+        self.pad = pad  # inside each cell: less in a long table kept to one page
         self.points = points
         self.body, self.bold = style(points), style(points, bold=True)
         self.row_fills = row_fills or {}
@@ -103,7 +105,7 @@ class Table(Block):
         total = sum(self.widths)
         columns = [width * w / total for w in self.widths]
         need = [max((self.bold.width(word) for word in title.split()), default=0.0)
-                + 2 * self.PAD + PT if isinstance(title, str) else 0.0 for title in self.header]
+                + 2 * self.pad + PT if isinstance(title, str) else 0.0 for title in self.header]
         short = sum(max(0.0, n - c) for n, c in zip(need, columns))
         spare = [max(0.0, c - n) for c, n in zip(columns, need)]
         if short <= 0 or sum(spare) < short:
@@ -119,8 +121,8 @@ class Table(Block):
         for i, (cell, w) in enumerate(zip(cells, columns)):
             if isinstance(cell, str):
                 s = self.bold if header else self._cell_style(i)
-                lines = max(lines, len(s.wrap(cell, w - 2 * self.PAD)))
-        text_h = lines * self.body.line_height + 2 * self.PAD
+                lines = max(lines, len(s.wrap(cell, w - 2 * self.pad)))
+        text_h = lines * self.body.line_height + 2 * self.pad
         return max(text_h, 0 if header else self.min_row_height)
 
     def _heights(self, width: float) -> tuple[float, list[float]]:
@@ -155,7 +157,8 @@ class Table(Block):
             table = Table(self.header, rows, self.widths, self.points,
                           {i - offset: c for i, c in self.row_fills.items()},
                           self.bold_columns, self.min_row_height,
-                          {(r - offset, c): f for (r, c), f in self.cell_fills.items()})
+                          {(r - offset, c): f for (r, c), f in self.cell_fills.items()},
+                          self.pad)
             # its rows are already measured (a long table is split page after page)
             table._measured[width] = (header_h, heights[offset:offset + len(rows)])
             return table
@@ -176,7 +179,7 @@ class Table(Block):
                 painter.setPen(QPen(GRID, 0.6 * PT))
                 painter.setBrush(fill if fill is not None else Qt.NoBrush)
                 painter.drawRect(box)
-                inner = box.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+                inner = box.adjusted(self.pad, self.pad, -self.pad, -self.pad)
                 if isinstance(cell, str):
                     s = self.bold if is_header else self._cell_style(i)
                     painter.setPen(QColor("#1a1a1a"))
@@ -268,6 +271,7 @@ class Page:
     placed: list[tuple[Block, QRectF]] = field(default_factory=list)
     sheet: str = ""  # grid label of a diagram sheet, printed large in the corner
     sections: list[str] = field(default_factory=list)  # the titles of the sections begun here
+    turned: bool = False  # a landscape page drawn a quarter turn round on portrait paper
 
 
 def flow(heading: str, blocks: list[Block], content: QRectF) -> list[Page]:

@@ -36,6 +36,8 @@ from .sheets import sheets
 
 PAPERS = {"A4": QPageSize.A4, "A3": QPageSize.A3}
 PNG_DPI = 150
+# The appraisal table's text and cell padding (points), roomiest first.
+APPRAISAL_STEPS = ((8.5, 3.0), (8.0, 2.0), (7.5, 2.0), (7.0, 2.0))
 READABLE_PT = 7.0  # the overview shrinks its diagram for the legends only down to this
 
 
@@ -116,14 +118,38 @@ class LotPack:
                                                    self.sections.coverage(), self.content),
                                        first)
             if self.flow.known:
-                pages += flow("Demand and capacity", flow_page.demand_blocks(
-                    self.model, self.flow, maximum_flow(self.model), self.diagrams,
-                    self.content), self.content)
+                pages += self._demand_pages()
             if len(self.model.lot_plans) > 1:
-                pages = self._join_if_room(
-                    pages, flow("Options appraisal", self.sections.appraisal(), self.content),
-                    first)
+                pages = self._join_if_room(pages, self._appraisal(), first)
         return pages
+
+    def _demand_pages(self) -> list[Page]:
+        """The demand and capacity pages; in portrait, the flow diagram on a turned page of
+        its own where that prints its names larger (wide, like the overview it draws on)."""
+        heading = "Demand and capacity"
+        turned = self.paper.turned
+        blocks, figure = flow_page.demand_blocks(
+            self.model, self.flow, maximum_flow(self.model), self.diagrams, self.content,
+            turned.content if turned is not None else None)
+        if figure is None:
+            return flow(heading, blocks, self.content)
+        first = flow(heading, figure, turned.content)
+        for page in first:
+            page.turned = True
+        rest = flow(heading, blocks, self.content)
+        rest[0].heading, rest[0].sections = f"{heading} (continued)", []
+        return first + rest
+
+    def _appraisal(self) -> list[Page]:
+        """The options appraisal, its table's text made smaller, down to 7 pt, and its cells
+        tighter where that keeps it on one page: in landscape its last 4-5 rows went alone onto
+        a near-empty page."""
+        for points, pad in APPRAISAL_STEPS:
+            pages = flow("Options appraisal", self.sections.appraisal(points, pad * PT),
+                         self.content)
+            if len(pages) == 1:
+                return pages
+        return flow("Options appraisal", self.sections.appraisal(), self.content)
 
     def _lot_pages(self, lot: Lot) -> list[Page]:
         """The lot's diagram over its tables, on as many pages as they take."""
@@ -136,7 +162,7 @@ class LotPack:
         table alone on a page wastes paper and reads as if the rest were missing. Only onto
         the pages from `first` on (the plan-wide sections'), so no lot's page carries
         another's content. The header names each section; the plan's name once."""
-        if len(pages) <= first or len(section) != 1:
+        if len(pages) <= first or len(section) != 1 or pages[-1].turned:
             return pages + section
         last, (alone,) = pages[-1], section
         used = max((rect.bottom() for _, rect in last.placed), default=self.content.top())

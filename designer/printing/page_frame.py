@@ -7,6 +7,7 @@ Kept apart from the pack's content so that every page, whatever its section, is 
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
@@ -31,7 +32,14 @@ class PageFrame:
         self.plan = plan
         self.printed_on = printed_on
         size = layout.fullRect(QPageLayout.Point)
-        self.page_size = QSizeF(size.width() * PT, size.height() * PT)
+        self._set(QSizeF(size.width() * PT, size.height() * PT), margins_mm)
+        self.turned: PageFrame | None = None  # the frame of a turned page, on portrait paper
+        if self.page_size.width() < self.page_size.height():
+            self.turned = copy(self)
+            self.turned._set(self.page_size.transposed(), margins_mm)
+
+    def _set(self, page_size: QSizeF, margins_mm: float) -> None:
+        self.page_size = page_size
         m = margins_mm * 72 / 25.4 * PT
         self.frame = QRectF(m, m, self.page_size.width() - 2 * m,
                             self.page_size.height() - 2 * m)
@@ -42,10 +50,24 @@ class PageFrame:
     def paint(self, painter: QPainter, device_width: float, page: Page, index: int,
               count: int) -> None:
         """Paint `page` (page `index` of `count`) with the painter at the paper's top-left
-        corner, on a device `device_width` pixels across the full paper."""
+        corner, on a device `device_width` pixels across the full paper. A turned page is a
+        landscape page, header and title block with it, drawn with its top along the paper's
+        left edge (where a bound portrait pack puts it), so the reader turns the sheet
+        clockwise to read it as a whole."""
         painter.save()
         s = device_width / self.page_size.width()
         painter.scale(s, s)
+        if page.turned and self.turned is not None:
+            painter.fillRect(QRectF(0, 0, self.page_size.width(), self.page_size.height()),
+                             QColor("white"))
+            painter.translate(0, self.page_size.height())
+            painter.rotate(-90)
+            self.turned._paint_page(painter, page, index, count)
+        else:
+            self._paint_page(painter, page, index, count)
+        painter.restore()
+
+    def _paint_page(self, painter: QPainter, page: Page, index: int, count: int) -> None:
         painter.fillRect(QRectF(0, 0, self.page_size.width(), self.page_size.height()),
                          QColor("white"))
         for block, rect in page.placed:  # diagrams first: what spills is covered below
@@ -57,7 +79,6 @@ class PageFrame:
                 block.paint(painter, rect)
         self._paint_header(painter, page)
         self._paint_title_block(painter, index, count)
-        painter.restore()
 
     def _cover_outside(self, painter: QPainter, keep: QRectF) -> None:
         full = QRectF(0, 0, self.page_size.width(), self.page_size.height())

@@ -313,10 +313,11 @@ class PackSections:
                                     [2, 4.5, 3.5]))
         return blocks
 
-    def appraisal(self) -> list[Block]:
+    def appraisal(self, points: float = 8.5, pad: float = Table.PAD) -> list[Block]:
         """The options appraisal as the window shows it: each plan against a baseline (the
         plan this one was copied from, else the first), changes in brackets, the cells that
-        differ shaded, and what each plan changes in a sentence."""
+        differ shaded, and what each plan changes in a sentence. The table's text at `points`
+        and `pad` inside its cells (less of both to keep it on one page)."""
         from models.metrics import DIFFERENCE_COLOUR, appraise, default_baseline
 
         table = appraise(self.model, default_baseline(self.model, self.plan.id))
@@ -335,5 +336,5 @@ class PackSections:
                       "a number in brackets is the change against it.", 10)]
         blocks += [Paragraph(f"{name}: {text}.", 9) for name, text in table.summaries()]
         blocks.append(Table(["Measure", *headers], rows, [2.2] + [3.0] * len(headers),
-                            bold_columns=(0,), cell_fills=shaded))
+                            points, bold_columns=(0,), cell_fills=shaded, pad=pad))
         return blocks
