@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from models.flow import FlowResult
 from models.flow_table import band_width, capacity_text, people
-from models.labels import place_labels
+from models.flow_numbers import place_numbers
 from models.schema import LotPlan
 
 from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, lot_tags,
-                      name_fits, name_style, paint_diagram, pathway_labels, pathway_routes,
-                      styles)
+                      name_fits, name_style, paint_diagram, pathway_labels, pathway_routes)
 from .layout import PT, Block, Graphic, KeyRow
 from .text import Style
 
@@ -57,20 +56,19 @@ class FlowDrawing:
             self.source = self.source.united(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
 
     def _numbers(self) -> dict[str, tuple[QRectF, str]]:
-        """Where each pathway's number goes: on or beside its own arrow, clear of the boxes,
-        the bars, the pathway labels, the lot name tags and the other numbers where a spot
-        allows."""
+        """Where each pathway's number goes (models.flow_numbers, the window's rule too): on or
+        beside its own arrow, clear of the boxes, the bars, the pathway labels, the lot name
+        tags and the other numbers where a spot allows; a number that had to go aside gets a
+        dotted leader to its arrow (`self.leaders`)."""
         style = name_style(NUMBER_SIZE)
-        obstacles = {cid: (r.x(), r.y(), r.width(), r.height())
-                     for cid, r in self.diagram.boxes.items()}
-        for pid, (rect, _) in pathway_labels(self.diagram).items():
-            obstacles[f"label {pid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
-        for cid, (rect, *_) in self.bars.items():  # those under a box are not inside it
-            obstacles[f"bar {cid}"] = (rect.x(), rect.y(), rect.width(), rect.height())
+
+        def box(rect: QRectF) -> tuple[float, float, float, float]:
+            return rect.x(), rect.y(), rect.width(), rect.height()
+        boxes = {cid: box(r) for cid, r in self.diagram.boxes.items()}
+        keep_clear = [box(rect) for rect, _ in pathway_labels(self.diagram).values()]
+        keep_clear += [box(rect) for rect, *_ in self.bars.values()]  # some sit under a box
         for lot in self.plan.lots if self.plan else []:  # a number on a tag hid its name
-            for i, (rect, _) in enumerate(lot_tags(self.diagram, lot)):
-                obstacles[f"tag {lot.id} {i}"] = (rect.x(), rect.y(), rect.width(),
-                                                  rect.height())
+            keep_clear += [box(rect) for rect, _ in lot_tags(self.diagram, lot)]
         routes = {pid: [(e.x, e.y) for e in (path.elementAt(i)
                                              for i in range(path.elementCount()))]
                   for pid, path in pathway_routes(self.diagram).items()}
@@ -78,8 +76,10 @@ class FlowDrawing:
                  if p.id in routes}
         sizes = {pid: [(style.width(text) + 8, style.line_height + 2)]
                  for pid, text in texts.items()}
-        return {pid: (QRectF(*rect), texts[pid])
-                for pid, (rect, _) in place_labels(obstacles, routes, sizes).items()}
+        placed = place_numbers(boxes, keep_clear, routes, sizes)
+        self.leaders = {pid: QPointF(*anchor) for pid, (_, _, anchor) in placed.items()
+                        if anchor is not None}
+        return {pid: (QRectF(*rect), texts[pid]) for pid, (rect, _, _) in placed.items()}
 
     def _bars(self) -> dict[str, tuple[QRectF, str, float | None, bool]]:
         """Each service's bar (rect, text, share used, over capacity), in the bottom line of
@@ -140,7 +140,13 @@ class FlowDrawing:
         for rect, text, share, over in self.bars.values():
             paint_bar(painter, rect, text, share, over)
         style = name_style(NUMBER_SIZE)
-        for rect, text in self.numbers.values():
+        for pid, (rect, text) in self.numbers.items():
+            anchor = self.leaders.get(pid)
+            if anchor is not None:  # from its arrow to the nearest point of the number
+                near = QPointF(min(max(anchor.x(), rect.left()), rect.right()),
+                               min(max(anchor.y(), rect.top()), rect.bottom()))
+                painter.setPen(QPen(INK, 1.0, Qt.DotLine))
+                painter.drawLine(anchor, near)
             painter.setPen(QPen(NUMBER_LINE, 1.0))
             painter.setBrush(QColor("white"))
             painter.drawRect(rect)
