@@ -216,7 +216,8 @@ def test_a_name_needing_three_lines_keeps_them_and_its_bar_goes_under_the_box(qa
 
 
 @pytest.mark.parametrize("name", ["luton", "leicestershire"])
-def test_a_portrait_pack_turns_the_flow_diagram_page_so_its_names_stay_readable(tmp_path, name):
+def test_a_portrait_pack_turns_the_flow_diagram_and_overview_pages_so_names_stay_readable(
+        tmp_path, name):
     """On portrait paper the flow diagram was as wide as the page (names at 5.1 pt): it gets a
     landscape page of its own, drawn turned (its words run up the sheet), names at 7 pt or
     more as measured in the geometry export, its numbers still in the PDF's text; the tables
@@ -229,6 +230,12 @@ def test_a_portrait_pack_turns_the_flow_diagram_page_so_its_names_stay_readable(
     pages = json.loads(out.read_text(encoding="utf-8"))["pages"]
     (page,) = [p for p in pages if p["heading"] == "Demand and capacity"]
     assert page["name_size_pt"] >= 7.0
+    # The overview turns the same way (it printed names at 5.1 pt upright too).
+    assert pages[0]["heading"].startswith("Overview") and pages[0]["name_size_pt"] >= 7.0
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"'
+                       r'>Overview:</word>', pdftext(pdf, 1, 1, "-bbox"))
+    (x0, y0, x1, y1), = [tuple(map(float, w)) for w in words]
+    assert y1 - y0 > x1 - x0  # its words run up the sheet
     number = page["number"]
     model = load_template(name)
     result = run_flow(model, model.active_plan)

@@ -179,24 +179,46 @@ class LotPack:
         return pages
 
     def _overview(self) -> list[Page]:
+        """The overview; in portrait, on a turned page (as the flow diagram) where the upright
+        page would print its names under 7 pt and the turned one prints them larger (Luton's
+        at 5.1 pt on portrait A4)."""
+        upright = self.diagrams
+        turned = self.paper.turned
+        if turned is not None:
+            sideways = DiagramBlocks(self.diagram, self.plan, turned.content)
+            upright_pt = self._fitted_names(upright)
+            if upright_pt < READABLE_PT and self._fitted_names(sideways) > upright_pt:
+                pages = self._overview_on(sideways)
+                for page in pages:
+                    page.turned = True
+                return pages
+        return self._overview_on(upright)
+
+    def _fitted_names(self, diagrams: DiagramBlocks) -> float:
+        """The overview's name size with its diagram as large as the page allows."""
+        content, extent = diagrams.content, self.diagram.extent
+        room = content.height() - diagrams.key_height()
+        return diagrams.name_points(min(room, content.width() * extent.height() / extent.width()))
+
+    def _overview_on(self, diagrams: DiagramBlocks) -> list[Page]:
         full = self.sections.full_legend()
-        width, height = self.content.width(), self.content.height()
-        room = height - self.diagrams.key_height()
+        content = diagrams.content
+        width, height = content.width(), content.height()
+        room = height - diagrams.key_height()
         extent = self.diagram.extent
         alone = min(room, width * extent.height() / extent.width())  # fitted to the page
         # The diagram takes what the legends leave, and no more than it needs at the full
         # width. The full legends go on page 1 if the diagram keeps its size there, or 55% of
         # the page with its names still readable; else the compact legend does; else the
         # diagram gets the page and the full legends follow on the next.
-        readable = min(READABLE_PT, self.diagrams.name_points(alone)) - 0.01
+        readable = min(READABLE_PT, diagrams.name_points(alone)) - 0.01
         for legend in (full, self.sections.compact_legend()):
             left = room - sum(b.height(width) + GAP for b in legend) - PT  # rounding slack
             if left >= alone or (left >= 0.55 * height and
-                                 self.diagrams.name_points(left) >= readable):
+                                 diagrams.name_points(left) >= readable):
                 return flow(f"Overview: {self.plan.name}",
-                            [*self.diagrams.blocks(min(left, alone)), *legend], self.content)
-        return flow(f"Overview: {self.plan.name}", [*self.diagrams.blocks(alone), *full],
-                    self.content)
+                            [*diagrams.blocks(min(left, alone)), *legend], content)
+        return flow(f"Overview: {self.plan.name}", [*diagrams.blocks(alone), *full], content)
 
     # --- painting -------------------------------------------------------------------------
 
