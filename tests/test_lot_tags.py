@@ -60,8 +60,8 @@ def test_a_tag_keeps_off_arrows_where_it_can():
 
 @pytest.mark.parametrize("name, plan_id", PLANS)
 def test_printed_tags_are_inside_their_region_and_clear(qapp, name, plan_id):
-    from designer.printing.diagram import (layout_diagram, lot_region, lot_tags,
-                                           pathway_labels)
+    from designer.printing.diagram import layout_diagram, lot_tags, pathway_labels
+    from designer.printing.lot_areas import lot_region
     model = load_template(name)
     diagram = layout_diagram(model)
     labels = [rect for rect, _ in pathway_labels(diagram).values()]

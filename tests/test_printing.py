@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 
 from models import read_model, write_model
 from models.templates import load_template, template_path
-from designer.printing.diagram import LOT_PAD, lot_region
+from designer.printing.lot_areas import LOT_PAD, lot_region
 from designer.printing.layout import Graphic
 from designer.printing.pack import LotPack, PackOptions, PT, write_pdf
 

@@ -17,8 +17,9 @@ from models.lots import unassigned_services
 from models.schema import Lot
 
 from ..printing.box_index import BoxIndex
-from ..printing.diagram import (LOT_PAD, Diagram, box_region, lot_ink, lot_region, lot_tint,
-                                paint_lot_fill)
+from ..printing.diagram import Diagram
+from ..printing.lot_areas import (LOT_PAD, box_region, lot_ink, lot_region, lot_tint,
+                                  paint_lot_fill)
 from ..widgets.plain_text import plain_tooltip
 from .flow_overlay import CapacityBar, FlowBand
 from .items import Z_LOT, Z_LOT_TAG, PathwayItem
@@ -150,7 +151,7 @@ class LotRegionItem(QGraphicsItem):
         self.tags = LotTagsItem(self)
 
     def set_region(self, region) -> None:
-        """`region` as diagram.lot_region returns it: what paint_lot_fill takes; its outline
+        """`region` as lot_areas.lot_region returns it: what paint_lot_fill takes; its outline
         (the region itself when it is a plain path) gives the item's shape."""
         self.prepareGeometryChange()
         self._later = None

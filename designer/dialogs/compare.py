@@ -32,7 +32,7 @@ from models.wording import when_words
 
 from ..canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
 from ..widgets.plain_text import plain_tooltip
-from ..printing.diagram import LOT_PAD
+from ..printing.lot_areas import LOT_PAD
 from .. import messages
 from ..widgets.screens import fit_to_screen
 

@@ -14,7 +14,7 @@ from models.schema import Component, Lot
 from ..canvas.view import COMPONENTS_MIME
 from ..document import Document
 from ..icons import kind_icon
-from ..printing import diagram
+from ..printing.lot_areas import Region, paint_lot_fill
 from ..widgets.plain_text import plain_tooltip
 
 LOT_ROLE = Qt.ItemDataRole.UserRole  # lot id on lot rows ("" on the 'not in a lot' row)
@@ -41,8 +41,7 @@ def lot_swatch(lot: Lot, size: QSize = QSize(34, 20)) -> QIcon:
     path = QPainterPath()
     path.addRoundedRect(rect, 4, 4)
     # The swatch is painted as the printed lot region is: tint, hatch and outline.
-    diagram.paint_lot_fill(painter, diagram.Region(path, [rect.adjusted(1, 1, -1, -1)]), lot,
-                           spacing=5, line=1)
+    paint_lot_fill(painter, Region(path, [rect.adjusted(1, 1, -1, -1)]), lot, spacing=5, line=1)
     painter.end()
     return QIcon(pixmap)
 

@@ -22,9 +22,10 @@ from models.flow_table import band_width, capacity_text, people
 from models.flow_numbers import place_numbers
 from models.schema import LotPlan
 
-from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, hatch, lot_tags,
+from .diagram import (INK, Diagram, Layers, _inner, badge_rect, badge_text, lot_tags,
                       name_fits, name_style, paint_diagram, pathway_labels, pathway_routes)
 from .layout import PT, Block, Graphic, KeyRow
+from .lot_areas import hatch
 from .text import Style
 
 BAND = QColor(0, 114, 178, 110)  # translucent: where bands run together the grey deepens

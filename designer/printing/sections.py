@@ -22,8 +22,8 @@ from models.schema import Lot, LotPlan, ServiceModel
 from models.wording import money, plural
 
 from . import flow_page, procurement_page
-from .diagram import (BOX_H, BOX_W, INK, UNASSIGNED, Diagram, Region, component_shape,
-                      paint_lot_fill)
+from .diagram import BOX_H, BOX_W, INK, UNASSIGNED, Diagram, component_shape
+from .lot_areas import Region, paint_lot_fill
 from .layout import PT, Block, Grid, Heading, KeyRow, Paragraph, Table, style
 
 
