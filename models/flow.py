@@ -86,11 +86,11 @@ class FlowResult:
     findings, and the window reads the rest only while it shows them (straight after a run)."""
 
     def __init__(self, components: list[Component], pathways: list[Pathway],
-                 arrivals: dict[str, float | None], fraction: dict[str, float],
+                 arrivals: dict[str, float | None], split: dict[str, tuple[float, float]],
                  dropout: dict[str, float], findings: list[Finding],
                  referrals: float | None, scale: float = 1.0, plan_id: str | None = None):
         self._components, self._pathways = components, pathways
-        self.arrivals, self._fraction, self._dropout = arrivals, fraction, dropout
+        self.arrivals, self._split, self._dropout = arrivals, split, dropout
         self.findings = findings
         self.referrals = referrals  # people a year coming in by all routes
         self.scale = scale  # the referrals were multiplied by this (sensitivity)
@@ -119,7 +119,7 @@ class FlowResult:
         """People a year on each pathway, by pathway id."""
         people: dict[str, float | None] = {}
         for p in self._pathways:
-            f = self._fraction[p.id]
+            f = _fraction(p.share_percent, self._split[p.source])
             a = self.arrivals[p.source]
             # A pathway nobody takes carries nobody, even out of a component of unknown arrivals.
             people[p.id] = 0.0 if f == 0.0 else None if a is None else a * f
@@ -186,36 +186,53 @@ def _names(model_names: list[str]) -> str:
 
 @dataclass
 class _Inputs:
-    """What a run reads from the model: one pass over the components, two over the pathways."""
-    fraction: dict[str, float]  # of a component's leavers, the share who take each pathway
+    """What a run reads from the model: one pass over the pathways, one over the components."""
+    split: dict[str, tuple[float, float]]  # per source: (divide, each), see _fraction
     dropout: dict[str, float]  # per component, the share who leave without a pathway
-    into: dict[str, list[tuple[str, float]]]  # per component, (source, fraction) people take
+    into: dict[str, list[tuple[str, float | None]]]  # per target, (source, share) of pathways
     referrals: dict[str, float | None]  # per referral route, people a year (scaled)
     capped: list[Component]  # the components with a capacity
-    taken: dict[str, int]  # per component, how many pathways out of it people take
+    some_untaken: set[str]  # sources with a pathway nobody takes (a share under _NOBODY)
+
+
+def _fraction(share: float | None, split: tuple[float, float]) -> float:
+    """Of its source's leavers, the share who take a pathway: its share over the source's
+    divide (100, or the shares' total when they add to more), or when it has no share, what
+    each pathway without one gets; nobody below _NOBODY."""
+    divide, each = split
+    f = each if share is None else share / divide
+    return f if f >= _NOBODY else 0.0
 
 
 def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs:
     """The splits: the leavers of a component take its pathways by their shares, the pathways
     without a share what the shares leave, evenly. Exits absorb: nothing leaves them. Shares
-    adding to more than 100 are scaled down to 100 and reported."""
+    adding to more than 100 are scaled down to 100 and reported.
+
+    This runs on every check run, and at national size its cost is reading the model's
+    objects, so it reads each pathway and each component once: a pathway's fraction is worked
+    out from its source's split where it is used (_fraction)."""
+    into: dict[str, list[tuple[str, float | None]]] = {}
     shared: dict[str, float] = {}  # per source: the shares given, and how many are not
     unshared: dict[str, int] = {}
+    lowest: dict[str, float] = {}  # per source, its smallest share
     for p in model.pathways:
-        if p.share_percent is None:
-            unshared[p.source] = unshared.get(p.source, 0) + 1
+        source, share = p.source, p.share_percent
+        into.setdefault(p.target, []).append((source, share))
+        if share is None:
+            unshared[source] = unshared.get(source, 0) + 1
         else:
-            shared[p.source] = shared.get(p.source, 0.0) + p.share_percent
-    # Per source: a share's fraction is share / divide, a pathway without a share takes each.
-    split: dict[str, tuple[float, float]] = {}
-    read = _Inputs({}, {}, {}, {}, [], {})
-    dropout, referrals, capped = read.dropout, read.referrals, read.capped
+            shared[source] = shared.get(source, 0.0) + share
+            if share < lowest.get(source, 101.0):
+                lowest[source] = share
+    read = _Inputs({}, {}, into, {}, [], set())
+    split, dropout, referrals = read.split, read.dropout, read.referrals
     for c in model.components:
         cid, kind = c.id, c.kind
         if kind in _ROUTES:
             referrals[cid] = None if c.annual_referrals is None else c.annual_referrals * scale
         if c.capacity is not None:
-            capped.append(c)
+            read.capped.append(c)
         if kind in _EXITS:
             split[cid], dropout[cid] = _ABSORB, 0.0
             continue
@@ -237,18 +254,17 @@ def _read(model: ServiceModel, scale: float, findings: list[Finding]) -> _Inputs
             rest = (100.0 - given) / 100.0 if given < 100.0 else 0.0
             split[cid] = (100.0, rest / blank if blank else 0.0)
             dropout[cid] = 0.0 if blank or rest < _NOBODY else rest
-    fraction, into, taken = read.fraction, read.into, read.taken
-    for p in model.pathways:
-        source = p.source
-        divide, each = split[source]
-        f = each if p.share_percent is None else p.share_percent / divide
-        if f >= _NOBODY:
-            fraction[p.id] = f
-            into.setdefault(p.target, []).append((source, f))
-            taken[source] = taken.get(source, 0) + 1
-        else:
-            fraction[p.id] = 0.0
+        divide, each = split.get(cid, _ABSORB)
+        if (blank and each < _NOBODY) or lowest.get(cid, 101.0) / divide < _NOBODY:
+            read.some_untaken.add(cid)
     return read
+
+
+def _taken_into(v: str, read: _Inputs) -> list[tuple[str, float]]:
+    """(source, fraction) of the pathways into v that people take."""
+    split = read.split
+    taken = [(u, _fraction(share, split[u])) for u, share in read.into.get(v, ())]
+    return [t for t in taken if t[1]]
 
 
 def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0,
@@ -286,7 +302,7 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
             fix="Enter the people a year who come in by each referral route."))
     findings.sort(key=lambda f: (f.severity != ERROR, f.severity != WARNING))
 
-    result = FlowResult(list(model.components), list(model.pathways), arrivals, read.fraction,
+    result = FlowResult(list(model.components), list(model.pathways), arrivals, read.split,
                         read.dropout, findings,
                         sum(referrals[r] for r in known_routes) if known_routes else None,
                         scale, plan_id)
@@ -313,23 +329,28 @@ def _solve(graph: nx.DiGraph, read: _Inputs, model: ServiceModel,
     ordered = list(nx.strongly_connected_components(graph))
     ordered.reverse()
     try:
-        return _solve_in_order(ordered, read, model, findings)
+        return _solve_in_order(ordered, read, graph, model, findings)
     except KeyError:
         condensed = nx.condensation(graph, ordered)
         ordered = [condensed.nodes[i]["members"] for i in nx.topological_sort(condensed)]
-        return _solve_in_order(ordered, read, model, findings)
+        return _solve_in_order(ordered, read, graph, model, findings)
 
 
-def _solve_in_order(ordered: list[set[str]], read: _Inputs, model: ServiceModel,
+def _solve_in_order(ordered: list[set[str]], read: _Inputs, graph: nx.DiGraph,
+                    model: ServiceModel,
                     findings: list[Finding]) -> dict[str, float | None]:
     arrivals: dict[str, float | None] = {}
-    into, referrals = read.into, read.referrals
+    into, referrals, split = read.into, read.referrals, read.split
     loop_findings: list[Finding] = []  # kept only once the order has held to the end
     for nodes in ordered:
         if len(nodes) == 1:  # most components: a sum of what flows in
             for v in nodes:
                 total = referrals.get(v, 0.0)
-                for u, f in into.get(v, ()):
+                for u, share in into.get(v, ()):
+                    divide, each = split[u]  # _fraction, inline: this is the hot loop
+                    f = each if share is None else share / divide
+                    if f < _NOBODY:
+                        continue
                     a = arrivals[u]
                     if a is None or total is None:
                         total = None
@@ -337,70 +358,81 @@ def _solve_in_order(ordered: list[set[str]], read: _Inputs, model: ServiceModel,
                         total += a * f
                 arrivals[v] = total
             continue
+        taken = {v: _taken_into(v, read) for v in nodes}
         inflow: dict[str, float | None] = {}
         for v in nodes:
             total = referrals.get(v, 0.0)
-            for u, f in into.get(v, ()):
+            for u, f in taken[v]:
                 if u not in nodes:
                     a = arrivals[u]
                     total = None if a is None or total is None else total + a * f
             inflow[v] = total
-        arrivals.update(_solve_loop(nodes, inflow, read, model, loop_findings))
+        arrivals.update(_solve_loop(nodes, inflow, taken, read, graph, model,
+                                    loop_findings))
     findings.extend(loop_findings)
     return arrivals
 
 
-def _solve_loop(nodes: set[str], inflow: dict, read: _Inputs, model: ServiceModel,
+def _solve_loop(nodes: set[str], inflow: dict, taken: dict[str, list[tuple[str, float]]],
+                read: _Inputs, graph: nx.DiGraph, model: ServiceModel,
                 findings: list) -> dict[str, float | None]:
-    into = read.into
-    inside: dict[str, int] = dict.fromkeys(nodes, 0)  # pathways people take to other members
-    for v in nodes:
-        for u, _ in into.get(v, ()):
-            if u in inside:
-                inside[u] += 1
+    """Arrivals at the members of one loop; `taken` gives, per member, the (source, fraction)
+    of the pathways into it that people take."""
     # Members with a way out: a drop-out, or a pathway people take out of the loop. Usually
     # that is every member, and nothing is trapped.
-    free = {v for v in nodes if read.dropout[v] > 0 or read.taken.get(v, 0) > inside[v]}
+    succ, dropout, unsure = graph._succ, read.dropout, read.some_untaken
+    free = {u for u in nodes if dropout[u] > 0 or any(
+        t not in nodes and (u not in unsure or _takes(u, t, read)) for t in succ[u])}
     result: dict[str, float | None] = {}
     if len(free) < len(nodes):
         todo = list(free)  # members that lead to one with a way out are free too
         while todo:
-            for u, _ in into.get(todo.pop(), ()):
+            for u, _ in taken[todo.pop()]:
                 if u in nodes and u not in free:
                     free.add(u)
                     todo.append(u)
-        result = _trapped([v for v in nodes if v not in free], inflow, into, model, findings)
+        result = _trapped([v for v in nodes if v not in free], inflow, taken, model, findings)
     free_nodes = [v for v in nodes if v in free]
     if not free_nodes:
         return result
     if any(inflow[v] is None for v in free_nodes):
         result.update(dict.fromkeys(free_nodes))
         return result
-    import numpy as np  # only loops need it
-
-    # (I - M) x = b, built as lists: numpy's per-element assignment costs more than the solve.
+    # (I - M) x = b: arrivals at each member are what comes in from outside plus the members'
+    # leavers who take a pathway to it. Built as lists: numpy's per-element assignment costs
+    # more than the solve.
     index = {v: i for i, v in enumerate(free_nodes)}
     matrix = [[0.0] * len(free_nodes) for _ in free_nodes]
     for i, v in enumerate(free_nodes):
         row = matrix[i]
         row[i] = 1.0
-        for u, f in into.get(v, ()):
+        for u, f in taken[v]:
             j = index.get(u)
             if j is not None:
                 row[j] -= f
+    import numpy as np  # only loops need it
+
     solved = np.linalg.solve(matrix, [inflow[v] for v in free_nodes]).tolist()
     result.update((v, max(0.0, x)) for v, x in zip(free_nodes, solved))
     return result
 
 
-def _trapped(trapped: list[str], inflow: dict, into: dict, model: ServiceModel,
+def _takes(source: str, target: str, read: _Inputs) -> bool:
+    """Whether people take a pathway from source to target (the graph has an edge for it),
+    for a source with a pathway nobody takes (read.some_untaken; for others, always)."""
+    split = read.split[source]
+    return any(u == source and _fraction(share, split)
+               for u, share in read.into.get(target, ()))
+
+
+def _trapped(trapped: list[str], inflow: dict, taken: dict, model: ServiceModel,
              findings: list) -> dict[str, float | None]:
     """Loop members from which no pathway people take leads out: unknown arrivals and a
     `flow-loop` finding when anyone enters them, else nobody is there."""
     # Nothing flows from trapped members back to free ones (they would not be trapped).
     trapped_set = set(trapped)
     entered = any(inflow[v] != 0.0 for v in trapped) or any(
-        u not in trapped_set for v in trapped for u, _ in into.get(v, ()))
+        u not in trapped_set for v in trapped for u, _ in taken[v])
     if entered:
         ordered = [c for c in model.components if c.id in trapped_set]  # file order
         findings.append(Finding(

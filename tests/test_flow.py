@@ -144,6 +144,20 @@ def test_a_loop_nobody_can_leave_is_a_finding_not_a_hang():
     assert result.pathways["recovery->other"] == 0
 
 
+def test_a_second_pathway_people_take_beside_one_nobody_takes_is_a_way_out():
+    # recovery -> other twice: share 0 (nobody) and no share (half the leavers).
+    base = loop_nobody_leaves()
+    model = build([(c.id, c.kind, {"annual_referrals": c.annual_referrals}
+                    if c.annual_referrals is not None else {}) for c in base.components],
+                  [(p.source, p.target, p.share_percent) for p in base.pathways]
+                  + [("recovery", "other")])
+    result = run_flow(model)
+    assert "flow-loop" not in rules(result.findings)
+    # adult = 50 + recovery / 2 and recovery = adult: 100 each; other = 50 + 50.
+    assert result.components["adult"].arrivals == pytest.approx(100)
+    assert result.components["other"].arrivals == pytest.approx(100)
+
+
 def test_shares_over_100_fire_and_stay_quiet():
     over = build([("self", ROUTE, {"annual_referrals": 100}), ("hub", "access_hub", {}),
                   ("a", SERVICE, {}), ("b", SERVICE, {}), ("c", SERVICE, {})],
