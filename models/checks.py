@@ -58,11 +58,36 @@ class Rule:
 
 
 def pathway_graph(model: ServiceModel) -> nx.DiGraph:
+    """The components (nodes, in file order) and pathways (edges) as one networkx DiGraph.
+
+    Filled straight into networkx's own dicts, as add_nodes_from/add_edges_from would fill
+    them (an attribute dict per node, one per edge shared by its two ends' adjacency), at half
+    their cost: they test each node and edge one call at a time (docs/benchmarks.md). Assigning
+    `_node`, `_succ` (which is `_adj` too) and `_pred` resets the graph's cached views."""
     import networkx as nx
 
+    ids = [c.id for c in model.components]
+    # Every mention of a node is its component's own id string: a pathway's ends are equal
+    # strings read separately from the file, and a dict finds an identical key without
+    # comparing characters, which every search on the graph does for each step.
+    own = {i: i for i in ids}
+    succ: dict[str, dict] = {i: {} for i in ids}
+    pred: dict[str, dict] = {i: {} for i in ids}
+    try:
+        for p in model.pathways:
+            source, target = own[p.source], own[p.target]
+            succ[source][target] = pred[target][source] = {}
+    except KeyError:
+        # A pathway end that is no component: a file refuses it (models.integrity), a model
+        # built in code may not. networkx's own way adds the node, as it always did.
+        graph = nx.DiGraph()
+        graph.add_nodes_from(ids)
+        graph.add_edges_from([(p.source, p.target) for p in model.pathways])
+        return graph
     graph = nx.DiGraph()
-    graph.add_nodes_from([c.id for c in model.components])
-    graph.add_edges_from([(p.source, p.target) for p in model.pathways])
+    graph._node = {i: {} for i in ids}
+    graph._succ = succ
+    graph._pred = pred
     return graph
 
 
