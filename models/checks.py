@@ -143,6 +143,15 @@ _ROUTE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
 _SERVICE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_service)
 
 
+class _CohortBits(dict):
+    """Cohort lists to their bits, each distinct list worked out once: most components share
+    a few lists."""
+
+    def __missing__(self, cohorts: tuple[str, ...]) -> int:
+        bits = self[cohorts] = sum(COHORT_BIT.get(x, 0) for x in set(cohorts))
+        return bits
+
+
 @dataclass
 class CheckContext:
     model: ServiceModel
@@ -158,22 +167,21 @@ class CheckContext:
     serves: dict[str, int] = field(init=False)  # the cohorts a component serves, as bits
 
     def __post_init__(self) -> None:
-        # Every index the rules use, made once per run (comprehensions: a plain loop storing
-        # into five dicts costs twice as much at national size).
-        components = self.model.components
-        ids = [c.id for c in components]
-        kinds = [c.kind for c in components]
-        self.by_id = dict(zip(ids, components))
-        self.order = dict(zip(ids, range(len(ids))))
-        self.by_kind = {}
-        for cid, kind in zip(ids, kinds):
+        # Every index the rules use, made in one pass over the components (at national size
+        # the pass costs most in fetching each component from memory, so once, not six times).
+        self.by_id, self.order, self.by_kind, self.serves = {}, {}, {}, {}
+        self.routes, self.services = [], []
+        bits_of = _CohortBits()
+        for index, c in enumerate(self.model.components):
+            cid, kind = c.id, c.kind
+            self.by_id[cid] = c
+            self.order[cid] = index
             self.by_kind.setdefault(kind, []).append(cid)
-        self.routes = [c for c, kind in zip(components, kinds) if kind in _ROUTE_KINDS]
-        self.services = [c for c, kind in zip(components, kinds) if kind in _SERVICE_KINDS]
-        bits_of: dict[tuple[str, ...], int] = {}  # most components share a few cohort lists
-        for cohorts in {tuple(c.cohorts) for c in components}:
-            bits_of[cohorts] = sum(COHORT_BIT.get(x, 0) for x in set(cohorts))
-        self.serves = {cid: bits_of[tuple(c.cohorts)] for cid, c in zip(ids, components)}
+            if kind in _ROUTE_KINDS:
+                self.routes.append(c)
+            elif kind in _SERVICE_KINDS:
+                self.services.append(c)
+            self.serves[cid] = bits_of[tuple(c.cohorts)]
 
     @cached_property
     def forward(self) -> dict[str, int]:
