@@ -100,10 +100,12 @@ def reach_bits(start: dict[str, int], adjacency, allowed: dict[str, int] | None 
     the bits of the searches it starts from; a bit steps only onto nodes whose `allowed` bits
     include it (any node `allowed` leaves out, or every node when it is None). Returns the bits
     that reached each node reached. A node is revisited only when it gains a bit, so a few
-    searches together cost about one."""
+    searches together cost about one; the starts are searched in `start`'s order, and when
+    those that lead to other starts come first, bits reach a start before it is searched
+    and most nodes are visited once (the result is the same in any order)."""
     reached = dict(start)
     queued = set(reached)
-    todo = deque(queued)  # first in, first out: bits gathered on the way travel together
+    todo = deque(start)  # first in, first out: bits gathered on the way travel together
     while todo:
         node = todo.popleft()
         queued.discard(node)
@@ -188,9 +190,12 @@ class CheckContext:
         """One forward search for three questions (reach_bits): what referral routes reach
         (bit ROUTE), what they reach without passing through structured treatment (OPEN) and
         what community treatment reaches (FROM_COMMUNITY)."""
+        # Routes first: community treatment is mostly reached from them before it is searched
+        # itself, and then passes on all three bits at once (see reach_bits).
         start = {r.id: ROUTE | OPEN for r in self.routes}
-        for i in self.of_kinds(cat.COMMUNITY_TREATMENT):
-            start[i] = start.get(i, 0) | FROM_COMMUNITY
+        for kind in cat.COMMUNITY_TREATMENT:
+            for i in self.by_kind.get(kind, ()):
+                start[i] = start.get(i, 0) | FROM_COMMUNITY
         closed = {i: ROUTE | FROM_COMMUNITY
                   for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
         return reach_bits(start, self.succ, closed)
@@ -305,25 +310,41 @@ _TREATMENT, _RECOVERY = 0, 1  # the two cohort questions of CheckContext.backwar
 _RECOVERY_KINDS = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
 
 
+def _target_bits() -> dict[str, int]:
+    """The bits of CheckContext.backward a component of each kind may start with: per cohort,
+    the cohort's bit on its treatment kinds and its recovery bit on recovery kinds (_backward
+    keeps them where the component serves the cohort), and ADULT, COMMUNITY and CJ on theirs."""
+    bits = dict.fromkeys(cat.KINDS, 0)
+    for cohort, bit in COHORT_BIT.items():
+        for kind in cat.treatment_kinds_for(cohort):
+            bits[kind] |= bit << _SHIFT * _TREATMENT
+        for kind in _RECOVERY_KINDS:
+            bits[kind] |= bit << _SHIFT * _RECOVERY
+    bits["adult_treatment"] |= ADULT
+    for kind in cat.COMMUNITY_TREATMENT:
+        bits[kind] |= COMMUNITY
+    bits["criminal_justice_treatment"] |= CJ
+    return bits
+
+
+_TARGET_BITS = _target_bits()
+# The backward search starts at the latest stages: it reaches earlier targets from there before
+# they are searched themselves, so they pass on every bit at once (see reach_bits).
+_TARGET_KINDS = sorted((kind for kind, bits in _TARGET_BITS.items() if bits),
+                       key=lambda kind: -cat.KINDS[kind].stage)
+
+
 def _backward(ctx: CheckContext) -> dict[str, int]:
     """CheckContext.backward: a cohort's bits step only onto components serving the cohort;
     ADULT, COMMUNITY and CJ onto any."""
     anyone = ADULT | COMMUNITY | CJ
     serves = {n: bits | bits << _SHIFT | anyone for n, bits in ctx.serves.items()}
     start: dict[str, int] = {}
-    for question, targets_for in ((_TREATMENT, cat.treatment_kinds_for),
-                                  (_RECOVERY, lambda _: _RECOVERY_KINDS)):
-        for cohort, bit in COHORT_BIT.items():
-            bit <<= _SHIFT * question
-            for kind in targets_for(cohort):
-                for target in ctx.by_kind.get(kind, ()):
-                    if serves[target] & bit:
-                        start[target] = start.get(target, 0) | bit
-    for bit, kinds in ((ADULT, ("adult_treatment",)), (COMMUNITY, cat.COMMUNITY_TREATMENT),
-                       (CJ, ("criminal_justice_treatment",))):
-        for kind in kinds:
-            for i in ctx.by_kind.get(kind, ()):
-                start[i] = start.get(i, 0) | bit
+    for kind in _TARGET_KINDS:
+        for target in ctx.by_kind.get(kind, ()):
+            bits = _TARGET_BITS[kind] & serves[target]
+            if bits:
+                start[target] = bits
     return reach_bits(start, ctx.pred, serves)
 
 
