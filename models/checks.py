@@ -58,11 +58,36 @@ class Rule:
 
 
 def pathway_graph(model: ServiceModel) -> nx.DiGraph:
+    """The components (nodes, in file order) and pathways (edges) as one networkx DiGraph.
+
+    Filled straight into networkx's own dicts, as add_nodes_from/add_edges_from would fill
+    them (an attribute dict per node, one per edge shared by its two ends' adjacency), at half
+    their cost: they test each node and edge one call at a time (docs/benchmarks.md). Assigning
+    `_node`, `_succ` (which is `_adj` too) and `_pred` resets the graph's cached views."""
     import networkx as nx
 
+    ids = [c.id for c in model.components]
+    # Every mention of a node is its component's own id string: a pathway's ends are equal
+    # strings read separately from the file, and a dict finds an identical key without
+    # comparing characters, which every search on the graph does for each step.
+    own = {i: i for i in ids}
+    succ: dict[str, dict] = {i: {} for i in ids}
+    pred: dict[str, dict] = {i: {} for i in ids}
+    try:
+        for p in model.pathways:
+            source, target = own[p.source], own[p.target]
+            succ[source][target] = pred[target][source] = {}
+    except KeyError:
+        # A pathway end that is no component: a file refuses it (models.integrity), a model
+        # built in code may not. networkx's own way adds the node, as it always did.
+        graph = nx.DiGraph()
+        graph.add_nodes_from(ids)
+        graph.add_edges_from([(p.source, p.target) for p in model.pathways])
+        return graph
     graph = nx.DiGraph()
-    graph.add_nodes_from([c.id for c in model.components])
-    graph.add_edges_from([(p.source, p.target) for p in model.pathways])
+    graph._node = {i: {} for i in ids}
+    graph._succ = succ
+    graph._pred = pred
     return graph
 
 
@@ -75,10 +100,12 @@ def reach_bits(start: dict[str, int], adjacency, allowed: dict[str, int] | None 
     the bits of the searches it starts from; a bit steps only onto nodes whose `allowed` bits
     include it (any node `allowed` leaves out, or every node when it is None). Returns the bits
     that reached each node reached. A node is revisited only when it gains a bit, so a few
-    searches together cost about one."""
+    searches together cost about one; the starts are searched in `start`'s order, and when
+    those that lead to other starts come first, bits reach a start before it is searched
+    and most nodes are visited once (the result is the same in any order)."""
     reached = dict(start)
     queued = set(reached)
-    todo = deque(queued)  # first in, first out: bits gathered on the way travel together
+    todo = deque(start)  # first in, first out: bits gathered on the way travel together
     while todo:
         node = todo.popleft()
         queued.discard(node)
@@ -118,6 +145,15 @@ _ROUTE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_route)
 _SERVICE_KINDS = frozenset(k.id for k in cat.KINDS.values() if k.is_service)
 
 
+class _CohortBits(dict):
+    """Cohort lists to their bits, each distinct list worked out once: most components share
+    a few lists."""
+
+    def __missing__(self, cohorts: tuple[str, ...]) -> int:
+        bits = self[cohorts] = sum(COHORT_BIT.get(x, 0) for x in set(cohorts))
+        return bits
+
+
 @dataclass
 class CheckContext:
     model: ServiceModel
@@ -133,31 +169,33 @@ class CheckContext:
     serves: dict[str, int] = field(init=False)  # the cohorts a component serves, as bits
 
     def __post_init__(self) -> None:
-        # Every index the rules use, made once per run (comprehensions: a plain loop storing
-        # into five dicts costs twice as much at national size).
-        components = self.model.components
-        ids = [c.id for c in components]
-        kinds = [c.kind for c in components]
-        self.by_id = dict(zip(ids, components))
-        self.order = dict(zip(ids, range(len(ids))))
-        self.by_kind = {}
-        for cid, kind in zip(ids, kinds):
+        # Every index the rules use, made in one pass over the components (at national size
+        # the pass costs most in fetching each component from memory, so once, not six times).
+        self.by_id, self.order, self.by_kind, self.serves = {}, {}, {}, {}
+        self.routes, self.services = [], []
+        bits_of = _CohortBits()
+        for index, c in enumerate(self.model.components):
+            cid, kind = c.id, c.kind
+            self.by_id[cid] = c
+            self.order[cid] = index
             self.by_kind.setdefault(kind, []).append(cid)
-        self.routes = [c for c, kind in zip(components, kinds) if kind in _ROUTE_KINDS]
-        self.services = [c for c, kind in zip(components, kinds) if kind in _SERVICE_KINDS]
-        bits_of: dict[tuple[str, ...], int] = {}  # most components share a few cohort lists
-        for cohorts in {tuple(c.cohorts) for c in components}:
-            bits_of[cohorts] = sum(COHORT_BIT.get(x, 0) for x in set(cohorts))
-        self.serves = {cid: bits_of[tuple(c.cohorts)] for cid, c in zip(ids, components)}
+            if kind in _ROUTE_KINDS:
+                self.routes.append(c)
+            elif kind in _SERVICE_KINDS:
+                self.services.append(c)
+            self.serves[cid] = bits_of[tuple(c.cohorts)]
 
     @cached_property
     def forward(self) -> dict[str, int]:
         """One forward search for three questions (reach_bits): what referral routes reach
         (bit ROUTE), what they reach without passing through structured treatment (OPEN) and
         what community treatment reaches (FROM_COMMUNITY)."""
+        # Routes first: community treatment is mostly reached from them before it is searched
+        # itself, and then passes on all three bits at once (see reach_bits).
         start = {r.id: ROUTE | OPEN for r in self.routes}
-        for i in self.of_kinds(cat.COMMUNITY_TREATMENT):
-            start[i] = start.get(i, 0) | FROM_COMMUNITY
+        for kind in cat.COMMUNITY_TREATMENT:
+            for i in self.by_kind.get(kind, ()):
+                start[i] = start.get(i, 0) | FROM_COMMUNITY
         closed = {i: ROUTE | FROM_COMMUNITY
                   for kind in cat.STRUCTURED_TREATMENT for i in self.by_kind.get(kind, ())}
         return reach_bits(start, self.succ, closed)
@@ -272,25 +310,41 @@ _TREATMENT, _RECOVERY = 0, 1  # the two cohort questions of CheckContext.backwar
 _RECOVERY_KINDS = frozenset(k.id for k in cat.kinds_in_stage(cat.RECOVERY_STAGE))
 
 
+def _target_bits() -> dict[str, int]:
+    """The bits of CheckContext.backward a component of each kind may start with: per cohort,
+    the cohort's bit on its treatment kinds and its recovery bit on recovery kinds (_backward
+    keeps them where the component serves the cohort), and ADULT, COMMUNITY and CJ on theirs."""
+    bits = dict.fromkeys(cat.KINDS, 0)
+    for cohort, bit in COHORT_BIT.items():
+        for kind in cat.treatment_kinds_for(cohort):
+            bits[kind] |= bit << _SHIFT * _TREATMENT
+        for kind in _RECOVERY_KINDS:
+            bits[kind] |= bit << _SHIFT * _RECOVERY
+    bits["adult_treatment"] |= ADULT
+    for kind in cat.COMMUNITY_TREATMENT:
+        bits[kind] |= COMMUNITY
+    bits["criminal_justice_treatment"] |= CJ
+    return bits
+
+
+_TARGET_BITS = _target_bits()
+# The backward search starts at the latest stages: it reaches earlier targets from there before
+# they are searched themselves, so they pass on every bit at once (see reach_bits).
+_TARGET_KINDS = sorted((kind for kind, bits in _TARGET_BITS.items() if bits),
+                       key=lambda kind: -cat.KINDS[kind].stage)
+
+
 def _backward(ctx: CheckContext) -> dict[str, int]:
     """CheckContext.backward: a cohort's bits step only onto components serving the cohort;
     ADULT, COMMUNITY and CJ onto any."""
     anyone = ADULT | COMMUNITY | CJ
     serves = {n: bits | bits << _SHIFT | anyone for n, bits in ctx.serves.items()}
     start: dict[str, int] = {}
-    for question, targets_for in ((_TREATMENT, cat.treatment_kinds_for),
-                                  (_RECOVERY, lambda _: _RECOVERY_KINDS)):
-        for cohort, bit in COHORT_BIT.items():
-            bit <<= _SHIFT * question
-            for kind in targets_for(cohort):
-                for target in ctx.by_kind.get(kind, ()):
-                    if serves[target] & bit:
-                        start[target] = start.get(target, 0) | bit
-    for bit, kinds in ((ADULT, ("adult_treatment",)), (COMMUNITY, cat.COMMUNITY_TREATMENT),
-                       (CJ, ("criminal_justice_treatment",))):
-        for kind in kinds:
-            for i in ctx.by_kind.get(kind, ()):
-                start[i] = start.get(i, 0) | bit
+    for kind in _TARGET_KINDS:
+        for target in ctx.by_kind.get(kind, ()):
+            bits = _TARGET_BITS[kind] & serves[target]
+            if bits:
+                start[target] = bits
     return reach_bits(start, ctx.pred, serves)
 
 
