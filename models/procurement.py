@@ -302,11 +302,20 @@ def service_gaps(model: ServiceModel, plan: LotPlan) -> list[tuple[str, str]]:
     if start is None or plan.extends_current:
         return []
     members = {m for lot in plan.lots for m in lot.components}
+    # End date -> that date when it leaves a gap before the start, else None: worked out once
+    # per date, as a national model's services share a few.
+    gap_after: dict[str, date | None] = {}
+    starts = long_date(start)
     gaps = []
     for c in model.components:
-        end = iso(c.current_contract_end)
-        if c.id in members and end is not None and end + timedelta(days=1) < start \
-                and c.current_contract_extendable is not True:
+        text = c.current_contract_end
+        if text is None or c.current_contract_extendable is True or c.id not in members:
+            continue
+        if text not in gap_after:
+            end = iso(text)
+            gap_after[text] = end if end is not None and (start - end).days > 1 else None
+        end = gap_after[text]
+        if end is not None:  # more than a day between the end and the start
             gaps.append((c.id, f"{c.name}'s current contract ends on {long_date(end)} but the "
-                               f"new service starts on {long_date(start)}"))
+                               f"new service starts on {starts}"))
     return gaps
