@@ -446,9 +446,11 @@ def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
 # --- lot rules (judged on one lot plan, once it has lots) -----------------------------------
 
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
-    home = ctx.home
-    for c in ctx.services:
-        if c.id not in home and needs_a_lot(c):
+    # Services in no lot, by id (the context's index), in file order: only they are read.
+    loose = [i for kind in _SERVICE_KINDS for i in ctx.by_kind.get(kind, ()) if i not in ctx.home]
+    loose.sort(key=ctx.order.__getitem__)
+    for c in (ctx.by_id[i] for i in loose):
+        if needs_a_lot(c):
             yield Finding("unassigned-component", ERROR,
                           f"{c.name} is procured by the council but is in no lot of "
                           f"{ctx.plan.name}.", (c.id,),
@@ -498,7 +500,7 @@ def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
                           fix="Assign components to it, or delete the lot.")
 
 
-def _pieces(ctx: CheckContext, members: list[str]) -> int:
+def _pieces(ctx: CheckContext, members: Iterable[str]) -> int:
     """How many weakly connected pieces the pathways between `members` make: a search over
     the graph's adjacency both ways, stepping only onto members (a subgraph view per lot and
     networkx's count on it cost ten times as much over a national model's 455 lots). It takes
@@ -519,12 +521,14 @@ def _pieces(ctx: CheckContext, members: list[str]) -> int:
 
 
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
+    known = ctx.by_id.keys()
     for lot in ctx.plan.lots:
-        members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
-        if len(members) < 2:
+        unseen = known & lot.components  # a set, made in C: the listed components that exist
+        if len(unseen) < 2:
             continue
-        pieces = _pieces(ctx, members)
+        pieces = _pieces(ctx, unseen)
         if pieces > 1:
+            members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
             yield Finding("lot-disconnected", WARNING,
                           f"{_cap(_lot(lot))} falls into {pieces} unconnected pieces, so one "
                           "provider would run unrelated fragments.", tuple(members), lot.id,
@@ -604,7 +608,8 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
     position = ctx.funding
     for lot, figures in zip(ctx.plan.lots, position.lots):
         if figures.shortfall > 0:
-            consequence = ("providers may not bid" if figures.below_cost else
+            below_cost = figures.below_cost
+            consequence = ("providers may not bid" if below_cost else
                            f"{money(figures.unallocated)} a year has no funding behind it")
             yield Finding("lot-underfunded", WARNING,
                           f"{_cap(_lot(lot))} {' and '.join(figures.problems())}; "
@@ -612,7 +617,7 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
                           tuple(dict.fromkeys(lot.components)), lot.id,
                           fix="Check the components' estimated costs against current spend "
                               "and market engagement, then raise the lot's value or reduce its "
-                              "scope." if figures.below_cost else
+                              "scope." if below_cost else
                           "Allocate funding to the lot (Lots > Funding), or lower its value.")
 
 
@@ -641,10 +646,11 @@ def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     sources = {f.id: f for f in ctx.model.funding_sources if f.restricted_cohorts}
     payable: dict[str, set[str]] = {}  # by cohort, made when a lot first needs it
     for lot in ctx.plan.lots:
-        given: Counter[str] = Counter()
+        given: dict[str, float] = {}
         for allocation in lot.funding:
-            if allocation.source in sources:
-                given[allocation.source] += allocation.annual_amount
+            source_id = allocation.source
+            if source_id in sources:
+                given[source_id] = given.get(source_id, 0) + allocation.annual_amount
         # What each set of restricted cohorts pays for in this lot, and what that costs (None
         # when a cost is not estimated): a lot often has several sources for one cohort.
         paid_for: dict[tuple[str, ...], tuple[list[str], float | None]] = {}
@@ -682,32 +688,36 @@ def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
-    given: Counter[str] = Counter()
+    given: dict[str, float] = {}  # a plain dict: a Counter's missing key costs a Python call
     for lot in ctx.plan.lots:
         for allocation in lot.funding:
-            given[allocation.source] += allocation.annual_amount
+            given[allocation.source] = given.get(allocation.source, 0) + allocation.annual_amount
     for source in ctx.model.funding_sources:
-        if source.annual_amount is not None and given[source.id] > source.annual_amount + 0.5:
+        amount, allocated = source.annual_amount, given.get(source.id, 0)
+        if amount is not None and allocated > amount + 0.5:
             yield Finding("funding-overallocated", WARNING,
-                          f"{source.name} provides {money(source.annual_amount)} a year but "
-                          f"{money(given[source.id])} is allocated to lots of {ctx.plan.name}.",
+                          f"{source.name} provides {money(amount)} a year but "
+                          f"{money(allocated)} is allocated to lots of {ctx.plan.name}.",
                           fix="Reduce the allocations to what the source provides.")
 
 
 def locality_gap(ctx: CheckContext) -> Iterator[Finding]:
     # Outreach and shared care (GP surgeries, pharmacies) give community treatment a presence.
-    present = {loc for i in ctx.of_kinds(cat.PRESENCE_KINDS) for loc in ctx.by_id[i].localities}
+    present = set().union(*(ctx.by_id[i].localities for kind in cat.PRESENCE_KINDS
+                            for i in ctx.by_kind.get(kind, ())))
     plan_localities = ctx.plan.localities if ctx.plan else []
     localities = list(dict.fromkeys([*ctx.model.localities, *plan_localities]))
     for kind_id in ctx.model.required_kinds:
         if kind_id in cat.TIER4:  # detox and rehab are regional or out of area by design
             continue
         of_kind = tuple(ctx.of_kinds([kind_id]))
-        based = {loc for i in of_kind for loc in ctx.by_id[i].localities}
+        based = set().union(*(ctx.by_id[i].localities for i in of_kind))
         if not based:  # nobody has recorded bases for this service yet
             continue
         if kind_id in cat.COMMUNITY_TREATMENT:
             based |= present
+        if based.issuperset(localities):
+            continue
         name = cat.KINDS[kind_id].name.lower()
         for locality in localities:
             if locality not in based:
@@ -817,7 +827,7 @@ def extension_not_available(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def service_gap(ctx: CheckContext) -> Iterator[Finding]:
-    for component_id, why in proc.service_gaps(ctx.model, ctx.plan):
+    for component_id, why in proc.service_gaps(ctx.model, ctx.plan, ctx.by_id):
         yield Finding("service-gap", WARNING,
                       f"{why}, and it is not recorded as extendable: people would be left "
                       "without the service.", (component_id,),
