@@ -185,7 +185,7 @@ class CheckContext:
 
     @cached_property
     def lots_of(self) -> dict[str, list[Lot]]:
-        """The lots of the plan each component is in, once for each time a lot lists it."""
+        """The lots of the plan each component is in."""
         lots_of: dict[str, list[Lot]] = {}
         for lot in self.plan.lots:
             for member in lot.components:
@@ -194,9 +194,9 @@ class CheckContext:
 
     @cached_property
     def home(self) -> dict[str, int]:
-        """Each component in a lot of the plan, and where that lot is in the plan's list (the
-        last that lists it; a lot as the last one with its id, though a valid file's lot ids
-        are unique): cheaper to make and to compare than `lots_of`."""
+        """Each component in a lot of the plan -> that lot's place in the plan (the last lot
+        listing it; lots sharing an id count as one): cheaper to make and compare than
+        `lots_of`."""
         position = {lot.id: i for i, lot in enumerate(self.plan.lots)}
         return {member: position[lot.id] for lot in self.plan.lots for member in lot.components}
 
@@ -384,6 +384,8 @@ def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
 def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
     onward = {i for kind in cat.TIER4_AFTERCARE for i in ctx.by_kind.get(kind, ())}
     for node in ctx.of_kinds(cat.TIER4):
+        if not onward.isdisjoint(n for n in ctx.succ[node] if n != node):
+            continue  # the usual case, aftercare next: no search
         def aftercare(n: str, node: str = node) -> bool:
             return n != node and n in onward
         if not leads_to(ctx.succ[node], ctx.succ, aftercare):
