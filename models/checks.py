@@ -636,8 +636,8 @@ def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _payable(ctx: CheckContext, cohort: str) -> set[str]:
-    """The components money restricted to `cohort` can pay for: those of the kinds that exist
-    for the cohort serving it when the model has any, else any component serving it."""
+    """The components money restricted to `cohort` may pay for: those of the cohort's own
+    kinds (cat.COHORT_SERVICES) that serve it or, when the model has none, any serving it."""
     bit = COHORT_BIT.get(cohort, 0)
     dedicated = {i for kind in cat.COHORT_SERVICES.get(cohort, ())
                  for i in ctx.by_kind.get(kind, ()) if ctx.serves[i] & bit}
@@ -666,8 +666,8 @@ def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
                     if cohort not in payable:
                         payable[cohort] = _payable(ctx, cohort)
                 members = dict.fromkeys(lot.components)
-                paid = list(dict.fromkeys(m for cohort in cohorts for m in members
-                                          if m in payable[cohort]))
+                paid = list(dict.fromkeys([m for cohort in cohorts for m in members
+                                           if m in payable[cohort]]))
                 costs = [ctx.by_id[m].estimated_annual_cost for m in paid]
                 paid_for[cohorts] = paid, None if None in costs else sum(costs)
             paid, cost = paid_for[cohorts]

@@ -48,10 +48,11 @@ class LotMoney:
     def problems(self) -> list[str]:
         """What is short, in words, for a sentence about this lot."""
         said = []
-        if self.below_cost:
+        below_cost, unallocated = self.below_cost, self.unallocated
+        if below_cost:
             said.append(f"is worth {money(self.value)} a year but the model's own estimates put "
                         f"the cost of its components at {money(self.cost)}")
-        if self.unallocated:
+        if unallocated:
             said.append(f"has {money(self.allocated)} a year allocated from the funding sources "
                         f"against its value of {money(self.value)}" if self.allocated else
                         f"has no funding allocated against its value of {money(self.value)}")

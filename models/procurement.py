@@ -311,7 +311,7 @@ def service_gaps(model: ServiceModel, plan: LotPlan,
     # per date, as a national model's services share a few.
     gap_after: dict[str, date | None] = {}
     late: set[str] = set()
-    for member in dict.fromkeys(m for lot in plan.lots for m in lot.components):
+    for member in {m for lot in plan.lots for m in lot.components}:
         c = components.get(member)
         if c is None or c.current_contract_end is None or c.current_contract_extendable is True:
             continue
