@@ -449,7 +449,8 @@ def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
 
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
     # Services in no lot, by id (the context's index), in file order: only they are read.
-    loose = [i for kind in _SERVICE_KINDS for i in ctx.by_kind.get(kind, ()) if i not in ctx.home]
+    home = ctx.home
+    loose = [i for kind in _SERVICE_KINDS for i in ctx.by_kind.get(kind, ()) if i not in home]
     loose.sort(key=ctx.order.__getitem__)
     for c in (ctx.by_id[i] for i in loose):
         if needs_a_lot(c):
