@@ -351,10 +351,11 @@ def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
 
 def _routes_missing(ctx: CheckContext, route_kinds, target: int) -> Iterator[str]:
     """The routes of `route_kinds` with no path to the targets of bit `target` of
-    CheckContext.backward."""
-    for route in ctx.routes:
-        if route.kind in route_kinds and not ctx.backward.get(route.id, 0) & target:
-            yield route.id
+    CheckContext.backward, in file order."""
+    backward = ctx.backward
+    for route_id in ctx.of_kinds(kind for kind in route_kinds if kind in _ROUTE_KINDS):
+        if not backward.get(route_id, 0) & target:
+            yield route_id
 
 
 def prison_no_continuity(ctx: CheckContext) -> Iterator[Finding]:
