@@ -231,9 +231,23 @@ class CheckContext:
         return lots_of
 
     @cached_property
+    def home(self) -> dict[str, int]:
+        """Each component in a lot of the plan -> that lot's place in the plan (the last lot
+        listing it; lots sharing an id count as one): cheaper to make and compare than
+        `lots_of`."""
+        position = {lot.id: i for i, lot in enumerate(self.plan.lots)}
+        return {member: position[lot.id] for lot in self.plan.lots for member in lot.components}
+
+    @cached_property
+    def sinks(self) -> list[str]:
+        """The components with no onward pathway, in file order (few: exits and dead ends)."""
+        succ = self.succ
+        return [i for i in self.order if not succ[i]]
+
+    @cached_property
     def funding(self):
         """The plan's funding position (models.funding), shared by the two funding rules."""
-        return funding_position(self.model, self.plan.id)
+        return funding_position(self.model, self.plan.id, self.by_id)
 
     def name(self, component_id: str) -> str:
         return self.by_id[component_id].name or cat.KINDS[self.by_id[component_id].kind].name
@@ -281,9 +295,8 @@ def _a(noun: str) -> str:
 # --- graph rules ---------------------------------------------------------------------------
 
 def core_service_missing(ctx: CheckContext) -> Iterator[Finding]:
-    present = {c.kind for c in ctx.model.components}
     for kind_id in ctx.model.required_kinds:
-        if kind_id not in present:
+        if kind_id not in ctx.by_kind:
             name = cat.KINDS[kind_id].name
             yield Finding("core-service-missing", ERROR,
                           f"The model has no {name.lower()} service, which it requires.",
@@ -371,7 +384,7 @@ def cohort_no_treatment(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def cohort_no_recovery(ctx: CheckContext) -> Iterator[Finding]:
-    treatment = [c for c in ctx.model.components if c.kind in cat.STRUCTURED_TREATMENT]
+    treatment = [ctx.by_id[i] for i in ctx.of_kinds(cat.STRUCTURED_TREATMENT)]
     for service_id, cohorts in _cohort_gaps(ctx, treatment, _RECOVERY).items():
         yield Finding("cohort-no-recovery", WARNING,
                       f"{ctx.name(service_id)} has no onward route to recovery support for "
@@ -392,10 +405,11 @@ def yp_no_transition(ctx: CheckContext) -> Iterator[Finding]:
 
 def _routes_missing(ctx: CheckContext, route_kinds, target: int) -> Iterator[str]:
     """The routes of `route_kinds` with no path to the targets of bit `target` of
-    CheckContext.backward."""
-    for route in ctx.routes:
-        if route.kind in route_kinds and not ctx.backward.get(route.id, 0) & target:
-            yield route.id
+    CheckContext.backward, in file order."""
+    backward = ctx.backward
+    for route_id in ctx.of_kinds(kind for kind in route_kinds if kind in _ROUTE_KINDS):
+        if not backward.get(route_id, 0) & target:
+            yield route_id
 
 
 def prison_no_continuity(ctx: CheckContext) -> Iterator[Finding]:
@@ -423,9 +437,12 @@ def tier4_no_access(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def tier4_no_aftercare(ctx: CheckContext) -> Iterator[Finding]:
+    onward = {i for kind in cat.TIER4_AFTERCARE for i in ctx.by_kind.get(kind, ())}
     for node in ctx.of_kinds(cat.TIER4):
+        if not onward.isdisjoint(n for n in ctx.succ[node] if n != node):
+            continue  # the usual case, aftercare next: no search
         def aftercare(n: str, node: str = node) -> bool:
-            return n != node and ctx.by_id[n].kind in cat.TIER4_AFTERCARE
+            return n != node and n in onward
         if not leads_to(ctx.succ[node], ctx.succ, aftercare):
             yield Finding("tier4-no-aftercare", WARNING,
                           f"{ctx.name(node)} has no onward route to rehab, community treatment or "
@@ -454,34 +471,44 @@ def harm_reduction_gated(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def unreachable_component(ctx: CheckContext) -> Iterator[Finding]:
-    for c in ctx.services:
-        if not ctx.route_reaches(c.id) and not ctx.isolated(c.id):
-            yield Finding("unreachable-component", WARNING,
-                          f"No referral route reaches {c.name}.", (c.id,),
-                          fix="Add a pathway into it from a referral route or another service.")
+    forward, succ, pred = ctx.forward, ctx.succ, ctx.pred
+    for i in ctx.order:  # ids in file order: a component is read only when no route reaches it
+        if not forward.get(i, 0) & ROUTE and (succ[i] or pred[i]):
+            c = ctx.by_id[i]
+            if c.kind in _SERVICE_KINDS:
+                yield Finding("unreachable-component", WARNING,
+                              f"No referral route reaches {c.name}.", (i,),
+                              fix="Add a pathway into it from a referral route or another "
+                                  "service.")
 
 
 def dead_end(ctx: CheckContext) -> Iterator[Finding]:
-    for c in ctx.services:
-        if not ctx.succ[c.id] and ctx.pred[c.id] and c.kind_info.stage != cat.RECOVERY_STAGE:
-            yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (c.id,),
+    pred = ctx.pred
+    for i in ctx.sinks:
+        c = ctx.by_id[i]
+        if pred[i] and c.kind in _SERVICE_KINDS and c.kind not in _RECOVERY_KINDS:
+            yield Finding("dead-end", WARNING, f"{c.name} has no onward pathway.", (i,),
                           fix="Add a pathway to recovery, another service or an exit.")
 
 
 def isolated_component(ctx: CheckContext) -> Iterator[Finding]:
-    succ, pred = ctx.succ, ctx.pred
-    for c in ctx.model.components:
-        if not succ[c.id] and not pred[c.id]:
-            yield Finding("isolated-component", WARNING, f"{c.name} has no pathways at all.",
-                          (c.id,), fix="Connect it, or delete it if it is not part of the model.")
+    pred = ctx.pred
+    for i in ctx.sinks:
+        if not pred[i]:
+            yield Finding("isolated-component", WARNING,
+                          f"{ctx.by_id[i].name} has no pathways at all.", (i,),
+                          fix="Connect it, or delete it if it is not part of the model.")
 
 
 # --- lot rules (judged on one lot plan, once it has lots) -----------------------------------
 
 def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
-    lots_of = ctx.lots_of
-    for c in ctx.services:
-        if c.id not in lots_of and needs_a_lot(c):
+    # Services in no lot, by id (the context's index), in file order: only they are read.
+    home = ctx.home
+    loose = [i for kind in _SERVICE_KINDS for i in ctx.by_kind.get(kind, ()) if i not in home]
+    loose.sort(key=ctx.order.__getitem__)
+    for c in (ctx.by_id[i] for i in loose):
+        if needs_a_lot(c):
             yield Finding("unassigned-component", ERROR,
                           f"{c.name} is procured by the council but is in no lot of "
                           f"{ctx.plan.name}.", (c.id,),
@@ -489,6 +516,8 @@ def unassigned_component(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def component_in_several_lots(ctx: CheckContext) -> Iterator[Finding]:
+    if sum(len(lot.components) for lot in ctx.plan.lots) == len(ctx.home):
+        return  # no lot lists a component another lists, nor lists one twice
     for member, lots in ctx.lots_of.items():
         if len(lots) > 1 and member in ctx.by_id:
             yield Finding("component-in-several-lots", ERROR,
@@ -529,32 +558,35 @@ def lot_empty(ctx: CheckContext) -> Iterator[Finding]:
                           fix="Assign components to it, or delete the lot.")
 
 
-def _pieces(ctx: CheckContext, members: list[str]) -> int:
+def _pieces(ctx: CheckContext, members: Iterable[str]) -> int:
     """How many weakly connected pieces the pathways between `members` make: a search over
     the graph's adjacency both ways, stepping only onto members (a subgraph view per lot and
-    networkx's count on it cost ten times as much over a national model's 455 lots)."""
+    networkx's count on it cost ten times as much over a national model's 455 lots). It takes
+    a whole frontier a step with set operations, which loop in C rather than per neighbour."""
+    succ, pred = ctx.succ, ctx.pred
     unseen = set(members)
     pieces = 0
     while unseen:
         pieces += 1
-        todo = [unseen.pop()]
-        while todo:
-            node = todo.pop()
-            for adjacency in (ctx.succ, ctx.pred):
-                for nxt in adjacency[node]:
-                    if nxt in unseen:
-                        unseen.remove(nxt)
-                        todo.append(nxt)
+        frontier = {unseen.pop()}
+        while frontier:
+            around: set[str] = set()
+            for node in frontier:
+                around.update(succ[node], pred[node])
+            frontier = around & unseen
+            unseen -= frontier
     return pieces
 
 
 def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
+    known = ctx.by_id.keys()
     for lot in ctx.plan.lots:
-        members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
-        if len(members) < 2:
+        unseen = known & lot.components  # a set, made in C: the listed components that exist
+        if len(unseen) < 2:
             continue
-        pieces = _pieces(ctx, members)
+        pieces = _pieces(ctx, unseen)
         if pieces > 1:
+            members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
             yield Finding("lot-disconnected", WARNING,
                           f"{_cap(_lot(lot))} falls into {pieces} unconnected pieces, so one "
                           "provider would run unrelated fragments.", tuple(members), lot.id,
@@ -563,28 +595,31 @@ def lot_disconnected(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def cross_lot_handoff(ctx: CheckContext) -> Iterator[Finding]:
-    home = {member: lot for lot in ctx.plan.lots for member in lot.components}
-    order = {lot.id: i for i, lot in enumerate(ctx.plan.lots)}
-    crossings: dict[tuple[str, str], list[str]] = {}
-    lot_by_id = {lot.id: lot for lot in ctx.plan.lots}
+    lots, home = ctx.plan.lots, ctx.home
+    crossings: dict[tuple[int, int], list[str]] = {}
     for p in ctx.model.pathways:
-        a, b = home.get(p.source), home.get(p.target)
-        if a is not None and b is not None and a.id != b.id:
-            pair = tuple(sorted((a.id, b.id), key=order.__getitem__))
+        a = home.get(p.source)
+        if a is None:
+            continue
+        b = home.get(p.target)
+        if b is not None and a != b:
+            pair = (a, b) if a < b else (b, a)
             crossings.setdefault(pair, []).extend((p.source, p.target))
     for (first, second), ends in crossings.items():
         count = len(ends) // 2
         yield Finding("cross-lot-handoff", INFO,
                       f"{count} pathway{'s' if count > 1 else ''} cross{'' if count > 1 else 'es'} "
-                      f"between {_lot(lot_by_id[first])} and {_lot(lot_by_id[second])}; each "
-                      "is a contract interface to manage.", tuple(dict.fromkeys(ends)), first,
+                      f"between {_lot(lots[first])} and {_lot(lots[second])}; each "
+                      "is a contract interface to manage.", tuple(dict.fromkeys(ends)),
+                      lots[first].id,
                       fix="Write the handoff into both contracts, or merge the lots.")
 
 
 def nhs_component_in_lot(ctx: CheckContext) -> Iterator[Finding]:
+    by_id = ctx.by_id
     for lot in ctx.plan.lots:
         for member in lot.components:
-            c = ctx.by_id.get(member)
+            c = by_id.get(member)
             if c is not None and c.commissioner == "nhs":
                 yield Finding("nhs-component-in-lot", WARNING,
                               f"{c.name} is NHS-commissioned but sits in {_lot(lot)}, "
@@ -631,7 +666,8 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
     position = ctx.funding
     for lot, figures in zip(ctx.plan.lots, position.lots):
         if figures.shortfall > 0:
-            consequence = ("providers may not bid" if figures.below_cost else
+            below_cost = figures.below_cost
+            consequence = ("providers may not bid" if below_cost else
                            f"{money(figures.unallocated)} a year has no funding behind it")
             yield Finding("lot-underfunded", WARNING,
                           f"{_cap(_lot(lot))} {' and '.join(figures.problems())}; "
@@ -639,7 +675,7 @@ def lot_underfunded(ctx: CheckContext) -> Iterator[Finding]:
                           tuple(dict.fromkeys(lot.components)), lot.id,
                           fix="Check the components' estimated costs against current spend "
                               "and market engagement, then raise the lot's value or reduce its "
-                              "scope." if figures.below_cost else
+                              "scope." if below_cost else
                           "Allocate funding to the lot (Lots > Funding), or lower its value.")
 
 
@@ -655,93 +691,100 @@ def funding_shortfall(ctx: CheckContext) -> Iterator[Finding]:
                       fix="Add funding, or reduce lot values.")
 
 
-def _paid_for(ctx: CheckContext, members: list[str], cohort: str,
-              dedicated_serve: dict[str, bool]) -> list[str]:
-    """The lot members money restricted to `cohort` can pay for: those of the kinds that exist
-    for the cohort when the model has any serving it, else any member serving the cohort.
-    `dedicated_serve` remembers, per cohort, whether the model has such a service."""
-    dedicated = cat.COHORT_SERVICES.get(cohort, frozenset())
-    serving = [m for m in members if cohort in ctx.by_id[m].cohorts]
-    if cohort not in dedicated_serve:
-        dedicated_serve[cohort] = any(
-            cohort in ctx.by_id[i].cohorts for kind in dedicated for i in ctx.by_kind.get(kind, ()))
-    if dedicated_serve[cohort]:
-        return [m for m in serving if ctx.by_id[m].kind in dedicated]
-    return serving
+def _payable(ctx: CheckContext, cohort: str) -> set[str]:
+    """The components money restricted to `cohort` may pay for: those of the cohort's own
+    kinds (cat.COHORT_SERVICES) that serve it or, when the model has none, any serving it."""
+    bit = COHORT_BIT.get(cohort, 0)
+    dedicated = {i for kind in cat.COHORT_SERVICES.get(cohort, ())
+                 for i in ctx.by_kind.get(kind, ()) if ctx.serves[i] & bit}
+    return dedicated or {i for i, serves in ctx.serves.items() if serves & bit}
 
 
 def restricted_funding_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     sources = {f.id: f for f in ctx.model.funding_sources if f.restricted_cohorts}
-    dedicated_serve: dict[str, bool] = {}
+    payable: dict[str, set[str]] = {}  # by cohort, made when a lot first needs it
     for lot in ctx.plan.lots:
-        given: Counter[str] = Counter()
+        given: dict[str, float] = {}
         for allocation in lot.funding:
-            if allocation.source in sources:
-                given[allocation.source] += allocation.annual_amount
-        members = None  # worked out for the lots given restricted money only
+            source_id = allocation.source
+            if source_id in sources:
+                given[source_id] = given.get(source_id, 0) + allocation.annual_amount
+        # What each set of restricted cohorts pays for in this lot, and what that costs (None
+        # when a cost is not estimated): a lot often has several sources for one cohort.
+        paid_for: dict[tuple[str, ...], tuple[list[str], float | None]] = {}
         for source_id, amount in given.items():
             source = sources[source_id]
             if amount <= 0:
                 continue
-            if members is None:
-                members = [m for m in dict.fromkeys(lot.components) if m in ctx.by_id]
-            paid = list(dict.fromkeys(m for cohort in source.restricted_cohorts
-                                      for m in _paid_for(ctx, members, cohort,
-                                                         dedicated_serve)))
-            whom = _cohort_list(source.restricted_cohorts)
+            cohorts = tuple(source.restricted_cohorts)
+            if cohorts not in paid_for:
+                for cohort in cohorts:
+                    if cohort not in payable:
+                        payable[cohort] = _payable(ctx, cohort)
+                members = dict.fromkeys(lot.components)
+                paid = list(dict.fromkeys([m for cohort in cohorts for m in members
+                                           if m in payable[cohort]]))
+                costs = [ctx.by_id[m].estimated_annual_cost for m in paid]
+                paid_for[cohorts] = paid, None if None in costs else sum(costs)
+            paid, cost = paid_for[cohorts]
             if not paid:
                 yield Finding("restricted-funding-mismatch", WARNING,
-                              f"{source.name} is restricted to {whom} but is allocated to "
-                              f"{_lot(lot)}, which has no service for them.", (), lot.id,
+                              f"{source.name} is restricted to {_cohort_list(cohorts)} but is "
+                              f"allocated to {_lot(lot)}, which has no service for them.", (),
+                              lot.id,
                               fix="Allocate it to the lot that holds the service for that "
                                   "cohort.")
-                continue
-            costs = [ctx.by_id[m].estimated_annual_cost for m in paid]
-            if None not in costs and amount > sum(costs) + 0.5:
+            elif cost is not None and amount > cost + 0.5:
                 yield Finding("restricted-funding-mismatch", WARNING,
                               f"{_cap(_lot(lot))} gets {money(amount)} a year of {source.name}, "
-                              f"restricted to {whom}, but {ctx.names(paid)} "
+                              f"restricted to {_cohort_list(cohorts)}, but {ctx.names(paid)} "
                               f"{'is' if len(paid) == 1 else 'are'} estimated to cost "
-                              f"{money(sum(costs))}; the rest would pay for other work.",
+                              f"{money(cost)}; the rest would pay for other work.",
                               tuple(paid), lot.id,
                               fix="Reduce the allocation to what the services for that cohort "
                                   "cost, or agree with the funder what else it may pay for.")
 
 
 def funding_overallocated(ctx: CheckContext) -> Iterator[Finding]:
-    given: Counter[str] = Counter()
+    given: dict[str, float] = {}  # a plain dict: a Counter's missing key costs a Python call
     for lot in ctx.plan.lots:
         for allocation in lot.funding:
-            given[allocation.source] += allocation.annual_amount
+            given[allocation.source] = given.get(allocation.source, 0) + allocation.annual_amount
     for source in ctx.model.funding_sources:
-        if source.annual_amount is not None and given[source.id] > source.annual_amount + 0.5:
+        amount, allocated = source.annual_amount, given.get(source.id, 0)
+        if amount is not None and allocated > amount + 0.5:
             yield Finding("funding-overallocated", WARNING,
-                          f"{source.name} provides {money(source.annual_amount)} a year but "
-                          f"{money(given[source.id])} is allocated to lots of {ctx.plan.name}.",
+                          f"{source.name} provides {money(amount)} a year but "
+                          f"{money(allocated)} is allocated to lots of {ctx.plan.name}.",
                           fix="Reduce the allocations to what the source provides.")
 
 
 def locality_gap(ctx: CheckContext) -> Iterator[Finding]:
     # Outreach and shared care (GP surgeries, pharmacies) give community treatment a presence.
-    present = {loc for i in ctx.of_kinds(cat.PRESENCE_KINDS) for loc in ctx.by_id[i].localities}
+    present = set().union(*(ctx.by_id[i].localities for kind in cat.PRESENCE_KINDS
+                            for i in ctx.by_kind.get(kind, ())))
+    plan_localities = ctx.plan.localities if ctx.plan else []
+    localities = list(dict.fromkeys([*ctx.model.localities, *plan_localities]))
     for kind_id in ctx.model.required_kinds:
         if kind_id in cat.TIER4:  # detox and rehab are regional or out of area by design
             continue
-        of_kind = [ctx.by_id[i] for i in ctx.of_kinds([kind_id])]
-        based = {loc for c in of_kind for loc in c.localities}
+        of_kind = tuple(ctx.of_kinds([kind_id]))
+        based = set().union(*(ctx.by_id[i].localities for i in of_kind))
         if not based:  # nobody has recorded bases for this service yet
             continue
         if kind_id in cat.COMMUNITY_TREATMENT:
             based |= present
-        plan_localities = ctx.plan.localities if ctx.plan else []
-        for locality in dict.fromkeys([*ctx.model.localities, *plan_localities]):
+        if based.issuperset(localities):
+            continue
+        name = cat.KINDS[kind_id].name.lower()
+        for locality in localities:
             if locality not in based:
                 yield Finding("locality-gap", WARNING,
                               f"{locality} has no physical base, satellite or outreach for "
-                              f"{cat.KINDS[kind_id].name.lower()}.", tuple(c.id for c in of_kind),
-                              fix=f"Add {locality} to the localities of "
-                                  f"{_a(cat.KINDS[kind_id].name.lower())} component where it has "
-                                  "a base or satellite there, or plan outreach there.")
+                              f"{name}.", of_kind,
+                              fix=f"Add {locality} to the localities of {_a(name)} component "
+                                  "where it has a base or satellite there, or plan outreach "
+                                  "there.")
 
 
 def non_recurrent_funding(ctx: CheckContext) -> Iterator[Finding]:
@@ -842,7 +885,7 @@ def extension_not_available(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def service_gap(ctx: CheckContext) -> Iterator[Finding]:
-    for component_id, why in proc.service_gaps(ctx.model, ctx.plan):
+    for component_id, why in proc.service_gaps(ctx.model, ctx.plan, ctx.by_id):
         yield Finding("service-gap", WARNING,
                       f"{why}, and it is not recorded as extendable: people would be left "
                       "without the service.", (component_id,),

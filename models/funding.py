@@ -8,13 +8,12 @@ of them can disagree, and nothing says the money is there unless it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .procurement import plan_sources
-from .schema import ServiceModel
+from .schema import Component, ServiceModel
 from .wording import money
-
-
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,11 @@ class LotMoney:
     def problems(self) -> list[str]:
         """What is short, in words, for a sentence about this lot."""
         said = []
-        if self.below_cost:
+        below_cost, unallocated = self.below_cost, self.unallocated
+        if below_cost:
             said.append(f"is worth {money(self.value)} a year but the model's own estimates put "
                         f"the cost of its components at {money(self.cost)}")
-        if self.unallocated:
+        if unallocated:
             said.append(f"has {money(self.allocated)} a year allocated from the funding sources "
                         f"against its value of {money(self.value)}" if self.allocated else
                         f"has no funding allocated against its value of {money(self.value)}")
@@ -106,16 +106,21 @@ class FundingPosition:
                 and self.balance is not None and self.balance >= 0)
 
 
-def funding_position(model: ServiceModel, plan_id: str | None = None) -> FundingPosition:
+def funding_position(model: ServiceModel, plan_id: str | None = None,
+                     components: Mapping[str, Component] | None = None) -> FundingPosition:
+    """The plan's money. `components`: the model's components by id, when the caller holds
+    them already (the checks do), which spares a pass over every component of a large model."""
     plan = model.plan(plan_id)
     if plan is None:
         raise KeyError(f"no lot plan has id {plan_id!r}")
-    cost = {c.id: c.estimated_annual_cost or 0 for c in model.components}
+    if components is None:
+        components = {c.id: c for c in model.components}
     # Only the plan's own money: a partner's share of a joint option does not pay for another.
     amounts = [f.annual_amount for f in plan_sources(model, plan) if f.annual_amount is not None]
     judge = bool(amounts) or any(lot.funding for lot in plan.lots)
     lots = tuple(LotMoney(lot.id, lot.code, lot.name, lot.contract.annual_value,
-                          sum(cost[m] for m in dict.fromkeys(lot.components) if m in cost),
-                          sum(a.annual_amount for a in lot.funding), judge)
+                          sum([components[m].estimated_annual_cost or 0
+                               for m in dict.fromkeys(lot.components) if m in components]),
+                          sum([a.annual_amount for a in lot.funding]), judge)
                  for lot in plan.lots)
     return FundingPosition(plan.name, lots, sum(amounts) if amounts else None)

@@ -153,8 +153,8 @@ def lot_of(plan: LotPlan, component_id: str) -> Lot | None:
 def needs_a_lot(component: Component) -> bool:
     """A procured, council-commissioned service: every lot plan must put it in a lot (the
     unassigned-component rule). NHS- and PCC-commissioned services and in-house ones need not."""
-    return (component.kind_info.is_service and component.procured
-            and component.commissioner == "local_authority")
+    return (component.procured and component.commissioner == "local_authority"
+            and component.kind_info.is_service)
 
 
 def unassigned_services(model: ServiceModel, plan: LotPlan | None) -> list[str]:

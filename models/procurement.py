@@ -7,11 +7,12 @@ each rule and each figure is worked out in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from . import catalogue
-from .schema import Contract, FundingSource, Lot, LotPlan, Risk, ServiceModel
+from .schema import Component, Contract, FundingSource, Lot, LotPlan, Risk, ServiceModel
 from .wording import money
 
 
@@ -295,18 +296,35 @@ def extension_problems(model: ServiceModel, plan: LotPlan) -> list[tuple[str, st
             for c in model.components if c.current_contract_extendable is False]
 
 
-def service_gaps(model: ServiceModel, plan: LotPlan) -> list[tuple[str, str]]:
+def service_gaps(model: ServiceModel, plan: LotPlan,
+                 components: Mapping[str, Component] | None = None) -> list[tuple[str, str]]:
     """(component id, why) for services whose current contract ends before the plan's new
-    service starts and cannot be extended to bridge the gap."""
+    service starts and cannot be extended to bridge the gap, in file order. `components`: the
+    model's components by id, when the caller holds them already (the checks do), so that only
+    the plan's members are read."""
     start = plan_start(plan)
     if start is None or plan.extends_current:
         return []
-    members = {m for lot in plan.lots for m in lot.components}
-    gaps = []
-    for c in model.components:
-        end = iso(c.current_contract_end)
-        if c.id in members and end is not None and end + timedelta(days=1) < start \
-                and c.current_contract_extendable is not True:
-            gaps.append((c.id, f"{c.name}'s current contract ends on {long_date(end)} but the "
-                               f"new service starts on {long_date(start)}"))
-    return gaps
+    if components is None:
+        components = {c.id: c for c in model.components}
+    # End date -> that date when it leaves a gap before the start, else None: worked out once
+    # per date, as a national model's services share a few.
+    gap_after: dict[str, date | None] = {}
+    late: set[str] = set()
+    for member in {m for lot in plan.lots for m in lot.components}:
+        c = components.get(member)
+        if c is None or c.current_contract_end is None or c.current_contract_extendable is True:
+            continue
+        text = c.current_contract_end
+        if text not in gap_after:
+            end = iso(text)
+            gap_after[text] = end if end is not None and (start - end).days > 1 else None
+        if gap_after[text] is not None:  # more than a day between the end and the start
+            late.add(member)
+    if not late:
+        return []
+    starts = long_date(start)
+    return [(c.id, f"{c.name}'s current contract ends on "
+                   f"{long_date(gap_after[c.current_contract_end])} but the new service starts "
+                   f"on {starts}")
+            for c in model.components if c.id in late]  # file order, as the findings go
