@@ -22,11 +22,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import catalogue as cat
-from .checks import ERROR, INFO, WARNING, Finding, pathway_graph
+from .check_context import ERROR, INFO, WARNING, Finding, pathway_graph
 from .flow_totals import (Totals, _per, _utilisation, add_totals,  # noqa: F401 (Totals: callers)
                           group_cost_per_completion)
 from .max_flow import MaximumFlow, maximum_flow  # noqa: F401 (imported from here by callers)
 from .schema import Component, Pathway, ServiceModel
+from .wording import and_list
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -179,11 +180,6 @@ def _sum(values) -> float | None:
     return sum(known) if known else None
 
 
-def _names(model_names: list[str]) -> str:
-    return model_names[0] if len(model_names) == 1 else \
-        ", ".join(model_names[:-1]) + " and " + model_names[-1]
-
-
 @dataclass
 class _Inputs:
     """What a run reads from the model: one pass over the pathways, one over the components."""
@@ -296,7 +292,7 @@ def run_flow(model: ServiceModel, plan_id: str | None = None, scale: float = 1.0
         names = {c.id: c.name for c in model.components if c.id in referrals}
         findings.append(Finding(
             "demand-unknown", INFO,
-            f"The figures are partial: {_names([names[r] for r in unknown])} "
+            f"The figures are partial: {and_list([names[r] for r in unknown])} "
             f"{'has' if len(unknown) == 1 else 'have'} no annual referrals, so the people a "
             "year at the services they lead to are not known.", tuple(unknown),
             fix="Enter the people a year who come in by each referral route."))
@@ -437,7 +433,7 @@ def _trapped(trapped: list[str], inflow: dict, taken: dict, model: ServiceModel,
         ordered = [c for c in model.components if c.id in trapped_set]  # file order
         findings.append(Finding(
             "flow-loop", ERROR,
-            f"People who reach {_names([c.name for c in ordered])} can never leave: "
+            f"People who reach {and_list([c.name for c in ordered])} can never leave: "
             "every pathway they take leads back into the loop, so the numbers in it would "
             "grow without end.", tuple(c.id for c in ordered),
             fix="Add a pathway out of the loop (to an exit or recovery), or give its "

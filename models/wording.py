@@ -50,3 +50,19 @@ def money(value: float | None, missing: str = "not set") -> str:
     if value is None:
         return missing
     return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+
+
+def and_list(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C': names listed in a sentence (one at least)."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def capitalised(text: str) -> str:
+    """The first letter made upper case, the rest kept (str.capitalize() would lower-case a
+    lot's name)."""
+    return text[:1].upper() + text[1:]
+
+
+def with_article(noun: str) -> str:
+    """'an adult treatment', 'a rehab'."""
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
