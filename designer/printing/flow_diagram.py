@@ -35,7 +35,7 @@ BAR_TEXT = 13.0  # scene units: the kind line's size (12) and a little more
 FOOT = BAR_H + 1.0  # the room the bar takes from a box's name (its inner area ends 5 above)
 USED = QColor("#c4c4c4")
 NUMBER_LINE = QColor("#5a8fb8")  # a number's border: the band's colour, darker
-NUMBER_SIZE = 15.0  # scene units: larger than the pathway labels (12): they are what is read
+NUMBER_SIZE = 17.0  # scene units: as large as the names (17 at most): they are what is read
 MARGIN = 8.0  # around the numbers and bars that fall outside the overview's extent
 
 
