@@ -66,3 +66,13 @@ def capitalised(text: str) -> str:
 def with_article(noun: str) -> str:
     """'an adult treatment', 'a rehab'."""
     return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def two_lines(text: str) -> str:
+    """'Cost per\ncompletion': a title of several words broken at the space nearest its
+    middle, for a narrow table heading; one word stays as it is."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(len(text) - 1 - 2 * i))
+    return text[:cut] + "\n" + text[cut + 1:]

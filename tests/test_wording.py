@@ -1,6 +1,7 @@
-"""The one word wrap (models.wording.wrap_words), measured here by character count."""
+"""Words shown to a user: the one word wrap (models.wording.wrap_words), measured here by character
+count, and headings on two lines."""
 
-from models.wording import wrap_words
+from models.wording import two_lines, wrap_words
 
 
 def by_length(width):
@@ -38,3 +39,9 @@ def test_one_money_formatter_with_the_sign_before_the_pound():
 
     assert money(1_250_000) == "£1,250,000" and money(-1000) == "-£1,000"
     assert money(None) == "not set" and money(None, "-") == "-"
+
+
+def test_a_heading_breaks_at_the_space_nearest_its_middle():
+    assert two_lines("Cost per completion") == "Cost per\ncompletion"
+    assert two_lines("People a year") == "People\na year"
+    assert two_lines("Capacity") == "Capacity"

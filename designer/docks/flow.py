@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHeaderView, QLab
                                QVBoxLayout, QWidget)
 
 from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
+from models.wording import two_lines
 
 from ..document import Document
 from ..canvas.flow_overlay import FlowOverlay
@@ -85,7 +86,9 @@ class FlowTableModel(QAbstractTableModel):
             return None
         title = self.first_title if section == 0 else COLUMNS[section].title
         if role == Qt.ItemDataRole.DisplayRole:
-            return title
+            # Figures are short and their headings long: two lines let a laptop's bottom dock
+            # show every column without scrolling sideways.
+            return title if section == 0 else two_lines(title)
         if role == Qt.ItemDataRole.ToolTipRole and COLUMN_NOTES.get(title):
             return plain_tooltip(COLUMN_NOTES[title])
         return None
