@@ -115,7 +115,13 @@ def summary_lines(result: FlowResult, model: ServiceModel,
         return ["No referral route has annual referrals yet, so there are no flow figures: "
                 "enter the people a year who come in by each route."]
     names = {c.id: c.name for c in model.components}
-    lines = [f"People coming in a year: {people(result.referrals)}; starting treatment: "
+    # Arrivals unknown somewhere (a route without referrals, a loop nobody leaves): the totals
+    # below add only what is known, and a board must not read them as the whole.
+    unknown = [f for f in result.services(model) if f.arrivals is None]
+    lines = ["Partial figures: the people a year at "
+             f"{len(unknown)} service{'s' if len(unknown) != 1 else ''} are not known, so the "
+             "totals below count only the rest (see the findings)."] if unknown else []
+    lines += [f"People coming in a year: {people(result.referrals)}; starting treatment: "
              f"{people(result.treatment_starts)}; successful completions: "
              f"{people(result.completions)}; cost per completion: "
              f"{pounds(result.cost_per_completion)}."]
@@ -136,7 +142,8 @@ def summary_lines(result: FlowResult, model: ServiceModel,
         lines.append(f"Over capacity ({len(over)}, most over first): "
                      + "; ".join(f"{names[i]} {use(result.components[i])}" for i in over) + ".")
     else:
-        lines.append("No service has more arrivals than its capacity.")
+        lines.append("No service whose arrivals are known has more than its capacity."
+                     if unknown else "No service has more arrivals than its capacity.")
     if best is not None:
         lines.append(maximum_sentence(best, names))
     return lines

@@ -94,6 +94,24 @@ def test_the_summary_tells_exits_from_completions():
     assert recovery.completions and recovery.cost_per_completion is None
 
 
+def test_the_summary_says_when_its_totals_are_partial():
+    from models.flow_table import summary_lines
+
+    # The second route has no referrals: its service's arrivals are unknown, so the totals
+    # cover only the first, and "no service over capacity" must not be said of the unknown.
+    model = build([("self", ROUTE, {"annual_referrals": 100}), ("gp", "gp_referral", {}),
+                   ("hub", "access_hub", {"capacity": 200}), ("adult", SERVICE, {"capacity": 5}),
+                   ("done", EXIT, {})],
+                  [("self", "hub"), ("gp", "adult"), ("hub", "done"), ("adult", "done")])
+    lines = summary_lines(run_flow(model), model)
+    assert lines[0].startswith("Partial figures: the people a year at 1 service are not known")
+    assert "No service has more arrivals than its capacity." not in lines
+    assert "No service whose arrivals are known has more than its capacity." in lines
+    complete = chain()
+    lines = summary_lines(run_flow(complete), complete)
+    assert not any(line.startswith("Partial") for line in lines)
+
+
 def test_referrals_scaled_for_sensitivity_leave_the_model_alone():
     model = chain()
     result = run_flow(model, scale=1.2)
