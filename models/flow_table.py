@@ -115,12 +115,19 @@ def summary_lines(result: FlowResult, model: ServiceModel,
         return ["No referral route has annual referrals yet, so there are no flow figures: "
                 "enter the people a year who come in by each route."]
     names = {c.id: c.name for c in model.components}
+    lines = []
+    if result.scale != 1:
+        # A "what if" on demand only: a board must not read its cost per completion as what
+        # the bigger service would cost, nor completions above capacity as real.
+        lines.append(f"{scenario_words(result)}. Costs stay as they are, and people above a "
+                     "service's capacity are counted as if it took them.")
     # Arrivals unknown somewhere (a route without referrals, a loop nobody leaves): the totals
     # below add only what is known, and a board must not read them as the whole.
     unknown = [f for f in result.services(model) if f.arrivals is None]
-    lines = ["Partial figures: the people a year at "
-             f"{len(unknown)} service{'s' if len(unknown) != 1 else ''} are not known, so the "
-             "totals below count only the rest (see the findings)."] if unknown else []
+    if unknown:
+        lines.append("Partial figures: the people a year at "
+                     f"{len(unknown)} service{'s' if len(unknown) != 1 else ''} are not known, "
+                     "so the totals below count only the rest (see the findings).")
     lines += [f"People coming in a year: {people(result.referrals)}; starting treatment: "
              f"{people(result.treatment_starts)}; successful completions: "
              f"{people(result.completions)}; cost per completion: "
@@ -147,6 +154,15 @@ def summary_lines(result: FlowResult, model: ServiceModel,
     if best is not None:
         lines.append(maximum_sentence(best, names))
     return lines
+
+
+def scenario_words(result: FlowResult) -> str:
+    """'With referrals up by 20% (the model is not changed)', or '' for the model's own."""
+    if result.scale == 1:
+        return ""
+    change = round(abs(result.scale - 1) * 100)
+    return (f"With referrals {'up' if result.scale > 1 else 'down'} by {change}% "
+            "(the model is not changed)")
 
 
 def maximum_sentence(best: MaximumFlow, names: dict[str, str]) -> str:

@@ -81,8 +81,29 @@ def test_referrals_up_by_a_percentage_do_not_edit_the_model(window, qtbot):
     panel.scale_spin.setValue(20)
     qtbot.waitUntil(lambda: rows(panel)["Self-referral"][1] == "840")
     assert before == "700" and "up by 20%" in panel.summary.text()
+    # Costs are not scaled with the people: the summary says so before its cost per completion.
+    assert panel.summary.text().startswith("With referrals up by 20% (the model is not "
+                                           "changed). Costs stay as they are")
     assert window.doc.model.component("self").annual_referrals == 700
     assert not window.doc.is_modified()
+
+
+def test_the_flow_view_of_a_scenario_says_so_in_the_status_bar(window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    scenario = next(w for w in window.statusBar().findChildren(QLabel)
+                    if w.accessibleName() == "Flow view scenario")
+    window.flow.flow_action.setChecked(True)
+    assert scenario.isHidden()  # the model's own figures: nothing to say
+    window.flow.scale_spin.setValue(-10)
+    qtbot.waitUntil(lambda: not scenario.isHidden())
+    assert scenario.text() == "Flow view: with referrals down by 10% (the model is not changed)"
+    window.flow.scale_spin.setValue(0)
+    qtbot.waitUntil(scenario.isHidden)
+    window.flow.scale_spin.setValue(30)
+    qtbot.waitUntil(lambda: not scenario.isHidden())
+    window.flow.flow_action.setChecked(False)
+    assert scenario.isHidden()
 
 
 def test_lot_and_cohort_totals(window):

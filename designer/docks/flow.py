@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHeaderView, QLab
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
-from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
+from models.flow_table import (COLUMN_NOTES, COLUMNS, cells, component_rows, scenario_words,
+                               summary_lines)
 from models.wording import two_lines
 
 from ..document import Document
@@ -211,11 +212,7 @@ class FlowPanel(QWidget):
             self.summary.setText("Working out the figures…")
             self.table_model.set_rows([], FIRST_COLUMN[self.view_combo.currentData()])
             return
-        lines = summary_lines(self.result, self.doc.model)
-        if self.scale_spin.value():
-            lines.insert(0, f"With referrals {'up' if self.scale > 1 else 'down'} by "
-                            f"{abs(self.scale_spin.value())}% (the model is not changed):")
-        self.summary.setText("\n".join(lines))
+        self.summary.setText("\n".join(summary_lines(self.result, self.doc.model)))
         self._fill()
         self.computed.emit()
 
@@ -252,17 +249,30 @@ def install_flow(window) -> FlowPanel:
     window.menus["view"].addAction(action)
     panel.wanted = lambda: dock.isVisible() or action.isChecked()
 
+    # The Flow view of a "referrals up or down" question says so where the canvas is read:
+    # its bars and numbers are not the model's.
+    scenario = QLabel()
+    scenario.setTextFormat(Qt.TextFormat.PlainText)
+    scenario.setAccessibleName("Flow view scenario")
+    window.statusBar().addPermanentWidget(scenario)
+    scenario.hide()
+
     def draw() -> None:
-        if action.isChecked() and panel.result is not None:
+        shown = action.isChecked() and panel.result is not None
+        if shown:
             overlay.show(panel.result)
         else:
             overlay.clear()
+        words = scenario_words(panel.result) if shown else ""
+        scenario.setText(f"Flow view: {words[0].lower()}{words[1:]}" if words else "")
+        scenario.setVisible(bool(words))
 
     def toggled(on: bool) -> None:
         if on:
             panel.refresh()
         else:
             overlay.clear()
+            scenario.hide()
 
     action.toggled.connect(toggled)
     panel.computed.connect(draw)
