@@ -125,8 +125,26 @@ def _named_place(loc: tuple, raw: Any) -> str:
             name = node.get("name")
             if isinstance(name, str) and name.strip():
                 found = f"the {_THING[parent_key]} named {short_repr(name.strip(), 50)}"
+        elif isinstance(part, int) and isinstance(node, dict) and parent_key == "pathways":
+            found = _pathway_place(node, raw) or found
         parent_key = part
     return found
+
+
+def _pathway_place(pathway: dict, raw: Any) -> str:
+    """"the pathway from 'Adult treatment' to 'Recovery'": a pathway has no name of its own,
+    so its ends' names say which one (the ids where a component has no name)."""
+    components = raw.get("components") if isinstance(raw, dict) else None
+    names = {}
+    for c in components if isinstance(components, list) else ():
+        if isinstance(c, dict) and isinstance(c.get("id"), str):
+            name = c.get("name")
+            names[c["id"]] = name.strip() if isinstance(name, str) and name.strip() else c["id"]
+    ends = [pathway.get("source"), pathway.get("target")]
+    if not all(isinstance(end, str) for end in ends):
+        return ""
+    source, target = (short_repr(names.get(end, end), 50) for end in ends)
+    return f"the pathway from {source} to {target}"
 
 
 def _validation_problems(error: ValidationError, raw: Any = None) -> list[Problem]:

@@ -240,3 +240,13 @@ def test_refusals_name_the_component_or_lot_they_are_about():
         run("check", bad / "capacity-as-words.svcmodel").stderr
     assert "in the lot named 'Recovery'" in run("check", bad / "duplicate-lot-id.svcmodel").stderr
     assert "line 4:" in run("check", bad / "windows-1252.svcmodel").stderr
+
+
+def test_a_refusal_about_a_pathway_names_its_two_ends(tmp_path):
+    data = json.loads((ROOT / "resources" / "templates" / "luton.svcmodel").read_text("utf-8"))
+    data["pathways"][0]["share_percent"] = 150
+    edited = tmp_path / "share.svcmodel"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", edited)
+    assert_refused(result, "pathways[0].share_percent", "at most 100",
+                   "in the pathway from 'Self-referral' to 'Assessment and engagement hub'")
