@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from .schema import ServiceModel
-from .wording import money
+from .wording import money, two_lines
 
 if TYPE_CHECKING:  # models.flow imports networkx (0.3 s): the window imports this at start
     from .flow import ComponentFlow, FlowResult, MaximumFlow, Totals
@@ -177,14 +177,19 @@ def maximum_sentence(best: MaximumFlow, names: dict[str, str]) -> str:
 
 
 def text_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -> list[str]:
-    """Plain text columns: names left, figures right."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
+    """Plain text columns: names left, figures right. The figures' headings take two lines
+    ("Cost per" over "completion"), so the table fits a 120-column Windows console."""
+    split = [[h] if not num else two_lines(h).split("\n") for h, num in zip(headers, numeric)]
+    tops = [parts[0] if len(parts) == 2 else "" for parts in split]
+    bottoms = [parts[-1] for parts in split]
+    widths = [max(len(top), len(bottom), *(len(r[i]) for r in rows))
+              for i, (top, bottom) in enumerate(zip(tops, bottoms))]
 
     def line(values: list[str]) -> str:
         return "  ".join(v.rjust(w) if num else v.ljust(w)
                          for v, w, num in zip(values, widths, numeric)).rstrip()
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    heading = [line(tops)] if any(tops) else []
+    return [*heading, line(bottoms), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
 def report_lines(model: ServiceModel, result: FlowResult,
