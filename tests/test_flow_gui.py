@@ -407,3 +407,20 @@ def test_the_dock_shows_its_table_at_1366x768(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: rows_shown() >= 6)
     assert "People coming in a year" in panel.summary.text()
     assert window.view.viewport().height() > 300  # the canvas keeps most of the room
+
+
+def test_the_most_the_system_could_carry_is_worked_out_on_demand(window, qtbot):
+    window.docks["flow"].show()
+    panel = window.flow
+    panel.refresh()
+    assert panel.most_label.isHidden()
+    panel.most_button.click()
+    assert not panel.most_label.isHidden()
+    assert panel.most_label.text().startswith("The most people a year the system could carry")
+    # The services that limit it are selected on the canvas.
+    components, _ = window.scene.selected_ids()
+    assert components
+    # An edit makes the answer stale: it goes, until asked for again.
+    window.doc.update_component("self", {"annual_referrals": 900})
+    window.doc.flush_checks()
+    assert panel.most_label.isHidden()

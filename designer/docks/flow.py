@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt,
                             QTimer, Signal)
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHeaderView, QLabel,
-                               QScrollArea, QSizePolicy, QSpinBox, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
 
-from models.flow_table import (COLUMN_NOTES, COLUMNS, cells, component_rows, scenario_words,
-                               summary_lines)
+from models.flow_table import (COLUMN_NOTES, COLUMNS, cells, component_rows, maximum_sentence,
+                               scenario_words, summary_lines)
 from models.wording import two_lines
 
 from ..document import Document
@@ -121,6 +121,17 @@ class FlowPanel(QWidget):
         self.scale_spin.setAccessibleName("Referrals up or down by percent")
         self.scale_spin.setToolTip("See the figures if referrals rose or fell by this much. "
                                    "The model is not changed.")
+        # The maximum flow is on demand (a second or so at national size), not on every edit.
+        self.most_button = QPushButton("Most the system could carry")
+        self.most_button.setToolTip("Work out the most people a year the system could carry "
+                                    "with today's capacities, and select the services that "
+                                    "limit it. The model is not changed.")
+        self.most_label = QLabel()
+        self.most_label.setTextFormat(Qt.TextFormat.PlainText)  # names come from the file
+        self.most_label.setWordWrap(True)
+        self.most_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.most_label.hide()
+        self.most_button.clicked.connect(self.work_out_most)
         controls = QFormLayout()
         controls.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         controls.addRow("Show", self.view_combo)
@@ -157,6 +168,8 @@ class FlowPanel(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 2, 0)
         side_layout.addLayout(controls)
+        side_layout.addWidget(self.most_button, 0, Qt.AlignmentFlag.AlignLeft)
+        side_layout.addWidget(self.most_label)
         side_layout.addWidget(self.summary)
         side_layout.addStretch(1)
         self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -196,8 +209,23 @@ class FlowPanel(QWidget):
         self.result = None
 
     def _maybe_refresh(self) -> None:
+        self.most_label.hide()  # worked out for the model before this change
         if self.wanted():
             self.refresh()
+
+    def work_out_most(self) -> None:
+        from models.flow import maximum_flow
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            best = maximum_flow(self.doc.model)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        names = {c.id: c.name for c in self.doc.model.components}
+        self.most_label.setText(maximum_sentence(best, names))
+        self.most_label.show()
+        if best.limiting:
+            self.showComponents.emit(list(best.limiting))
 
     def refresh(self) -> None:
         if self.doc.flush_checks() and self.wanted():
