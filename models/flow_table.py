@@ -85,6 +85,12 @@ COLUMNS: tuple[Column, ...] = (
            lambda r: r.cost_per_completion),
     Column("Unplanned exits", lambda r: people(r.unplanned_exits), lambda r: r.unplanned_exits),
 )
+# What a lot's or a cohort's row adds up, said wherever the rows are shown: a cohort's row is
+# not its people (young people's 110 referrals can read as 896 at the services serving them).
+LOT_ROWS = "Each lot (a person in two of its services counts in each)"
+COHORT_ROWS = ("Each cohort: the services serving it added up (not the cohort's own people: "
+               "a person in two of them counts in each)")
+
 COLUMN_NOTES = {
     "People a year": "people who arrive in a year (for a referral route: who come in by it)",
     "Capacity": "people a year the service can take on",
@@ -202,11 +208,11 @@ def report_lines(model: ServiceModel, result: FlowResult,
     headers = [c.title for c in COLUMNS]
     numeric = [c.numeric for c in COLUMNS]
     out += ["", *text_table(headers, [cells(r) for r in component_rows(model, result)], numeric)]
-    for title, groups in (("Lot", result.lots), ("Cohort (services serving it)",
-                                                  result.cohorts)):
+    for heading, title, groups in ((LOT_ROWS, "Lot", result.lots),
+                                   (COHORT_ROWS, "Cohort", result.cohorts)):
         if groups:
             rows = [cells(g) for g in groups]
-            out += ["", *text_table([title, *headers[1:]], rows, numeric)]
+            out += ["", heading + ":", *text_table([title, *headers[1:]], rows, numeric)]
     out += ["", f"{MISSING} : not entered, or depends on a figure not entered."]
     return out
 

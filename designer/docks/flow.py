@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHeaderView, QLab
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
-from models.flow_table import (COLUMN_NOTES, COLUMNS, cells, component_rows, maximum_sentence,
-                               scenario_words, summary_lines)
+from models.flow_table import (COHORT_ROWS, COLUMN_NOTES, COLUMNS, LOT_ROWS, cells, component_rows,
+                               maximum_sentence, scenario_words, summary_lines)
 from models.wording import two_lines
 
 from ..document import Document
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 IDS_ROLE = Qt.ItemDataRole.UserRole + 2
 VIEWS = {"components": "Each component", "lots": "Each lot of the active plan",
-         "cohorts": "Each cohort (its services)"}
+         "cohorts": "Each cohort (its services added up)"}
 FIRST_COLUMN = {"components": "Component", "lots": "Lot", "cohorts": "Cohort"}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -90,8 +90,10 @@ class FlowTableModel(QAbstractTableModel):
             # Figures are short and their headings long: two lines let a laptop's bottom dock
             # show every column without scrolling sideways.
             return title if section == 0 else two_lines(title)
-        if role == Qt.ItemDataRole.ToolTipRole and COLUMN_NOTES.get(title):
-            return plain_tooltip(COLUMN_NOTES[title])
+        notes = {"Lot": LOT_ROWS, "Cohort": COHORT_ROWS} if section == 0 else COLUMN_NOTES
+        note = notes.get(title)
+        if role == Qt.ItemDataRole.ToolTipRole and note:
+            return plain_tooltip(note)
         return None
 
 

@@ -11,7 +11,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
 from models.flow import FlowResult
-from models.flow_table import COLUMN_NOTES, COLUMNS, cells, component_rows, summary_lines
+from models.flow_table import (COHORT_ROWS, COLUMN_NOTES, COLUMNS, LOT_ROWS, cells, component_rows,
+                               summary_lines)
 from models.schema import Lot, ServiceModel
 
 from .flow_diagram import FlowDrawing, flow_graphic, flow_key
@@ -43,10 +44,10 @@ def demand_blocks(model: ServiceModel, result: FlowResult, maximum, diagrams: Di
     drawing = FlowDrawing(diagrams.diagram, diagrams.plan, result)
     tables = [_table("Component", component_rows(model, result))]
     if result.lots:
-        tables += [Heading("Each lot (a person in two of its services counts in each)"),
+        tables += [Heading(LOT_ROWS),
                    _table("Lot", result.lots)]
     if result.cohorts:
-        tables += [Heading("Each cohort (the services serving it)"),
+        tables += [Heading(COHORT_ROWS),
                    _table("Cohort", result.cohorts)]
     notes = "; ".join(f"{title}: {text}" for title, text in COLUMN_NOTES.items())
     tables.append(Paragraph(f"{notes}. Steady-state annual averages: queues and variation "
