@@ -28,7 +28,8 @@ OVER = QColor("#e6e6e6")  # a light grey behind rows over capacity; the word OVE
 def _table(first: str, rows: list) -> Table:
     body = [cells(r) for r in rows]
     fills = {i: OVER for i, r in enumerate(rows) if "OVER" in cells(r)[3]}
-    return Table([first, *(c.title for c in COLUMNS[1:])], body, WIDTHS, row_fills=fills)
+    return Table([first, *(c.title for c in COLUMNS[1:])], body, WIDTHS, row_fills=fills,
+                 right_columns=tuple(i for i, c in enumerate(COLUMNS) if c.numeric))
 
 
 def demand_blocks(model: ServiceModel, result: FlowResult, maximum, diagrams: DiagramBlocks,

@@ -88,8 +88,9 @@ class Table(Block):
                  points: float = 8.5, row_fills: dict[int, QColor] | None = None,
                  bold_columns: tuple[int, ...] = (), min_row_height: float = 0.0,
                  cell_fills: dict[tuple[int, int], QColor] | None = None,
-                 pad: float = PAD):
+                 pad: float = PAD, right_columns: tuple[int, ...] = ()):
         self.header, self.rows, self.widths = header, rows, widths
+        self.right_columns = right_columns  # figures, aligned on their last digit
         self.pad = pad  # inside each cell: less in a long table kept to one page
         self.points = points
         self.body, self.bold = style(points), style(points, bold=True)
@@ -158,7 +159,7 @@ class Table(Block):
                           {i - offset: c for i, c in self.row_fills.items()},
                           self.bold_columns, self.min_row_height,
                           {(r - offset, c): f for (r, c), f in self.cell_fills.items()},
-                          self.pad)
+                          self.pad, self.right_columns)
             # its rows are already measured (a long table is split page after page)
             table._measured[width] = (header_h, heights[offset:offset + len(rows)])
             return table
@@ -183,7 +184,8 @@ class Table(Block):
                 if isinstance(cell, str):
                     s = self.bold if is_header else self._cell_style(i)
                     painter.setPen(QColor("#1a1a1a"))
-                    s.draw_lines(painter, inner, s.wrap(cell, inner.width()))
+                    align = Qt.AlignRight if i in self.right_columns else Qt.AlignLeft
+                    s.draw_lines(painter, inner, s.wrap(cell, inner.width()), align)
                 else:
                     cell(painter, inner)
                 x += w
