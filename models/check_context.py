@@ -250,8 +250,7 @@ class CheckContext:
         return self.by_id[component_id].name or cat.KINDS[self.by_id[component_id].kind].name
 
     def names(self, ids: Iterable[str]) -> str:
-        listed = [self.name(i) for i in ids]
-        return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        return and_list([self.name(i) for i in ids])
 
     def of_kinds(self, kinds: Iterable[str]) -> list[str]:
         """Ids of the components of these kinds, in file order."""

@@ -22,6 +22,7 @@ from .checks import Finding, run_checks
 from .control_chars import escape_controls
 from .procurement import PSR_CRITERIA
 from .schema import ServiceModel
+from .wording import and_list
 
 # How each field is called in a sentence; anything not listed reads as its key with spaces.
 LABELS = {
@@ -229,9 +230,9 @@ class ModelDiff:
             for lot in plan.lots_changed:
                 body.append(f"  Lot {lot.name}:")
                 if lot.joined:
-                    body.append(f"    Now includes {_and(i.name for i in lot.joined)}")
+                    body.append(f"    Now includes {and_list([i.name for i in lot.joined])}")
                 if lot.left:
-                    body.append(f"    No longer includes {_and(i.name for i in lot.left)}")
+                    body.append(f"    No longer includes {and_list([i.name for i in lot.left])}")
                 body += [f"    {c.sentence()}" for c in lot.changes]
             block(f"Lot plan {plan.name}", body)
         # No +/- on findings: one that appears is bad news, not an addition (as in the window).
@@ -255,11 +256,6 @@ def _section_lines(block, title: str, section: Section) -> None:
         body.append(f"  * {item.name}:")
         body += [f"      {c.sentence()}" for c in item.changes]
     block(f"{title} changed", body)
-
-
-def _and(names: Iterable[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- value display ---------------------------------------------------------------------------

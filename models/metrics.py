@@ -18,7 +18,7 @@ from . import procurement as proc
 from .checks import run_checks, severity_counts
 from .funding import FundingPosition, funding_position
 from .schema import ServiceModel
-from .wording import money, plural
+from .wording import and_list, money, plural
 
 
 @dataclass
@@ -250,7 +250,7 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     parts.extend(regrouped(base, plan))
     added = [loc for loc in plan.localities if loc not in base.localities]
     if added:
-        parts.append(f"also covers {_and(added)}")
+        parts.append(f"also covers {and_list(added)}")
     still(plan.underfunded_lots, base.underfunded_lots, "lot", "underfunded",
           f"{money(plan.shortfall)} a year" if plan.shortfall else "")
     still(plan.disconnected_lots, base.disconnected_lots, "lot", "disconnected")
@@ -265,10 +265,6 @@ def change_summary(base: PlanMetrics, plan: PlanMetrics) -> str:
     return "; ".join(parts) or "no change in lots, handoffs, value or findings"
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def regrouped(base: PlanMetrics, plan: PlanMetrics) -> list[str]:
     """Lots merged or split against the baseline, by where their components went:
     'Treatment and Engagement merged into Treatment, with engagement'."""
@@ -280,8 +276,8 @@ def regrouped(base: PlanMetrics, plan: PlanMetrics) -> list[str]:
                 if a.homes[member] not in sources[lot]:
                     sources[lot].append(a.homes[member])
         return {lot: names for lot, names in sources.items() if len(names) > 1}
-    return ([f"{_and(names)} merged into {lot}" for lot, names in grouping(base, plan).items()]
-            + [f"{lot} split into {_and(names)}" for lot, names in grouping(plan, base).items()])
+    return ([f"{and_list(names)} merged into {lot}" for lot, names in grouping(base, plan).items()]
+            + [f"{lot} split into {and_list(names)}" for lot, names in grouping(plan, base).items()])
 
 
 @dataclass

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QGraphics
 from models import ModelFileError, read_model
 from models.diff import ModelDiff, Section, diff_models, is_later_version
 from models.schema import ServiceModel
-from models.wording import when_words
+from models.wording import and_list, when_words
 
 from ..canvas.items import BOX_H, BOX_W, Z_COMPONENT, Z_LOT_TAG, Z_PATHWAY
 from ..widgets.plain_text import plain_tooltip
@@ -316,8 +316,7 @@ def lot_change_words(lot_diff) -> str:
         parts.append("funding")
     if any(not f.startswith(("contract.", "funding[")) for f in fields):
         parts.append("details")
-    return (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
-            else parts[0] if parts else "") + " changed"
+    return (and_list(parts) if parts else "") + " changed"
 
 
 def text_document(text: str) -> QTextDocument:
